@@ -1,0 +1,95 @@
+"""Settings, one class per environment, every value from the environment.
+
+Development defaults are safe for a laptop; ProductionConfig refuses to start
+without a real SECRET_KEY and never runs in demo mode.
+"""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+HTMX_VERSION = "2.0.10"
+HTMX_INTEGRITY = "sha384-H5SrcfygHmAuTDZphMHqBJLc3FhssKjG7w/CeCpFReSfwBWDTKpkzPP8c+cLsK+V"
+HTMX_CDN_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'inward.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
+
+    # htmx: "cdn" (pinned URL with SRI) or "local" (static/vendor, installed from npm).
+    HTMX_SOURCE = os.environ.get("HTMX_SOURCE", "cdn")
+
+    DEMO_MODE = _bool("DEMO_MODE")
+    PORTAL_NAME = os.environ.get("PORTAL_NAME", "Inward")
+    DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Europe/London")
+
+    # Sessions: signed cookies; remember-me at most 14 days.
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    FORCE_HTTPS = _bool("FORCE_HTTPS", False)
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    # Rate limits: memory:// is per process; use redis:// with more than one worker.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    # Failed sign-ins allowed before throttling, per account and per address.
+    SIGNIN_ACCOUNT_LIMIT = os.environ.get("SIGNIN_ACCOUNT_LIMIT", "5 per 15 minutes")
+    SIGNIN_ADDRESS_LIMIT = os.environ.get("SIGNIN_ADDRESS_LIMIT", "20 per 15 minutes")
+
+    SEARCH_MAX_QUERY_CHARS = 200
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False  # the debugger would show traces; `flask run --debug` opts in
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = True
+    HTMX_SOURCE = "local"
+    DEMO_MODE = True
+    RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://")
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    FORCE_HTTPS = _bool("FORCE_HTTPS", True)
+
+    @classmethod
+    def check(cls) -> None:
+        if cls.SECRET_KEY in ("", "dev-only-not-secret") or len(cls.SECRET_KEY) < 32:
+            raise RuntimeError("Set SECRET_KEY to a random value of at least 32 characters.")
+        if cls.DEMO_MODE:
+            raise RuntimeError("DEMO_MODE is for demonstrations only; unset it in production.")
+
+
+def config_from_environment() -> type[Config]:
+    name = os.environ.get("INWARD_ENV", "development")
+    return {"production": ProductionConfig, "test": TestConfig}.get(name, DevelopmentConfig)

@@ -1,0 +1,138 @@
+"""Inward: the intranet portal where colleagues serve each other as internal customers."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import HTMX_CDN_URL, HTMX_INTEGRITY, HTMX_VERSION, Config, config_from_environment
+from portal.extensions import csrf, db, limiter, login_manager, migrate, talisman
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    config_class = config_class or config_from_environment()
+    if hasattr(config_class, "check"):
+        config_class.check()
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.from_object(config_class)
+
+    register_extensions(app)
+    register_security_headers(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_globals(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from portal import models  # noqa: F401  (one metadata for Alembic)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    _configure_sqlite(app)
+
+    from portal.accounts import services as accounts_services
+
+    login_manager.user_loader(accounts_services.load_user_by_session_token)
+    login_manager.unauthorized_handler(accounts_services.unauthorized)
+    login_manager.session_protection = "basic"
+    app.before_request(accounts_services.require_sign_in)
+
+
+def _configure_sqlite(app: Flask) -> None:
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    busy_ms = app.config["SQLITE_BUSY_TIMEOUT_MS"]
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # pragma: no cover - exercised by every test
+        # pysqlite's own transaction handling is off so that SQLAlchemy's BEGIN is the
+        # only one, and write transactions can be made IMMEDIATE where they need it.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
+def register_security_headers(app: Flask) -> None:
+    script_src = ["'self'"]
+    if app.config["HTMX_SOURCE"] != "local":
+        script_src.append(HTMX_CDN_URL)
+    csp = {
+        "default-src": "'self'",
+        "script-src": script_src,
+        "style-src": "'self'",
+        "img-src": ["'self'", "data:"],
+        "font-src": "'self'",
+        "connect-src": "'self'",
+        "form-action": "'self'",
+        "base-uri": "'none'",
+        "object-src": "'none'",
+        "frame-ancestors": "'none'",
+    }
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        strict_transport_security=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        session_cookie_http_only=True,
+        content_security_policy=csp,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+        x_content_type_options=True,
+        permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
+    )
+
+
+def register_blueprints(app: Flask) -> None:
+    from portal.accounts import bp as accounts_bp
+    from portal.directory import bp as directory_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(directory_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from portal import errors
+
+    errors.register(app)
+
+
+def register_template_globals(app: Flask) -> None:
+    from portal import presentation
+
+    app.jinja_env.globals.update(
+        htmx_version=HTMX_VERSION,
+        htmx_cdn_url=HTMX_CDN_URL,
+        htmx_integrity=HTMX_INTEGRITY,
+        portal_name=app.config["PORTAL_NAME"],
+    )
+    presentation.register(app)
+
+    @app.context_processor
+    def _request_context():
+        return {"current_path": request.path}
+
+
+def register_cli(app: Flask) -> None:
+    from portal import cli
+
+    cli.register(app)

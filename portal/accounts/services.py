@@ -1,0 +1,111 @@
+"""Sign-in, sign-out and who may see what of people."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import redirect, request, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.extensions import db
+from portal.htmx import hx_redirect
+from portal.models import Contact, User
+
+# Endpoints reachable without signing in. Everything else needs a signed-in user.
+PUBLIC_ENDPOINTS = frozenset({"accounts.login", "static", "directory.health"})
+
+# Spent on a password check when the account does not exist, so that response
+# times do not tell which e-mail addresses have accounts.
+_DUMMY_HASH = (
+    "scrypt:32768:8:1$2WJYFkHPEUfEr3pZ$"
+    "6bd52ebd7ac1b8c1e95da6b1b9ee2b55f6e4b1d0a1c7f2fb0c9c6a9a1a4ca9f2"
+    "0f19b5fbde8b9d2b0e3f1cbe0d3f4c6e7b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e"
+)
+
+
+def load_user_by_session_token(token: str) -> User | None:
+    if not token:
+        return None
+    return db.session.scalar(select(User).where(User.session_token == token, User.active))
+
+
+def require_sign_in():
+    if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
+        return None
+    return unauthorized()
+
+
+def unauthorized():
+    """Send the visitor to sign in; an htmx request gets HX-Redirect, never the
+    sign-in page swapped into a widget."""
+    if request.headers.get("HX-Request") == "true":
+        current = request.headers.get("HX-Current-URL", "")
+        parts = urlsplit(current)
+        target = parts.path + (f"?{parts.query}" if parts.query else "") if parts.path else "/"
+        return hx_redirect(url_for("accounts.login", next=safe_next(target) or None))
+    target = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("accounts.login", next=safe_next(target) or None))
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` when it is a path on this site, else None (no open redirects)."""
+    if not target or len(target) > 2000:
+        return None
+    if any(ord(ch) < 32 or ch == "\\" for ch in target):
+        return None
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    if target.startswith(url_for("accounts.login")) or target.startswith(url_for("accounts.logout")):
+        return None
+    return target
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active account with this e-mail and password, else None."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None or not user.active or not user.password_hash:
+        from werkzeug.security import check_password_hash
+
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    return user if user.check_password(password or "") else None
+
+
+def sign_in(user: User, remember: bool) -> None:
+    login_user(user, remember=remember)
+
+
+def sign_out(user: User) -> None:
+    """End every session of this user: the cookie carries the session token,
+    so a new token makes copies of the old cookie worthless."""
+    user.rotate_session_token()
+    db.session.commit()
+    logout_user()
+
+
+def profile_for(user_id: int) -> User | None:
+    """An active person's profile, with what they are a contact for."""
+    return db.session.scalar(
+        select(User)
+        .where(User.id == user_id, User.active)
+        .options(selectinload(User.department), selectinload(User.memberships))
+    )
+
+
+def contact_roles_of(user: User) -> list[Contact]:
+    return list(
+        db.session.scalars(
+            select(Contact)
+            .where(Contact.user_id == user.id)
+            .options(selectinload(Contact.department), selectinload(Contact.service))
+            .order_by(Contact.department_id, Contact.position)
+        )
+    )

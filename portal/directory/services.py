@@ -1,0 +1,314 @@
+"""Who serves what: departments, their services, promises, hours and contacts."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from itertools import groupby
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from portal import sla
+from portal.directory.calendars import calendar_for
+from portal.extensions import db
+from portal.models import (
+    Contact,
+    Department,
+    OpeningHours,
+    Priority,
+    ResponseStandard,
+    Service,
+)
+from portal.models.directory import PRIORITY_ORDER
+
+WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+@dataclass(frozen=True)
+class Promise:
+    """A response standard in words: "first response within 4 business hours"."""
+
+    priority: Priority
+    first_response_minutes: int
+    resolution_minutes: int
+    day_minutes: int
+
+    @property
+    def first_response(self) -> str:
+        return sla.describe_business_minutes(self.first_response_minutes, self.day_minutes)
+
+    @property
+    def resolution(self) -> str:
+        return sla.describe_business_minutes(self.resolution_minutes, self.day_minutes)
+
+
+@dataclass(frozen=True)
+class OpenStatus:
+    is_open: bool
+    headline: str  # "Open now" / "Closed"
+    detail: str  # "until 18:00" / "opens Monday 09:00"
+    next_change: datetime | None
+
+
+@dataclass(frozen=True)
+class DayHours:
+    weekday: str
+    hours: str  # "08:00–18:00" or "Closed"
+    is_today: bool
+
+
+@dataclass
+class DepartmentCard:
+    department: Department
+    service_count: int
+    normal_promise: Promise | None
+    status: OpenStatus
+
+
+@dataclass
+class ServiceListing:
+    service: Service
+    promise: Promise | None
+
+
+@dataclass
+class DepartmentPage:
+    department: Department
+    categories: list[tuple[str, list[ServiceListing]]]
+    promises: list[Promise]
+    week: list[DayHours]
+    status: OpenStatus
+    next_holiday: tuple[date, str] | None
+    closures_ahead: list[tuple[date, str]]
+    contacts: list[Contact]
+
+
+@dataclass
+class ServicePage:
+    service: Service
+    department: Department
+    promises: list[Promise]
+    overridden: bool
+    status: OpenStatus
+    contacts: list[Contact] = field(default_factory=list)
+
+
+def active_departments() -> Select[tuple[Department]]:
+    return select(Department).where(Department.active).order_by(Department.name)
+
+
+def get_department(slug: str) -> Department | None:
+    return db.session.scalar(
+        select(Department)
+        .where(Department.slug == slug, Department.active)
+        .options(selectinload(Department.opening_hours), selectinload(Department.closures))
+    )
+
+
+def open_status(calendar: sla.BusinessCalendar, now: datetime) -> OpenStatus:
+    tz = calendar.tz()
+    local_now = now.astimezone(tz)
+    if calendar.is_open(now):
+        end = calendar.current_interval_end(now)
+        until = end.astimezone(tz).strftime("%H:%M") if end else ""
+        return OpenStatus(True, "Open now", f"until {until}" if until else "", end)
+    opening = calendar.next_opening(now)
+    if opening is None:
+        return OpenStatus(False, "Closed", "no opening hours set", None)
+    local_opening = opening.astimezone(tz)
+    if local_opening.date() == local_now.date():
+        when = f"opens today at {local_opening:%H:%M}"
+    elif local_opening.date() == local_now.date() + timedelta(days=1):
+        when = f"opens tomorrow at {local_opening:%H:%M}"
+    elif local_opening.date() - local_now.date() < timedelta(days=7):
+        when = f"opens {WEEKDAY_NAMES[local_opening.weekday()]} at {local_opening:%H:%M}"
+    else:
+        when = f"opens {local_opening:%a %d %b} at {local_opening:%H:%M}"
+    return OpenStatus(False, "Closed", when, opening)
+
+
+def week_hours(department: Department, today_weekday: int) -> list[DayHours]:
+    by_day: dict[int, list[OpeningHours]] = defaultdict(list)
+    for hours in department.opening_hours:
+        by_day[hours.weekday].append(hours)
+    week = []
+    for weekday, name in enumerate(WEEKDAY_NAMES):
+        intervals = by_day.get(weekday, [])
+        text = ", ".join(
+            "all day" if (h.opens.hour, h.opens.minute, h.closes.hour, h.closes.minute) == (0, 0, 23, 59)
+            else f"{h.opens:%H:%M}–{h.closes:%H:%M}"
+            for h in intervals
+        ) or "Closed"
+        week.append(DayHours(name, text, weekday == today_weekday))
+    return week
+
+
+def upcoming_closed_days(calendar: sla.BusinessCalendar, today: date, days: int = 370) -> list[tuple[date, str]]:
+    found = [(d, n) for d, n in {**calendar.holidays, **calendar.closures}.items() if today <= d <= today + timedelta(days=days)]
+    return sorted(found)
+
+
+def _promises(standards: list[ResponseStandard], day_minutes: int) -> list[Promise]:
+    by_priority = {s.priority: s for s in standards}
+    return [
+        Promise(p, by_priority[p].first_response_minutes, by_priority[p].resolution_minutes, day_minutes)
+        for p in PRIORITY_ORDER
+        if p in by_priority
+    ]
+
+
+def _department_defaults(department_ids: list[int]) -> dict[int, list[ResponseStandard]]:
+    result: dict[int, list[ResponseStandard]] = defaultdict(list)
+    if not department_ids:
+        return result
+    for standard in db.session.scalars(
+        select(ResponseStandard).where(
+            ResponseStandard.department_id.in_(department_ids), ResponseStandard.service_id.is_(None)
+        )
+    ):
+        result[standard.department_id].append(standard)
+    return result
+
+
+def _service_overrides(service_ids: list[int]) -> dict[int, list[ResponseStandard]]:
+    result: dict[int, list[ResponseStandard]] = defaultdict(list)
+    if not service_ids:
+        return result
+    for standard in db.session.scalars(
+        select(ResponseStandard).where(ResponseStandard.service_id.in_(service_ids))
+    ):
+        result[standard.service_id].append(standard)
+    return result
+
+
+def effective_promises(
+    department_defaults: list[ResponseStandard], overrides: list[ResponseStandard], day_minutes: int
+) -> tuple[list[Promise], bool]:
+    """Per priority, the service's override where it has one, else the department default."""
+    merged = {s.priority: s for s in department_defaults}
+    merged.update({s.priority: s for s in overrides})
+    return _promises(list(merged.values()), day_minutes), bool(overrides)
+
+
+def _normal(promises: list[Promise]) -> Promise | None:
+    return next((p for p in promises if p.priority is Priority.NORMAL), None)
+
+
+def department_cards(now: datetime | None = None) -> list[DepartmentCard]:
+    """Every active department that offers services, for the directory."""
+    now = now or datetime.now(UTC)
+    departments = list(
+        db.session.scalars(
+            active_departments().options(
+                selectinload(Department.opening_hours), selectinload(Department.closures)
+            )
+        )
+    )
+    counts = dict(
+        db.session.execute(
+            select(Service.department_id, func.count())
+            .where(Service.active)
+            .group_by(Service.department_id)
+        ).all()
+    )
+    defaults = _department_defaults([d.id for d in departments])
+    cards = []
+    for department in departments:
+        if not counts.get(department.id):
+            continue
+        calendar = calendar_for(department, now.date())
+        promises = _promises(defaults.get(department.id, []), calendar.typical_day_minutes())
+        cards.append(
+            DepartmentCard(department, counts[department.id], _normal(promises), open_status(calendar, now))
+        )
+    return cards
+
+
+def popular_services(limit: int = 8) -> list[Service]:
+    return list(
+        db.session.scalars(
+            select(Service)
+            .join(Service.department)
+            .where(Service.active, Department.active)
+            .order_by(Service.popularity.desc(), Service.name)
+            .limit(limit)
+            .options(selectinload(Service.department))
+        )
+    )
+
+
+def department_page(slug: str, now: datetime | None = None) -> DepartmentPage | None:
+    now = now or datetime.now(UTC)
+    department = get_department(slug)
+    if department is None:
+        return None
+    calendar = calendar_for(department, now.date())
+    day_minutes = calendar.typical_day_minutes()
+    services = list(
+        db.session.scalars(
+            select(Service)
+            .where(Service.department_id == department.id, Service.active)
+            .order_by(Service.category, Service.position, Service.name)
+        )
+    )
+    defaults = _department_defaults([department.id]).get(department.id, [])
+    overrides = _service_overrides([s.id for s in services])
+    listings = [
+        ServiceListing(s, _normal(effective_promises(defaults, overrides.get(s.id, []), day_minutes)[0]))
+        for s in services
+    ]
+    categories = [
+        (category, list(group)) for category, group in groupby(listings, key=lambda row: row.service.category)
+    ]
+    contacts = list(
+        db.session.scalars(
+            select(Contact)
+            .where(Contact.department_id == department.id)
+            .order_by(Contact.position, Contact.id)
+            .options(selectinload(Contact.user), selectinload(Contact.service))
+        )
+    )
+    today = now.astimezone(calendar.tz()).date()
+    closed_days = upcoming_closed_days(calendar, today)
+    return DepartmentPage(
+        department=department,
+        categories=categories,
+        promises=_promises(defaults, day_minutes),
+        week=week_hours(department, today.weekday()),
+        status=open_status(calendar, now),
+        next_holiday=next(((d, n) for d, n in closed_days if d in calendar.holidays), None),
+        closures_ahead=[(d, n) for d, n in closed_days if d in calendar.closures][:3],
+        contacts=contacts,
+    )
+
+
+def service_page(department_slug: str, service_slug: str, now: datetime | None = None) -> ServicePage | None:
+    now = now or datetime.now(UTC)
+    department = get_department(department_slug)
+    if department is None:
+        return None
+    service = db.session.scalar(
+        select(Service).where(
+            Service.department_id == department.id, Service.slug == service_slug, Service.active
+        )
+    )
+    if service is None:
+        return None
+    calendar = calendar_for(department, now.date())
+    defaults = _department_defaults([department.id]).get(department.id, [])
+    promises, overridden = effective_promises(
+        defaults, _service_overrides([service.id]).get(service.id, []), calendar.typical_day_minutes()
+    )
+    contacts = list(
+        db.session.scalars(
+            select(Contact)
+            .where(
+                Contact.department_id == department.id,
+                (Contact.service_id == service.id) | Contact.service_id.is_(None),
+            )
+            .order_by(Contact.service_id.is_(None), Contact.position, Contact.id)
+            .options(selectinload(Contact.user))
+        )
+    )
+    return ServicePage(service, department, promises, overridden, open_status(calendar, now), contacts)

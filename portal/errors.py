@@ -1,0 +1,81 @@
+"""Error pages in the portal's look; a database outage is a 503, never a trace."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from portal.extensions import db
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Something in that request was not right", "Go back, check what you entered and try again."),
+    403: ("You cannot do that here", "Your account does not have permission for this page or action."),
+    404: ("Page not found", "The address may be mistyped, or the page may have moved or been removed."),
+    405: ("That did not work", "This page does not accept that kind of request."),
+    413: ("That file is too large", "Choose a smaller file and try again."),
+    429: ("Too many attempts", "Wait a few minutes, then try again."),
+    500: ("Sorry, something went wrong on our side", "Try again in a moment. If it keeps happening, tell the IT service desk."),
+    503: ("Inward is briefly unavailable", "We cannot reach the database right now. Try again in a minute."),
+}
+
+
+def _render_error(status: int, title: str | None = None, detail: str | None = None):
+    default_title, default_detail = MESSAGES.get(status, MESSAGES[500])
+    title, detail = title or default_title, detail or default_detail
+    if request.headers.get("HX-Request") == "true":
+        return f"{title}. {detail}", status, {"Content-Type": "text/plain; charset=utf-8"}
+    try:
+        body = render_template("errors/error.html", status=status, title=title, detail=detail)
+    except Exception:  # the template itself may need the database
+        log.exception("error page could not be rendered")
+        body = f"<!doctype html><title>{title}</title><h1>{title}</h1><p>{detail}</p>"
+    return body, status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _render_error(
+            400,
+            "This form has expired",
+            "For your security, forms stop working after you sign out or after a long time. "
+            "Go back, reload the page and try again.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code == 429:
+            return _render_error(429, detail=(
+                "There have been too many attempts. Wait a few minutes, then try again."
+            ))
+        if error.code in MESSAGES:
+            return _render_error(error.code)
+        return error
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DBAPIError)
+    def database_unavailable(error):
+        log.error("database error: %s", error)
+        try:
+            db.session.rollback()
+        except Exception:  # the connection may be gone altogether
+            pass
+        if isinstance(error, OperationalError) or getattr(error, "connection_invalidated", False):
+            body, status, *rest = _render_error(503)
+            headers = rest[0] if rest else {}
+            return body, 503, {**headers, "Retry-After": "30"}
+        return _render_error(500)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        log.exception("unhandled error")
+        try:
+            db.session.rollback()
+        except Exception:
+            pass
+        return _render_error(500)

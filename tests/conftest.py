@@ -1,0 +1,132 @@
+"""Fixtures, flaskr style: app, client, runner, login; factories in tests/factories.py.
+
+The suite runs against SQLite by default and against PostgreSQL when
+TEST_DATABASE_URL is set. The schema comes from the Alembic migrations (so the
+migrations are tested too), once per session; every test starts with empty tables.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from flask import g, request_started
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from config import TestConfig
+from portal import create_app
+from portal.extensions import db, limiter
+from tests import factories
+
+CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|<meta name="csrf-token" content="([^"]+)"')
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def config_class(database_url):
+    class SuiteConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+
+    return SuiteConfig
+
+
+@pytest.fixture(scope="session")
+def _migrated_app(config_class):
+    app = create_app(config_class)
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:  # a fresh schema for every run
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        upgrade(directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
+    return app
+
+
+def empty_all_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(text(f"DELETE FROM {table}"))
+    db.session.commit()
+
+
+def _forget_request_user(sender, **extra):
+    # Tests hold an app context open, so every request of a test would share `g`
+    # (Flask-Login caches the user there, Flask-WTF the CSRF token). In production
+    # each request has its own app context: start every request with an empty g.
+    for name in list(vars(g)):
+        g.pop(name, None)
+
+
+@pytest.fixture
+def app(_migrated_app):
+    request_started.connect(_forget_request_user, _migrated_app)
+    with _migrated_app.app_context():
+        yield _migrated_app
+        db.session.remove()
+        empty_all_tables()
+        limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    return factories.make_user
+
+
+@pytest.fixture
+def make_department(app):
+    return factories.make_department
+
+
+@pytest.fixture
+def make_service(app):
+    return factories.make_service
+
+
+def csrf_token_from(html: str) -> str:
+    match = CSRF_PATTERN.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+@pytest.fixture
+def login(client):
+    """login(user) signs the test client in as that user through the session cookie."""
+
+    def _login(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = user.session_token
+            session["_fresh"] = True
+        return user
+
+    return _login
+
+
+@pytest.fixture
+def csrf(client):
+    """csrf(path='/') returns a valid CSRF token from a page the client can see."""
+
+    def _csrf(path: str = "/") -> str:
+        return csrf_token_from(client.get(path).get_data(as_text=True))
+
+    return _csrf

@@ -1,0 +1,103 @@
+"""Factory helpers: real rows in the real database, with sensible defaults."""
+from __future__ import annotations
+
+import itertools
+from datetime import time
+
+from portal.extensions import db
+from portal.models import (
+    Department,
+    Membership,
+    MembershipRole,
+    OpeningHours,
+    Priority,
+    ResponseStandard,
+    Service,
+    User,
+)
+
+_seq = itertools.count(1)
+
+PASSWORD = "correct horse battery"
+_hashes: dict[str, str] = {}
+
+
+def _password_hash(password: str) -> str:
+    """scrypt is slow on purpose; hash each test password once per run."""
+    if password not in _hashes:
+        probe = User()
+        probe.set_password(password)
+        _hashes[password] = probe.password_hash
+    return _hashes[password]
+
+
+def make_department(**kw) -> Department:
+    n = next(_seq)
+    weekdays = kw.pop("weekdays", range(5))
+    opens, closes = kw.pop("hours", (time(9), time(17)))
+    standards = kw.pop("standards", {Priority.NORMAL: (240, 1440), Priority.URGENT: (30, 240)})
+    department = Department(
+        slug=kw.pop("slug", f"dept-{n}"),
+        name=kw.pop("name", f"Department {n}"),
+        mission=kw.pop("mission", "We help colleagues get things done."),
+        timezone=kw.pop("timezone", "Europe/London"),
+        holiday_country=kw.pop("holiday_country", "GB"),
+        holiday_subdivision=kw.pop("holiday_subdivision", "ENG"),
+        key_prefix=kw.pop("key_prefix", f"D{n}"),
+        **kw,
+    )
+    department.opening_hours = [OpeningHours(weekday=d, opens=opens, closes=closes) for d in weekdays]
+    db.session.add(department)
+    db.session.flush()
+    for priority, (first, resolution) in standards.items():
+        db.session.add(
+            ResponseStandard(
+                department_id=department.id,
+                priority=priority,
+                first_response_minutes=first,
+                resolution_minutes=resolution,
+            )
+        )
+    db.session.commit()
+    return department
+
+
+def make_service(department: Department | None = None, **kw) -> Service:
+    from portal.directory import search
+
+    n = next(_seq)
+    department = department or make_department()
+    service = Service(
+        department_id=department.id,
+        slug=kw.pop("slug", f"service-{n}"),
+        name=kw.pop("name", f"Service {n}"),
+        summary=kw.pop("summary", "A service colleagues ask for."),
+        category=kw.pop("category", "General"),
+        **kw,
+    )
+    db.session.add(service)
+    db.session.flush()
+    search.index_service(service)
+    db.session.commit()
+    return service
+
+
+def make_user(**kw) -> User:
+    n = next(_seq)
+    password = kw.pop("password", PASSWORD)
+    roles = kw.pop("roles", {})  # {department: "agent" | "manager"}
+    user = User(
+        email=kw.pop("email", f"person{n}@example.com"),
+        name=kw.pop("name", f"Person {n}"),
+        title=kw.pop("title", "Analyst"),
+        **kw,
+    )
+    user.password_hash = _password_hash(password)
+    db.session.add(user)
+    db.session.flush()
+    for department, role in roles.items():
+        db.session.add(
+            Membership(user_id=user.id, department_id=department.id, role=MembershipRole(role))
+        )
+    db.session.commit()
+    return user

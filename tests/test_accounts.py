@@ -1,0 +1,243 @@
+"""Sign-in, sign-out, sessions that really end, and no open redirects."""
+from __future__ import annotations
+
+import pytest
+
+from portal.extensions import db
+from tests.factories import PASSWORD
+
+
+def sign_in(client, email, password=PASSWORD, csrf_token=None, **extra):
+    page = client.get("/login")
+    from tests.conftest import csrf_token_from
+
+    token = csrf_token or csrf_token_from(page.get_data(as_text=True))
+    return client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token, **extra}
+    )
+
+
+def test_every_page_needs_a_signed_in_user(client):
+    response = client.get("/d/it")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=/d/it")
+
+
+def test_unknown_url_needs_sign_in_too(client):
+    # Whether a route exists is not told to strangers.
+    assert client.get("/no/such/page").status_code == 302
+
+
+def test_htmx_request_without_session_gets_hx_redirect(client):
+    response = client.get(
+        "/search?q=laptop",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://localhost/d/it?tab=1"},
+    )
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"] == "/login?next=/d/it?tab%3D1"
+    assert b"<html" not in response.data
+
+
+def test_sign_in_and_out(client, make_user):
+    user = make_user(email="erin@example.com")
+    response = sign_in(client, "Erin@Example.com ")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+    assert client.get("/").status_code == 200
+    home = client.get("/").get_data(as_text=True)
+    from tests.conftest import csrf_token_from
+
+    out = client.post("/logout", data={"csrf_token": csrf_token_from(home)})
+    assert out.status_code == 303
+    assert client.get("/").status_code == 302
+    assert user.session_token  # rotated, still set
+
+
+def test_wrong_password_is_422_with_message_beside_the_field_and_email_kept(client, make_user):
+    make_user(email="erin@example.com")
+    response = sign_in(client, "erin@example.com", password="wrong")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "The e-mail address or password is not right" in html
+    assert 'value="erin@example.com"' in html
+    assert 'aria-invalid="true"' in html
+    assert "There is a problem" in html  # error summary
+
+
+def test_empty_fields_are_422_with_messages(client):
+    response = sign_in(client, "", password="")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Enter your work e-mail address" in html
+    assert "Enter your password" in html
+
+
+def test_unknown_and_inactive_accounts_cannot_sign_in(client, make_user):
+    make_user(email="gone@example.com", active=False)
+    assert sign_in(client, "gone@example.com").status_code == 422
+    assert sign_in(client, "nobody@example.com").status_code == 422
+
+
+def test_post_without_csrf_token_is_refused(client, make_user):
+    make_user(email="erin@example.com")
+    response = client.post("/login", data={"email": "erin@example.com", "password": PASSWORD})
+    assert response.status_code == 400
+    assert "This form has expired" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302  # not signed in
+
+
+def test_logout_is_post_only(client, login, make_user):
+    login(make_user())
+    assert client.get("/logout").status_code == 405
+
+
+def test_a_cookie_copied_before_logout_does_not_work_after_it(app, make_user):
+    make_user(email="erin@example.com")
+    victim = app.test_client()
+    assert sign_in(victim, "erin@example.com").status_code == 303
+    stolen = victim.get_cookie("session").value
+
+    from tests.conftest import csrf_token_from
+
+    victim.post("/logout", data={"csrf_token": csrf_token_from(victim.get("/").get_data(as_text=True))})
+
+    attacker = app.test_client()
+    attacker.set_cookie("session", stolen)
+    assert attacker.get("/").status_code == 302
+
+
+def test_remember_cookie_is_also_ended_by_logout(app, make_user):
+    make_user(email="erin@example.com")
+    client = app.test_client()
+    sign_in(client, "erin@example.com", remember="y")
+    remember = client.get_cookie("remember_token")
+    assert remember is not None
+    from tests.conftest import csrf_token_from
+
+    client.post("/logout", data={"csrf_token": csrf_token_from(client.get("/").get_data(as_text=True))})
+    replay = app.test_client()
+    replay.set_cookie("remember_token", remember.value)
+    assert replay.get("/").status_code == 302
+
+
+def test_remember_me_lasts_at_most_14_days(app):
+    assert app.config["REMEMBER_COOKIE_DURATION"].days <= 14
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example",
+        "/\\evil.example",
+        "https:evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "\\\\evil.example",
+        "/\t/evil.example",
+        "/\r\nLocation: https://evil.example",
+        " //evil.example",
+        "http://localhost.evil.example",
+    ],
+)
+def test_next_goes_only_to_a_local_path(client, make_user, target):
+    make_user(email="erin@example.com")
+    response = sign_in(client, "erin@example.com", next=target)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+
+
+def test_next_local_path_is_followed(client, make_user):
+    make_user(email="erin@example.com")
+    response = sign_in(client, "erin@example.com", next="/d/it?x=1")
+    assert response.headers["Location"] == "/d/it?x=1"
+
+
+def test_failed_sign_ins_are_throttled_per_account(client, make_user):
+    make_user(email="erin@example.com")
+    for _ in range(5):
+        assert sign_in(client, "erin@example.com", password="nope").status_code == 422
+    response = sign_in(client, "erin@example.com")  # even the right password waits
+    assert response.status_code == 429
+    assert "too many attempts" in response.get_data(as_text=True).lower()
+    # Another account from the same address is not locked by this one.
+    make_user(email="ivan@example.com")
+    assert sign_in(client, "ivan@example.com").status_code == 303
+
+
+def test_successful_sign_ins_are_not_counted(app, make_user):
+    make_user(email="erin@example.com")
+    for _ in range(8):
+        assert sign_in(app.test_client(), "erin@example.com").status_code == 303
+
+
+def test_throttle_holds_across_workers_with_shared_storage(config_class, make_user, app):
+    """Two app instances (as two gunicorn workers) sharing Redis share the count."""
+    import redis
+
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/15").ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis not reachable on 127.0.0.1:6379")
+    from portal import create_app
+
+    class SharedConfig(config_class):
+        RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/15"
+        RATELIMIT_KEY_PREFIX = f"inward-test-{id(app)}"
+
+    make_user(email="erin@example.com")
+    worker_a, worker_b = create_app(SharedConfig), create_app(SharedConfig)
+    try:
+        for i in range(5):
+            worker = worker_a if i % 2 == 0 else worker_b
+            with worker.app_context():
+                assert sign_in(worker.test_client(), "erin@example.com", password="x").status_code == 422
+        with worker_b.app_context():
+            assert sign_in(worker_b.test_client(), "erin@example.com").status_code == 429
+    finally:
+        with worker_a.app_context():
+            from portal.extensions import limiter
+
+            limiter.reset()
+            db.session.remove()
+
+
+def test_profile_shows_person_and_what_they_are_contact_for(client, login, make_user, make_department):
+    from portal.models import Contact
+
+    department = make_department(name="IT", slug="it")
+    ivan = make_user(name="Ivan Petrov", title="Service desk analyst", department_id=department.id)
+    db.session.add(Contact(department_id=department.id, user_id=ivan.id, label="Laptops and phones"))
+    db.session.commit()
+    login(make_user())
+    html = client.get(f"/people/{ivan.id}").get_data(as_text=True)
+    assert "Ivan Petrov" in html
+    assert "Laptops and phones" in html
+
+
+@pytest.mark.parametrize("path", ["/people/999999", "/people/0"])
+def test_unknown_profile_is_404(client, login, make_user, path):
+    login(make_user())
+    assert client.get(path).status_code == 404
+
+
+def test_inactive_persons_profile_is_404(client, login, make_user):
+    gone = make_user(active=False)
+    login(make_user())
+    assert client.get(f"/people/{gone.id}").status_code == 404
+
+
+def test_me_goes_to_own_profile(client, login, make_user):
+    user = login(make_user())
+    assert client.get("/me").headers["Location"] == f"/people/{user.id}"
+
+
+def test_demo_accounts_listed_only_in_demo_mode(app, client, config_class):
+    assert "erin@example.com" in client.get("/login").get_data(as_text=True)
+    from portal import create_app
+
+    class NoDemo(config_class):
+        DEMO_MODE = False
+
+    plain = create_app(NoDemo)
+    with plain.app_context():
+        assert "erin@example.com" not in plain.test_client().get("/login").get_data(as_text=True)
