@@ -47,7 +47,9 @@ def _migrated_app(config_class):
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
         upgrade(directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 def empty_all_tables() -> None:
@@ -76,6 +78,24 @@ def app(_migrated_app):
         db.session.remove()
         empty_all_tables()
         limiter.reset()
+
+
+@pytest.fixture
+def build_app(config_class):
+    """build_app(**settings): another app on the suite's database with some settings
+    changed (as another worker, or another configuration); disposed afterwards."""
+    built = []
+
+    def _build(**settings):
+        other = create_app(type("OtherConfig", (config_class,), settings))
+        built.append(other)
+        return other
+
+    yield _build
+    for other in built:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture

@@ -1,6 +1,9 @@
 """Sign-in, sign-out, sessions that really end, and no open redirects."""
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
 
 from portal.extensions import db
@@ -70,6 +73,17 @@ def test_empty_fields_are_422_with_messages(client):
     assert response.status_code == 422
     assert "Enter your work e-mail address" in html
     assert "Enter your password" in html
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["erin\x00@example.com", "x" * 10_000, "' OR 1=1 --", "<script>alert(1)</script>", "\u202eerin@example.com"],
+)
+def test_bad_email_input_is_422_never_500(client, make_user, email):
+    make_user(email="erin@example.com")
+    response = sign_in(client, email, password="whatever")
+    assert response.status_code == 422
+    assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
 
 
 def test_unknown_and_inactive_accounts_cannot_sign_in(client, make_user):
@@ -170,7 +184,7 @@ def test_successful_sign_ins_are_not_counted(app, make_user):
         assert sign_in(app.test_client(), "erin@example.com").status_code == 303
 
 
-def test_throttle_holds_across_workers_with_shared_storage(config_class, make_user, app):
+def test_throttle_holds_across_workers_with_shared_storage(build_app, make_user, app):
     """Two app instances (as two gunicorn workers) sharing Redis share the count."""
     import redis
 
@@ -178,14 +192,12 @@ def test_throttle_holds_across_workers_with_shared_storage(config_class, make_us
         redis.Redis.from_url("redis://127.0.0.1:6379/15").ping()
     except redis.exceptions.ConnectionError:
         pytest.skip("Redis not reachable on 127.0.0.1:6379")
-    from portal import create_app
-
-    class SharedConfig(config_class):
-        RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/15"
-        RATELIMIT_KEY_PREFIX = f"inward-test-{id(app)}"
-
+    shared = {
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+        "RATELIMIT_KEY_PREFIX": f"inward-test-{os.getpid()}-{time.time_ns()}",
+    }
     make_user(email="erin@example.com")
-    worker_a, worker_b = create_app(SharedConfig), create_app(SharedConfig)
+    worker_a, worker_b = build_app(**shared), build_app(**shared)
     try:
         for i in range(5):
             worker = worker_a if i % 2 == 0 else worker_b
@@ -198,7 +210,6 @@ def test_throttle_holds_across_workers_with_shared_storage(config_class, make_us
             from portal.extensions import limiter
 
             limiter.reset()
-            db.session.remove()
 
 
 def test_profile_shows_person_and_what_they_are_contact_for(client, login, make_user, make_department):
@@ -231,13 +242,8 @@ def test_me_goes_to_own_profile(client, login, make_user):
     assert client.get("/me").headers["Location"] == f"/people/{user.id}"
 
 
-def test_demo_accounts_listed_only_in_demo_mode(app, client, config_class):
+def test_demo_accounts_listed_only_in_demo_mode(app, client, build_app):
     assert "erin@example.com" in client.get("/login").get_data(as_text=True)
-    from portal import create_app
-
-    class NoDemo(config_class):
-        DEMO_MODE = False
-
-    plain = create_app(NoDemo)
+    plain = build_app(DEMO_MODE=False)
     with plain.app_context():
         assert "erin@example.com" not in plain.test_client().get("/login").get_data(as_text=True)

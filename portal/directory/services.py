@@ -1,6 +1,7 @@
 """Who serves what: departments, their services, promises, hours and contacts."""
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -98,7 +99,17 @@ def active_departments() -> Select[tuple[Department]]:
     return select(Department).where(Department.active).order_by(Department.name)
 
 
+SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+
+def is_slug(value: str) -> bool:
+    """Slugs are lowercase ASCII words and hyphens; anything else names nothing."""
+    return bool(SLUG_PATTERN.fullmatch(value or ""))
+
+
 def get_department(slug: str) -> Department | None:
+    if not is_slug(slug):
+        return None
     return db.session.scalar(
         select(Department)
         .where(Department.slug == slug, Department.active)
@@ -286,7 +297,7 @@ def department_page(slug: str, now: datetime | None = None) -> DepartmentPage | 
 def service_page(department_slug: str, service_slug: str, now: datetime | None = None) -> ServicePage | None:
     now = now or datetime.now(UTC)
     department = get_department(department_slug)
-    if department is None:
+    if department is None or not is_slug(service_slug):
         return None
     service = db.session.scalar(
         select(Service).where(
