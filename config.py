@@ -3,6 +3,7 @@
 Development defaults are safe for a laptop; ProductionConfig refuses to start
 without a real SECRET_KEY and never runs in demo mode.
 """
+
 from __future__ import annotations
 
 import os
@@ -69,7 +70,7 @@ class DevelopmentConfig(Config):
 
 class TestConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret"
+    SECRET_KEY = "test-secret"  # noqa: S105  (tests only)
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
     HTMX_SOURCE = "local"

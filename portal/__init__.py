@@ -1,11 +1,11 @@
 """Inward: the intranet portal where colleagues serve each other as internal customers."""
+
 from __future__ import annotations
 
 import logging
 
 from flask import Flask, request
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from config import HTMX_CDN_URL, HTMX_INTEGRITY, HTMX_VERSION, Config, config_from_environment
 from portal.extensions import csrf, db, limiter, login_manager, migrate, talisman

@@ -1,4 +1,5 @@
 """Error pages in the portal's look; a database outage is a 503, never a trace."""
+
 from __future__ import annotations
 
 import logging
@@ -13,14 +14,29 @@ from portal.extensions import db
 log = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: ("Something in that request was not right", "Go back, check what you entered and try again."),
-    403: ("You cannot do that here", "Your account does not have permission for this page or action."),
-    404: ("Page not found", "The address may be mistyped, or the page may have moved or been removed."),
+    400: (
+        "Something in that request was not right",
+        "Go back, check what you entered and try again.",
+    ),
+    403: (
+        "You cannot do that here",
+        "Your account does not have permission for this page or action.",
+    ),
+    404: (
+        "Page not found",
+        "The address may be mistyped, or the page may have moved or been removed.",
+    ),
     405: ("That did not work", "This page does not accept that kind of request."),
     413: ("That file is too large", "Choose a smaller file and try again."),
     429: ("Too many attempts", "Wait a few minutes, then try again."),
-    500: ("Sorry, something went wrong on our side", "Try again in a moment. If it keeps happening, tell the IT service desk."),
-    503: ("Inward is briefly unavailable", "We cannot reach the database right now. Try again in a minute."),
+    500: (
+        "Sorry, something went wrong on our side",
+        "Try again in a moment. If it keeps happening, tell the IT service desk.",
+    ),
+    503: (
+        "Inward is briefly unavailable",
+        "We cannot reach the database right now. Try again in a minute.",
+    ),
 }
 
 
@@ -37,6 +53,13 @@ def _render_error(status: int, title: str | None = None, detail: str | None = No
     return body, status
 
 
+def _rollback_quietly() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # the connection may be gone altogether
+        log.warning("rollback after an error failed", exc_info=True)
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -50,9 +73,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code == 429:
-            return _render_error(429, detail=(
-                "There have been too many attempts. Wait a few minutes, then try again."
-            ))
+            return _render_error(
+                429,
+                detail=("There have been too many attempts. Wait a few minutes, then try again."),
+            )
         if error.code in MESSAGES:
             return _render_error(error.code)
         return error
@@ -61,10 +85,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(DBAPIError)
     def database_unavailable(error):
         log.error("database error: %s", error)
-        try:
-            db.session.rollback()
-        except Exception:  # the connection may be gone altogether
-            pass
+        _rollback_quietly()
         if isinstance(error, OperationalError) or getattr(error, "connection_invalidated", False):
             body, status, *rest = _render_error(503)
             headers = rest[0] if rest else {}
@@ -74,8 +95,5 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error):
         log.exception("unhandled error")
-        try:
-            db.session.rollback()
-        except Exception:
-            pass
+        _rollback_quietly()
         return _render_error(500)

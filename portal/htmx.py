@@ -4,9 +4,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Response, make_response, request
+from flask import Response, make_response, render_template, request
 from jinja2_fragments.flask import render_block, render_blocks
-from flask import render_template
 
 
 def is_htmx() -> bool:

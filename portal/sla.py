@@ -7,6 +7,7 @@ a number of business minutes after an instant is due. Every instant is aware;
 intervals are built per local date and converted to UTC, so DST changes are
 handled by the time zone database, not by arithmetic on wall-clock times.
 """
+
 from __future__ import annotations
 
 import enum
@@ -263,7 +264,9 @@ def measure_clock(
         _require_aware(p.start) <= now and (p.end is None or _require_aware(p.end) > now)
         for p in pauses
     )
-    due = calendar._add(started_at, target_minutes, pauses=_merge(spans)) if not paused_now else None
+    due = (
+        calendar._add(started_at, target_minutes, pauses=_merge(spans)) if not paused_now else None
+    )
     if paused_now:
         state = ClockState.PAUSED
     elif elapsed > target_minutes:

@@ -4,6 +4,7 @@ The suite runs against SQLite by default and against PostgreSQL when
 TEST_DATABASE_URL is set. The schema comes from the Alembic migrations (so the
 migrations are tested too), once per session; every test starts with empty tables.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,7 +20,9 @@ from portal import create_app
 from portal.extensions import db, limiter
 from tests import factories
 
-CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|<meta name="csrf-token" content="([^"]+)"')
+CSRF_PATTERN = re.compile(
+    r'name="csrf_token"[^>]*value="([^"]+)"|<meta name="csrf-token" content="([^"]+)"'
+)
 
 
 @pytest.fixture(scope="session")
@@ -55,10 +58,11 @@ def _migrated_app(config_class):
 def empty_all_tables() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        truncate = f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"  # noqa: S608
+        db.session.execute(text(truncate))
     else:
         for table in tables:
-            db.session.execute(text(f"DELETE FROM {table}"))
+            db.session.execute(text(f"DELETE FROM {table}"))  # noqa: S608  (table names from metadata)
     db.session.commit()
 
 

@@ -1,4 +1,5 @@
 """Factory helpers: real rows in the real database, with sensible defaults."""
+
 from __future__ import annotations
 
 import itertools
@@ -46,7 +47,9 @@ def make_department(**kw) -> Department:
         key_prefix=kw.pop("key_prefix", f"D{n}"),
         **kw,
     )
-    department.opening_hours = [OpeningHours(weekday=d, opens=opens, closes=closes) for d in weekdays]
+    department.opening_hours = [
+        OpeningHours(weekday=d, opens=opens, closes=closes) for d in weekdays
+    ]
     db.session.add(department)
     db.session.flush()
     for priority, (first, resolution) in standards.items():

@@ -1,4 +1,5 @@
 """Sign-in, sign-out, sessions that really end, and no open redirects."""
+
 from __future__ import annotations
 
 import os
@@ -77,7 +78,13 @@ def test_empty_fields_are_422_with_messages(client):
 
 @pytest.mark.parametrize(
     "email",
-    ["erin\x00@example.com", "x" * 10_000, "' OR 1=1 --", "<script>alert(1)</script>", "\u202eerin@example.com"],
+    [
+        "erin\x00@example.com",
+        "x" * 10_000,
+        "' OR 1=1 --",
+        "<script>alert(1)</script>",
+        "\u202eerin@example.com",
+    ],
 )
 def test_bad_email_input_is_422_never_500(client, make_user, email):
     make_user(email="erin@example.com")
@@ -113,7 +120,9 @@ def test_a_cookie_copied_before_logout_does_not_work_after_it(app, make_user):
 
     from tests.conftest import csrf_token_from
 
-    victim.post("/logout", data={"csrf_token": csrf_token_from(victim.get("/").get_data(as_text=True))})
+    victim.post(
+        "/logout", data={"csrf_token": csrf_token_from(victim.get("/").get_data(as_text=True))}
+    )
 
     attacker = app.test_client()
     attacker.set_cookie("session", stolen)
@@ -128,7 +137,9 @@ def test_remember_cookie_is_also_ended_by_logout(app, make_user):
     assert remember is not None
     from tests.conftest import csrf_token_from
 
-    client.post("/logout", data={"csrf_token": csrf_token_from(client.get("/").get_data(as_text=True))})
+    client.post(
+        "/logout", data={"csrf_token": csrf_token_from(client.get("/").get_data(as_text=True))}
+    )
     replay = app.test_client()
     replay.set_cookie("remember_token", remember.value)
     assert replay.get("/").status_code == 302
@@ -202,7 +213,10 @@ def test_throttle_holds_across_workers_with_shared_storage(build_app, make_user,
         for i in range(5):
             worker = worker_a if i % 2 == 0 else worker_b
             with worker.app_context():
-                assert sign_in(worker.test_client(), "erin@example.com", password="x").status_code == 422
+                assert (
+                    sign_in(worker.test_client(), "erin@example.com", password="x").status_code
+                    == 422
+                )
         with worker_b.app_context():
             assert sign_in(worker_b.test_client(), "erin@example.com").status_code == 429
     finally:
@@ -212,12 +226,16 @@ def test_throttle_holds_across_workers_with_shared_storage(build_app, make_user,
             limiter.reset()
 
 
-def test_profile_shows_person_and_what_they_are_contact_for(client, login, make_user, make_department):
+def test_profile_shows_person_and_what_they_are_contact_for(
+    client, login, make_user, make_department
+):
     from portal.models import Contact
 
     department = make_department(name="IT", slug="it")
     ivan = make_user(name="Ivan Petrov", title="Service desk analyst", department_id=department.id)
-    db.session.add(Contact(department_id=department.id, user_id=ivan.id, label="Laptops and phones"))
+    db.session.add(
+        Contact(department_id=department.id, user_id=ivan.id, label="Laptops and phones")
+    )
     db.session.commit()
     login(make_user())
     html = client.get(f"/people/{ivan.id}").get_data(as_text=True)

@@ -1,4 +1,5 @@
 """Department and service pages: what each team offers, promises, hours, contacts."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
@@ -26,17 +27,38 @@ def it(make_department, make_service, make_user):
             Priority.URGENT: (30, 240),
         },
     )
-    laptop = make_service(department, name="New laptop", slug="new-laptop", category="Devices",
-                          summary="Order a laptop for yourself or a new starter.")
-    make_service(department, name="Password reset", slug="password-reset", category="Access & accounts")
+    laptop = make_service(
+        department,
+        name="New laptop",
+        slug="new-laptop",
+        category="Devices",
+        summary="Order a laptop for yourself or a new starter.",
+    )
+    make_service(
+        department, name="Password reset", slug="password-reset", category="Access & accounts"
+    )
     make_service(department, name="Old thing", slug="old-thing", category="Devices", active=False)
     ivan = make_user(name="Ivan Petrov", department_id=department.id)
-    db.session.add_all([
-        Contact(department_id=department.id, user_id=ivan.id, label="Laptops and phones", position=1),
-        Contact(department_id=department.id, mailbox="service-desk@example.com", label="Service desk", position=0),
-        ResponseStandard(department_id=department.id, service_id=laptop.id, priority=Priority.NORMAL,
-                         first_response_minutes=120, resolution_minutes=2400),
-    ])
+    db.session.add_all(
+        [
+            Contact(
+                department_id=department.id, user_id=ivan.id, label="Laptops and phones", position=1
+            ),
+            Contact(
+                department_id=department.id,
+                mailbox="service-desk@example.com",
+                label="Service desk",
+                position=0,
+            ),
+            ResponseStandard(
+                department_id=department.id,
+                service_id=laptop.id,
+                priority=Priority.NORMAL,
+                first_response_minutes=120,
+                resolution_minutes=2400,
+            ),
+        ]
+    )
     db.session.commit()
     return department
 
@@ -56,7 +78,12 @@ def test_promises_are_in_words_people_read(app, it):
     assert words[Priority.NORMAL] == ("4 business hours", "24 business hours")
     assert words[Priority.LOW] == ("8 business hours", "8 business days")
     assert words[Priority.URGENT] == ("30 business minutes", "4 business hours")
-    assert [p.priority for p in page.promises] == [Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW]
+    assert [p.priority for p in page.promises] == [
+        Priority.URGENT,
+        Priority.HIGH,
+        Priority.NORMAL,
+        Priority.LOW,
+    ]
 
 
 def test_service_override_beats_department_default(app, it):
@@ -79,10 +106,17 @@ def test_open_now_in_the_departments_own_time_zone(app, it):
 
 
 def test_new_york_department_is_open_by_its_own_clock(app, make_department):
-    make_department(slug="cs", name="Customer Support", timezone="America/New_York",
-                    holiday_country="US", holiday_subdivision="NY")
+    make_department(
+        slug="cs",
+        name="Customer Support",
+        timezone="America/New_York",
+        holiday_country="US",
+        holiday_subdivision="NY",
+    )
     # 14:30 UTC = 09:30 in New York (EST): open; 13:30 UTC = 08:30: opens today 09:00.
-    assert services.department_page("cs", now=datetime(2026, 11, 24, 14, 30, tzinfo=UTC)).status.is_open
+    assert services.department_page(
+        "cs", now=datetime(2026, 11, 24, 14, 30, tzinfo=UTC)
+    ).status.is_open
     status = services.department_page("cs", now=datetime(2026, 11, 24, 13, 30, tzinfo=UTC)).status
     assert status.detail == "opens today at 09:00"
 
@@ -100,7 +134,9 @@ def test_extra_closures_are_shown_and_closed(app, it):
     db.session.commit()
     page = services.department_page("it", now=datetime(2026, 12, 1, 11, 0, tzinfo=UTC))
     assert (date(2026, 12, 2), "Office move") in page.closures_ahead
-    assert not services.department_page("it", now=datetime(2026, 12, 2, 11, 0, tzinfo=UTC)).status.is_open
+    assert not services.department_page(
+        "it", now=datetime(2026, 12, 2, 11, 0, tzinfo=UTC)
+    ).status.is_open
 
 
 def test_department_page_view(client, login, make_user, it):
@@ -108,10 +144,24 @@ def test_department_page_view(client, login, make_user, it):
     response = client.get("/d/it")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    for text in ["IT", "Technology that just works.", "What we offer", "Devices", "New laptop",
-                 "Password reset", "Our promises", "within 4 business hours", "within 30 business minutes",
-                 "Opening hours", "08:00–18:00", "Who to contact", "Laptops and phones",
-                 "service-desk@example.com", "#it-help", "Europe/London"]:
+    for text in [
+        "IT",
+        "Technology that just works.",
+        "What we offer",
+        "Devices",
+        "New laptop",
+        "Password reset",
+        "Our promises",
+        "within 4 business hours",
+        "within 30 business minutes",
+        "Opening hours",
+        "08:00–18:00",
+        "Who to contact",
+        "Laptops and phones",
+        "service-desk@example.com",
+        "#it-help",
+        "Europe/London",
+    ]:
         assert text in html, text
     assert "Old thing" not in html  # archived services are not offered
 
@@ -134,8 +184,12 @@ def test_home_lists_departments_with_their_promise(client, login, make_user, it,
     assert "autofocus" in html
 
 
-@pytest.mark.parametrize("path", ["/d/nope", "/d/it/nope", "/d/it/old-thing", "/d/%00", "/d/" + "x" * 300])
-def test_unknown_department_or_service_is_404_linking_to_directory(client, login, make_user, it, path):
+@pytest.mark.parametrize(
+    "path", ["/d/nope", "/d/it/nope", "/d/it/old-thing", "/d/%00", "/d/" + "x" * 300]
+)
+def test_unknown_department_or_service_is_404_linking_to_directory(
+    client, login, make_user, it, path
+):
     login(make_user())
     response = client.get(path)
     assert response.status_code == 404

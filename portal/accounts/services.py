@@ -1,4 +1,5 @@
 """Sign-in, sign-out and who may see what of people."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -59,7 +60,9 @@ def safe_next(target: str | None) -> str | None:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
         return None
-    if target.startswith(url_for("accounts.login")) or target.startswith(url_for("accounts.logout")):
+    if target.startswith(url_for("accounts.login")) or target.startswith(
+        url_for("accounts.logout")
+    ):
         return None
     return target
 

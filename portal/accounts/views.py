@@ -17,7 +17,9 @@ def _account_key() -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
-    lambda: current_app.config["SIGNIN_ADDRESS_LIMIT"], methods=["POST"], deduct_when=_failed_sign_in
+    lambda: current_app.config["SIGNIN_ADDRESS_LIMIT"],
+    methods=["POST"],
+    deduct_when=_failed_sign_in,
 )
 @limiter.limit(
     lambda: current_app.config["SIGNIN_ACCOUNT_LIMIT"],

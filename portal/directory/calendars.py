@@ -1,4 +1,5 @@
 """A department's business calendar: weekly hours, public holidays, closures."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -11,7 +12,9 @@ from portal.sla import BusinessCalendar
 
 
 @lru_cache(maxsize=256)
-def public_holidays(country: str | None, subdivision: str | None, year: int) -> tuple[tuple[date, str], ...]:
+def public_holidays(
+    country: str | None, subdivision: str | None, year: int
+) -> tuple[tuple[date, str], ...]:
     """Public holidays from the `holidays` package (pure computation, cached)."""
     if not country:
         return ()
@@ -27,7 +30,9 @@ def calendar_for(department: Department, around: date | None = None) -> Business
     year = (around or date.today()).year
     holiday_map: dict[date, str] = {}
     for y in (year - 1, year, year + 1):
-        holiday_map.update(public_holidays(department.holiday_country, department.holiday_subdivision, y))
+        holiday_map.update(
+            public_holidays(department.holiday_country, department.holiday_subdivision, y)
+        )
     weekly: dict[int, list] = {}
     for hours in department.opening_hours:
         weekly.setdefault(hours.weekday, []).append((hours.opens, hours.closes))

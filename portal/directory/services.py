@@ -1,4 +1,5 @@
 """Who serves what: departments, their services, promises, hours and contacts."""
+
 from __future__ import annotations
 
 import re
@@ -146,24 +147,36 @@ def week_hours(department: Department, today_weekday: int) -> list[DayHours]:
     week = []
     for weekday, name in enumerate(WEEKDAY_NAMES):
         intervals = by_day.get(weekday, [])
-        text = ", ".join(
-            "all day" if (h.opens.hour, h.opens.minute, h.closes.hour, h.closes.minute) == (0, 0, 23, 59)
-            else f"{h.opens:%H:%M}–{h.closes:%H:%M}"
-            for h in intervals
-        ) or "Closed"
+        text = (
+            ", ".join(
+                "all day"
+                if (h.opens.hour, h.opens.minute, h.closes.hour, h.closes.minute) == (0, 0, 23, 59)
+                else f"{h.opens:%H:%M}–{h.closes:%H:%M}"
+                for h in intervals
+            )
+            or "Closed"
+        )
         week.append(DayHours(name, text, weekday == today_weekday))
     return week
 
 
-def upcoming_closed_days(calendar: sla.BusinessCalendar, today: date, days: int = 370) -> list[tuple[date, str]]:
-    found = [(d, n) for d, n in {**calendar.holidays, **calendar.closures}.items() if today <= d <= today + timedelta(days=days)]
+def upcoming_closed_days(
+    calendar: sla.BusinessCalendar, today: date, days: int = 370
+) -> list[tuple[date, str]]:
+    found = [
+        (d, n)
+        for d, n in {**calendar.holidays, **calendar.closures}.items()
+        if today <= d <= today + timedelta(days=days)
+    ]
     return sorted(found)
 
 
 def _promises(standards: list[ResponseStandard], day_minutes: int) -> list[Promise]:
     by_priority = {s.priority: s for s in standards}
     return [
-        Promise(p, by_priority[p].first_response_minutes, by_priority[p].resolution_minutes, day_minutes)
+        Promise(
+            p, by_priority[p].first_response_minutes, by_priority[p].resolution_minutes, day_minutes
+        )
         for p in PRIORITY_ORDER
         if p in by_priority
     ]
@@ -175,7 +188,8 @@ def _department_defaults(department_ids: list[int]) -> dict[int, list[ResponseSt
         return result
     for standard in db.session.scalars(
         select(ResponseStandard).where(
-            ResponseStandard.department_id.in_(department_ids), ResponseStandard.service_id.is_(None)
+            ResponseStandard.department_id.in_(department_ids),
+            ResponseStandard.service_id.is_(None),
         )
     ):
         result[standard.department_id].append(standard)
@@ -231,7 +245,9 @@ def department_cards(now: datetime | None = None) -> list[DepartmentCard]:
         calendar = calendar_for(department, now.date())
         promises = _promises(defaults.get(department.id, []), calendar.typical_day_minutes())
         cards.append(
-            DepartmentCard(department, counts[department.id], _normal(promises), open_status(calendar, now))
+            DepartmentCard(
+                department, counts[department.id], _normal(promises), open_status(calendar, now)
+            )
         )
     return cards
 
@@ -266,11 +282,14 @@ def department_page(slug: str, now: datetime | None = None) -> DepartmentPage | 
     defaults = _department_defaults([department.id]).get(department.id, [])
     overrides = _service_overrides([s.id for s in services])
     listings = [
-        ServiceListing(s, _normal(effective_promises(defaults, overrides.get(s.id, []), day_minutes)[0]))
+        ServiceListing(
+            s, _normal(effective_promises(defaults, overrides.get(s.id, []), day_minutes)[0])
+        )
         for s in services
     ]
     categories = [
-        (category, list(group)) for category, group in groupby(listings, key=lambda row: row.service.category)
+        (category, list(group))
+        for category, group in groupby(listings, key=lambda row: row.service.category)
     ]
     contacts = list(
         db.session.scalars(
@@ -294,7 +313,9 @@ def department_page(slug: str, now: datetime | None = None) -> DepartmentPage | 
     )
 
 
-def service_page(department_slug: str, service_slug: str, now: datetime | None = None) -> ServicePage | None:
+def service_page(
+    department_slug: str, service_slug: str, now: datetime | None = None
+) -> ServicePage | None:
     now = now or datetime.now(UTC)
     department = get_department(department_slug)
     if department is None or not is_slug(service_slug):
@@ -309,7 +330,9 @@ def service_page(department_slug: str, service_slug: str, now: datetime | None =
     calendar = calendar_for(department, now.date())
     defaults = _department_defaults([department.id]).get(department.id, [])
     promises, overridden = effective_promises(
-        defaults, _service_overrides([service.id]).get(service.id, []), calendar.typical_day_minutes()
+        defaults,
+        _service_overrides([service.id]).get(service.id, []),
+        calendar.typical_day_minutes(),
     )
     contacts = list(
         db.session.scalars(
@@ -322,4 +345,6 @@ def service_page(department_slug: str, service_slug: str, now: datetime | None =
             .options(selectinload(Contact.user))
         )
     )
-    return ServicePage(service, department, promises, overridden, open_status(calendar, now), contacts)
+    return ServicePage(
+        service, department, promises, overridden, open_status(calendar, now), contacts
+    )

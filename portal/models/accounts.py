@@ -42,9 +42,7 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # The session cookie and the remember cookie carry this token, not the id:
     # rotating it (logout, password change) ends every session copied before.
-    session_token: Mapped[str] = mapped_column(
-        String(64), unique=True, default=new_session_token
-    )
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
@@ -88,7 +86,12 @@ class Membership(db.Model):
         ForeignKey("department.id", ondelete="CASCADE"), index=True
     )
     role: Mapped[MembershipRole] = mapped_column(
-        Enum(MembershipRole, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+        Enum(
+            MembershipRole,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        )
     )
 
     user: Mapped[User] = relationship(back_populates="memberships")

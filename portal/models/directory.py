@@ -194,7 +194,9 @@ class ResponseStandard(db.Model):
     __tablename__ = "response_standard"
     __table_args__ = (
         CheckConstraint("first_response_minutes > 0", name="first_response_positive"),
-        CheckConstraint("resolution_minutes >= first_response_minutes", name="resolution_after_first"),
+        CheckConstraint(
+            "resolution_minutes >= first_response_minutes", name="resolution_after_first"
+        ),
         Index(
             "uq_response_standard_department_default",
             "department_id",
