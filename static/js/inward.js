@@ -76,15 +76,18 @@
     });
   });
 
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var source = event.detail.elt;
-    if (source && source.matches && source.matches('input[role="combobox"]')) {
-      var list = listFor(source);
-      if (!list) return;
-      var hasContent = !list.hasAttribute("hidden") && list.children.length > 0;
-      setOpen(source, hasContent && source.value.trim() !== "");
-      announce(list.getAttribute("data-announce"));
-    }
+  // After suggestions arrive (the list is swapped whole), open or close it and say
+  // how many there are. The input that owns a list names it in aria-controls.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    // With outerHTML the target is the old, detached element: look the new one up.
+    var target = event.detail.target;
+    var list = target && target.id ? document.getElementById(target.id) : null;
+    if (!list || !list.classList.contains("suggestions")) return;
+    var input = document.querySelector('input[role="combobox"][aria-controls="' + list.id + '"]');
+    if (!input) return;
+    var hasContent = !list.hasAttribute("hidden") && list.children.length > 0;
+    setOpen(input, hasContent && input.value.trim() !== "");
+    announce(list.getAttribute("data-announce"));
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {

@@ -1,0 +1,1 @@
+"""The demo organisation that `flask seed-demo` loads: content and loader."""

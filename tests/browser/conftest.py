@@ -1,0 +1,111 @@
+"""Browser tests: Playwright for Python driving Debian's chromium (/usr/bin/chromium).
+
+Playwright's own browser download does not work on these machines, so the system
+chromium is launched by path. Without chromium the tests are skipped, unless
+REQUIRE_BROWSER is set (CI), when they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = "/usr/bin/chromium"
+HTMX_COPY = Path(__file__).resolve().parents[2] / "static" / "vendor" / "htmx.min.js"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+            if not os.path.exists(CHROMIUM):
+                if os.environ.get("REQUIRE_BROWSER"):
+                    item.add_marker(
+                        pytest.mark.xfail(reason="chromium missing", strict=True, run=False)
+                    )
+                else:
+                    item.add_marker(
+                        pytest.mark.skip(reason="chromium not installed (apt-get install chromium)")
+                    )
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed and "page" in item.funcargs:
+        ARTIFACTS.mkdir(exist_ok=True)
+        try:
+            item.funcargs["page"].screenshot(
+                path=str(ARTIFACTS / f"{item.name}.png"), full_page=True
+            )
+        except Exception:  # noqa: S110 - a screenshot is a courtesy, never a second failure
+            pass
+
+
+@pytest.fixture
+def live_server(app):
+    """The suite's app served on a free loopback port for the length of one test."""
+    if os.environ.get("REQUIRE_BROWSER") and not os.path.exists(CHROMIUM):
+        pytest.fail("REQUIRE_BROWSER is set but chromium is not installed")
+    if not HTMX_COPY.exists():
+        pytest.fail("static/vendor/htmx.min.js is missing: run `make setup`")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="en-GB", timezone_id="Europe/London"
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def sign_in(page, base_url: str, email: str, password: str) -> None:
+    page.goto(f"{base_url}/login")
+    page.get_by_label("Work e-mail address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+
+
+def assert_no_axe_violations(page) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()

@@ -1,0 +1,81 @@
+"""The demo organisation loads, is idempotent, and search finds the right team in it."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.demo.loader import load_demo_organisation
+from portal.directory import search
+from portal.extensions import db
+from portal.models import Contact, Department, Membership, Service, User
+
+
+@pytest.fixture
+def demo(app):
+    load_demo_organisation()
+
+
+def counts():
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (Department, Service, User, Contact, Membership)
+    }
+
+
+def test_demo_is_idempotent(demo):
+    before = counts()
+    load_demo_organisation()
+    assert counts() == before
+    assert before["Department"] >= 10 and before["User"] >= 205 and before["Service"] >= 58
+
+
+def test_demo_accounts_sign_in_with_the_documented_password(demo):
+    from portal.accounts.services import authenticate
+
+    for email in [
+        "erin@example.com",
+        "ivan@example.com",
+        "iris@example.com",
+        "hugo@example.com",
+        "ada@example.com",
+    ]:
+        assert authenticate(email, "inward-demo") is not None, email
+    assert authenticate("ada@example.com", "inward-demo").is_admin
+
+
+def test_people_live_in_two_time_zones(demo):
+    zones = set(db.session.scalars(select(User.timezone).distinct()))
+    assert {"Europe/London", "America/New_York"} <= zones
+
+
+def test_every_service_department_has_a_manager_and_services(demo):
+    for department in db.session.scalars(select(Department).where(Department.slug != "sales")):
+        roles = {m.role.value for m in department.memberships}
+        assert "manager" in roles, department.slug
+        active = [s for s in department.services if s.active]
+        assert len(active) >= 5, department.slug
+
+
+@pytest.mark.parametrize(
+    ("query", "service", "department"),
+    [
+        ("laptop", "new-laptop", "it"),
+        ("payslip", "payslip-question", "hr"),
+        ("parking", "parking-permit", "facilities"),
+        ("contract review", "contract-review", "legal"),
+        ("new hire", "new-hire-onboarding", "hr"),
+        ("expense", "expense-claim", "finance"),
+    ],
+)
+def test_search_finds_the_right_service_first_in_the_demo(demo, query, service, department):
+    results = search.search_directory(query)
+    first = results.services[0]
+    assert (first.department.slug, first.service.slug) == (department, service)
+    assert first.promise is not None
+
+
+def test_seed_demo_command(runner, app):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "Demo organisation ready" in result.output
