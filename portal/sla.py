@@ -264,9 +264,12 @@ def measure_clock(
         _require_aware(p.start) <= now and (p.end is None or _require_aware(p.end) > now)
         for p in pauses
     )
-    due = (
-        calendar._add(started_at, target_minutes, pauses=_merge(spans)) if not paused_now else None
-    )
+    due = None
+    if not paused_now:
+        try:
+            due = calendar._add(started_at, target_minutes, pauses=_merge(spans))
+        except ValueError:  # nothing open within the horizon: no due time to show
+            due = None
     if paused_now:
         state = ClockState.PAUSED
     elif elapsed > target_minutes:

@@ -403,8 +403,9 @@ def _engine_candidates(kind: str, words: list[str], any_word: bool, n: int) -> l
     joined = (" OR " if any_word else " AND ").join(_fts_string(w) for w in words)
     # `kind` is one of KINDS, never user text; the words are quoted strings.
     match = f'kind : "{kind}" AND {FTS_TEXT_COLUMNS} : ({joined})'
+    # BM25 is a constant; the user's words travel only in the bound :match.
     stmt = text(
-        f"SELECT d.ref_id, d.name, d.keywords, d.summary, d.body, {BM25} AS score "
+        f"SELECT d.ref_id, d.name, d.keywords, d.summary, d.body, {BM25} AS score "  # noqa: S608
         "FROM search_fts JOIN search_document AS d ON d.id = search_fts.rowid "
         "WHERE search_fts MATCH :match "
         "ORDER BY score, d.id LIMIT :n"

@@ -1,0 +1,88 @@
+"""Security headers on every response; htmx from the CDN only with its SRI hash."""
+from __future__ import annotations
+
+import pytest
+
+from config import HTMX_CDN_URL, HTMX_INTEGRITY, ProductionConfig
+from portal import create_app
+
+
+def csp_directives(response) -> dict[str, str]:
+    policy = response.headers["Content-Security-Policy"]
+    return {
+        part.strip().split(" ", 1)[0]: part.strip().partition(" ")[2]
+        for part in policy.split(";")
+        if part.strip()
+    }
+
+
+@pytest.mark.parametrize("path", ["/login", "/no-such-page", "/static/css/inward.css", "/healthz"])
+def test_every_response_carries_the_security_headers(client, path):
+    with client.get(path) as response:  # a static file is streamed: close it
+        directives = csp_directives(response)
+        headers = response.headers
+    assert "'unsafe-inline'" not in directives.get("script-src", "")
+    assert "'unsafe-eval'" not in directives.get("script-src", "")
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["object-src"] == "'none'"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_local_htmx_is_served_from_our_origin_only(client):
+    html = client.get("/login").get_data(as_text=True)
+    directives = csp_directives(client.get("/login"))
+    assert '<script src="/static/vendor/htmx.min.js" defer></script>' in html
+    assert "cdn" not in directives["script-src"]
+    assert "<script>" not in html  # no inline script anywhere
+
+
+def test_cdn_htmx_is_pinned_with_subresource_integrity(build_app):
+    cdn = build_app(HTMX_SOURCE="cdn")
+    with cdn.app_context():
+        response = cdn.test_client().get("/login")
+    html = response.get_data(as_text=True)
+    assert HTMX_CDN_URL.endswith("/htmx.org@2.0.10/dist/htmx.min.js")
+    assert (
+        f'<script src="{HTMX_CDN_URL}" integrity="{HTMX_INTEGRITY}" crossorigin="anonymous" defer>'
+        in html
+    )
+    assert csp_directives(response)["script-src"].split() == ["'self'", HTMX_CDN_URL]
+
+
+def test_htmx_is_configured_for_422_swaps_and_a_strict_csp(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert '"includeIndicatorStyles": false' in html
+    assert '"allowEval": false' in html
+    assert '{"code": "422", "swap": true}' in html
+    assert "hx-on" not in html
+
+
+def test_session_cookie_is_httponly_and_lax(client, make_user):
+    from tests.test_accounts import sign_in
+
+    make_user(email="erin@example.com")
+    response = sign_in(client, "erin@example.com")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def _production(**settings):
+    return type("Prod", (ProductionConfig,), settings)
+
+
+def test_production_refuses_the_development_secret_key():
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(_production(SECRET_KEY="dev-only-not-secret"))
+
+
+def test_production_refuses_demo_mode():
+    with pytest.raises(RuntimeError, match="DEMO_MODE"):
+        create_app(_production(SECRET_KEY="x" * 40, DEMO_MODE=True))
+
+
+def test_production_uses_secure_cookies_and_https():
+    assert ProductionConfig.SESSION_COOKIE_SECURE is True
+    assert ProductionConfig.REMEMBER_COOKIE_SECURE is True
+    assert ProductionConfig.FORCE_HTTPS is True
