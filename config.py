@@ -63,6 +63,14 @@ class Config:
 
     SEARCH_MAX_QUERY_CHARS = 200
 
+    # Rendered directory fragments (department pages, the home directory, search
+    # suggestions) are cached this many seconds. SimpleCache is per process; with
+    # CACHE_REDIS_URL set, every worker shares one cache and a change clears it for all.
+    DIRECTORY_CACHE_SECONDS = int(os.environ.get("DIRECTORY_CACHE_SECONDS", "10"))
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
+    CACHE_TYPE = "RedisCache" if CACHE_REDIS_URL else os.environ.get("CACHE_TYPE", "SimpleCache")
+    CACHE_KEY_PREFIX = "inward:"
+
 
 class DevelopmentConfig(Config):
     DEBUG = False  # the debugger would show traces; `flask run --debug` opts in
@@ -76,6 +84,9 @@ class TestConfig(Config):
     HTMX_SOURCE = "local"
     DEMO_MODE = True
     RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://")
+    # No caching between a test's requests; the tests that prove caching set
+    # DIRECTORY_CACHE_SECONDS themselves.
+    DIRECTORY_CACHE_SECONDS = 0
 
 
 class ProductionConfig(Config):

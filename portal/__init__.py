@@ -8,7 +8,7 @@ from flask import Flask, request
 from sqlalchemy import event
 
 from config import HTMX_CDN_URL, HTMX_INTEGRITY, HTMX_VERSION, Config, config_from_environment
-from portal.extensions import csrf, db, limiter, login_manager, migrate, talisman
+from portal.extensions import cache, csrf, db, limiter, login_manager, migrate, talisman
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     login_manager.init_app(app)
     _configure_sqlite(app)
 

@@ -1,4 +1,5 @@
 """Extension instances only; they are bound to the app in create_app."""
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -28,3 +29,4 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 talisman = Talisman()
+cache = Cache()

@@ -92,6 +92,7 @@ def build_app(config_class):
 
     def _build(**settings):
         other = create_app(type("OtherConfig", (config_class,), settings))
+        request_started.connect(_forget_request_user, other)
         built.append(other)
         return other
 

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 
 from portal.demo import content
 from portal.directory import search
+from portal.directory.fragments import directory_changed
 from portal.extensions import db
 from portal.models import (
     Closure,
@@ -247,6 +248,7 @@ def load_demo_organisation() -> str:
     db.session.flush()
     search.reindex_all()
     db.session.commit()
+    directory_changed()
     return (
         f"Demo organisation ready: {len(departments)} departments, {services} services, "
         f"{len(people)} people."

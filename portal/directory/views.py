@@ -1,18 +1,24 @@
-from flask import abort, request
+from flask import abort, make_response, request
+from jinja2_fragments.flask import render_block
 from sqlalchemy import text
 
-from portal.directory import bp, search, services
+from portal.directory import bp, fragments, search, services
 from portal.extensions import db
 from portal.htmx import is_htmx, render
 
 
 @bp.get("/")
 def home():
-    return render(
-        "directory/home.html",
-        cards=services.department_cards(),
-        popular=services.popular_services(),
+    html = fragments.cached(
+        "home",
+        lambda: render_block(
+            "directory/home.html",
+            "home_directory",
+            cards=services.department_cards(),
+            popular=services.popular_services(),
+        ),
     )
+    return render("directory/home.html", directory_html=fragments.as_markup(html))
 
 
 SEARCH_BOXES = frozenset({"header-search", "home-search", "page-search"})
@@ -21,22 +27,48 @@ SEARCH_BOXES = frozenset({"header-search", "home-search", "page-search"})
 @bp.get("/search")
 def search_page():
     query = request.args.get("q", "")
-    results = search.search_directory(query)
     if is_htmx():
         box = request.args.get("box")
         box = box if box in SEARCH_BOXES else "header-search"
-        return render(
+        return _search_suggestions(query, box)
+    results = search.search_directory(query)
+    return render("directory/search.html", results=results, query=results.query)
+
+
+def _search_suggestions(query: str, box: str):
+    """Type-ahead suggestions: the same for everyone, so cached briefly per query;
+    a query that finds nothing is still counted every time it is asked."""
+    cleaned = search.clean_query(query)
+
+    def build():
+        results = search.search_directory(query, record=False)
+        html = render_block(
             "directory/search.html", "search_suggestions", results=results, query=query, box=box
         )
-    return render("directory/search.html", results=results, query=results.query)
+        return html, bool(results.terms) and results.is_empty
+
+    html, missed = fragments.cached(f"suggest:{box}:{cleaned.lower()}", build)
+    if missed:
+        search.record_miss(cleaned)
+    response = make_response(html)
+    response.vary.add("HX-Request")
+    return response
 
 
 @bp.get("/d/<slug>")
 def department(slug: str):
-    page = services.department_page(slug)
-    if page is None:
+    def build():
+        page = services.department_page(slug)
+        if page is None:
+            return None
+        html = render_block("directory/department.html", "department_main", page=page)
+        return page.department.name, html
+
+    cached = fragments.cached(f"department:{slug}", build)
+    if cached is None:
         abort(404)
-    return render("directory/department.html", page=page)
+    title, html = cached
+    return render("directory/department.html", title=title, main_html=fragments.as_markup(html))
 
 
 @bp.get("/d/<slug>/<service_slug>")

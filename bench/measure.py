@@ -1,0 +1,199 @@
+"""Runs the benchmark: builds the bench database, starts Inward and hello world under
+gunicorn (2 sync workers each, loopback), measures with wrk in interleaved rounds and
+prints medians and ratios to hello world. Bounded: every wrk run has a fixed duration."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+VENV = ROOT / ".venv" / "bin"
+DURATION = int(os.environ.get("BENCH_DURATION", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+SCALE = os.environ.get("BENCH_SCALE", "1.0")
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{RESULTS / f'bench-{SCALE}.db'}")
+APP_PORT, HELLO_PORT = 5081, 5082
+DEPARTMENT = f"bench-dept-{max(1, min(42, int(300 * float(SCALE))))}"
+
+TARGETS = {  # share of hello world's requests/s, and p99 ceilings in ms
+    "department": {"ratio": 20.0},
+    "search fragment": {"ratio": 25.0, "p99_ms": 50.0},
+}
+
+
+def env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "FLASK_APP": "wsgi.py",
+        "DATABASE_URL": DATABASE_URL,
+        "HTMX_SOURCE": "local",
+        "SECRET_KEY": SECRET_KEY,
+        "RATELIMIT_ENABLED": "0",
+        "FORCE_HTTPS": "0",
+        "INWARD_ENV": "development",
+    }
+
+
+SECRET_KEY = secrets.token_urlsafe(30)
+
+
+def run(*args: str) -> str:
+    return subprocess.run(
+        args, cwd=ROOT, env=env(), check=True, capture_output=True, text=True
+    ).stdout
+
+
+def gunicorn(app: str, port: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            str(VENV / "gunicorn"),
+            "-w",
+            "2",
+            "--worker-class",
+            "sync",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            app,
+        ],
+        cwd=ROOT,
+        env=env(),
+        start_new_session=True,
+    )
+
+
+def wait_for(url: str, headers: dict | None = None, timeout: float = 30) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            request = urllib.request.Request(url, headers=headers or {})
+            with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"{url} did not answer within {timeout} s")
+
+
+def session_cookie() -> str:
+    code = (
+        "from portal import create_app\n"
+        "from portal.extensions import db\n"
+        "from portal.models import User\n"
+        "from sqlalchemy import select\n"
+        "app = create_app()\n"
+        "with app.app_context():\n"
+        "    token = db.session.scalar(select(User.session_token).where(User.email == 'bench.user.1@example.com'))\n"
+        "    print(app.session_interface.get_signing_serializer(app).dumps({'_user_id': token, '_fresh': True}))\n"
+    )
+    return run(str(VENV / "python"), "-c", code).strip()
+
+
+def wrk(url: str, headers: dict[str, str], duration: int) -> dict:
+    args = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency", "--timeout", "5s"]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def latency(pct: str) -> float:
+        value, unit = re.search(rf"\s{pct}%\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return {
+        "rps": rps,
+        "p50": latency("50"),
+        "p99": latency("99"),
+        "errors": int(non2xx.group(1)) if non2xx else 0,
+    }
+
+
+def main() -> None:
+    RESULTS.mkdir(exist_ok=True)
+    run(str(VENV / "flask"), "db", "upgrade")
+    print(run(str(VENV / "flask"), "bench-data", "--scale", SCALE), end="")
+    servers = [gunicorn("wsgi:app", APP_PORT), gunicorn("bench.hello:app", HELLO_PORT)]
+    try:
+        cookie = {"Cookie": f"session={session_cookie()}"}
+        wait_for(f"http://127.0.0.1:{HELLO_PORT}/")
+        base = f"http://127.0.0.1:{APP_PORT}"
+        status = wait_for(f"{base}/d/{DEPARTMENT}", cookie)
+        if status != 200:
+            raise SystemExit(f"signed-in department page answered {status}, not 200")
+        urls = {
+            "hello world": (f"http://127.0.0.1:{HELLO_PORT}/", {}),
+            "home": (f"{base}/", cookie),
+            "department": (f"{base}/d/{DEPARTMENT}", cookie),
+            "search fragment": (
+                f"{base}/search?q=laptop&box=header-search",
+                {**cookie, "HX-Request": "true"},
+            ),
+        }
+        for url, headers in urls.values():  # warm up every worker
+            wrk(url, headers, 2)
+        samples: dict[str, list[dict]] = {name: [] for name in urls}
+        for _ in range(ROUNDS):  # interleaved, so machine noise hits all alike
+            for name, (url, headers) in urls.items():
+                samples[name].append(wrk(url, headers, DURATION))
+    finally:
+        for server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+        for server in servers:
+            server.wait(timeout=10)
+
+    hello = statistics.median(s["rps"] for s in samples["hello world"])
+    lines = [
+        f"Inward benchmark: gunicorn -w 2 sync, wrk -c{CONNECTIONS} -d{DURATION}s x {ROUNDS} "
+        f"rounds, scale {SCALE}, {DATABASE_URL.split(':', 1)[0]}",
+        f"{'page':<17}{'req/s':>9}{'% hello':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}  target",
+    ]
+    report = {}
+    for name, runs in samples.items():
+        rps = statistics.median(s["rps"] for s in runs)
+        p50 = statistics.median(s["p50"] for s in runs)
+        p99 = statistics.median(s["p99"] for s in runs)
+        errors = sum(s["errors"] for s in runs)
+        ratio = 100 * rps / hello
+        target = TARGETS.get(name)
+        verdict = ""
+        if target:
+            ok = ratio >= target["ratio"] and p99 <= target.get("p99_ms", float("inf"))
+            verdict = (
+                ("PASS" if ok else "MISS")
+                + f" (≥ {target['ratio']:.0f}%"
+                + (f", p99 ≤ {target['p99_ms']:.0f} ms)" if "p99_ms" in target else ")")
+            )
+        lines.append(
+            f"{name:<17}{rps:>9.0f}{ratio:>8.1f}%{p50:>9.1f}{p99:>9.1f}{errors:>9}  {verdict}"
+        )
+        report[name] = {
+            "rps": rps,
+            "ratio_to_hello": ratio,
+            "p50_ms": p50,
+            "p99_ms": p99,
+            "non_2xx": errors,
+            "runs": runs,
+        }
+    text = "\n".join(lines)
+    print(text)
+    (RESULTS / "latest.txt").write_text(text + "\n")
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""Rendered directory fragments, cached for a few seconds.
+
+The directory is read far more than it changes, and the same for everyone, so its
+rendered parts are cached (DIRECTORY_CACHE_SECONDS, 10 s by default): a change shows
+everywhere within that time, and at once where the cache is shared (Redis) or in the
+process that made the change (`directory_changed`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app
+from markupsafe import Markup
+
+from portal.extensions import cache
+
+
+def cached(key: str, build: Callable[[], Any]) -> Any:
+    """The value cached under `key`, or build it (None is returned, not cached)."""
+    seconds = current_app.config["DIRECTORY_CACHE_SECONDS"]
+    if seconds <= 0:
+        return build()
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        if value is not None:
+            cache.set(key, value, timeout=seconds)
+    return value
+
+
+def as_markup(html: str) -> Markup:
+    return Markup(html)  # noqa: S704 - our own template's output, escaped when rendered
+
+
+def directory_changed() -> None:
+    """Forget every cached directory fragment (call after committing a change)."""
+    cache.clear()
