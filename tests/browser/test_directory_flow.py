@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import assert_no_axe_violations, sign_in
+from tests.test_demo import DEMO_QUERIES
 
 DEMO_PASSWORD = "inward-demo"
 
@@ -17,15 +18,7 @@ def demo(app):
 
 
 @pytest.mark.parametrize(
-    ("query", "service", "department"),
-    [
-        ("laptop", "New laptop", "IT"),
-        ("payslip", "Payslip question", "HR"),
-        ("parking", "Parking permit", "Facilities"),
-        ("contract review", "Contract review", "Legal"),
-        ("new hire", "New hire onboarding", "HR"),
-        ("expense", "Expense claim", "Finance"),
-    ],
+    ("query", "service", "department"), [(q, s, d) for q, _, _, d, s in DEMO_QUERIES]
 )
 def test_typing_on_the_home_page_shows_the_right_service_first(
     demo, live_server, page, query, service, department
@@ -64,9 +57,7 @@ def test_enter_without_choosing_opens_the_full_results_page(demo, live_server, p
     box.fill("zzqxv")
     with page.expect_navigation():
         box.press("Enter")
-    assert page.get_by_role(
-        "heading", name="No results for “zzqxv”"
-    ).is_visible()
+    assert page.get_by_role("heading", name="No results for “zzqxv”").is_visible()
     assert page.get_by_role("link", name="browse all departments").count() == 1
 
 
