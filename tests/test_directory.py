@@ -230,3 +230,17 @@ def test_database_outage_is_503_with_retry_after(client, login, make_user, monke
 
 def test_health_is_public(client):
     assert client.get("/healthz").json == {"status": "ok"}
+
+
+def test_history_restore_gets_the_whole_page_and_swaps_get_a_fragment(client, login, make_user, it):
+    login(make_user())
+    fragment = client.get("/search?q=laptop&box=header-search", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+    assert b"<html" not in fragment.data
+    assert "HX-Request" in fragment.headers["Vary"]
+    restore = client.get(
+        "/search?q=laptop",
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert b"<html" in restore.data
+    assert "HX-Request" in restore.headers["Vary"]
