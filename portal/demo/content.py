@@ -329,6 +329,12 @@ SERVICES: dict[str, list[tuple]] = {
          "applications where it is worth it.",
          "The name, logo or invention\nWhere and when it will be used",
          "ip trademark patent copyright brand name", 20, {}),
+        ("Contracts", "employment-contract-review", "Employment terms question",
+         "Advice for managers on notice periods, restrictive covenants and contract terms.",
+         "HR owns the contracts; we advise when a term is unusual or disputed. Include the "
+         "clause in question so we can answer quickly.",
+         "The clause or term\nWhat you want to do and by when",
+         "notice period covenant clause employment terms", 15, {}),
     ],
     "procurement": [
         ("Buying", "purchase-order", "Purchase order",
@@ -436,6 +442,12 @@ SERVICES: dict[str, list[tuple]] = {
          "mention.",
          "What to share and why it matters\nPictures or links",
          "linkedin twitter instagram post social", 25, {}),
+        ("Internal news", "leadership-message", "Message from leadership",
+         "Help writing an e-mail or video message from a director to their teams.",
+         "We draft with you, check it reads well on a phone and time it so it does not clash "
+         "with other announcements.",
+         "The message in a few sentences\nWho it is for and when it should go out",
+         "email director ceo message announcement video", 20, {}),
     ],
     "data-analytics": [
         ("Reports", "dashboard-request", "New dashboard",
@@ -465,6 +477,12 @@ SERVICES: dict[str, list[tuple]] = {
          "Exports with personal data need Legal's approval, which we ask for you.",
          "What data, for whom and in what format\nHow often",
          "csv extract export file", 20, {}),
+        ("Reports", "metric-definition", "What does this metric mean?",
+         "The definition and source of a figure used in reports.",
+         "Every standard metric has one definition in the data catalogue; we point you to it or "
+         "add it if it is missing.",
+         "The metric and where you saw it",
+         "definition kpi catalogue glossary measure", 15, {}),
     ],
     "customer-support": [
         ("Customers", "customer-escalation", "Customer escalation",
@@ -493,6 +511,11 @@ SERVICES: dict[str, list[tuple]] = {
          "Sessions are booked two weeks ahead and run online or on site.",
          "Customer and number of attendees\nPreferred dates",
          "training onboarding webinar session", 15, {}),
+        ("Knowledge", "support-insights", "Support trends for your team",
+         "What customers contact us about most, for your product area.",
+         "We share a monthly summary of contact reasons; ask for a deeper look at one area.",
+         "Your product area\nThe question you want answered",
+         "trends contact reasons insights tickets volume", 15, {}),
     ],
 }
 
