@@ -11,13 +11,16 @@ from portal.extensions import db
 from tests.factories import PASSWORD
 
 
-def sign_in(client, email, password=PASSWORD, csrf_token=None, **extra):
-    page = client.get("/login")
+def sign_in(client, email, password=PASSWORD, csrf_token=None, environ_base=None, **extra):
+    environ_base = environ_base or {}
+    page = client.get("/login", environ_base=environ_base)
     from tests.conftest import csrf_token_from
 
     token = csrf_token or csrf_token_from(page.get_data(as_text=True))
     return client.post(
-        "/login", data={"email": email, "password": password, "csrf_token": token, **extra}
+        "/login",
+        data={"email": email, "password": password, "csrf_token": token, **extra},
+        environ_base=environ_base,
     )
 
 
@@ -265,3 +268,15 @@ def test_demo_accounts_listed_only_in_demo_mode(app, client, build_app):
     plain = build_app(DEMO_MODE=False)
     with plain.app_context():
         assert "erin@example.com" not in plain.test_client().get("/login").get_data(as_text=True)
+
+
+def test_failed_sign_ins_are_throttled_per_address(app, make_user):
+    """Guessing across many accounts from one address is slowed down too."""
+    make_user(email="erin@example.com")
+    client = app.test_client()
+    for n in range(20):
+        assert sign_in(client, f"guess{n}@example.com", password="x").status_code == 422
+    assert sign_in(client, "erin@example.com").status_code == 429
+    other_address = app.test_client()
+    response = sign_in(other_address, "erin@example.com", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert response.status_code == 303
