@@ -22,15 +22,6 @@ def zone(name: str | None) -> ZoneInfo:
         return ZoneInfo("Europe/London")
 
 
-def local_time(value: datetime | None, fmt: str = "%a %d %b %H:%M", tz: str | None = None) -> str:
-    """An instant in the viewer's (or the given) time zone."""
-    if value is None:
-        return ""
-    if value.tzinfo is None:  # SQLite hands back naive UTC
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(zone(tz or viewer_timezone())).strftime(fmt)
-
-
 def tz_abbreviation(name: str, at: datetime | None = None) -> str:
     return (at or datetime.now(UTC)).astimezone(zone(name)).tzname() or name
 
@@ -41,7 +32,6 @@ def business_time(minutes: int, day_minutes: int = 480) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
-        local_time=local_time,
         business_time=business_time,
         tz_abbreviation=tz_abbreviation,
     )
