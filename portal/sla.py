@@ -107,7 +107,7 @@ class BusinessCalendar:
     def __post_init__(self) -> None:
         try:
             zone = ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+        except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone: {self.timezone!r}") from exc
         weekly: dict[int, tuple[tuple[time, time], ...]] = {}
         for weekday, hours in dict(self.weekly_hours).items():
@@ -116,7 +116,7 @@ class BusinessCalendar:
             pairs = []
             for opens, closes in hours:
                 if not (isinstance(opens, time) and isinstance(closes, time)):
-                    raise ValueError("opening hours must be datetime.time pairs")
+                    raise TypeError("opening hours must be datetime.time pairs")
                 if opens.tzinfo is not None or closes.tzinfo is not None:
                     raise ValueError("opening hours are wall-clock times: no tzinfo")
                 if not opens < closes:
@@ -224,8 +224,7 @@ class BusinessCalendar:
         last = self._local_date(end)
         while day <= last:
             for a, b in self._day_intervals(day):
-                lo = a if a > start else start
-                hi = b if b < end else end
+                lo, hi = max(a, start), min(b, end)
                 if hi > lo:
                     total += hi - lo
             day += _ONE_DAY
@@ -344,7 +343,7 @@ def describe_business_minutes(minutes: int, day_minutes: int = 480) -> str:
     """30 -> "30 business minutes", 90 -> "1.5 business hours", 1440 -> "3 business
     days". Days only for an exact multiple of the day, hours only for a multiple
     of half an hour (from one hour up), else minutes."""
-    minutes = round(minutes)
+    minutes = int(minutes)
     if day_minutes > 0 and minutes >= day_minutes and minutes % day_minutes == 0:
         return _plural(minutes // day_minutes, "day")
     if minutes >= 60 and minutes % 30 == 0:

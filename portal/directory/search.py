@@ -62,8 +62,16 @@ CANDIDATES = 30  # per kind, taken by engine rank before re-ranking in Python
 MAX_LIMIT = 50
 MISS_QUERY_CHARS = 200  # SearchMiss.query is String(200)
 
-# bm25 weights per FTS5 column: kind, name, keywords, summary, body.
-BM25 = "bm25(search_fts, 0.0, 10.0, 5.0, 2.0, 1.0)"
+# Candidates on SQLite. bm25 weights per FTS5 column: kind 0, name 10,
+# keywords 5, summary 2, body 1. A constant: the user's words travel only in the
+# bound :match (quoted strings), never in the SQL text.
+SQLITE_CANDIDATES = text(
+    "SELECT d.ref_id, d.name, d.keywords, d.summary, d.body, "
+    "bm25(search_fts, 0.0, 10.0, 5.0, 2.0, 1.0) AS score "
+    "FROM search_fts JOIN search_document AS d ON d.id = search_fts.rowid "
+    "WHERE search_fts MATCH :match "
+    "ORDER BY score, d.id LIMIT :n"
+)
 FTS_TEXT_COLUMNS = "{name keywords summary body}"
 
 _DOC_FIELDS = ("department_id", "name", "keywords", "summary", "body")
@@ -403,14 +411,7 @@ def _engine_candidates(kind: str, words: list[str], any_word: bool, n: int) -> l
     joined = (" OR " if any_word else " AND ").join(_fts_string(w) for w in words)
     # `kind` is one of KINDS, never user text; the words are quoted strings.
     match = f'kind : "{kind}" AND {FTS_TEXT_COLUMNS} : ({joined})'
-    # BM25 is a constant; the user's words travel only in the bound :match.
-    stmt = text(
-        f"SELECT d.ref_id, d.name, d.keywords, d.summary, d.body, {BM25} AS score "  # noqa: S608
-        "FROM search_fts JOIN search_document AS d ON d.id = search_fts.rowid "
-        "WHERE search_fts MATCH :match "
-        "ORDER BY score, d.id LIMIT :n"
-    )
-    rows = db.session.execute(stmt, {"match": match, "n": n})
+    rows = db.session.execute(SQLITE_CANDIDATES, {"match": match, "n": n})
     return [_Candidate(r[0], r[1], r[2], r[3], r[4], float(r[5])) for r in rows]
 
 

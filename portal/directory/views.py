@@ -43,7 +43,11 @@ def _search_suggestions(query: str, box: str):
     def build():
         results = search.search_directory(query, record=False)
         html = render_block(
-            "directory/search.html", "search_suggestions", results=results, query=query, box=box
+            "directory/search.html",
+            "search_suggestions",
+            results=results,
+            query=results.query,
+            box=box,
         )
         return html, bool(results.terms) and results.is_empty
 
