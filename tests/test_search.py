@@ -599,3 +599,13 @@ def test_view_empty_query_is_a_page(app, client, signed_in):
     assert response.status_code == 200
     fragment = client.get("/search?q=", headers={"HX-Request": "true"})
     assert fragment.status_code == 200 and b"<html" not in fragment.data
+
+
+def test_a_department_named_like_a_stop_word_is_found(app, make_department, make_service):
+    """"IT" is an English stop word; PostgreSQL's plain ('simple') words keep it."""
+    it = make_department(name="IT", slug="it", mission="Technology that just works.")
+    search.index_department(it)
+    make_service(make_department(name="Facilities", slug="facilities"), name="Item storage")
+    db.session.commit()
+    results = search.search_directory("IT")
+    assert [d.slug for d in results.departments][:1] == ["it"]

@@ -239,12 +239,16 @@ def create_full_text_index():
             f"INSERT INTO search_fts(rowid, {FTS_COLUMNS}) VALUES ({new}); END"
         )
     else:
+        # Both the stemmed ('english') and the plain ('simple') words: English stems
+        # find "payslips" for "payslip", plain words keep what English drops as stop
+        # words, such as the department "IT".
+        weighted = " || ".join(
+            f"setweight(to_tsvector('{config}', coalesce({column}, '')), '{weight}')"
+            for config in ("english", "simple")
+            for column, weight in (("name", "A"), ("keywords", "B"), ("summary", "C"), ("body", "D"))
+        )
         op.execute(
-            "ALTER TABLE search_document ADD COLUMN document tsvector GENERATED ALWAYS AS ("
-            "setweight(to_tsvector('english', coalesce(name, '')), 'A') || "
-            "setweight(to_tsvector('english', coalesce(keywords, '')), 'B') || "
-            "setweight(to_tsvector('english', coalesce(summary, '')), 'C') || "
-            "setweight(to_tsvector('english', coalesce(body, '')), 'D')) STORED"
+            f"ALTER TABLE search_document ADD COLUMN document tsvector GENERATED ALWAYS AS ({weighted}) STORED"
         )
         op.execute("CREATE INDEX ix_search_document_document ON search_document USING gin (document)")
 

@@ -401,7 +401,9 @@ def _engine_candidates(kind: str, words: list[str], any_word: bool, n: int) -> l
         stmt = text(
             "SELECT d.ref_id, d.name, d.keywords, d.summary, d.body, "
             "ts_rank(d.document, q.query, 1) AS score "
-            "FROM search_document AS d, to_tsquery('english', :tsquery) AS q(query) "
+            "FROM search_document AS d, "
+            "(SELECT to_tsquery('english', :tsquery) || to_tsquery('simple', :tsquery))"
+            " AS q(query) "
             "WHERE d.kind = :kind AND d.document @@ q.query "
             "ORDER BY score DESC, d.id LIMIT :n"
         )
