@@ -1,78 +1,120 @@
 # Inward: `make run` serves the demo portal; `make test` runs the whole suite.
 SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+# Each recipe is one bash script (set -eu -o pipefail): a failing line stops it.
+.ONESHELL:
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-HTMX_VERSION := 2.0.10
+STAMP := $(VENV)/.installed
 HTMX_FILE := static/vendor/htmx.min.js
-FLASK := FLASK_APP=wsgi.py $(BIN)/flask
+# The htmx version and its SRI hash live in config.py only.
+HTMX_VERSION = $(shell sed -n 's/^HTMX_VERSION = "\([^"]*\)"/\1/p' config.py)
+HTMX_INTEGRITY = $(shell sed -n 's/^HTMX_INTEGRITY = "\(sha384-[^"]*\)"/\1/p' config.py)
+DEMO_ENV := FLASK_APP=wsgi.py DEMO_MODE=1 HTMX_SOURCE=local
+CHROMIUM := /usr/bin/chromium
+BROWSER_SKIPPED := Browser tests skipped: chromium not installed (apt-get install chromium)
+POSTGRES_SKIPPED := PostgreSQL run skipped: set TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/inward_test to run the suite on PostgreSQL too
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup run test test-sqlite test-postgres lint bench clean
+.PHONY: help setup run lint test test-sqlite test-postgres bench clean FORCE
 
 help:
-	@echo "make run     set up and serve the demo portal on http://127.0.0.1:5000"
-	@echo "make test    run the whole test suite (SQLite; PostgreSQL too when TEST_POSTGRES_URL is set)"
-	@echo "make lint    ruff"
-	@echo "make bench   load benchmarks (see bench/README.md)"
-	@echo "make clean   remove .venv, static/vendor and instance/"
+	@echo "Inward: the intranet portal. Targets:"
+	@echo "  make run     set up, migrate, load the demo organisation and serve http://127.0.0.1:5000"
+	@echo "  make setup   .venv (requirements-dev.txt), htmx $(HTMX_VERSION) from npm (SRI-checked), instance/"
+	@echo "  make test    lint, then the whole suite on SQLite (and on PostgreSQL when TEST_POSTGRES_URL is set)"
+	@echo "  make lint    ruff check --config .ci/ruff.toml"
+	@echo "  make bench   load benchmarks (bench/run; see bench/README.md)"
+	@echo "  make clean   remove .venv, static/vendor and instance/"
+	@echo "CI runs: bash .ci/run"
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# The virtualenv, rebuilt when the pinned requirements change.
+$(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-# htmx from the npm registry package, checked against the SRI hash in config.py.
-$(HTMX_FILE):
-	@set -euo pipefail; \
-	expected=$$(sed -n 's/^HTMX_INTEGRITY = "\(sha384-[^"]*\)"/\1/p' config.py); \
-	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	(cd "$$tmp" && npm pack --silent htmx.org@$(HTMX_VERSION) >/dev/null && tar xzf htmx.org-$(HTMX_VERSION).tgz package/dist/htmx.min.js); \
-	actual="sha384-$$(openssl dgst -sha384 -binary "$$tmp/package/dist/htmx.min.js" | base64 -w0)"; \
-	if [ "$$actual" != "$$expected" ]; then \
-	  echo "ERROR: htmx $(HTMX_VERSION) from npm has integrity $$actual, expected $$expected. Not installing it." >&2; exit 1; \
-	fi; \
-	mkdir -p static/vendor; mv "$$tmp/package/dist/htmx.min.js" $(HTMX_FILE); \
-	echo "Installed htmx $(HTMX_VERSION) into $(HTMX_FILE) (integrity checked)"
+# htmx from the npm registry (no package.json), checked against HTMX_INTEGRITY in
+# config.py. The recipe always runs but returns at once when the copy already matches,
+# so a new pin in config.py fetches the new file.
+$(HTMX_FILE): FORCE
+	@expected="$(HTMX_INTEGRITY)"; version="$(HTMX_VERSION)"
+	if [ -z "$$expected" ] || [ -z "$$version" ]; then
+	  echo "ERROR: HTMX_VERSION / HTMX_INTEGRITY not found in config.py" >&2; exit 1
+	fi
+	sri() { echo "sha384-$$(openssl dgst -sha384 -binary "$$1" | base64 -w0)"; }
+	if [ -f $@ ] && [ "$$(sri $@)" = "$$expected" ]; then exit 0; fi
+	command -v npm >/dev/null || { echo "ERROR: npm is required to install htmx" >&2; exit 1; }
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT
+	echo "Installing htmx $$version from the npm registry"
+	(cd "$$tmp" && npm pack --silent --no-update-notifier "htmx.org@$$version" >/dev/null \
+	  && tar -xzf "htmx.org-$$version.tgz" package/dist/htmx.min.js)
+	actual=$$(sri "$$tmp/package/dist/htmx.min.js")
+	if [ "$$actual" != "$$expected" ]; then
+	  rm -f "$$tmp/package/dist/htmx.min.js" $@
+	  echo "ERROR: htmx $$version from npm does not match config.py's HTMX_INTEGRITY." >&2
+	  echo "  expected $$expected" >&2
+	  echo "  got      $$actual" >&2
+	  echo "  The file was NOT installed." >&2
+	  exit 1
+	fi
+	mkdir -p $(@D)
+	mv "$$tmp/package/dist/htmx.min.js" $@
+	echo "Installed htmx $$version into $@ ($$actual)"
 
-setup: $(VENV)/.installed $(HTMX_FILE)
+setup: $(STAMP) $(HTMX_FILE)
 	@mkdir -p instance
 
 run: setup
-	DEMO_MODE=1 HTMX_SOURCE=local $(FLASK) db upgrade
-	DEMO_MODE=1 HTMX_SOURCE=local $(FLASK) seed-demo
-	@echo
-	@echo "  Inward is running at http://127.0.0.1:5000"
-	@echo "  Sign in with password inward-demo as:"
-	@echo "    erin@example.com (employee in Sales)   ivan@example.com (IT agent)"
-	@echo "    iris@example.com (IT manager)          hugo@example.com (HR manager)"
-	@echo "    ada@example.com  (portal admin)"
-	@echo
-	DEMO_MODE=1 HTMX_SOURCE=local $(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "+ flask db upgrade && flask seed-demo  ($(DEMO_ENV))"
+	$(DEMO_ENV) $(BIN)/flask db upgrade
+	$(DEMO_ENV) $(BIN)/flask seed-demo
+	echo
+	echo "  Inward is running at http://127.0.0.1:5000 — sign in as"
+	echo "    erin@example.com (employee), ivan@example.com (IT agent),"
+	echo "    iris@example.com (IT manager), hugo@example.com (HR manager),"
+	echo "    ada@example.com (portal admin); password inward-demo"
+	echo
+	exec env $(DEMO_ENV) $(BIN)/flask run --host 127.0.0.1 --port 5000
 
-lint: setup
+lint: $(STAMP)
 	$(BIN)/ruff check --config .ci/ruff.toml .
 
-test: setup lint test-sqlite test-postgres
+test: setup lint
+	@$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
 
-test-sqlite:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ -n "$$REQUIRE_BROWSER" ]; then echo "ERROR: browser tests are required but chromium is not installed (apt-get install chromium)" >&2; exit 1; fi; \
-	  echo "Browser tests skipped: chromium not installed (apt-get install chromium)"; fi
-	@echo "== Test suite on SQLite =="
-	$(BIN)/pytest tests
-
-test-postgres:
-	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
-	  echo "== Test suite on PostgreSQL =="; \
-	  TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/pytest tests; \
-	else \
-	  echo "PostgreSQL run skipped: set TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/inward_test to run the suite on PostgreSQL too"; \
+# Without chromium pytest skips the browser tests; with REQUIRE_BROWSER=1 they fail.
+define browser_note
+	if [ ! -x $(CHROMIUM) ]; then
+	  case "$${REQUIRE_BROWSER:-}" in
+	    1|true|yes|on) echo "ERROR: REQUIRE_BROWSER=1 but chromium is not installed (apt-get install chromium)" >&2 ;;
+	    *) echo "$(BROWSER_SKIPPED)" ;;
+	  esac
 	fi
+endef
+
+test-sqlite: setup
+	@echo "== Test suite on SQLite: pytest tests =="
+	status=0; $(BIN)/pytest tests || status=$$?
+	$(browser_note)
+	exit $$status
+
+test-postgres: setup
+	@if [ -z "$${TEST_POSTGRES_URL:-}" ]; then echo "$(POSTGRES_SKIPPED)"; exit 0; fi
+	echo "== Test suite on PostgreSQL: TEST_DATABASE_URL=$${TEST_POSTGRES_URL} pytest tests =="
+	status=0; TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/pytest tests || status=$$?
+	$(browser_note)
+	exit $$status
 
 bench: setup
 	bash bench/run
 
 clean:
 	rm -rf $(VENV) static/vendor instance
+
+FORCE:

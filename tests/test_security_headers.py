@@ -1,10 +1,12 @@
 """Security headers on every response; htmx from the CDN only with its SRI hash."""
+
 from __future__ import annotations
 
 import pytest
 
 from config import HTMX_CDN_URL, HTMX_INTEGRITY, ProductionConfig
 from portal import create_app
+from portal.extensions import db
 
 
 def csp_directives(response) -> dict[str, str]:
@@ -16,9 +18,23 @@ def csp_directives(response) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("path", ["/login", "/no-such-page", "/static/css/inward.css", "/healthz"])
-def test_every_response_carries_the_security_headers(client, path):
+@pytest.mark.parametrize(
+    ("path", "signed_in", "status"),
+    [
+        ("/login", False, 200),  # the sign-in page
+        ("/no-such-page", False, 302),  # anonymous: sent to sign in
+        ("/no-such-page", True, 404),  # signed in: the error page
+        ("/static/css/inward.css", False, 200),  # a static file
+        ("/healthz", False, 200),
+    ],
+)
+def test_every_response_carries_the_security_headers(
+    client, login, make_user, path, signed_in, status
+):
+    if signed_in:
+        login(make_user())
     with client.get(path) as response:  # a static file is streamed: close it
+        assert response.status_code == status
         directives = csp_directives(response)
         headers = response.headers
     assert "'unsafe-inline'" not in directives.get("script-src", "")
@@ -82,7 +98,25 @@ def test_production_refuses_demo_mode():
         create_app(_production(SECRET_KEY="x" * 40, DEMO_MODE=True))
 
 
-def test_production_uses_secure_cookies_and_https():
+def test_production_uses_secure_cookies_and_https(database_url):
     assert ProductionConfig.SESSION_COOKIE_SECURE is True
     assert ProductionConfig.REMEMBER_COOKIE_SECURE is True
     assert ProductionConfig.FORCE_HTTPS is True
+
+    production = create_app(
+        _production(SECRET_KEY="x" * 40, DEMO_MODE=False, SQLALCHEMY_DATABASE_URI=database_url)
+    )
+    try:
+        with production.app_context():
+            client = production.test_client()
+            plain = client.get("/login", base_url="http://localhost")
+            secure = client.get("/login", base_url="https://localhost")
+        assert plain.status_code in (301, 302)
+        assert plain.headers["Location"].startswith("https://")
+        assert secure.status_code == 200
+        assert "Strict-Transport-Security" in secure.headers
+        cookie = secure.headers["Set-Cookie"]
+        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    finally:
+        with production.app_context():
+            db.engine.dispose()

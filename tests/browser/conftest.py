@@ -2,12 +2,15 @@
 
 Playwright's own browser download does not work on these machines, so the system
 chromium is launched by path. Without chromium the tests are skipped, unless
-REQUIRE_BROWSER is set (CI), when they fail instead.
+REQUIRE_BROWSER=1 is set (CI), when they fail instead.
+
+Failing tests leave a screenshot in tests/browser/artifacts/ (gitignored).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -26,22 +29,31 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+SKIP_REASON = "chromium not installed (apt-get install chromium)"
+
+
+def browser_required() -> bool:
+    """REQUIRE_BROWSER=1 (CI): a missing chromium fails the browser tests instead."""
+    return os.environ.get("REQUIRE_BROWSER", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def pytest_collection_modifyitems(config, items):
+    # A conftest's collection hook sees every item of the session: mark only ours.
     here = Path(__file__).resolve().parent
     for item in items:
         if here in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.browser)
-            if not os.path.exists(CHROMIUM):
-                if os.environ.get("REQUIRE_BROWSER"):
-                    item.add_marker(
-                        pytest.mark.xfail(reason="chromium missing", strict=True, run=False)
-                    )
-                else:
-                    item.add_marker(
-                        pytest.mark.skip(reason="chromium not installed (apt-get install chromium)")
-                    )
+            if not os.path.exists(CHROMIUM) and not browser_required():
+                item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _chromium_present():
+    """Every browser test needs chromium; with REQUIRE_BROWSER=1 its absence is a failure."""
+    if not os.path.exists(CHROMIUM):
+        if browser_required():
+            pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing: {SKIP_REASON}")
+        pytest.skip(SKIP_REASON)
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
@@ -50,10 +62,9 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if report.when == "call" and report.failed and "page" in item.funcargs:
         ARTIFACTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^\w.\[\]-]+", "_", item.name)  # parameters such as "/d/it"
         try:
-            item.funcargs["page"].screenshot(
-                path=str(ARTIFACTS / f"{item.name}.png"), full_page=True
-            )
+            item.funcargs["page"].screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         except Exception:  # noqa: S110 - a screenshot is a courtesy, never a second failure
             pass
 
@@ -61,10 +72,11 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def live_server(app):
     """The suite's app served on a free loopback port for the length of one test."""
-    if os.environ.get("REQUIRE_BROWSER") and not os.path.exists(CHROMIUM):
-        pytest.fail("REQUIRE_BROWSER is set but chromium is not installed")
     if not HTMX_COPY.exists():
-        pytest.fail("static/vendor/htmx.min.js is missing: run `make setup`")
+        pytest.fail(
+            "static/vendor/htmx.min.js is missing (TestConfig serves htmx locally): "
+            "run `make setup` to install it from the npm registry"
+        )
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -74,7 +86,7 @@ def live_server(app):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(_chromium_present):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
