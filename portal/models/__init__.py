@@ -1,5 +1,6 @@
 """All models, imported here so Alembic sees one metadata."""
 from portal.models.accounts import Membership, MembershipRole, User
+from portal.models.audit import AuditEntry
 from portal.models.directory import (
     Closure,
     Contact,
@@ -9,15 +10,21 @@ from portal.models.directory import (
     ResponseStandard,
     Service,
 )
+from portal.models.notify import Notification, OutboxChannel, OutboxMessage, OutboxStatus
 from portal.models.search import SearchDocument, SearchMiss
 
 __all__ = [
+    "AuditEntry",
     "Closure",
     "Contact",
     "Department",
     "Membership",
     "MembershipRole",
+    "Notification",
     "OpeningHours",
+    "OutboxChannel",
+    "OutboxMessage",
+    "OutboxStatus",
     "Priority",
     "ResponseStandard",
     "SearchDocument",
