@@ -11,9 +11,27 @@ from portal.models.directory import (
     Service,
 )
 from portal.models.notify import Notification, OutboxChannel, OutboxMessage, OutboxStatus
+from portal.models.requests import (
+    OPEN_STATUSES,
+    EventKind,
+    FieldKind,
+    RequestAttachment,
+    RequestEvent,
+    RequestField,
+    RequestStatus,
+    ServiceRequest,
+)
 from portal.models.search import SearchDocument, SearchMiss
 
 __all__ = [
+    "OPEN_STATUSES",
+    "EventKind",
+    "FieldKind",
+    "RequestAttachment",
+    "RequestEvent",
+    "RequestField",
+    "RequestStatus",
+    "ServiceRequest",
     "AuditEntry",
     "Closure",
     "Contact",

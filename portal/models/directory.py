@@ -66,6 +66,12 @@ class Department(db.Model):
     accent: Mapped[str] = mapped_column(String(20), default="slate")
     # Used to derive a request key prefix later (IT-1042).
     key_prefix: Mapped[str] = mapped_column(String(10), default="")
+    # The last request number given out (IT-1042 → 1042); incremented in the submitting
+    # transaction, so keys stay unique under parallel submissions.
+    request_counter: Mapped[int] = mapped_column(Integer, default=0)
+    # Slack/Teams-style incoming webhook for new and breached requests (checked on save
+    # and again on delivery: no loopback, link-local or private address unless allow-listed).
+    webhook_url: Mapped[str | None] = mapped_column(String(2000))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
