@@ -38,6 +38,13 @@ class Config:
 
     DEMO_MODE = _bool("DEMO_MODE")
     PORTAL_NAME = os.environ.get("PORTAL_NAME", "Inward")
+    # The portal's own address, for links in e-mails and webhooks (no request to ask).
+    PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:5000").rstrip("/")
+    # Request attachments: stored outside static/ under random names.
+    ATTACHMENT_DIR = os.environ.get("ATTACHMENT_DIR", str(BASE_DIR / "instance" / "attachments"))
+    ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+    # A whole upload may carry a few attachments plus the form.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(32 * 1024 * 1024)))
     DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Europe/London")
 
     # Sessions: signed cookies; remember-me at most 14 days.

@@ -70,7 +70,10 @@ def _configure_sqlite(app: Flask) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # A transaction that will write (portal.database.write_transaction) takes the write
+        # lock up front: a deferred one that read first could not upgrade under load.
+        immediate = connection.get_execution_options().get("sqlite_immediate")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def register_security_headers(app: Flask) -> None:
@@ -106,9 +109,11 @@ def register_security_headers(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from portal.accounts import bp as accounts_bp
     from portal.directory import bp as directory_bp
+    from portal.service_requests import bp as service_requests_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(directory_bp)
+    app.register_blueprint(service_requests_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

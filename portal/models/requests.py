@@ -189,6 +189,9 @@ class ServiceRequest(db.Model):
         order_by="RequestEvent.id",
     )
 
+    # Optimistic concurrency: every UPDATE says "WHERE version = <the one I read>".
+    __mapper_args__ = {"version_id_col": version}
+
     def __repr__(self) -> str:
         return f"<ServiceRequest {self.key} {self.status}>"
 

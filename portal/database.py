@@ -1,0 +1,27 @@
+"""Transactions that write."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from portal.extensions import db
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """Run the block in one transaction that is a write transaction from its first
+    statement: BEGIN IMMEDIATE on SQLite (so parallel writers queue on the busy timeout
+    instead of failing to upgrade a read lock), a plain BEGIN on PostgreSQL (row locks
+    do the rest). Commits at the end, rolls back on any error."""
+    if db.session().in_transaction():
+        # Whatever the view read so far is in a read transaction with nothing pending
+        # in it: end it, so the write transaction starts fresh.
+        db.session.commit()
+    db.session.connection(execution_options={"sqlite_immediate": True})
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise

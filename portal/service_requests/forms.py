@@ -1,0 +1,448 @@
+"""Request forms: the common questions plus the fields a service defines (stored as
+RequestField rows), built into a WTForms form per service."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from datetime import date
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.models import FieldKind, Priority, RequestField, User
+from portal.models.directory import PRIORITY_ORDER
+from portal.service_requests import attachments, services
+
+TEXT_LIMITS = {FieldKind.SHORT_TEXT: 200, FieldKind.LONG_TEXT: 5000, FieldKind.EMAIL: 254}
+PRIORITY_HINTS = {
+    Priority.URGENT: "Urgent — work has stopped for you or others",
+    Priority.HIGH: "High — it gets in the way of important work",
+    Priority.NORMAL: "Normal — most requests",
+    Priority.LOW: "Low — whenever there is time",
+}
+
+
+def _no_control_characters(allow_newlines: bool):
+    def check(form, field):
+        value = field.data
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if not isinstance(item, str):
+                continue
+            for ch in item:
+                if ch in "\n\r\t" and allow_newlines:
+                    continue
+                if unicodedata.category(ch) == "Cc":
+                    raise ValidationError(
+                        f"{field.label.text} contains a character that cannot be saved "
+                        "(an invisible control character). Type it again without it."
+                    )
+
+    return check
+
+
+def _stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class NumberField(StringField):
+    """A number typed by a person: finite, within the field's range, clear messages."""
+
+    input_type = "text"
+
+    def __init__(self, *args, minimum=None, maximum=None, **kw):
+        super().__init__(*args, **kw)
+        self.minimum = minimum
+        self.maximum = maximum
+        self.number: float | None = None
+
+    def pre_validate(self, form):
+        self.number = None
+        text = (self.data or "").strip()
+        if not text:
+            return
+        try:
+            number = float(text.replace(",", "")) if len(text) <= 40 else math.nan
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            raise ValidationError(f"{self.label.text} must be a number, like 12 or 2.5.")
+        if self.minimum is not None and number < self.minimum:
+            raise ValidationError(f"{self.label.text} must be {_num(self.minimum)} or more.")
+        if self.maximum is not None and number > self.maximum:
+            raise ValidationError(f"{self.label.text} must be {_num(self.maximum)} or less.")
+        self.number = number
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+class SensibleDateField(DateField):
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(f"{self.label.text} must be a real date, like 2026-12-01.") from None
+
+    def pre_validate(self, form):
+        if isinstance(self.data, date) and not 1900 <= self.data.year <= 2200:
+            raise ValidationError(f"{self.label.text} must be a date between 1900 and 2200.")
+
+
+class ColleagueField(StringField):
+    """An employee picked by e-mail (the type-ahead offers names and fills in e-mails)."""
+
+    input_type = "email"
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.person: User | None = None
+
+    def pre_validate(self, form):
+        self.person = None
+        text = _stripped(self.data) or ""
+        if not text:
+            return
+        if len(text) > 254:
+            raise ValidationError(f"{self.label.text}: enter a colleague’s work e-mail address.")
+        person = services.find_colleague_by_email(text)
+        if person is None:
+            raise ValidationError(
+                f"{self.label.text}: no current colleague has the address {text[:80]}. "
+                "Start typing a name and choose from the list."
+            )
+        self.person = person
+
+
+class AttachmentField(FileField):
+    def pre_validate(self, form):
+        self.upload = None
+        storage = self.data
+        if storage is None or not getattr(storage, "filename", ""):
+            return
+        data = storage.read()
+        upload = attachments.Upload(storage.filename, data)
+        try:
+            attachments.check(upload)
+        except attachments.AttachmentError as exc:
+            raise ValidationError(f"{self.label.text}: {exc}") from None
+        self.upload = upload
+
+
+class RequestFormBase(FlaskForm):
+    title = StringField(
+        "Summary",
+        filters=[_stripped],
+        validators=[
+            InputRequired("Enter a short summary of what you need."),
+            Length(max=200, message="The summary must be 200 characters or fewer."),
+            _no_control_characters(False),
+        ],
+    )
+    description = TextAreaField(
+        "Details",
+        filters=[_stripped],
+        validators=[
+            InputRequired("Describe what you need, so the team can start without asking."),
+            Length(max=10_000, message="The details must be 10,000 characters or fewer."),
+            _no_control_characters(True),
+        ],
+    )
+    priority = RadioField(
+        "How urgent is it?",
+        choices=[(p.value, PRIORITY_HINTS[p]) for p in PRIORITY_ORDER],
+        default=Priority.NORMAL.value,
+        validators=[InputRequired("Choose how urgent it is.")],
+    )
+    on_behalf_of = ColleagueField(
+        "Who is it for? (if not for you)", filters=[_stripped], validators=[Optional()]
+    )
+    form_token = HiddenField(
+        validators=[DataRequired("Reload the page and try again."), Length(max=64)]
+    )
+
+    def __init__(self, *args, request_fields: list[RequestField] = (), **kw):
+        super().__init__(*args, **kw)
+        self.request_fields = list(request_fields)
+
+    def custom_fields(self):
+        return [(spec, self[f"f_{spec.key}"]) for spec in self.request_fields]
+
+    def is_shown(self, spec: RequestField) -> bool:
+        """A conditional field counts only when its controlling field has the value."""
+        if not spec.show_when_key:
+            return True
+        controller = next((s for s in self.request_fields if s.key == spec.show_when_key), None)
+        if controller is None or not self.is_shown(controller):
+            return False
+        value = self[f"f_{controller.key}"].data
+        if isinstance(value, list):
+            return spec.show_when_value in value
+        return (value or "") == (spec.show_when_value or "")
+
+    def validate(self, extra_validators=None):
+        for spec, form_field in self.custom_fields():
+            if not self.is_shown(spec):
+                form_field.validators = [Optional()]
+                form_field.data = [] if isinstance(form_field.data, list) else None
+        return super().validate(extra_validators)
+
+    def answers(self) -> list[dict]:
+        """The snapshot a request keeps: labels and values as submitted."""
+        result = []
+        for spec, form_field in self.custom_fields():
+            if not self.is_shown(spec):
+                continue
+            value, display = _answer(spec, form_field)
+            if value in (None, "", []):
+                continue
+            result.append(
+                {
+                    "key": spec.key,
+                    "label": spec.label,
+                    "kind": spec.kind.value,
+                    "value": value,
+                    "display": display,
+                }
+            )
+        return result
+
+    def uploads(self) -> list[attachments.Upload]:
+        return [
+            form_field.upload
+            for spec, form_field in self.custom_fields()
+            if spec.kind is FieldKind.FILE
+            and self.is_shown(spec)
+            and getattr(form_field, "upload", None)
+        ]
+
+
+def _answer(spec: RequestField, form_field):
+    data = form_field.data
+    kind = spec.kind
+    if kind is FieldKind.DATE:
+        return (data.isoformat(), data.strftime("%-d %B %Y")) if data else (None, "")
+    if kind is FieldKind.NUMBER:
+        number = form_field.number
+        return (number, _num(number)) if number is not None else (None, "")
+    if kind is FieldKind.MULTI_CHOICE:
+        return list(data or []), ", ".join(data or [])
+    if kind is FieldKind.YES_NO:
+        return (data, "Yes" if data == "yes" else "No") if data else (None, "")
+    if kind is FieldKind.PERSON:
+        person = form_field.person
+        return (person.id, f"{person.name} ({person.email})") if person else (None, "")
+    if kind is FieldKind.FILE:
+        upload = getattr(form_field, "upload", None)
+        return (
+            (
+                attachments.clean_filename(upload.filename),
+                attachments.clean_filename(upload.filename),
+            )
+            if upload
+            else (None, "")
+        )
+    return data, data
+
+
+def _required_message(spec: RequestField) -> str:
+    label = spec.label.rstrip("?").strip()
+    lowered = label[:1].lower() + label[1:]
+    if spec.kind in (FieldKind.CHOICE, FieldKind.YES_NO, FieldKind.MULTI_CHOICE):
+        return f"Select {lowered}."
+    if spec.kind is FieldKind.FILE:
+        return f"Attach {lowered}."
+    if spec.kind is FieldKind.PERSON:
+        return f"Choose {lowered}."
+    return f"Enter {lowered}."
+
+
+def _field_for(spec: RequestField):
+    kw = {"description": spec.help_text or ""}
+    required = spec.required
+    presence = [InputRequired(_required_message(spec))] if required else [Optional()]
+    kind = spec.kind
+    label = spec.label
+    if kind in (FieldKind.SHORT_TEXT, FieldKind.LONG_TEXT):
+        limit = TEXT_LIMITS[kind]
+        cls = StringField if kind is FieldKind.SHORT_TEXT else TextAreaField
+        return cls(
+            label,
+            filters=[_stripped],
+            validators=[
+                *presence,
+                Length(max=limit, message=f"{label} must be {limit:,} characters or fewer."),
+                _no_control_characters(kind is FieldKind.LONG_TEXT),
+            ],
+            **kw,
+        )
+    if kind is FieldKind.EMAIL:
+        return EmailField(
+            label,
+            filters=[_stripped],
+            validators=[
+                *presence,
+                Length(max=254, message=f"{label} must be 254 characters or fewer."),
+                _no_control_characters(False),
+                Email(
+                    message=f"{label} must be an e-mail address, like name@example.com.",
+                    check_deliverability=False,
+                ),
+            ],
+            **kw,
+        )
+    if kind is FieldKind.CHOICE:
+        options = [(o, o) for o in (spec.options or [])]
+        return SelectField(
+            label,
+            choices=[("", "Choose…"), *options],
+            validate_choice=True,
+            validators=[*presence, _one_of(spec)],
+            **kw,
+        )
+    if kind is FieldKind.MULTI_CHOICE:
+        return MultiCheckboxField(
+            label,
+            choices=[(o, o) for o in (spec.options or [])],
+            validate_choice=False,
+            validators=[*([_at_least_one(spec)] if required else [Optional()]), _all_of(spec)],
+            **kw,
+        )
+    if kind is FieldKind.YES_NO:
+        return RadioField(
+            label,
+            choices=[("yes", "Yes"), ("no", "No")],
+            validate_choice=False,
+            validators=[*presence, _one_of(spec, ("yes", "no"))],
+            **kw,
+        )
+    if kind is FieldKind.DATE:
+        return SensibleDateField(label, validators=presence, format="%Y-%m-%d", **kw)
+    if kind is FieldKind.NUMBER:
+        return NumberField(
+            label,
+            filters=[_stripped],
+            minimum=spec.min_value,
+            maximum=spec.max_value,
+            validators=[
+                *presence,
+                Length(max=40, message=f"{label} must be a number, like 12 or 2.5."),
+            ],
+            **kw,
+        )
+    if kind is FieldKind.PERSON:
+        return ColleagueField(label, filters=[_stripped], validators=presence, **kw)
+    if kind is FieldKind.FILE:
+        return AttachmentField(
+            label, validators=[_file_required(spec)] if required else [Optional()], **kw
+        )
+    raise ValueError(f"unknown field kind {kind!r}")
+
+
+def _from_list(spec: RequestField) -> str:
+    return "Choose " + spec.label.rstrip("?").lower() + " from the list."
+
+
+def _one_of(spec: RequestField, allowed=None):
+    def check(form, field):
+        value = field.data
+        if value in (None, ""):
+            return
+        if value not in (allowed or spec.options or []):
+            raise ValidationError(_from_list(spec))
+
+    return check
+
+
+def _all_of(spec: RequestField):
+    def check(form, field):
+        for value in field.data or []:
+            if value not in (spec.options or []):
+                raise ValidationError(_from_list(spec))
+
+    return check
+
+
+def _at_least_one(spec: RequestField):
+    def check(form, field):
+        if not field.data:
+            raise ValidationError(_required_message(spec))
+
+    return check
+
+
+def _file_required(spec: RequestField):
+    def check(form, field):
+        storage = field.data
+        if storage is None or not getattr(storage, "filename", ""):
+            raise ValidationError(_required_message(spec))
+
+    return check
+
+
+def request_form_class(request_fields: list[RequestField]) -> type[RequestFormBase]:
+    attrs = {f"f_{spec.key}": _field_for(spec) for spec in request_fields}
+    return type("ServiceRequestForm", (RequestFormBase,), attrs)
+
+
+def build_request_form(request_fields: list[RequestField], formdata=None, **kw) -> RequestFormBase:
+    cls = request_form_class(request_fields)
+    if formdata is None:
+        return cls(formdata=None, request_fields=request_fields, **kw)
+    return cls(formdata=formdata, request_fields=request_fields, **kw)
+
+
+# Forms for working a request ------------------------------------------------------------
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField(
+        "Your reply",
+        filters=[_stripped],
+        validators=[
+            InputRequired("Write your reply first."),
+            Length(max=10_000, message="A reply must be 10,000 characters or fewer."),
+            _no_control_characters(True),
+        ],
+    )
+    internal = HiddenField()
+    version = IntegerField(validators=[Optional()])
+
+
+class ChangeForm(FlaskForm):
+    """Status, assignee, priority or department: one change a submit."""
+
+    version = IntegerField(validators=[InputRequired("Reload the page and try again.")])
+    status = StringField(validators=[Optional(), Length(max=20)])
+    assignee = StringField(validators=[Optional(), Length(max=12)])
+    priority = StringField(validators=[Optional(), Length(max=12)])
+    department = StringField(validators=[Optional(), Length(max=64)])
+    body = TextAreaField(
+        "Message to the requester (optional)",
+        filters=[_stripped],
+        validators=[Optional(), Length(max=10_000), _no_control_characters(True)],
+    )

@@ -1,0 +1,1286 @@
+"""Service requests: who may see and do what, submission, the life of a request, queues.
+
+Every function that changes a request writes its timeline event, its stored clock
+instants and its outbox messages in ONE transaction. Functions take `now` so that
+history can be generated and replayed; it defaults to the current instant.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, case, exists, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal import sla
+from portal.database import write_transaction
+from portal.directory.calendars import calendar_for
+from portal.extensions import db
+from portal.models import (
+    OPEN_STATUSES,
+    Department,
+    EventKind,
+    Membership,
+    MembershipRole,
+    Priority,
+    RequestAttachment,
+    RequestEvent,
+    RequestField,
+    RequestStatus,
+    ResponseStandard,
+    Service,
+    ServiceRequest,
+    User,
+)
+from portal.notify import outbox
+from portal.service_requests import attachments, clocks
+
+REOPEN_BUSINESS_DAYS = 10
+AUTOCLOSE_BUSINESS_DAYS = 5
+AUTOCLOSE_WORDS = (
+    f"Closed automatically {AUTOCLOSE_BUSINESS_DAYS} business days after it was resolved"
+)
+QUEUE_PAGE_SIZE = 50
+KEY_PATTERN = re.compile(r"^[A-Z0-9]{1,10}-[1-9][0-9]{0,8}$")
+
+# Fallback promise when a department has set none for a priority (business minutes).
+FALLBACK_TARGETS = {
+    Priority.URGENT: (60, 480),
+    Priority.HIGH: (240, 960),
+    Priority.NORMAL: (480, 2400),
+    Priority.LOW: (960, 4800),
+}
+
+
+class RequestError(Exception):
+    """A change that cannot be made, with words for the person who tried."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ChangedMeanwhile(RequestError):
+    def __init__(self, changed_by: str) -> None:
+        super().__init__(
+            f"{changed_by} changed this request meanwhile. Check the timeline, then try again."
+        )
+        self.changed_by = changed_by
+
+
+class NotFound(Exception):
+    """The viewer may not see this (or it does not exist): the view answers 404."""
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or datetime.now(UTC)
+
+
+# Who may do what ---------------------------------------------------------------------
+
+
+def role_in(user: User, department_id: int) -> MembershipRole | None:
+    if not user or not user.is_authenticated:
+        return None
+    return db.session.scalar(
+        select(Membership.role).where(
+            Membership.user_id == user.id, Membership.department_id == department_id
+        )
+    )
+
+
+def is_member(user: User, department_id: int) -> bool:
+    return role_in(user, department_id) is not None
+
+
+def is_manager(user: User, department_id: int) -> bool:
+    return role_in(user, department_id) is MembershipRole.MANAGER
+
+
+def member_departments(user: User) -> list[Department]:
+    return list(
+        db.session.scalars(
+            select(Department)
+            .join(Membership, Membership.department_id == Department.id)
+            .where(Membership.user_id == user.id, Department.active)
+            .order_by(Department.name)
+        )
+    )
+
+
+def can_view(user: User, sr: ServiceRequest) -> bool:
+    return bool(
+        user.is_admin
+        or sr.requester_id == user.id
+        or sr.filed_by_id == user.id
+        or is_member(user, sr.department_id)
+    )
+
+
+def can_work(user: User, sr: ServiceRequest) -> bool:
+    """Agents and managers of the request's department (and portal admins) work it."""
+    return bool(user.is_admin or is_member(user, sr.department_id))
+
+
+def can_assign_others(user: User, sr: ServiceRequest) -> bool:
+    return bool(user.is_admin or is_manager(user, sr.department_id))
+
+
+def is_requester_side(user: User, sr: ServiceRequest) -> bool:
+    return sr.requester_id == user.id or sr.filed_by_id == user.id
+
+
+def get_visible_request(user: User, key: str) -> ServiceRequest:
+    """The request with this key if the user may see it; NotFound otherwise (whether it
+    exists or not: a 404 must not tell the difference)."""
+    if not isinstance(key, str) or not KEY_PATTERN.match(key):
+        raise NotFound
+    sr = db.session.scalar(
+        select(ServiceRequest)
+        .where(ServiceRequest.key == key)
+        .options(
+            selectinload(ServiceRequest.department),
+            selectinload(ServiceRequest.service),
+            selectinload(ServiceRequest.requester),
+            selectinload(ServiceRequest.filed_by),
+            selectinload(ServiceRequest.assignee),
+        )
+    )
+    if sr is None or not can_view(user, sr):
+        raise NotFound
+    return sr
+
+
+def visible_requests_filter(user: User):
+    """A WHERE clause for requests the user may see (for search and lists)."""
+    if user.is_admin:
+        return True
+    member_of = select(Membership.department_id).where(Membership.user_id == user.id)
+    return or_(
+        ServiceRequest.requester_id == user.id,
+        ServiceRequest.filed_by_id == user.id,
+        ServiceRequest.department_id.in_(member_of),
+    )
+
+
+# Forms and promises ----------------------------------------------------------------
+
+
+def form_fields(service: Service) -> list[RequestField]:
+    return list(
+        db.session.scalars(
+            select(RequestField)
+            .where(RequestField.service_id == service.id, RequestField.active)
+            .order_by(RequestField.position, RequestField.id)
+        )
+    )
+
+
+def targets_for(
+    department: Department, service: Service | None, priority: Priority
+) -> tuple[int, int]:
+    """(first response, resolution) business minutes: the service's override, else the
+    department's standard, else a portal-wide fallback."""
+    rows = db.session.scalars(
+        select(ResponseStandard).where(
+            ResponseStandard.department_id == department.id,
+            ResponseStandard.priority == priority,
+            or_(
+                ResponseStandard.service_id.is_(None),
+                ResponseStandard.service_id == (service.id if service else -1),
+            ),
+        )
+    ).all()
+    chosen = next((r for r in rows if r.service_id is not None), None) or next(
+        (r for r in rows if r.service_id is None), None
+    )
+    if chosen is None:
+        return FALLBACK_TARGETS[priority]
+    return chosen.first_response_minutes, chosen.resolution_minutes
+
+
+@dataclass(frozen=True)
+class DuePreview:
+    """What a requester is promised before and after submitting."""
+
+    first_response_minutes: int
+    resolution_minutes: int
+    first_response_due: datetime | None
+    resolution_due: datetime | None
+    day_minutes: int
+    is_open_now: bool
+    next_opening: datetime | None
+    timezone: str
+
+    @property
+    def first_response_words(self) -> str:
+        return sla.describe_business_minutes(self.first_response_minutes, self.day_minutes)
+
+    @property
+    def resolution_words(self) -> str:
+        return sla.describe_business_minutes(self.resolution_minutes, self.day_minutes)
+
+
+def due_preview(
+    service: Service, priority: Priority = Priority.NORMAL, now: datetime | None = None
+) -> DuePreview:
+    now = _now(now)
+    department = service.department
+    calendar = calendar_for(department, now.date())
+    first, resolution = targets_for(department, service, priority)
+
+    def due(minutes: int) -> datetime | None:
+        try:
+            return calendar.add_business_minutes(now, minutes)
+        except ValueError:
+            return None
+
+    return DuePreview(
+        first,
+        resolution,
+        due(first),
+        due(resolution),
+        calendar.typical_day_minutes(),
+        calendar.is_open(now),
+        calendar.next_opening(now),
+        department.timezone,
+    )
+
+
+# Submission ------------------------------------------------------------------------
+
+
+def new_form_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+@dataclass
+class Submission:
+    """What the request form collected, already validated by the form."""
+
+    title: str
+    description: str
+    priority: Priority
+    form_token: str
+    requester: User | None = None  # filed on someone's behalf; None: for the actor
+    answers: list[dict] = field(default_factory=list)
+    files: list[attachments.Upload] = field(default_factory=list)
+
+
+def _allocate_key(department_id: int) -> tuple[int, str]:
+    """The department's next number, taken in the writing transaction: the UPDATE holds
+    the department row (PostgreSQL) or the database write lock (SQLite) until commit."""
+    number, prefix = db.session.execute(
+        update(Department)
+        .where(Department.id == department_id)
+        .values(request_counter=Department.request_counter + 1)
+        .returning(Department.request_counter, Department.key_prefix)
+    ).one()
+    prefix = (prefix or "").strip().upper() or f"D{department_id}"
+    return number, f"{prefix}-{number}"
+
+
+def _existing_for_token(token: str, actor: User) -> ServiceRequest | None:
+    sr = db.session.scalar(select(ServiceRequest).where(ServiceRequest.idempotency_token == token))
+    if sr is not None and sr.filed_by_id != actor.id:
+        raise RequestError("This form was already used. Reload the page and try again.")
+    return sr
+
+
+def submit_request(
+    service: Service, actor: User, data: Submission, now: datetime | None = None
+) -> tuple[ServiceRequest, bool]:
+    """File a request; returns (request, created). The same form token gives back the
+    request it already made (a double click, a resubmission), not a second one."""
+    now = _now(now)
+    if not service.active or not service.department.active:
+        raise RequestError("This service no longer takes requests.")
+    existing = _existing_for_token(data.form_token, actor)
+    if existing is not None:
+        return existing, False
+    requester = data.requester or actor
+    if not requester.active:
+        raise RequestError("Choose a current colleague.", field="on_behalf_of")
+    department_id = service.department_id
+    stored_files: list[str] = []
+    try:
+        with write_transaction():
+            number, key = _allocate_key(department_id)
+            first, resolution = targets_for(service.department, service, data.priority)
+            sr = ServiceRequest(
+                key=key,
+                number=number,
+                department_id=department_id,
+                service_id=service.id,
+                title=data.title,
+                description=data.description,
+                priority=data.priority,
+                status=RequestStatus.NEW,
+                requester_id=requester.id,
+                filed_by_id=actor.id,
+                answers=data.answers,
+                idempotency_token=data.form_token,
+                created_at=now,
+                updated_at=now,
+                first_response_target=first,
+                resolution_target=resolution,
+            )
+            db.session.add(sr)
+            db.session.flush()
+            created = _event(sr, actor, EventKind.CREATED, now)
+            if requester.id != actor.id:
+                created.body = f"Filed by {actor.name} on behalf of {requester.name}"
+            for upload in data.files:
+                stored_files.append(attachments.store(sr, upload, actor, created, now))
+            clocks.refresh_due(sr, now)
+            _notify_created(sr)
+    except IntegrityError:
+        attachments.discard(stored_files)
+        # The same token raced in from a second click: give back the one that won.
+        existing = _existing_for_token(data.form_token, actor)
+        if existing is None:
+            raise
+        return existing, False
+    except BaseException:
+        attachments.discard(stored_files)
+        raise
+    return sr, True
+
+
+# The life of a request ---------------------------------------------------------------
+
+
+def _event(
+    sr: ServiceRequest,
+    actor: User | None,
+    kind: EventKind,
+    now: datetime,
+    *,
+    body: str = "",
+    internal: bool = False,
+    from_value: str | None = None,
+    to_value: str | None = None,
+) -> RequestEvent:
+    event = RequestEvent(
+        request_id=sr.id,
+        at=now,
+        actor_id=actor.id if actor else None,
+        kind=kind,
+        body=body,
+        internal=internal,
+        from_value=from_value,
+        to_value=to_value,
+    )
+    db.session.add(event)
+    db.session.flush()
+    sr.updated_at = now
+    return event
+
+
+def _last_changer(sr: ServiceRequest) -> str:
+    name = db.session.scalar(
+        select(User.name)
+        .join(RequestEvent, RequestEvent.actor_id == User.id)
+        .where(RequestEvent.request_id == sr.id)
+        .order_by(RequestEvent.id.desc())
+        .limit(1)
+    )
+    return name or "Someone"
+
+
+def _check_version(sr: ServiceRequest, version: int | None) -> None:
+    if version is not None and version != sr.version:
+        raise ChangedMeanwhile(_last_changer(sr))
+
+
+def _commit_change(sr: ServiceRequest) -> None:
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise ChangedMeanwhile(_last_changer(sr)) from None
+
+
+def _set_status(
+    sr: ServiceRequest, actor: User | None, status: RequestStatus, now: datetime
+) -> None:
+    if sr.status is status:
+        return
+    old = sr.status
+    _event(sr, actor, EventKind.STATUS, now, from_value=old.value, to_value=status.value)
+    sr.status = status
+    if status is RequestStatus.RESOLVED:
+        sr.resolved_at = now
+        if sr.first_response_at is None:
+            sr.first_response_at = now
+    elif status is RequestStatus.CLOSED:
+        sr.closed_at = now
+    elif old is RequestStatus.RESOLVED or old is RequestStatus.CLOSED:
+        sr.resolved_at = None  # reopened: the resolution clock runs again
+        sr.closed_at = None
+    db.session.flush()
+
+
+def reply(
+    sr: ServiceRequest,
+    actor: User,
+    body: str,
+    now: datetime | None = None,
+    files: list[attachments.Upload] | None = None,
+) -> RequestEvent:
+    """A public reply. The department's first reply stops the first-response clock; the
+    requester's reply to a request waiting on them starts the clocks again."""
+    now = _now(now)
+    if not can_view(actor, sr):
+        raise NotFound
+    if not sr.status.is_open and sr.status is not RequestStatus.RESOLVED:
+        raise RequestError("This request is finished: open a new one to ask again.", "body")
+    from_department = can_work(actor, sr) and not is_requester_side(actor, sr)
+    stored: list[str] = []
+    try:
+        event = _event(sr, actor, EventKind.REPLY, now, body=body)
+        for upload in files or []:
+            stored.append(attachments.store(sr, upload, actor, event, now))
+        if from_department:
+            if sr.first_response_at is None:
+                sr.first_response_at = now
+            if sr.status is RequestStatus.NEW:
+                _set_status(sr, actor, RequestStatus.IN_PROGRESS, now)
+            _notify_requester(
+                sr,
+                "request.replied",
+                f"{sr.key}: {sr.department.name} replied",
+                f"{actor.name} replied to your request “{sr.title}”:\n\n{body}",
+            )
+        else:
+            if sr.status is RequestStatus.WAITING:
+                _set_status(sr, actor, RequestStatus.IN_PROGRESS, now)
+            _notify_workers(
+                sr, "request.requester_replied", f"{sr.key}: {actor.name} replied", body
+            )
+        clocks.refresh_due(sr, now)
+        _commit_change(sr)
+    except BaseException:
+        attachments.discard(stored)
+        raise
+    return event
+
+
+def add_note(
+    sr: ServiceRequest, actor: User, body: str, now: datetime | None = None
+) -> RequestEvent:
+    """An internal note: department members only, never shown or sent to the requester."""
+    now = _now(now)
+    if not can_work(actor, sr):
+        raise NotFound
+    event = _event(sr, actor, EventKind.NOTE, now, body=body, internal=True)
+    _commit_change(sr)
+    return event
+
+
+# Which status changes each side may make.
+WORKER_TRANSITIONS = {
+    RequestStatus.NEW: {
+        RequestStatus.IN_PROGRESS,
+        RequestStatus.WAITING,
+        RequestStatus.RESOLVED,
+        RequestStatus.CANCELLED,
+    },
+    RequestStatus.IN_PROGRESS: {
+        RequestStatus.WAITING,
+        RequestStatus.RESOLVED,
+        RequestStatus.CANCELLED,
+    },
+    RequestStatus.WAITING: {
+        RequestStatus.IN_PROGRESS,
+        RequestStatus.RESOLVED,
+        RequestStatus.CANCELLED,
+    },
+    RequestStatus.RESOLVED: {RequestStatus.IN_PROGRESS},
+    RequestStatus.CLOSED: set(),
+    RequestStatus.CANCELLED: set(),
+}
+
+
+def change_status(
+    sr: ServiceRequest,
+    actor: User,
+    status: RequestStatus,
+    version: int | None = None,
+    now: datetime | None = None,
+    body: str = "",
+) -> None:
+    """An agent or manager moves the request on (pick up, wait on requester, resolve...)."""
+    now = _now(now)
+    if not can_work(actor, sr):
+        raise NotFound
+    _check_version(sr, version)
+    if status not in WORKER_TRANSITIONS[sr.status]:
+        raise RequestError(
+            f"A request that is {sr.status.label.lower()} cannot become {status.label.lower()}.",
+            "status",
+        )
+    if body:
+        _event(sr, actor, EventKind.REPLY, now, body=body)
+        if sr.first_response_at is None:
+            sr.first_response_at = now
+    if status is RequestStatus.IN_PROGRESS and sr.assignee_id is None:
+        _set_assignee(sr, actor, actor, now)
+    _set_status(sr, actor, status, now)
+    if status is RequestStatus.WAITING:
+        _notify_requester(
+            sr,
+            "request.waiting",
+            f"{sr.key}: {sr.department.name} is waiting for you",
+            f"{actor.name} needs something from you before {sr.department.name} can go on "
+            f"with “{sr.title}”." + (f"\n\n{body}" if body else ""),
+        )
+    elif status is RequestStatus.RESOLVED:
+        _notify_requester(
+            sr,
+            "request.resolved",
+            f"{sr.key}: resolved",
+            f"{sr.department.name} resolved your request “{sr.title}”. If it is not, "
+            f"reopen it within {REOPEN_BUSINESS_DAYS} business days from the request page.",
+        )
+    clocks.refresh_due(sr, now)
+    _commit_change(sr)
+
+
+def _set_assignee(sr: ServiceRequest, actor: User, assignee: User | None, now: datetime) -> None:
+    if sr.assignee_id == (assignee.id if assignee else None):
+        return
+    _event(
+        sr,
+        actor,
+        EventKind.ASSIGNEE,
+        now,
+        internal=False,
+        from_value=str(sr.assignee_id) if sr.assignee_id else None,
+        to_value=str(assignee.id) if assignee else None,
+    )
+    sr.assignee_id = assignee.id if assignee else None
+
+
+def pick_up(
+    sr: ServiceRequest, actor: User, version: int | None = None, now: datetime | None = None
+) -> None:
+    """An agent takes the request: assigned to them, in progress."""
+    now = _now(now)
+    if not can_work(actor, sr):
+        raise NotFound
+    _check_version(sr, version)
+    if not sr.status.is_open:
+        raise RequestError("Only an open request can be picked up.")
+    _set_assignee(sr, actor, actor, now)
+    if sr.status is RequestStatus.NEW:
+        _set_status(sr, actor, RequestStatus.IN_PROGRESS, now)
+    clocks.refresh_due(sr, now)
+    _commit_change(sr)
+
+
+def assignable_people(sr: ServiceRequest) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.department_id == sr.department_id, User.active)
+            .order_by(User.name)
+        )
+    )
+
+
+def assign(
+    sr: ServiceRequest,
+    actor: User,
+    assignee: User | None,
+    version: int | None = None,
+    now: datetime | None = None,
+) -> None:
+    """A manager assigns (or reassigns, or unassigns) the request to a department member."""
+    now = _now(now)
+    if not can_work(actor, sr):
+        raise NotFound
+    if not can_assign_others(actor, sr) and not (assignee is not None and assignee.id == actor.id):
+        raise RequestError(
+            "Only a manager of the department assigns requests to others.", "assignee"
+        )
+    _check_version(sr, version)
+    if assignee is not None and (not assignee.active or not is_member(assignee, sr.department_id)):
+        raise RequestError("Choose someone who works in this department.", "assignee")
+    _set_assignee(sr, actor, assignee, now)
+    if assignee is not None:
+        from portal.notify.outbox import notify_user
+
+        if assignee.id != actor.id:
+            notify_user(
+                assignee,
+                "request.assigned",
+                f"{actor.name} assigned {sr.key} to you",
+                f"/requests/{sr.key}",
+            )
+    _commit_change(sr)
+
+
+def change_priority(
+    sr: ServiceRequest,
+    actor: User,
+    priority: Priority,
+    version: int | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Department members may change the priority; the promise follows the new one."""
+    now = _now(now)
+    if not can_work(actor, sr):
+        raise NotFound
+    _check_version(sr, version)
+    if priority is sr.priority:
+        return
+    _event(
+        sr, actor, EventKind.PRIORITY, now, from_value=sr.priority.value, to_value=priority.value
+    )
+    sr.priority = priority
+    sr.first_response_target, sr.resolution_target = targets_for(
+        sr.department, sr.service, priority
+    )
+    clocks.refresh_due(sr, now)
+    _commit_change(sr)
+
+
+def transfer(
+    sr: ServiceRequest,
+    actor: User,
+    department: Department,
+    version: int | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Hand the request to another department. It keeps its key and its history; the
+    new department's standard applies from now on, its calendar to the whole clock."""
+    now = _now(now)
+    if not can_work(actor, sr):
+        raise NotFound
+    _check_version(sr, version)
+    if not sr.status.is_open:
+        raise RequestError("Only an open request can be transferred.", "department")
+    if department.id == sr.department_id or not department.active:
+        raise RequestError("Choose another department.", "department")
+    old = sr.department
+    _event(sr, actor, EventKind.DEPARTMENT, now, from_value=old.slug, to_value=department.slug)
+    sr.department_id = department.id
+    sr.department = department
+    sr.service_id = None
+    sr.service = None
+    sr.assignee_id = None
+    sr.first_response_target, sr.resolution_target = targets_for(department, None, sr.priority)
+    clocks.refresh_due(sr, now)
+    _notify_created(sr, transferred_from=old)
+    _commit_change(sr)
+
+
+def cancel(
+    sr: ServiceRequest, actor: User, version: int | None = None, now: datetime | None = None
+) -> None:
+    now = _now(now)
+    if not can_view(actor, sr):
+        raise NotFound
+    if not (is_requester_side(actor, sr) or can_work(actor, sr)):
+        raise NotFound
+    _check_version(sr, version)
+    if not sr.status.is_open:
+        raise RequestError("Only an open request can be cancelled.")
+    _set_status(sr, actor, RequestStatus.CANCELLED, now)
+    clocks.refresh_due(sr, now)
+    _commit_change(sr)
+
+
+def reopen_deadline(sr: ServiceRequest) -> datetime | None:
+    if sr.resolved_at is None:
+        return None
+    resolved = clocks._aware(sr.resolved_at)
+    calendar = calendar_for(sr.department, resolved.date())
+    try:
+        return calendar.add_business_minutes(
+            resolved, REOPEN_BUSINESS_DAYS * calendar.typical_day_minutes()
+        )
+    except ValueError:
+        return resolved + timedelta(days=REOPEN_BUSINESS_DAYS)
+
+
+def can_reopen(sr: ServiceRequest, now: datetime | None = None) -> bool:
+    deadline = reopen_deadline(sr)
+    return (
+        sr.status in (RequestStatus.RESOLVED, RequestStatus.CLOSED)
+        and deadline is not None
+        and _now(now) <= deadline
+    )
+
+
+def confirm(
+    sr: ServiceRequest, actor: User, version: int | None = None, now: datetime | None = None
+) -> None:
+    """The requester agrees it is resolved: closed."""
+    now = _now(now)
+    if not can_view(actor, sr):
+        raise NotFound
+    if not is_requester_side(actor, sr):
+        raise RequestError("Only the requester confirms a resolution.")
+    _check_version(sr, version)
+    if sr.status is not RequestStatus.RESOLVED:
+        raise RequestError("Only a resolved request can be confirmed.")
+    _set_status(sr, actor, RequestStatus.CLOSED, now)
+    clocks.refresh_due(sr, now)
+    _commit_change(sr)
+
+
+def reopen(
+    sr: ServiceRequest,
+    actor: User,
+    body: str = "",
+    version: int | None = None,
+    now: datetime | None = None,
+) -> None:
+    """The requester says it is not resolved after all (within 10 business days)."""
+    now = _now(now)
+    if not can_view(actor, sr):
+        raise NotFound
+    if not is_requester_side(actor, sr):
+        raise RequestError("Only the requester reopens a request.")
+    _check_version(sr, version)
+    if not can_reopen(sr, now):
+        raise RequestError(
+            f"A request can be reopened within {REOPEN_BUSINESS_DAYS} business days of its "
+            "resolution. Please open a new request."
+        )
+    if body:
+        _event(sr, actor, EventKind.REPLY, now, body=body)
+    _set_status(sr, actor, RequestStatus.IN_PROGRESS, now)
+    _notify_workers(sr, "request.reopened", f"{sr.key}: reopened by {actor.name}", body or sr.title)
+    clocks.refresh_due(sr, now)
+    _commit_change(sr)
+
+
+def autoclose(now: datetime | None = None) -> int:
+    """Close requests resolved more than 5 business days ago. Each close is a conditional
+    UPDATE (still resolved, same version), so several hosts may run it at once: a request
+    is closed, and its event written, exactly once."""
+    now = _now(now)
+    closed = 0
+    candidates = db.session.execute(
+        select(
+            ServiceRequest.id,
+            ServiceRequest.version,
+            ServiceRequest.resolved_at,
+            ServiceRequest.department_id,
+        )
+        .where(
+            ServiceRequest.status == RequestStatus.RESOLVED,
+            ServiceRequest.resolved_at <= now - timedelta(days=5),
+        )
+        .order_by(ServiceRequest.id)
+    ).all()
+    departments = {d.id: d for d in db.session.scalars(select(Department))}
+    db.session.commit()
+    for request_id, version, resolved_at, department_id in candidates:
+        calendar = calendar_for(departments[department_id], now.date())
+        resolved_at = clocks._aware(resolved_at)
+        if (
+            calendar.business_minutes_between(resolved_at, now)
+            < AUTOCLOSE_BUSINESS_DAYS * calendar.typical_day_minutes()
+        ):
+            continue
+        with write_transaction():
+            result = db.session.execute(
+                update(ServiceRequest)
+                .where(
+                    ServiceRequest.id == request_id,
+                    ServiceRequest.status == RequestStatus.RESOLVED,
+                    ServiceRequest.version == version,
+                )
+                .values(
+                    status=RequestStatus.CLOSED,
+                    closed_at=now,
+                    updated_at=now,
+                    version=version + 1,
+                    due_at=None,
+                    at_risk_at=None,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount == 1:
+                db.session.add(
+                    RequestEvent(
+                        request_id=request_id,
+                        at=now,
+                        actor_id=None,
+                        kind=EventKind.STATUS,
+                        from_value=RequestStatus.RESOLVED.value,
+                        to_value=RequestStatus.CLOSED.value,
+                        body=AUTOCLOSE_WORDS,
+                    )
+                )
+                closed += 1
+    return closed
+
+
+def scan_alerts(now: datetime | None = None) -> int:
+    """Tell a department once when a request's clock goes at risk and once when it is
+    breached (outbox dedupe keys make a second scan, on any host, send nothing)."""
+    now = _now(now)
+    sent = 0
+    rows = db.session.scalars(
+        select(ServiceRequest)
+        .where(
+            ServiceRequest.status.in_([RequestStatus.NEW, RequestStatus.IN_PROGRESS]),
+            ServiceRequest.at_risk_at.is_not(None),
+            ServiceRequest.at_risk_at <= now,
+        )
+        .options(selectinload(ServiceRequest.department))
+        .order_by(ServiceRequest.due_at)
+    ).all()
+    for sr in rows:
+        request_clocks = clocks.request_clocks(sr, now)
+        running = request_clocks.running
+        if running is None:
+            continue
+        which = "first" if running is request_clocks.first_response else "resolution"
+        label = "first response" if which == "first" else "resolution"
+        if running.state is sla.ClockState.BREACHED:
+            state = "breached"
+        elif running.state is sla.ClockState.AT_RISK:
+            state = "at_risk"
+        else:
+            continue
+        words = "breached" if state == "breached" else "at risk"
+        subject = f"{sr.key}: {label} promise {words}"
+        words_now = clocks.clock_words(
+            running, request_clocks.day_minutes, for_requester=False, name=label.capitalize()
+        )
+        body = f"“{sr.title}” — {words_now}\n{_link(sr)}"
+        if _notify_workers(
+            sr, f"request.{state}", subject, body, dedupe=f"{state}:{which}:{sr.key}"
+        ):
+            sent += 1
+        if state == "breached" and sr.department.webhook_url:
+            outbox.enqueue_webhook(
+                sr.department.webhook_url,
+                {"text": f"{subject} — {sr.title} {_link(sr)}", "key": sr.key, "event": "breached"},
+                topic="request.breached",
+                dedupe_key=f"webhook:{state}:{which}:{sr.key}",
+            )
+    db.session.commit()
+    return sent
+
+
+# Notifications -----------------------------------------------------------------------
+
+
+def _link(sr: ServiceRequest) -> str:
+    return f"{current_app.config['PORTAL_URL']}/requests/{sr.key}"
+
+
+def _notify_requester(sr: ServiceRequest, topic: str, subject: str, text: str) -> None:
+    requester = db.session.get(User, sr.requester_id)
+    if requester is None or not requester.active:
+        return
+    outbox.enqueue_email(
+        requester.email,
+        subject,
+        f"Hello {requester.first_name},\n\n{text}\n\nFollow it here: {_link(sr)}\n",
+        topic=topic,
+    )
+    outbox.notify_user(requester, topic, subject, f"/requests/{sr.key}")
+
+
+def _department_people(department_id: int) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.department_id == department_id, User.active)
+            .order_by(User.id)
+        )
+    )
+
+
+def _notify_workers(
+    sr: ServiceRequest, topic: str, subject: str, text: str, dedupe: str | None = None
+) -> bool:
+    """The assignee if there is one, else everyone in the department."""
+    people = (
+        [sr.assignee]
+        if sr.assignee_id and sr.assignee and sr.assignee.active
+        else _department_people(sr.department_id)
+    )
+    sent = False
+    for person in people:
+        key = f"{dedupe}:{person.id}" if dedupe else None
+        if outbox.enqueue_email(
+            person.email, subject, f"{text}\n\n{_link(sr)}\n", topic=topic, dedupe_key=key
+        ):
+            sent = True
+    return sent
+
+
+def _promise_words(sr: ServiceRequest) -> str:
+    day = calendar_for(sr.department).typical_day_minutes()
+    return sla.describe_business_minutes(sr.first_response_target, day)
+
+
+def _notify_created(sr: ServiceRequest, transferred_from: Department | None = None) -> None:
+    requester = db.session.get(User, sr.requester_id)
+    origin = f" (transferred from {transferred_from.name})" if transferred_from else ""
+    _notify_workers(
+        sr,
+        "request.created",
+        f"New request {sr.key}{origin}: {sr.title}",
+        f"{requester.name} asked for “{sr.title}”, priority {sr.priority.label.lower()}.",
+    )
+    if transferred_from is None:
+        _notify_requester(
+            sr,
+            "request.created",
+            f"{sr.key} sent to {sr.department.name}",
+            f"{sr.department.name} has your request “{sr.title}”. "
+            f"They promise a first reply within {_promise_words(sr)}.",
+        )
+    if sr.department.webhook_url:
+        outbox.enqueue_webhook(
+            sr.department.webhook_url,
+            {
+                "text": f"New request {sr.key}: {sr.title} ({sr.priority.label}) {_link(sr)}",
+                "key": sr.key,
+                "event": "created",
+            },
+            topic="request.created",
+        )
+
+
+# Reading: timeline, queues, my requests ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    event: RequestEvent
+    actor_name: str
+    words: str
+    attachments: list[RequestAttachment]
+
+
+def _value_words(
+    kind: EventKind, value: str | None, people: dict[int, str], departments: dict[str, str]
+) -> str:
+    if value is None:
+        return "nobody"
+    if kind is EventKind.STATUS:
+        return RequestStatus(value).label.lower()
+    if kind is EventKind.ASSIGNEE:
+        return people.get(int(value), "a former colleague")
+    if kind is EventKind.PRIORITY:
+        return Priority(value).label.lower()
+    if kind is EventKind.DEPARTMENT:
+        return departments.get(value, value)
+    return value
+
+
+def timeline(sr: ServiceRequest, viewer: User) -> list[TimelineEntry]:
+    """The request's history as the viewer may see it: internal notes (and files on
+    them) only for department members."""
+    show_internal = can_work(viewer, sr)
+    query = select(RequestEvent).where(RequestEvent.request_id == sr.id).order_by(RequestEvent.id)
+    if not show_internal:
+        query = query.where(RequestEvent.internal.is_(False))
+    events = list(db.session.scalars(query))
+    files: dict[int, list[RequestAttachment]] = {}
+    file_query = select(RequestAttachment).where(RequestAttachment.request_id == sr.id)
+    if not show_internal:
+        file_query = file_query.where(RequestAttachment.internal.is_(False))
+    for attachment in db.session.scalars(file_query.order_by(RequestAttachment.id)):
+        files.setdefault(attachment.event_id or 0, []).append(attachment)
+    user_ids = {e.actor_id for e in events if e.actor_id} | {
+        int(v)
+        for e in events
+        if e.kind is EventKind.ASSIGNEE
+        for v in (e.from_value, e.to_value)
+        if v
+    }
+    people = (
+        dict(db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all())
+        if user_ids
+        else {}
+    )
+    slugs = {
+        v for e in events if e.kind is EventKind.DEPARTMENT for v in (e.from_value, e.to_value) if v
+    }
+    departments = (
+        dict(
+            db.session.execute(
+                select(Department.slug, Department.name).where(Department.slug.in_(slugs))
+            ).all()
+        )
+        if slugs
+        else {}
+    )
+    entries = []
+    for e in events:
+        actor = people.get(e.actor_id, "Inward") if e.actor_id else "Inward"
+        if e.kind is EventKind.CREATED:
+            words = "sent the request"
+        elif e.kind is EventKind.REPLY:
+            words = "replied"
+        elif e.kind is EventKind.NOTE:
+            words = "added an internal note"
+        elif e.kind is EventKind.ATTACHMENT:
+            words = "attached a file"
+        elif e.kind is EventKind.SERVICE:
+            words = "changed the service"
+        else:
+            noun = {
+                EventKind.STATUS: "status",
+                EventKind.ASSIGNEE: "assignee",
+                EventKind.PRIORITY: "priority",
+                EventKind.DEPARTMENT: "department",
+            }[e.kind]
+            before = _value_words(e.kind, e.from_value, people, departments)
+            after = _value_words(e.kind, e.to_value, people, departments)
+            words = f"changed the {noun} from {before} to {after}"
+        entries.append(TimelineEntry(e, actor, words, files.get(e.id, [])))
+    return entries
+
+
+class QueueTab:
+    NEW = "new"
+    MINE = "mine"
+    WAITING = "waiting"
+    AT_RISK = "at-risk"
+    BREACHED = "breached"
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+    LABELS = {
+        NEW: "New",
+        MINE: "Mine",
+        WAITING: "Waiting",
+        AT_RISK: "At risk",
+        BREACHED: "Breached",
+        OPEN: "All open",
+        RESOLVED: "Resolved",
+    }
+
+
+def _tab_condition(tab: str, viewer: User, now: datetime):
+    running = ServiceRequest.status.in_([RequestStatus.NEW, RequestStatus.IN_PROGRESS])
+    return {
+        QueueTab.NEW: ServiceRequest.status == RequestStatus.NEW,
+        QueueTab.MINE: and_(
+            ServiceRequest.assignee_id == viewer.id, ServiceRequest.status.in_(list(OPEN_STATUSES))
+        ),
+        QueueTab.WAITING: ServiceRequest.status == RequestStatus.WAITING,
+        QueueTab.AT_RISK: and_(
+            running, ServiceRequest.at_risk_at <= now, ServiceRequest.due_at > now
+        ),
+        QueueTab.BREACHED: and_(running, ServiceRequest.due_at <= now),
+        QueueTab.OPEN: ServiceRequest.status.in_(list(OPEN_STATUSES)),
+        QueueTab.RESOLVED: ServiceRequest.status == RequestStatus.RESOLVED,
+    }[tab]
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    tab: str = QueueTab.OPEN
+    priority: Priority | None = None
+    assignee_id: int | None = None  # 0: unassigned
+    after: str | None = None  # keyset cursor
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[ServiceRequest]
+    counts: dict[str, int]
+    next_cursor: str | None
+    filters: QueueFilters
+
+
+def _encode_cursor(sr: ServiceRequest) -> str:
+    due = sr.due_at.astimezone(UTC).isoformat() if sr.due_at else "-"
+    return base64.urlsafe_b64encode(f"{due}|{sr.id}".encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str | None) -> tuple[datetime | None, int] | None:
+    if not cursor or len(cursor) > 200:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        due_text, id_text = raw.split("|", 1)
+        due = None if due_text == "-" else datetime.fromisoformat(due_text)
+        if due is not None and due.tzinfo is None:
+            return None
+        return due, int(id_text)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def queue(
+    department: Department, viewer: User, filters: QueueFilters, now: datetime | None = None
+) -> QueuePage:
+    """A department's queue for its members: nearest due first (nothing due last)."""
+    now = _now(now)
+    if not (viewer.is_admin or is_member(viewer, department.id)):
+        raise NotFound
+    base = ServiceRequest.department_id == department.id
+    counts_row = db.session.execute(
+        select(
+            *[
+                func.coalesce(func.sum(case((_tab_condition(tab, viewer, now), 1), else_=0)), 0)
+                for tab in QueueTab.LABELS
+            ]
+        ).where(base, ServiceRequest.status.in_([*OPEN_STATUSES, RequestStatus.RESOLVED]))
+    ).one()
+    counts = dict(zip(QueueTab.LABELS, (int(c) for c in counts_row), strict=True))
+
+    query = select(ServiceRequest).where(base, _tab_condition(filters.tab, viewer, now))
+    if filters.priority is not None:
+        query = query.where(ServiceRequest.priority == filters.priority)
+    if filters.assignee_id == 0:
+        query = query.where(ServiceRequest.assignee_id.is_(None))
+    elif filters.assignee_id:
+        query = query.where(ServiceRequest.assignee_id == filters.assignee_id)
+    cursor = _decode_cursor(filters.after)
+    if cursor is not None:
+        due, last_id = cursor
+        if due is None:
+            query = query.where(ServiceRequest.due_at.is_(None), ServiceRequest.id > last_id)
+        else:
+            query = query.where(
+                or_(
+                    ServiceRequest.due_at > due,
+                    and_(ServiceRequest.due_at == due, ServiceRequest.id > last_id),
+                    ServiceRequest.due_at.is_(None),
+                )
+            )
+    query = (
+        query.order_by(ServiceRequest.due_at.is_(None), ServiceRequest.due_at, ServiceRequest.id)
+        .limit(QUEUE_PAGE_SIZE + 1)
+        .options(selectinload(ServiceRequest.requester), selectinload(ServiceRequest.assignee))
+    )
+    rows = list(db.session.scalars(query))
+    next_cursor = _encode_cursor(rows[QUEUE_PAGE_SIZE - 1]) if len(rows) > QUEUE_PAGE_SIZE else None
+    return QueuePage(rows[:QUEUE_PAGE_SIZE], counts, next_cursor, filters)
+
+
+@dataclass(frozen=True)
+class MinePage:
+    rows: list[ServiceRequest]
+    next_cursor: int | None
+
+
+def my_requests(user: User, before_id: int | None = None, limit: int = 50) -> MinePage:
+    """Requests the user made or that were filed for them, newest first."""
+    query = select(ServiceRequest).where(
+        or_(ServiceRequest.requester_id == user.id, ServiceRequest.filed_by_id == user.id)
+    )
+    if before_id:
+        query = query.where(ServiceRequest.id < before_id)
+    rows = list(
+        db.session.scalars(
+            query.order_by(ServiceRequest.id.desc())
+            .limit(limit + 1)
+            .options(selectinload(ServiceRequest.department), selectinload(ServiceRequest.assignee))
+        )
+    )
+    return MinePage(rows[:limit], rows[limit - 1].id if len(rows) > limit else None)
+
+
+@dataclass(frozen=True)
+class Badge:
+    """An SLA state in words and a shape, never colour alone."""
+
+    state: str  # on_track | at_risk | breached | paused | met | missed | done
+    icon: str
+    text: str
+
+
+def badge(sr: ServiceRequest, now: datetime | None = None) -> Badge:
+    """From the stored instants (no replay), for lists of many requests."""
+    now = _now(now)
+    if sr.status is RequestStatus.WAITING:
+        return Badge("paused", "⏸", "Paused")
+    if sr.status in (RequestStatus.RESOLVED, RequestStatus.CLOSED):
+        return Badge("done", "✓", sr.status.label)
+    if sr.status is RequestStatus.CANCELLED:
+        return Badge("done", "–", "Cancelled")
+    if sr.due_at is None:
+        return Badge("on_track", "○", "No due time")
+    due = clocks._aware(sr.due_at)
+    left = due - now
+    if left <= timedelta(0):
+        return Badge(
+            "breached", "▲", f"Overdue {sla.describe_duration(-left.total_seconds() / 60)}"
+        )
+    if sr.at_risk_at is not None and clocks._aware(sr.at_risk_at) <= now:
+        return Badge(
+            "at_risk", "◆", f"At risk — due in {sla.describe_duration(left.total_seconds() / 60)}"
+        )
+    return Badge("on_track", "●", f"Due in {sla.describe_duration(left.total_seconds() / 60)}")
+
+
+def active_colleague(user_id: int) -> User | None:
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.active else None
+
+
+def find_colleague_by_email(email: str) -> User | None:
+    email = (email or "").strip().lower()
+    if not email:
+        return None
+    return db.session.scalar(select(User).where(func.lower(User.email) == email, User.active))
+
+
+def people_matching(query: str, limit: int = 8) -> list[User]:
+    """For the person picker: active colleagues whose name or e-mail starts a word."""
+    query = (query or "").replace("\x00", "").strip()[:80]
+    if len(query) < 2:
+        return []
+    escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.active,
+                or_(
+                    func.lower(User.name).like(f"{escaped}%", escape="\\"),
+                    func.lower(User.name).like(f"% {escaped}%", escape="\\"),
+                    func.lower(User.email).like(f"{escaped}%", escape="\\"),
+                ),
+            )
+            .order_by(User.name)
+            .limit(limit)
+            .options(selectinload(User.department))
+        )
+    )
+
+
+def has_requests(user: User) -> bool:
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    or_(
+                        ServiceRequest.requester_id == user.id,
+                        ServiceRequest.filed_by_id == user.id,
+                    )
+                )
+            )
+        )
+    )
+
+
+def today_in(department: Department) -> date:
+    return datetime.now(UTC).astimezone(calendar_for(department).tz()).date()
