@@ -104,3 +104,43 @@ def make_user(**kw) -> User:
         )
     db.session.commit()
     return user
+
+
+# Service requests ---------------------------------------------------------------------
+
+
+def make_field(service: Service, key: str, kind: str = "short_text", **kw):
+    from portal.models import FieldKind, RequestField
+
+    field = RequestField(
+        service_id=service.id,
+        key=key,
+        label=kw.pop("label", key.replace("_", " ").capitalize()),
+        kind=FieldKind(kind),
+        required=kw.pop("required", True),
+        position=kw.pop("position", next(_seq)),
+        **kw,
+    )
+    db.session.add(field)
+    db.session.commit()
+    return field
+
+
+def make_request(service: Service, requester: User, *, now=None, **kw):
+    """A request through the real submission path."""
+    from portal.service_requests import services
+
+    sr, _created = services.submit_request(
+        service,
+        kw.pop("filed_by", requester),
+        services.Submission(
+            title=kw.pop("title", "Something I need"),
+            description=kw.pop("description", "All the details."),
+            priority=kw.pop("priority", Priority.NORMAL),
+            form_token=kw.pop("form_token", f"token-{next(_seq)}"),
+            requester=requester if kw.get("on_behalf") else None,
+            answers=kw.pop("answers", []),
+        ),
+        now=now,
+    )
+    return sr

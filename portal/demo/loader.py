@@ -12,6 +12,8 @@ from datetime import time
 from sqlalchemy import delete, select
 
 from portal.demo import content
+from portal.demo.request_forms import load_request_forms
+from portal.demo.request_history import load_request_history
 from portal.directory import search
 from portal.directory.fragments import directory_changed
 from portal.extensions import db
@@ -246,10 +248,12 @@ def load_demo_organisation() -> str:
             )
         )
     db.session.flush()
+    load_request_forms(departments)
     search.reindex_all()
     db.session.commit()
     directory_changed()
+    history = load_request_history(departments, people)
     return (
         f"Demo organisation ready: {len(departments)} departments, {services} services, "
-        f"{len(people)} people."
+        f"{len(people)} people. {history}"
     )

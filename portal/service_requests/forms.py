@@ -20,6 +20,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -158,7 +159,7 @@ class RequestFormBase(FlaskForm):
         "Summary",
         filters=[_stripped],
         validators=[
-            InputRequired("Enter a short summary of what you need."),
+            DataRequired("Enter a short summary of what you need."),
             Length(max=200, message="The summary must be 200 characters or fewer."),
             _no_control_characters(False),
         ],
@@ -167,14 +168,14 @@ class RequestFormBase(FlaskForm):
         "Details",
         filters=[_stripped],
         validators=[
-            InputRequired("Describe what you need, so the team can start without asking."),
+            DataRequired("Describe what you need, so the team can start without asking."),
             Length(max=10_000, message="The details must be 10,000 characters or fewer."),
             _no_control_characters(True),
         ],
     )
     priority = RadioField(
         "How urgent is it?",
-        choices=[(p.value, PRIORITY_HINTS[p]) for p in PRIORITY_ORDER],
+        choices=[SelectChoice(p.value, PRIORITY_HINTS[p]) for p in PRIORITY_ORDER],
         default=Priority.NORMAL.value,
         validators=[InputRequired("Choose how urgent it is.")],
     )
@@ -284,7 +285,7 @@ def _required_message(spec: RequestField) -> str:
 def _field_for(spec: RequestField):
     kw = {"description": spec.help_text or ""}
     required = spec.required
-    presence = [InputRequired(_required_message(spec))] if required else [Optional()]
+    presence = [DataRequired(_required_message(spec))] if required else [Optional()]
     kind = spec.kind
     label = spec.label
     if kind in (FieldKind.SHORT_TEXT, FieldKind.LONG_TEXT):
@@ -316,18 +317,18 @@ def _field_for(spec: RequestField):
             **kw,
         )
     if kind is FieldKind.CHOICE:
-        options = [(o, o) for o in (spec.options or [])]
+        options = [SelectChoice(o, o) for o in (spec.options or [])]
         return SelectField(
             label,
-            choices=[("", "Choose…"), *options],
-            validate_choice=True,
+            choices=[SelectChoice("", "Choose…"), *options],
+            validate_choice=False,
             validators=[*presence, _one_of(spec)],
             **kw,
         )
     if kind is FieldKind.MULTI_CHOICE:
         return MultiCheckboxField(
             label,
-            choices=[(o, o) for o in (spec.options or [])],
+            choices=[SelectChoice(o, o) for o in (spec.options or [])],
             validate_choice=False,
             validators=[*([_at_least_one(spec)] if required else [Optional()]), _all_of(spec)],
             **kw,
@@ -335,13 +336,15 @@ def _field_for(spec: RequestField):
     if kind is FieldKind.YES_NO:
         return RadioField(
             label,
-            choices=[("yes", "Yes"), ("no", "No")],
+            choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
             validate_choice=False,
             validators=[*presence, _one_of(spec, ("yes", "no"))],
             **kw,
         )
     if kind is FieldKind.DATE:
-        return SensibleDateField(label, validators=presence, format="%Y-%m-%d", **kw)
+        # InputRequired, not DataRequired: the latter would hide "must be a real date".
+        date_presence = [InputRequired(_required_message(spec))] if required else [Optional()]
+        return SensibleDateField(label, validators=date_presence, format="%Y-%m-%d", **kw)
     if kind is FieldKind.NUMBER:
         return NumberField(
             label,
@@ -424,7 +427,7 @@ class ReplyForm(FlaskForm):
         "Your reply",
         filters=[_stripped],
         validators=[
-            InputRequired("Write your reply first."),
+            DataRequired("Write your reply first."),
             Length(max=10_000, message="A reply must be 10,000 characters or fewer."),
             _no_control_characters(True),
         ],

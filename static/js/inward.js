@@ -109,3 +109,39 @@
     announce("Inward could not be reached. Check your connection and try again.");
   });
 })();
+
+/* == service requests: conditional questions ==
+   A question marked data-show-when="key" data-show-value="v" shows only while the
+   field f_<key> has that value. Without JavaScript every question shows with a note
+   saying when it is needed, and the server ignores the ones that do not apply. */
+(function () {
+  "use strict";
+
+  function valueOf(form, name) {
+    var inputs = form.querySelectorAll('[name="' + name + '"]');
+    var values = [];
+    inputs.forEach(function (input) {
+      if ((input.type === "radio" || input.type === "checkbox") && !input.checked) return;
+      values.push(input.value);
+    });
+    return values;
+  }
+
+  function update(root) {
+    (root || document).querySelectorAll("form").forEach(function (form) {
+      form.querySelectorAll("[data-show-when]").forEach(function (slot) {
+        var wanted = slot.getAttribute("data-show-value");
+        var shown = valueOf(form, "f_" + slot.getAttribute("data-show-when")).indexOf(wanted) !== -1;
+        slot.hidden = !shown;
+        var note = slot.querySelector(".field__condition");
+        if (note) note.hidden = true;
+      });
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.form) update(event.target.form.parentNode);
+  });
+  document.addEventListener("DOMContentLoaded", function () { update(document); });
+  document.addEventListener("htmx:afterSettle", function () { update(document); });
+})();

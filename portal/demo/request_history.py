@@ -1,0 +1,278 @@
+"""120 days of requests for the demo, made by the product's own service functions with
+back-dated instants, so timelines, clocks and due times are exactly what the portal
+would have recorded. Deterministic (seeded) and loaded once."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, func, select
+
+from portal.directory.calendars import calendar_for
+from portal.extensions import db
+from portal.models import (
+    Department,
+    Membership,
+    Notification,
+    OutboxMessage,
+    Priority,
+    RequestField,
+    RequestStatus,
+    Service,
+    ServiceRequest,
+    User,
+)
+from portal.service_requests import services
+from portal.service_requests.services import Submission
+
+DAYS = 120
+PER_DEPARTMENT = 28
+SEED = 42
+
+OPENERS = [
+    "Hi, could you help with this please?",
+    "Hello team — this has come up and I am not sure who else to ask.",
+    "Morning! Quick one, I hope.",
+    "Hi, following up on a conversation with my manager.",
+]
+REPLIES = [
+    "Thanks — I am looking at this now.",
+    "Got it. I will have an update for you later today.",
+    "Thanks for the details, that helps. Working on it.",
+    "I have picked this up and will come back to you shortly.",
+]
+WAITING_ASKS = [
+    "Could you confirm which cost centre this should go to?",
+    "Can you send a screenshot of what you see?",
+    "Which day would suit you best?",
+    "Could you ask your manager to approve this in a reply here?",
+]
+REQUESTER_ANSWERS = [
+    "Sure — it is cost centre 4410.",
+    "Screenshot attached to the e-mail, and the error says 'access denied'.",
+    "Thursday afternoon works for me.",
+    "My manager has approved, see below.",
+]
+NOTES = [
+    "Checked with the supplier: delivery expected in two days.",
+    "Similar to last month's request from the same team — reuse the setup.",
+    "Needs sign-off from the manager before we go ahead.",
+]
+RESOLUTIONS = [
+    "Done — let us know if anything is not right.",
+    "All sorted. I have also updated the guide so it is easier next time.",
+    "This is complete. Thanks for your patience!",
+]
+TITLES = {
+    "new-laptop": [
+        "Laptop for new starter",
+        "Replacement laptop — battery failing",
+        "Laptop upgrade for data work",
+    ],
+    "password-reset": ["Locked out after password change", "Reset my VPN password"],
+    "payslip-question": ["Overtime missing from October payslip", "Tax code looks wrong"],
+    "expense-claim": ["Conference travel expenses", "Client dinner receipts"],
+}
+
+
+def _answers_for(service: Service, rng: random.Random, people: list[User]) -> list[dict]:
+    answers = []
+    for field in db.session.scalars(
+        select(RequestField).where(RequestField.service_id == service.id, RequestField.active)
+    ):
+        if field.show_when_key or field.kind.value == "file":
+            continue
+        if field.options:
+            value = rng.choice(field.options)
+            answers.append(
+                {
+                    "key": field.key,
+                    "label": field.label,
+                    "kind": field.kind.value,
+                    "value": value,
+                    "display": value,
+                }
+            )
+        elif field.kind.value == "yes_no":
+            answers.append(
+                {
+                    "key": field.key,
+                    "label": field.label,
+                    "kind": "yes_no",
+                    "value": "no",
+                    "display": "No",
+                }
+            )
+        elif field.kind.value == "number":
+            low = field.min_value or 1
+            value = round(low + rng.random() * min((field.max_value or 500) - low, 500), 2)
+            answers.append(
+                {
+                    "key": field.key,
+                    "label": field.label,
+                    "kind": "number",
+                    "value": value,
+                    "display": str(value),
+                }
+            )
+        elif field.kind.value == "person" and people:
+            person = rng.choice(people)
+            answers.append(
+                {
+                    "key": field.key,
+                    "label": field.label,
+                    "kind": "person",
+                    "value": person.id,
+                    "display": f"{person.name} ({person.email})",
+                }
+            )
+    return answers
+
+
+def _working_instant(department: Department, day: datetime, rng: random.Random) -> datetime:
+    """A moment in the department's opening hours on that day (or the next opening)."""
+    calendar = calendar_for(department, day.date())
+    local = day.astimezone(calendar.tz()).replace(
+        hour=rng.randint(7, 17), minute=rng.randint(0, 59)
+    )
+    at = local.astimezone(UTC)
+    if calendar.is_open(at) or rng.random() < 0.1:
+        return at
+    return calendar.next_opening(at) or at
+
+
+def _after(department: Department, start: datetime, business_minutes: float) -> datetime:
+    calendar = calendar_for(department, start.date())
+    try:
+        return calendar.add_business_minutes(start, max(business_minutes, 1))
+    except ValueError:
+        return start + timedelta(minutes=business_minutes)
+
+
+def load_request_history(departments: dict[str, Department], people: dict[str, User]) -> str:
+    demo_ids = [d.id for d in departments.values()]
+    already = db.session.scalar(
+        select(func.count())
+        .select_from(ServiceRequest)
+        .where(ServiceRequest.department_id.in_(demo_ids))
+    )
+    if already:
+        return f"Request history already there ({already} requests)."
+    first_message = db.session.scalar(select(func.max(OutboxMessage.id))) or 0
+    first_notice = db.session.scalar(select(func.max(Notification.id))) or 0
+    rng = random.Random(SEED)
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    erin = people.get("erin@example.com")
+    colleagues = [p for p in people.values() if p.active]
+    made = 0
+    for department in sorted(departments.values(), key=lambda d: d.slug):
+        service_list = list(
+            db.session.scalars(
+                select(Service).where(Service.department_id == department.id, Service.active)
+            )
+        )
+        staff = list(
+            db.session.scalars(
+                select(User)
+                .join(Membership, Membership.user_id == User.id)
+                .where(Membership.department_id == department.id)
+            )
+        )
+        if not service_list or not staff:
+            continue
+        outsiders = [p for p in colleagues if p.department_id != department.id]
+        for index in range(PER_DEPARTMENT):
+            made += _one_request(department, service_list, staff, outsiders, erin, index, now, rng)
+    # The history is the past: its e-mails and notices were "sent" back then. Sending them
+    # now would mail every demo account about months-old events, so drop them.
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.id > first_message))
+    db.session.execute(delete(Notification).where(Notification.id > first_notice))
+    db.session.commit()
+    return f"Request history: {made} requests over {DAYS} days."
+
+
+def _one_request(department, service_list, staff, outsiders, erin, index, now, rng) -> int:  # noqa: C901
+    # Older requests first, so a department's numbers grow with time.
+    # The last few are from this past week, so queues have open, waiting and late work.
+    recent = index >= PER_DEPARTMENT - 8
+    age_days = (
+        rng.random() * 6 if recent else DAYS * (1 - index / PER_DEPARTMENT) - rng.random() * 3
+    )
+    created = _working_instant(department, now - timedelta(days=max(age_days, 0.05)), rng)
+    if created >= now:
+        created = now - timedelta(minutes=30)
+    service = rng.choice(service_list)
+    requester = (
+        erin
+        if (erin and index % 9 == 4 and department.slug in {"it", "hr", "facilities"})
+        else rng.choice(outsiders)
+    )
+    agent = rng.choice(staff)
+    priority = rng.choices(
+        [Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT], [2, 6, 2, 1]
+    )[0]
+    title = rng.choice(TITLES.get(service.slug, [service.name]))
+    sr, _ = services.submit_request(
+        service,
+        requester,
+        Submission(
+            title=title,
+            description=f"{rng.choice(OPENERS)} {service.summary or service.name}",
+            priority=priority,
+            form_token=f"demo-history-{department.slug}-{index}",
+            answers=_answers_for(service, rng, outsiders),
+        ),
+        now=created,
+    )
+    target = sr.first_response_target
+    # Most first replies land within the promise; about one in six is late.
+    late = rng.random() < 0.17
+    first_reply = _after(
+        department,
+        created,
+        target * (1.1 + rng.random() * 1.5 if late else 0.1 + rng.random() * 0.8),
+    )
+    if first_reply >= now or (recent and late):
+        return 1  # still new: nobody has replied yet (some of these are overdue)
+    services.pick_up(sr, agent, now=first_reply - timedelta(minutes=1))
+    services.reply(sr, agent, rng.choice(REPLIES), now=first_reply)
+    moment = first_reply
+    if rng.random() < 0.25:
+        moment = _after(department, moment, 20 + rng.random() * 60)
+        if moment >= now:
+            return 1
+        services.add_note(sr, agent, rng.choice(NOTES), now=moment)
+    if rng.random() < 0.3:
+        moment = _after(department, moment, 30 + rng.random() * 120)
+        if moment >= now:
+            return 1
+        services.change_status(
+            sr, agent, RequestStatus.WAITING, now=moment, body=rng.choice(WAITING_ASKS)
+        )
+        answered = moment + timedelta(hours=2 + rng.random() * 90)
+        if answered >= now:
+            return 1  # still waiting on the requester
+        requester = db.session.get(User, sr.requester_id)
+        services.reply(sr, requester, rng.choice(REQUESTER_ANSWERS), now=answered)
+        moment = answered
+    if rng.random() < 0.04 and sr.status.is_open:
+        services.cancel(sr, db.session.get(User, sr.requester_id), now=moment + timedelta(hours=1))
+        return 1
+    resolution_left = max(sr.resolution_target - target, 60)
+    resolved = _after(
+        department, moment, resolution_left * (0.2 + rng.random() * (1.6 if late else 0.9))
+    )
+    if resolved >= now:
+        return 1
+    services.change_status(
+        sr, agent, RequestStatus.RESOLVED, now=resolved, body=rng.choice(RESOLUTIONS)
+    )
+    if rng.random() < 0.45:
+        confirmed = resolved + timedelta(hours=1 + rng.random() * 30)
+        if confirmed < now:
+            services.confirm(sr, db.session.get(User, sr.requester_id), now=confirmed)
+            return 1
+    if resolved + timedelta(days=8) < now:
+        services.autoclose(now=resolved + timedelta(days=8))  # what the nightly job did then
+    return 1
