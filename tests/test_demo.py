@@ -13,7 +13,7 @@ from portal.models import Contact, Department, Membership, Service, User
 
 @pytest.fixture
 def demo(app):
-    load_demo_organisation()
+    load_demo_organisation(with_history=False)
 
 
 def counts():
@@ -25,7 +25,7 @@ def counts():
 
 def test_demo_is_idempotent(demo):
     before = counts()
-    load_demo_organisation()
+    load_demo_organisation(with_history=False)
     assert counts() == before
     assert before["Department"] >= 10 and before["User"] >= 205 and before["Service"] >= 62
 
@@ -79,6 +79,30 @@ def test_search_finds_the_right_service_first_in_the_demo(demo, query, service, 
 
 
 def test_seed_demo_command(runner, app):
+    from sqlalchemy import func, select
+
+    from portal.extensions import db
+    from portal.models import RequestEvent, RequestStatus, ServiceRequest, User
+
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     assert "Demo organisation ready" in result.output
+    assert "Request history: 280 requests over 120 days" in result.output
+
+    statuses = dict(
+        db.session.execute(
+            select(ServiceRequest.status, func.count()).group_by(ServiceRequest.status)
+        ).all()
+    )
+    assert set(statuses) == set(RequestStatus), statuses  # every status is there
+    erin = db.session.scalar(select(User).where(User.email == "erin@example.com"))
+    mine = db.session.scalars(
+        select(ServiceRequest).where(ServiceRequest.requester_id == erin.id)
+    ).all()
+    assert {sr.status.is_open for sr in mine} == {True, False}  # open and finished ones
+    notes = db.session.scalar(select(func.count()).where(RequestEvent.internal.is_(True)))
+    assert notes > 10
+
+    again = runner.invoke(args=["seed-demo"])
+    assert "already there (280 requests)" in again.output
+    assert db.session.scalar(select(func.count()).select_from(ServiceRequest)) == 280

@@ -76,7 +76,7 @@ TITLES = {
 }
 
 
-def _answers_for(service: Service, rng: random.Random, people: list[User]) -> list[dict]:
+def _answers_for(service: Service, rng: random.Random, people_ids: list[int]) -> list[dict]:
     answers = []
     for field in db.session.scalars(
         select(RequestField).where(RequestField.service_id == service.id, RequestField.active)
@@ -116,8 +116,8 @@ def _answers_for(service: Service, rng: random.Random, people: list[User]) -> li
                     "display": str(value),
                 }
             )
-        elif field.kind.value == "person" and people:
-            person = rng.choice(people)
+        elif field.kind.value == "person" and people_ids:
+            person = db.session.get(User, rng.choice(people_ids))
             answers.append(
                 {
                     "key": field.key,
@@ -163,27 +163,39 @@ def load_request_history(departments: dict[str, Department], people: dict[str, U
     first_notice = db.session.scalar(select(func.max(Notification.id))) or 0
     rng = random.Random(SEED)
     now = datetime.now(UTC).replace(second=0, microsecond=0)
-    erin = people.get("erin@example.com")
-    colleagues = [p for p in people.values() if p.active]
-    made = 0
+    erin_id = people["erin@example.com"].id if "erin@example.com" in people else None
+    colleague_ids = [(p.id, p.department_id) for p in people.values() if p.active]
+    plans = []
     for department in sorted(departments.values(), key=lambda d: d.slug):
-        service_list = list(
+        service_ids = list(
             db.session.scalars(
-                select(Service).where(Service.department_id == department.id, Service.active)
+                select(Service.id).where(Service.department_id == department.id, Service.active)
             )
         )
-        staff = list(
+        staff_ids = list(
             db.session.scalars(
-                select(User)
-                .join(Membership, Membership.user_id == User.id)
-                .where(Membership.department_id == department.id)
+                select(Membership.user_id).where(Membership.department_id == department.id)
             )
         )
-        if not service_list or not staff:
-            continue
-        outsiders = [p for p in colleagues if p.department_id != department.id]
+        if service_ids and staff_ids:
+            outsiders = [pid for pid, did in colleague_ids if did != department.id]
+            plans.append((department.id, service_ids, staff_ids, outsiders))
+    db.session.commit()
+    made = 0
+    for department_id, service_ids, staff_ids, outsider_ids in plans:
         for index in range(PER_DEPARTMENT):
-            made += _one_request(department, service_list, staff, outsiders, erin, index, now, rng)
+            # Each request starts from a small session: every commit expires what the
+            # session holds, and 280 requests' worth of objects would make that slow.
+            db.session.expunge_all()
+            department = db.session.get(Department, department_id)
+            service = db.session.get(Service, rng.choice(service_ids))
+            agent = db.session.get(User, rng.choice(staff_ids))
+            use_erin = erin_id and index % 9 == 4 and department.slug in {"it", "hr", "facilities"}
+            requester = db.session.get(User, erin_id if use_erin else rng.choice(outsider_ids))
+            made += _one_request(
+                department, service, agent, requester, outsider_ids, index, now, rng
+            )
+    db.session.expunge_all()
     # The history is the past: its e-mails and notices were "sent" back then. Sending them
     # now would mail every demo account about months-old events, so drop them.
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.id > first_message))
@@ -192,7 +204,7 @@ def load_request_history(departments: dict[str, Department], people: dict[str, U
     return f"Request history: {made} requests over {DAYS} days."
 
 
-def _one_request(department, service_list, staff, outsiders, erin, index, now, rng) -> int:  # noqa: C901
+def _one_request(department, service, agent, requester, outsider_ids, index, now, rng) -> int:  # noqa: C901
     # Older requests first, so a department's numbers grow with time.
     # The last few are from this past week, so queues have open, waiting and late work.
     recent = index >= PER_DEPARTMENT - 8
@@ -202,13 +214,6 @@ def _one_request(department, service_list, staff, outsiders, erin, index, now, r
     created = _working_instant(department, now - timedelta(days=max(age_days, 0.05)), rng)
     if created >= now:
         created = now - timedelta(minutes=30)
-    service = rng.choice(service_list)
-    requester = (
-        erin
-        if (erin and index % 9 == 4 and department.slug in {"it", "hr", "facilities"})
-        else rng.choice(outsiders)
-    )
-    agent = rng.choice(staff)
     priority = rng.choices(
         [Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT], [2, 6, 2, 1]
     )[0]
@@ -221,7 +226,7 @@ def _one_request(department, service_list, staff, outsiders, erin, index, now, r
             description=f"{rng.choice(OPENERS)} {service.summary or service.name}",
             priority=priority,
             form_token=f"demo-history-{department.slug}-{index}",
-            answers=_answers_for(service, rng, outsiders),
+            answers=_answers_for(service, rng, outsider_ids),
         ),
         now=created,
     )

@@ -14,7 +14,7 @@ DEMO_PASSWORD = "inward-demo"
 def demo(app):
     from portal.demo.loader import load_demo_organisation
 
-    load_demo_organisation()
+    load_demo_organisation(with_history=False)
 
 
 @pytest.mark.parametrize(
