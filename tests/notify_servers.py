@@ -3,6 +3,7 @@ and bench/notify_smtp_down.py."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import threading
@@ -25,6 +26,7 @@ class RecordingHandler:
         self.messages = []
         self.rcpt_reply: str | None = None
         self.data_reply: str | None = None
+        self.delay = 0.0  # seconds per message, to make a race last long enough to race
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -36,10 +38,15 @@ class RecordingHandler:
     async def handle_DATA(self, server, session, envelope):
         if self.data_reply:
             return self.data_reply
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self.lock:
             self.messages.append(
-                (envelope.mail_from, list(envelope.rcpt_tos),
-                 message_from_bytes(envelope.original_content, policy=policy.default))
+                (
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    message_from_bytes(envelope.original_content, policy=policy.default),
+                )
             )
         return "250 Message accepted"
 

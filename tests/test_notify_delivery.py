@@ -83,7 +83,12 @@ def aware(value: datetime) -> datetime:
 
 
 def test_an_email_arrives_as_utf8_mime_with_a_stable_message_id(app, make_worker, smtp):
-    outbox.enqueue_email("erin@example.org", "Ihre Anfrage IT-1042: Grüße ✓", "Hallo Erin,\nnaïve café ✓\n", topic="t")
+    outbox.enqueue_email(
+        "erin@example.org",
+        "Ihre Anfrage IT-1042: Grüße ✓",
+        "Hallo Erin,\nnaïve café ✓\n",
+        topic="t",
+    )
     db.session.commit()
     summary = make_worker().run_once()
     assert summary.sent == 1
@@ -101,7 +106,10 @@ def test_an_email_arrives_as_utf8_mime_with_a_stable_message_id(app, make_worker
 
 def test_a_subject_cannot_inject_headers_or_recipients(app, make_worker, smtp):
     outbox.enqueue_email(
-        "erin@example.org", "Hi\r\nBcc: mallory@evil.example\r\n\r\nforged body", "real body", topic="t"
+        "erin@example.org",
+        "Hi\r\nBcc: mallory@evil.example\r\n\r\nforged body",
+        "real body",
+        topic="t",
     )
     db.session.commit()
     make_worker().run_once()
@@ -113,7 +121,8 @@ def test_a_subject_cannot_inject_headers_or_recipients(app, make_worker, smtp):
 
 
 @pytest.mark.parametrize(
-    "recipient", ["erin@example.org\r\nBcc: m@evil.example", "a@example.org, m@evil.example", "not-an-address"]
+    "recipient",
+    ["erin@example.org\r\nBcc: m@evil.example", "a@example.org, m@evil.example", "not-an-address"],
 )
 def test_a_bad_recipient_fails_at_once_and_nothing_is_sent(app, make_worker, smtp, recipient):
     outbox.enqueue_email(recipient, "Hi", "Body", topic="t")
@@ -141,7 +150,9 @@ def test_a_5xx_recipient_refusal_is_permanent_and_a_4xx_is_retried(app, make_wor
     assert aware(row.next_attempt_at) > T0
 
 
-def test_retries_back_off_exponentially_with_jitter_then_fail_and_keep_the_error(app, make_worker, smtp):
+def test_retries_back_off_exponentially_with_jitter_then_fail_and_keep_the_error(
+    app, make_worker, smtp
+):
     smtp.stop()  # nothing listens: connection refused every time
     [message_id] = enqueue_emails(1)
     worker = make_worker(NOTIFY_MAX_ATTEMPTS=4, NOTIFY_RETRY_BASE_SECONDS=30)
@@ -192,7 +203,20 @@ def test_an_smtp_server_down_for_a_minute_loses_no_email(app, make_worker, smtp)
 
 def test_two_workers_racing_send_each_message_exactly_once(app, make_worker, smtp):
     enqueue_emails(120)
+    smtp.handler.delay = 0.003
     workers = [make_worker(name=f"w{i}", NOTIFY_BATCH_SIZE=3) for i in range(3)]
+    for worker in workers:  # connect before the start line, so all start together
+        with worker.app.app_context():
+            db.engine.connect().close()
+    claimed_sizes = []
+    for worker in workers:
+
+        def recording_claim(now, _claim=worker.claim):
+            batch = _claim(now)
+            claimed_sizes.append(len(batch[2]) if batch else 0)
+            return batch
+
+        worker.claim = recording_claim
     barrier = threading.Barrier(len(workers))
     results, errors = [], []
 
@@ -211,6 +235,7 @@ def test_two_workers_racing_send_each_message_exactly_once(app, make_worker, smt
     assert not errors
     assert sum(r.sent for r in results) == 120
     assert sum(1 for r in results if r.sent) >= 2, "the workers did not actually share the work"
+    assert max(claimed_sizes) == 3  # a claim never takes more than its batch
     assert len(smtp.messages) == 120
     assert len({m["Message-ID"] for _, _, m in smtp.messages}) == 120
     assert all(r.status == OutboxStatus.SENT and r.attempts == 1 for r in rows())
@@ -237,7 +262,11 @@ def test_a_worker_gives_back_what_its_lease_cannot_cover(app, make_worker, smtp)
     worker.clock = lambda: next(ticks, T0 + timedelta(seconds=590))
     summary = worker.run_once()
     assert summary.sent == 1 and summary.released == 2
-    assert [r.status for r in rows()] == [OutboxStatus.SENT, OutboxStatus.PENDING, OutboxStatus.PENDING]
+    assert [r.status for r in rows()] == [
+        OutboxStatus.SENT,
+        OutboxStatus.PENDING,
+        OutboxStatus.PENDING,
+    ]
     assert [r.attempts for r in rows()] == [1, 0, 0]
 
 
@@ -298,9 +327,15 @@ def test_a_webhook_is_posted_as_json(app, make_worker, receiver):
 
 @pytest.mark.parametrize(
     ("status", "outcome"),
-    [(400, OutboxStatus.FAILED), (404, OutboxStatus.FAILED), (302, OutboxStatus.FAILED),
-     (408, OutboxStatus.PENDING), (429, OutboxStatus.PENDING), (500, OutboxStatus.PENDING),
-     (503, OutboxStatus.PENDING)],
+    [
+        (400, OutboxStatus.FAILED),
+        (404, OutboxStatus.FAILED),
+        (302, OutboxStatus.FAILED),
+        (408, OutboxStatus.PENDING),
+        (429, OutboxStatus.PENDING),
+        (500, OutboxStatus.PENDING),
+        (503, OutboxStatus.PENDING),
+    ],
 )
 def test_webhook_4xx_fail_fast_and_408_429_5xx_retry(app, make_worker, receiver, status, outcome):
     receiver.replies = [(status, {"Location": "http://127.0.0.1:1/elsewhere"})]
@@ -321,7 +356,9 @@ def test_retry_after_is_honoured(app, make_worker, receiver):
     assert aware(row.next_attempt_at) >= T0 + timedelta(seconds=900)
 
 
-def test_delivery_connects_to_the_checked_address_and_refuses_a_rebound_name(app, make_worker, receiver):
+def test_delivery_connects_to_the_checked_address_and_refuses_a_rebound_name(
+    app, make_worker, receiver
+):
     answers = {"hooks.example.test": ["127.0.0.1"]}
     worker = make_worker(WEBHOOK_ALLOWLIST="127.0.0.1/32")
     worker.webhook.resolver = lambda host, port: answers[host]
@@ -332,7 +369,9 @@ def test_delivery_connects_to_the_checked_address_and_refuses_a_rebound_name(app
 
     # the same name now points to loopback, which is not allow-listed for this worker
     worker.webhook.allowlist = Allowlist.parse("")
-    outbox.enqueue_webhook(f"https://hooks.example.test:{receiver.port}/x", {"text": "2"}, topic="t")
+    outbox.enqueue_webhook(
+        f"https://hooks.example.test:{receiver.port}/x", {"text": "2"}, topic="t"
+    )
     db.session.commit()
     assert worker.run_once(now=T0).failed == 1
     assert len(receiver.requests) == 1

@@ -3,10 +3,11 @@
 How a message goes out once although several workers (on several hosts) run at once:
 
 1. claim: ONE statement marks a batch of due rows as ours until a lease ends,
+       WITH claimable AS MATERIALIZED (SELECT id ... due ... ORDER BY next_attempt_at
+                                       LIMIT :n FOR UPDATE SKIP LOCKED)
        UPDATE outbox_message SET claimed_by = :token, claimed_until = :now + lease,
                                  attempts = attempts + 1
-       WHERE id IN (SELECT id ... due ... ORDER BY next_attempt_at LIMIT :n
-                    FOR UPDATE SKIP LOCKED)
+       WHERE id IN (SELECT id FROM claimable) AND ...still due...
        RETURNING ...
    and commits at once. PostgreSQL locks the rows it picks and skips rows another worker
    is claiming; SQLite (no FOR UPDATE; SQLAlchemy leaves it out) runs the statement under
@@ -201,10 +202,14 @@ class Worker:
             .order_by(_table.c.next_attempt_at, _table.c.id)
             .limit(self.batch_size)
             .with_for_update(skip_locked=True)
+            # A materialized CTE runs once. As a plain `IN (subquery)` PostgreSQL may
+            # re-run the SKIP LOCKED subquery per row and claim far more than the LIMIT.
+            .cte("claimable")
+            .prefix_with("MATERIALIZED", dialect="postgresql")
         )
         statement = (
             update(_table)
-            .where(_table.c.id.in_(candidates), due)
+            .where(_table.c.id.in_(select(candidates.c.id)), due)
             .values(claimed_by=token, claimed_until=until, attempts=_table.c.attempts + 1)
             .returning(
                 _table.c.id,
