@@ -165,9 +165,9 @@ def resolve_webhook_target(
         raise WebhookUrlError("The URL has no host name.")
     if not host.isascii():
         raise WebhookUrlError("Write the host name in its ASCII (xn--) form.")
-    port = port or (443 if scheme == "https" else 80)
     if port == 0:
         raise WebhookUrlError("This is not a valid port.")
+    port = port or (443 if scheme == "https" else 80)
 
     literal: IPAddress | None = None
     if ":" in host:  # urlsplit only gives a colon for a bracketed IPv6 literal
