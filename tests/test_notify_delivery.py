@@ -104,6 +104,12 @@ def test_an_email_arrives_as_utf8_mime_with_a_stable_message_id(app, make_worker
     assert row.status == OutboxStatus.SENT and row.attempts == 1 and row.sent_at is not None
 
 
+def test_one_pass_delivers_everything_due_batch_after_batch(app, make_worker, smtp):
+    enqueue_emails(12)
+    assert make_worker(NOTIFY_BATCH_SIZE=5).run_once().sent == 12
+    assert len(smtp.messages) == 12
+
+
 def test_a_subject_cannot_inject_headers_or_recipients(app, make_worker, smtp):
     outbox.enqueue_email(
         "erin@example.org",

@@ -184,7 +184,7 @@ class Worker:
                 if not batch:
                     break
                 summary.add(self._deliver_batch(batch, clock))
-                if len(batch) < self.batch_size:
+                if len(batch[2]) < self.batch_size:  # that was the last of what is due
                     break
         return summary
 
