@@ -15,12 +15,12 @@ import smtplib
 import socket
 import ssl
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, parseaddr
+from functools import lru_cache
 from typing import Any
 
 from portal.notify.urls import (
