@@ -290,10 +290,11 @@ class WebhookPoster:
         except (OSError, UnicodeError) as error:
             raise DeliveryError(f"webhook host not resolved: {error}") from None
         body = json.dumps(delivery.payload or {}, ensure_ascii=False).encode("utf-8")
+        host = f"[{target.host}]" if ":" in target.host else target.host  # IPv6 literal
         headers = {
             "Content-Type": "application/json; charset=utf-8",
             "User-Agent": self.user_agent,
-            "Host": f"{target.host}:{target.port}" if target.port not in (80, 443) else target.host,
+            "Host": host if target.port in (80, 443) else f"{host}:{target.port}",
         }
         cls = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
         last_error: Exception | None = None
