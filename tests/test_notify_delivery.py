@@ -382,3 +382,31 @@ def test_delivery_connects_to_the_checked_address_and_refuses_a_rebound_name(
     assert worker.run_once(now=T0).failed == 1
     assert len(receiver.requests) == 1
     assert "non-public" in rows()[-1].last_error
+
+
+def test_a_message_that_outlived_its_attempts_through_crashes_fails_unsent(app, make_worker, smtp):
+    [message_id] = enqueue_emails(1)
+    db.session.get(OutboxMessage, message_id).attempts = 3  # three workers died on it
+    db.session.commit()
+    summary = make_worker(NOTIFY_MAX_ATTEMPTS=3).run_once(now=T0)
+    assert summary.failed == 1 and smtp.messages == []
+    [row] = rows()
+    assert row.status == OutboxStatus.FAILED and "no outcome" in row.last_error
+
+
+def test_the_continuous_worker_delivers_and_stops_when_told(app, make_worker, smtp):
+    worker = make_worker()
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.run_forever, args=(0.05, stop))
+    thread.start()
+    try:
+        enqueue_emails(3)
+        for _ in range(100):  # at most 5 s
+            if len(smtp.messages) == 3:
+                break
+            stop.wait(0.05)
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+    assert not thread.is_alive()
+    assert len(smtp.messages) == 3
