@@ -1,8 +1,8 @@
 """Write notifications in the caller's transaction. Nothing here commits or sends.
 
-enqueue_email(user.email, "IT-1042: we replied", body, topic="request.replied")
-enqueue_webhook(department.webhook_url, {"text": "..."}, topic="request.created")
-notify_user(user, "wall.recognised", "Erin thanked you", "/wall/17")
+    enqueue_email(user.email, "IT-1042: we replied", body, topic="request.replied")
+    enqueue_webhook(department.webhook_url, {"text": "..."}, topic="request.created")
+    notify_user(user, "wall.recognised", "Erin thanked you", "/wall/17")
 """
 
 from __future__ import annotations
