@@ -78,6 +78,29 @@ class Config:
     CACHE_TYPE = "RedisCache" if CACHE_REDIS_URL else os.environ.get("CACHE_TYPE", "SimpleCache")
     CACHE_KEY_PREFIX = "inward:"
 
+    # Notifications (`flask notify run`, portal/notify). E-mail goes over SMTP when
+    # SMTP_HOST is set; without it, development only logs e-mails and production refuses
+    # to start the worker (NOTIFY_REQUIRE_SMTP), so no e-mail is marked sent unsent.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "")  # "", "smtp" or "log"
+    SMTP_HOST = os.environ.get("SMTP_HOST", "")
+    SMTP_SSL = _bool("SMTP_SSL", False)  # implicit TLS, port 465
+    SMTP_PORT = int(os.environ.get("SMTP_PORT") or (465 if SMTP_SSL else 587))
+    SMTP_STARTTLS = _bool("SMTP_STARTTLS", True)
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_TIMEOUT_SECONDS = float(os.environ.get("SMTP_TIMEOUT_SECONDS", "20"))
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Inward <inward@localhost>")
+    NOTIFY_REQUIRE_SMTP = False
+    # Webhook hosts and networks that may be non-public or plain http ("hooks.lan, 10.8.0.0/16").
+    WEBHOOK_ALLOWLIST = os.environ.get("WEBHOOK_ALLOWLIST", "")
+    WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+    NOTIFY_POLL_SECONDS = float(os.environ.get("NOTIFY_POLL_SECONDS", "5"))
+    NOTIFY_BATCH_SIZE = int(os.environ.get("NOTIFY_BATCH_SIZE", "20"))
+    NOTIFY_LEASE_SECONDS = float(os.environ.get("NOTIFY_LEASE_SECONDS", "600"))
+    NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "15"))
+    NOTIFY_RETRY_BASE_SECONDS = float(os.environ.get("NOTIFY_RETRY_BASE_SECONDS", "30"))
+    NOTIFY_RETRY_MAX_SECONDS = float(os.environ.get("NOTIFY_RETRY_MAX_SECONDS", "3600"))
+
 
 class DevelopmentConfig(Config):
     DEBUG = False  # the debugger would show traces; `flask run --debug` opts in
@@ -100,6 +123,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     FORCE_HTTPS = _bool("FORCE_HTTPS", True)
+    NOTIFY_REQUIRE_SMTP = True
 
     @classmethod
     def check(cls) -> None:

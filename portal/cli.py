@@ -1,4 +1,5 @@
 """Command-line tasks: flask seed-demo, flask bench-data, flask create-admin."""
+
 from __future__ import annotations
 
 import click
@@ -6,6 +7,10 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from portal.notify.cli import notify_cli
+
+    app.cli.add_command(notify_cli)
+
     @app.cli.command("seed-demo")
     def seed_demo() -> None:
         """Load the demo organisation (idempotent)."""
