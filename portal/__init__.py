@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, request
+from flask_talisman import Talisman
 from sqlalchemy import event
 
 from config import HTMX_CDN_URL, HTMX_INTEGRITY, HTMX_VERSION, Config, config_from_environment
-from portal.extensions import cache, csrf, db, limiter, login_manager, migrate, talisman
+from portal.extensions import cache, csrf, db, limiter, login_manager, migrate
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,9 @@ def register_security_headers(app: Flask) -> None:
         "object-src": "'none'",
         "frame-ancestors": "'none'",
     }
-    talisman.init_app(
+    # One Talisman per app: the extension keeps its settings on itself, so a shared
+    # instance would let the last app built (a production one in the tests) set them all.
+    Talisman(
         app,
         force_https=app.config["FORCE_HTTPS"],
         strict_transport_security=app.config["FORCE_HTTPS"],
