@@ -1,0 +1,102 @@
+"""Asking IT for a laptop and watching the promise kept, in a real browser: Erin asks,
+Ivan works it, both see the same clock."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import assert_no_axe_violations, sign_in
+
+DEMO_PASSWORD = "inward-demo"
+
+
+@pytest.fixture
+def demo(app):
+    from portal.demo.loader import load_demo_organisation
+
+    load_demo_organisation(with_history=False)
+
+
+@pytest.fixture
+def second_page(browser):
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="en-GB", timezone_id="Europe/London"
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def test_erin_asks_for_a_laptop_and_ivan_keeps_the_promise(demo, live_server, page, second_page):
+    erin, ivan = page, second_page
+
+    # Erin finds IT and asks for a new laptop: the form opens in place and the
+    # confirmation replaces it, without a page load.
+    sign_in(erin, live_server, "erin@example.com", DEMO_PASSWORD)
+    erin.goto(f"{live_server}/d/it")
+    erin.wait_for_function("typeof htmx === 'object'")
+    erin.evaluate("window.__sameDocument = true")
+    erin.get_by_role("link", name="Request New laptop").click()
+    erin.get_by_role("heading", name="Request: New laptop").wait_for()
+    assert erin.get_by_text("IT replies within").is_visible()
+    assert erin.locator("#slot-f_starter").is_hidden()  # only for new starters
+    assert_no_axe_violations(erin)
+    erin.get_by_label("Summary").fill("Laptop for the new analyst")
+    erin.get_by_label("Details").fill("Sam joins my team on the 1st; needs the usual setup.")
+    erin.get_by_label("Which laptop?").select_option("Standard 14-inch")
+    erin.get_by_label("Keyboard layout").select_option("UK")
+    erin.get_by_label("Needed by").fill("2026-12-10")
+    erin.get_by_role("group", name="Is it for a new starter?").get_by_label("Yes").check()
+    erin.locator("#slot-f_starter").wait_for(state="visible")
+    erin.get_by_role("group", name="Is it for a new starter?").get_by_label("No").check()
+    erin.locator("#slot-f_starter").wait_for(state="hidden")
+    erin.get_by_role("button", name="Send request").click()
+    confirmation = erin.get_by_role("heading", name=re.compile(r"Request IT-\d+ sent"))
+    confirmation.wait_for()
+    key = re.search(r"IT-\d+", confirmation.inner_text()).group(0)
+    assert erin.get_by_text("First reply by").is_visible()
+    assert erin.evaluate("window.__sameDocument") is True
+    assert erin.evaluate("document.activeElement.textContent").startswith(f"Request {key} sent")
+
+    # Ivan sees it at the top of IT's queue, picks it up and replies.
+    sign_in(ivan, live_server, "ivan@example.com", DEMO_PASSWORD)
+    ivan.get_by_role("link", name="Queue").click()
+    first_row = ivan.locator("table.queue tbody tr").first
+    assert key in first_row.inner_text()
+    assert_no_axe_violations(ivan)
+    first_row.get_by_role("link").click()
+    ivan.wait_for_function("typeof htmx === 'object'")
+    ivan.evaluate("window.__sameDocument = true")
+    ivan.get_by_role("button", name="Pick it up").click()
+    ivan.get_by_text("You picked it up.").wait_for()
+    ivan.get_by_label("Your reply").fill(
+        "Ordered a Standard 14-inch; it will be on your desk Thursday."
+    )
+    ivan.get_by_role("button", name="Send reply").click()
+    ivan.get_by_text("Reply sent.").wait_for()
+    assert ivan.get_by_text("it will be on your desk Thursday").is_visible()
+    assert ivan.evaluate("window.__sameDocument") is True
+
+    # Erin sees the reply and the first-reply clock stopped within the promise.
+    erin.goto(f"{live_server}/requests/{key}")
+    assert erin.get_by_text("it will be on your desk Thursday").is_visible()
+    first_reply = erin.locator(".clock").first.inner_text()
+    assert "Met" in first_reply and "within the 4 business hours promise" in first_reply
+    assert_no_axe_violations(erin)
+
+    # Ivan needs something from Erin: her clock pauses.
+    ivan.get_by_label("Set status").select_option("Waiting on requester")
+    ivan.get_by_label("Message to the requester").fill("Which day suits you for the handover?")
+    ivan.get_by_role("button", name="Update status").click()
+    ivan.get_by_text("Status changed to waiting on requester.").wait_for()
+    erin.reload()
+    assert erin.get_by_text("Paused while we wait for you").is_visible()
+    assert erin.get_by_text("Which day suits you for the handover?").is_visible()
+
+    erin.goto(f"{live_server}/requests/mine")
+    assert key in erin.locator("table.queue").inner_text()
+    assert "Paused" in erin.locator("table.queue").inner_text()
+    assert_no_axe_violations(erin)
