@@ -710,3 +710,14 @@ def test_scan_tells_the_department_once_when_a_clock_breaches(desk):
     )
     assert any("at risk" in s for s in subjects) and any("breached" in s for s in subjects)
     assert all(sr.key in s for s in subjects)
+
+
+def test_the_cron_commands_close_and_scan(runner, desk):
+    sr = factories.make_request(
+        desk["service"], desk["requester"], priority=Priority.URGENT, now=MONDAY_10
+    )
+    services.change_status(sr, desk["agent"], RequestStatus.RESOLVED, sr.version, now=MONDAY_10)
+    result = runner.invoke(args=["requests", "autoclose"])
+    assert result.exit_code == 0 and "Closed 1 request " in result.output
+    result = runner.invoke(args=["requests", "scan"])
+    assert result.exit_code == 0 and "Queued 0 at-risk or breached alerts." in result.output
