@@ -713,10 +713,9 @@ def test_scan_tells_the_department_once_when_a_clock_breaches(desk):
 
 
 def test_the_cron_commands_close_and_scan(runner, desk):
-    sr = factories.make_request(
-        desk["service"], desk["requester"], priority=Priority.URGENT, now=MONDAY_10
-    )
-    services.change_status(sr, desk["agent"], RequestStatus.RESOLVED, sr.version, now=MONDAY_10)
+    month_ago = datetime.now(UTC) - timedelta(days=30)  # always 5+ business days
+    sr = factories.make_request(desk["service"], desk["requester"], now=month_ago)
+    services.change_status(sr, desk["agent"], RequestStatus.RESOLVED, sr.version, now=month_ago)
     result = runner.invoke(args=["requests", "autoclose"])
     assert result.exit_code == 0 and "Closed 1 request " in result.output
     result = runner.invoke(args=["requests", "scan"])
