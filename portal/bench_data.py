@@ -51,6 +51,7 @@ def generate_bench_data(
     departments: int = 300,
     services: int = 5000,
     employees: int = 100_000,
+    requests: int = 1_000_000,
     seed: int = 1,
     echo=print,
 ) -> bool:
@@ -206,4 +207,8 @@ def generate_bench_data(
     db.session.commit()
     directory_changed()
     phase("search index")
+    from portal.bench_requests import generate_request_bench_data
+
+    generate_request_bench_data(requests, echo=echo)
+    phase("requests")
     return True

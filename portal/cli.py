@@ -32,5 +32,6 @@ def register(app: Flask) -> None:
             departments=max(3, int(300 * scale)),
             services=max(10, int(5000 * scale)),
             employees=max(10, int(100_000 * scale)),
+            requests=max(100, int(1_000_000 * scale)),
             echo=click.echo,
         )

@@ -14,10 +14,16 @@ def write_transaction() -> Iterator[None]:
     statement: BEGIN IMMEDIATE on SQLite (so parallel writers queue on the busy timeout
     instead of failing to upgrade a read lock), a plain BEGIN on PostgreSQL (row locks
     do the rest). Commits at the end, rolls back on any error."""
-    if db.session().in_transaction():
+    session = db.session()
+    if session.in_transaction():
         # Whatever the view read so far is in a read transaction with nothing pending
-        # in it: end it, so the write transaction starts fresh.
-        db.session.commit()
+        # in it: end it, so the write transaction starts fresh. What it loaded stays
+        # loaded (nothing was written, so nothing is stale enough to reload).
+        session.expire_on_commit = False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = True
     db.session.connection(execution_options={"sqlite_immediate": True})
     try:
         yield

@@ -26,19 +26,41 @@ def public_holidays(
 
 
 def calendar_for(department: Department, around: date | None = None) -> BusinessCalendar:
-    """The department's calendar covering the year around `around` and the next."""
+    """The department's calendar covering the year around `around` and the next.
+
+    Calendars are immutable values, so one is shared by every request that asks for the
+    same hours, holidays and closures: its cache of computed days is kept between them."""
     year = (around or date.today()).year
+    hours = tuple(sorted((h.weekday, h.opens, h.closes) for h in department.opening_hours))
+    closures = tuple(sorted((c.day, c.reason or "Closed") for c in department.closures))
+    return _calendar(
+        department.timezone,
+        hours,
+        closures,
+        department.holiday_country,
+        department.holiday_subdivision,
+        year,
+    )
+
+
+@lru_cache(maxsize=1024)
+def _calendar(
+    timezone: str,
+    hours: tuple,
+    closures: tuple,
+    country: str | None,
+    subdivision: str | None,
+    year: int,
+) -> BusinessCalendar:
     holiday_map: dict[date, str] = {}
     for y in (year - 1, year, year + 1):
-        holiday_map.update(
-            public_holidays(department.holiday_country, department.holiday_subdivision, y)
-        )
+        holiday_map.update(public_holidays(country, subdivision, y))
     weekly: dict[int, list] = {}
-    for hours in department.opening_hours:
-        weekly.setdefault(hours.weekday, []).append((hours.opens, hours.closes))
+    for weekday, opens, closes in hours:
+        weekly.setdefault(weekday, []).append((opens, closes))
     return BusinessCalendar(
-        timezone=department.timezone,
+        timezone=timezone,
         weekly_hours=weekly,
         holidays=holiday_map,
-        closures={c.day: c.reason or "Closed" for c in department.closures},
+        closures=dict(closures),
     )

@@ -113,16 +113,25 @@ def measure(
     return RequestClocks(first, resolution, calendar, sr.status)
 
 
-def request_clocks(sr: ServiceRequest, now: datetime | None = None) -> RequestClocks:
+def request_clocks(
+    sr: ServiceRequest,
+    now: datetime | None = None,
+    changes: list[tuple[datetime, str | None, str | None]] | None = None,
+) -> RequestClocks:
+    """`changes`: the status changes when the caller knows them (a new request has none)."""
     now = now or datetime.now(UTC)
     calendar = calendar_for(sr.department, now.date())
-    return measure(sr, calendar, _status_changes(sr), now)
+    return measure(sr, calendar, _status_changes(sr) if changes is None else changes, now)
 
 
-def refresh_due(sr: ServiceRequest, now: datetime | None = None) -> RequestClocks:
+def refresh_due(
+    sr: ServiceRequest,
+    now: datetime | None = None,
+    changes: list[tuple[datetime, str | None, str | None]] | None = None,
+) -> RequestClocks:
     """Recompute the stored instants the queues sort and filter by."""
     now = now or datetime.now(UTC)
-    clocks = request_clocks(sr, now)
+    clocks = request_clocks(sr, now, changes)
     running = clocks.running
     if running is None or running.due_at is None:
         sr.due_at = None

@@ -333,6 +333,8 @@ def submit_request(
                 first_response_target=first,
                 resolution_target=resolution,
             )
+            sr.department = service.department
+            clocks.refresh_due(sr, now, changes=[])  # new: no status changes yet
             db.session.add(sr)
             db.session.flush()
             created = _event(sr, actor, EventKind.CREATED, now)
@@ -340,7 +342,6 @@ def submit_request(
                 created.body = f"Filed by {actor.name} on behalf of {requester.name}"
             for upload in data.files:
                 stored_files.append(attachments.store(sr, upload, actor, created, now))
-            clocks.refresh_due(sr, now)
             _notify_created(sr)
     except IntegrityError:
         attachments.discard(stored_files)
@@ -381,7 +382,8 @@ def _event(
     )
     db.session.add(event)
     db.session.flush()
-    sr.updated_at = now
+    if kind is not EventKind.CREATED:
+        sr.updated_at = now
     return event
 
 
