@@ -56,7 +56,10 @@ def generate_bench_data(
     echo=print,
 ) -> bool:
     if db.session.scalar(select(Department.id).where(Department.slug == "bench-dept-1")):
-        echo("Bench data already present; nothing to do.")
+        echo("Bench organisation already present.")
+        from portal.bench_requests import generate_request_bench_data
+
+        generate_request_bench_data(requests, echo=echo)  # adds them if an older run did not
         return False
     rng = random.Random(seed)
     now = datetime.now(UTC)

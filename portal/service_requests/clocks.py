@@ -170,5 +170,5 @@ def clock_words(clock: sla.Clock, day_minutes: int, *, for_requester: bool, name
         )
     if state is sla.ClockState.BREACHED:
         over = sla.describe_duration(clock.elapsed_minutes - clock.target_minutes)
-        return f"{name} overdue by {over} of business time (promise: {target})"
+        return f"{over} of business time over the {target} promise"
     return f"{remaining} of business time left (promise: {target})"
