@@ -645,16 +645,23 @@ def test_the_queue_sorts_by_nearest_due_counts_tabs_and_pages_without_repeats(
                 now=MONDAY_10 + timedelta(minutes=n),
             )
         )
+    waiting = factories.make_request(desk["service"], desk["requester"], now=MONDAY_10)
+    services.change_status(
+        waiting, desk["agent"], RequestStatus.WAITING, waiting.version, now=MONDAY_10
+    )
+    assert waiting.due_at is None
     now = MONDAY_10 + timedelta(minutes=20)
     first = services.queue(desk["department"], desk["agent"], services.QueueFilters(), now=now)
-    assert first.counts["open"] == 5 and first.counts["new"] == 5
+    assert first.counts["open"] == 6 and first.counts["new"] == 5
+    assert first.counts["waiting"] == 1
     assert [sr.priority for sr in first.rows[:2]] == [Priority.URGENT, Priority.URGENT]
     second = services.queue(
         desk["department"], desk["agent"], services.QueueFilters(after=first.next_cursor), now=now
     )
     keys = [sr.key for sr in first.rows + second.rows]
-    assert len(keys) == 5 == len(set(keys)) and second.next_cursor is None
-    due = [sr.due_at for sr in first.rows + second.rows]
+    assert len(keys) == 6 == len(set(keys)) and second.next_cursor is None
+    assert keys[-1] == waiting.key  # nothing due: last
+    due = [sr.due_at for sr in first.rows + second.rows][:-1]
     assert due == sorted(due)
     at_risk_now = MONDAY_10 + timedelta(minutes=25)  # urgent: 30 min target, 75 % at 22.5 min
     risky = services.queue(

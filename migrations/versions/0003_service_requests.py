@@ -77,9 +77,11 @@ def upgrade():
     sa.UniqueConstraint('key', name=op.f('uq_service_request_key'))
     )
     with op.batch_alter_table('service_request', schema=None) as batch_op:
-        batch_op.create_index('ix_service_request_assignee_status', ['assignee_id', 'status'], unique=False)
+        batch_op.create_index('ix_service_request_assignee_status', ['assignee_id', 'status', 'department_id'], unique=False)
         batch_op.create_index('ix_service_request_department_id_desc', ['department_id', 'id'], unique=False)
         batch_op.create_index('ix_service_request_department_status_due', ['department_id', 'status', 'due_at'], unique=False)
+        batch_op.create_index('ix_service_request_department_due', ['department_id', 'due_at', 'id'], unique=False)
+        batch_op.create_index('ix_service_request_department_risk', ['department_id', 'at_risk_at', 'due_at'], unique=False)
         batch_op.create_index('ix_service_request_requester', ['requester_id', 'id'], unique=False)
 
     op.create_table('request_event',
@@ -142,6 +144,8 @@ def downgrade():
     op.drop_table('request_event')
     with op.batch_alter_table('service_request', schema=None) as batch_op:
         batch_op.drop_index('ix_service_request_requester')
+        batch_op.drop_index('ix_service_request_department_risk')
+        batch_op.drop_index('ix_service_request_department_due')
         batch_op.drop_index('ix_service_request_department_status_due')
         batch_op.drop_index('ix_service_request_department_id_desc')
         batch_op.drop_index('ix_service_request_assignee_status')

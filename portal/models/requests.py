@@ -128,9 +128,13 @@ class ServiceRequest(db.Model):
     __table_args__ = (
         UniqueConstraint("department_id", "number"),
         Index("ix_service_request_department_status_due", "department_id", "status", "due_at"),
+        # The queue: a department's requests in due order, read from the top (NULL: not due).
+        Index("ix_service_request_department_due", "department_id", "due_at", "id"),
+        # "At risk" counts: due later, at risk already; read from the index alone.
+        Index("ix_service_request_department_risk", "department_id", "at_risk_at", "due_at"),
         Index("ix_service_request_department_id_desc", "department_id", "id"),
         Index("ix_service_request_requester", "requester_id", "id"),
-        Index("ix_service_request_assignee_status", "assignee_id", "status"),
+        Index("ix_service_request_assignee_status", "assignee_id", "status", "department_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, case, exists, func, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -1129,6 +1129,42 @@ def _decode_cursor(cursor: str | None) -> tuple[datetime | None, int] | None:
         return None
 
 
+def _queue_counts(department: Department, viewer: User, now: datetime) -> dict[str, int]:
+    """The tab counts, each read from an index: by status (department, status), the due
+    ones by due time (department, due_at) — only running requests have a due time — and
+    the viewer's own by assignee."""
+    base = ServiceRequest.department_id == department.id
+    by_status = dict(
+        db.session.execute(
+            select(ServiceRequest.status, func.count())
+            .where(base, ServiceRequest.status.in_([*OPEN_STATUSES, RequestStatus.RESOLVED]))
+            .group_by(ServiceRequest.status)
+        ).all()
+    )
+    breached = db.session.scalar(select(func.count()).where(base, ServiceRequest.due_at <= now))
+    at_risk = db.session.scalar(
+        select(func.count()).where(
+            base, ServiceRequest.due_at > now, ServiceRequest.at_risk_at <= now
+        )
+    )
+    mine = db.session.scalar(
+        select(func.count()).where(
+            ServiceRequest.assignee_id == viewer.id,
+            ServiceRequest.status.in_(list(OPEN_STATUSES)),
+            base,
+        )
+    )
+    return {
+        QueueTab.NEW: by_status.get(RequestStatus.NEW, 0),
+        QueueTab.MINE: mine or 0,
+        QueueTab.WAITING: by_status.get(RequestStatus.WAITING, 0),
+        QueueTab.AT_RISK: at_risk or 0,
+        QueueTab.BREACHED: breached or 0,
+        QueueTab.OPEN: sum(by_status.get(s, 0) for s in OPEN_STATUSES),
+        QueueTab.RESOLVED: by_status.get(RequestStatus.RESOLVED, 0),
+    }
+
+
 def queue(
     department: Department, viewer: User, filters: QueueFilters, now: datetime | None = None
 ) -> QueuePage:
@@ -1137,15 +1173,7 @@ def queue(
     if not (viewer.is_admin or is_member(viewer, department.id)):
         raise NotFound
     base = ServiceRequest.department_id == department.id
-    counts_row = db.session.execute(
-        select(
-            *[
-                func.coalesce(func.sum(case((_tab_condition(tab, viewer, now), 1), else_=0)), 0)
-                for tab in QueueTab.LABELS
-            ]
-        ).where(base, ServiceRequest.status.in_([*OPEN_STATUSES, RequestStatus.RESOLVED]))
-    ).one()
-    counts = dict(zip(QueueTab.LABELS, (int(c) for c in counts_row), strict=True))
+    counts = _queue_counts(department, viewer, now)
 
     query = select(ServiceRequest).where(base, _tab_condition(filters.tab, viewer, now))
     if filters.priority is not None:
@@ -1154,25 +1182,39 @@ def queue(
         query = query.where(ServiceRequest.assignee_id.is_(None))
     elif filters.assignee_id:
         query = query.where(ServiceRequest.assignee_id == filters.assignee_id)
+    # Two reads in the order of the (department_id, due_at, id) index: what is due, nearest
+    # first, then what has no due time (waiting on the requester). One ORDER BY with NULLs
+    # last would make the database sort every open request of the department instead.
     cursor = _decode_cursor(filters.after)
-    if cursor is not None:
-        due, last_id = cursor
-        if due is None:
-            query = query.where(ServiceRequest.due_at.is_(None), ServiceRequest.id > last_id)
-        else:
-            query = query.where(
+    wanted = QUEUE_PAGE_SIZE + 1
+    options = (selectinload(ServiceRequest.requester), selectinload(ServiceRequest.assignee))
+    rows: list[ServiceRequest] = []
+    if cursor is None or cursor[0] is not None:
+        due_query = query.where(ServiceRequest.due_at.is_not(None))
+        if cursor is not None:
+            due, last_id = cursor
+            due_query = due_query.where(
                 or_(
                     ServiceRequest.due_at > due,
                     and_(ServiceRequest.due_at == due, ServiceRequest.id > last_id),
-                    ServiceRequest.due_at.is_(None),
                 )
             )
-    query = (
-        query.order_by(ServiceRequest.due_at.is_(None), ServiceRequest.due_at, ServiceRequest.id)
-        .limit(QUEUE_PAGE_SIZE + 1)
-        .options(selectinload(ServiceRequest.requester), selectinload(ServiceRequest.assignee))
-    )
-    rows = list(db.session.scalars(query))
+        rows = list(
+            db.session.scalars(
+                due_query.order_by(ServiceRequest.due_at, ServiceRequest.id)
+                .limit(wanted)
+                .options(*options)
+            )
+        )
+    if len(rows) < wanted:
+        undue_query = query.where(ServiceRequest.due_at.is_(None))
+        if cursor is not None and cursor[0] is None:
+            undue_query = undue_query.where(ServiceRequest.id > cursor[1])
+        rows += list(
+            db.session.scalars(
+                undue_query.order_by(ServiceRequest.id).limit(wanted - len(rows)).options(*options)
+            )
+        )
     next_cursor = _encode_cursor(rows[QUEUE_PAGE_SIZE - 1]) if len(rows) > QUEUE_PAGE_SIZE else None
     return QueuePage(rows[:QUEUE_PAGE_SIZE], counts, next_cursor, filters)
 
