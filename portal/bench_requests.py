@@ -8,7 +8,7 @@ import random
 import time as clock
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
 
 from portal.extensions import db
 from portal.models import (
@@ -127,6 +127,15 @@ def generate_request_bench_data(total: int, echo=print, seed: int = 3) -> None:
             batch = []
     if batch:
         _insert(batch)
+    if db.engine.dialect.name == "postgresql":
+        # The ids were given explicitly (the events refer to them): move the sequence on,
+        # or the next request submitted would be given an id already taken.
+        db.session.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence('service_request', 'id'), "
+                "(SELECT max(id) FROM service_request))"
+            )
+        )
     for department_id, counter in counters.items():
         db.session.execute(
             update(Department).where(Department.id == department_id).values(request_counter=counter)
