@@ -10,6 +10,7 @@ from portal.models.directory import (
     ResponseStandard,
     Service,
 )
+from portal.models.feedback import Suggestion, SuggestionStatus, SuggestionVote
 from portal.models.notify import Notification, OutboxChannel, OutboxMessage, OutboxStatus
 from portal.models.requests import (
     OPEN_STATUSES,
@@ -24,6 +25,9 @@ from portal.models.requests import (
 from portal.models.search import SearchDocument, SearchMiss
 
 __all__ = [
+    "Suggestion",
+    "SuggestionStatus",
+    "SuggestionVote",
     "OPEN_STATUSES",
     "EventKind",
     "FieldKind",

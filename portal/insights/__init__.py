@@ -1,0 +1,1 @@
+"""Insights: scorecards, satisfaction, check-ins, suggestions (issue 5)."""
