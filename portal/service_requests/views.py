@@ -202,6 +202,14 @@ def _after_change(sr, message: str, status: int = 200, **extra):
     return redirect(url_for("service_requests.detail", key=sr.key), code=303)
 
 
+def _refused(sr, exc: services.RequestError, **extra):
+    """A change the service refused: nothing is kept, the reason is shown (409 when someone
+    else changed the request meanwhile, 422 otherwise), and what was typed stays."""
+    db.session.rollback()
+    status = 409 if isinstance(exc, services.ChangedMeanwhile) else 422
+    return _after_change(sr, exc.message, status=status, **extra)
+
+
 @bp.get("/requests/<key>")
 def detail(key: str):
     sr = _visible_or_404(key)
@@ -287,13 +295,7 @@ def change(key: str):
     except services.NotFound:
         abort(404)
     except services.RequestError as exc:
-        db.session.rollback()
-        return _after_change(
-            sr,
-            exc.message,
-            status=409 if isinstance(exc, services.ChangedMeanwhile) else 422,
-            change_form=form,
-        )
+        return _refused(sr, exc, change_form=form)
     return _after_change(sr, message)
 
 
@@ -311,10 +313,7 @@ def _requester_action(key: str, action, message: str):
     except services.NotFound:
         abort(404)
     except services.RequestError as exc:
-        db.session.rollback()
-        return _after_change(
-            sr, exc.message, status=409 if isinstance(exc, services.ChangedMeanwhile) else 422
-        )
+        return _refused(sr, exc)
     return _after_change(sr, message)
 
 

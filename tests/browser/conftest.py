@@ -97,13 +97,27 @@ def browser(_chromium_present):
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
+def _open_page(browser):
+    """A page in a context of its own (its own cookies: another person signed in)."""
     context = browser.new_context(
         viewport={"width": 1280, "height": 900}, locale="en-GB", timezone_id="Europe/London"
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
+    return context, page
+
+
+@pytest.fixture
+def page(browser):
+    context, page = _open_page(browser)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def second_page(browser):
+    """A second person's browser, for flows between two colleagues."""
+    context, page = _open_page(browser)
     yield page
     context.close()
 

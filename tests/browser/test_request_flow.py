@@ -19,17 +19,6 @@ def demo(app):
     load_demo_organisation(with_history=False)
 
 
-@pytest.fixture
-def second_page(browser):
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="en-GB", timezone_id="Europe/London"
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
 def test_erin_asks_for_a_laptop_and_ivan_keeps_the_promise(demo, live_server, page, second_page):
     erin, ivan = page, second_page
 
