@@ -31,7 +31,7 @@ def test_erin_asks_for_a_laptop_and_ivan_keeps_the_promise(demo, live_server, pa
     erin.get_by_role("link", name="Request New laptop").click()
     erin.get_by_role("heading", name="Request: New laptop").wait_for()
     assert erin.get_by_text("IT replies within").is_visible()
-    assert erin.locator("#slot-f_starter").is_hidden()  # only for new starters
+    erin.locator("#slot-f_starter").wait_for(state="hidden")  # only for new starters
     assert_no_axe_violations(erin)
     erin.get_by_label("Summary").fill("Laptop for the new analyst")
     erin.get_by_label("Details").fill("Sam joins my team on the 1st; needs the usual setup.")
@@ -48,7 +48,10 @@ def test_erin_asks_for_a_laptop_and_ivan_keeps_the_promise(demo, live_server, pa
     key = re.search(r"IT-\d+", confirmation.inner_text()).group(0)
     assert erin.get_by_text("First reply by").is_visible()
     assert erin.evaluate("window.__sameDocument") is True
-    assert erin.evaluate("document.activeElement.textContent").startswith(f"Request {key} sent")
+    # Focus moves to the confirmation once htmx has settled the swap.
+    erin.wait_for_function(
+        "key => document.activeElement.textContent.startsWith(`Request ${key} sent`)", arg=key
+    )
 
     # Ivan sees it at the top of IT's queue, picks it up and replies.
     sign_in(ivan, live_server, "ivan@example.com", DEMO_PASSWORD)
