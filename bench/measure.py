@@ -24,7 +24,10 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 SCALE = os.environ.get("BENCH_SCALE", "1.0")
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{RESULTS / f'bench-{SCALE}.db'}")
-APP_PORT, HELLO_PORT = 5081, 5082
+APP_PORT = int(os.environ.get("BENCH_APP_PORT", "5081"))  # set both when benches run side by side
+HELLO_PORT = int(os.environ.get("BENCH_HELLO_PORT", "5082"))
+# BENCH_ONLY="queue (50 rows),my requests": measure only these pages (hello world always)
+ONLY = {n.strip() for n in os.environ.get("BENCH_ONLY", "").split(",") if n.strip()}
 DEPARTMENT = f"bench-dept-{max(1, min(42, int(300 * float(SCALE))))}"
 
 TARGETS = {  # share of hello world's requests/s, p99 ceilings in ms, absolute req/s floors
@@ -181,6 +184,8 @@ def main() -> None:
         form_cookie, csrf, form_path = form_session(base, cookie["Cookie"].split("=", 1)[1])
         urls["submit request"] = (f"{base}{form_path}", {"Cookie": f"session={form_cookie}"})
         scripts = {"submit request": [csrf, form_path]}
+        if ONLY:
+            urls = {n: u for n, u in urls.items() if n == "hello world" or n in ONLY}
         for name, (url, headers) in urls.items():  # warm up every worker
             wrk(url, headers, 2, scripts.get(name))
         samples: dict[str, list[dict]] = {name: [] for name in urls}
