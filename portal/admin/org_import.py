@@ -473,7 +473,9 @@ def _apply_reporting_lines(plans: list[_PersonPlan], ids: dict[str, int]) -> Non
     }
     if not wanted:
         return
-    current = dict(db.session.execute(select(ReportingLine.user_id, ReportingLine.manager_id)))
+    current = dict(
+        db.session.execute(select(ReportingLine.user_id, ReportingLine.manager_id)).tuples().all()
+    )
     removes = [uid for uid, mid in wanted.items() if mid is None and uid in current]
     inserts = [
         {"user_id": uid, "manager_id": mid}
