@@ -377,6 +377,13 @@ def _apply_people(actor, plans, emails_in_file, report, deactivate_missing, writ
             )
         )
     }
+    email_of = {row.id: email for email, row in existing.items()}
+    manager_of = {
+        uid: email_of.get(mid, "")
+        for uid, mid in db.session.execute(
+            select(ReportingLine.user_id, ReportingLine.manager_id)
+        ).tuples()
+    }
     creates: list[dict] = []
     updates: list[dict] = []
     audit_rows: list[dict] = []
@@ -386,17 +393,25 @@ def _apply_people(actor, plans, emails_in_file, report, deactivate_missing, writ
             values = {"title": "", "department_id": None, "active": True, **plan.values}
             creates.append({"email": plan.email, **values})
             report.created += 1
-            change = Change(plan.email, "create", {k: [None, v] for k, v in values.items()})
+            shown = dict(values)
+            if plan.manager_email:
+                shown["manager_email"] = plan.manager_email
+            change = Change(plan.email, "create", {k: [None, v] for k, v in shown.items()})
         else:
             diff = {k: [getattr(row, k), v] for k, v in plan.values.items() if getattr(row, k) != v}
+            if plan.manager_email is not None:
+                before = manager_of.get(row.id, "")
+                if before != plan.manager_email:
+                    diff["manager_email"] = [before or None, plan.manager_email or None]
             if not diff:
                 report.unchanged += 1
                 continue
             report.changed += 1
-            params = {"id": row.id, **{k: v for k, (_, v) in diff.items()}}
+            params = {k: v for k, (_, v) in diff.items() if k != "manager_email"}
             if diff.get("active") == [True, False]:
                 params["session_token"] = new_session_token()
-            updates.append(params)
+            if params:
+                updates.append({"id": row.id, **params})
             change = Change(plan.email, "update", diff)
             audit_rows.append(_audit_row(actor, "person.import_update", row.id, plan, diff))
         if len(report.samples) < SAMPLE_ROWS:
