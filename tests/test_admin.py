@@ -138,7 +138,7 @@ def test_create_form_errors_come_back_as_a_fragment_for_htmx(client, login, ada,
     )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "<html" not in html and 'id="create-form"' in html
+    assert "<html" not in html and 'id="create-form"' not in html and "<form" in html
     assert 'aria-invalid="true"' in html
 
 
@@ -184,7 +184,7 @@ def test_rename_by_htmx_swaps_the_summary_and_announces(client, login, ada, it, 
     )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "<html" not in html and 'id="department-main"' in html
+    assert "<html" not in html and 'id="rename-title"' in html
     assert "/d/it leads there" in html
     assert "departmentRenamed" in response.headers["HX-Trigger"]
 
@@ -361,7 +361,7 @@ def test_person_action_by_htmx_swaps_the_row(client, login, ada, csrf):
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
-    assert f'id="person-{erin.id}"' in html and "Reactivate" in html
+    assert "<tr" not in html and "Reactivate" in html  # the row's cells
     assert "signed out everywhere" in html
 
 

@@ -377,6 +377,7 @@ def _apply_people(actor, plans, emails_in_file, report, deactivate_missing, writ
             )
         )
     }
+    names = dict(db.session.execute(select(Department.id, Department.name)).tuples().all())
     email_of = {row.id: email for email, row in existing.items()}
     manager_of = {
         uid: email_of.get(mid, "")
@@ -396,7 +397,11 @@ def _apply_people(actor, plans, emails_in_file, report, deactivate_missing, writ
             shown = dict(values)
             if plan.manager_email:
                 shown["manager_email"] = plan.manager_email
-            change = Change(plan.email, "create", {k: [None, v] for k, v in shown.items()})
+            change = Change(
+                plan.email,
+                "create",
+                _readable({k: [None, v] for k, v in shown.items() if v not in ("", None)}, names),
+            )
         else:
             diff = {k: [getattr(row, k), v] for k, v in plan.values.items() if getattr(row, k) != v}
             if plan.manager_email is not None:
@@ -412,8 +417,17 @@ def _apply_people(actor, plans, emails_in_file, report, deactivate_missing, writ
                 params["session_token"] = new_session_token()
             if params:
                 updates.append({"id": row.id, **params})
-            change = Change(plan.email, "update", diff)
-            audit_rows.append(_audit_row(actor, "person.import_update", row.id, plan, diff))
+            change = Change(plan.email, "update", _readable(diff, names))
+            audit_rows.append(
+                _audit_row(
+                    actor,
+                    "person.import_update",
+                    row.id,
+                    plan,
+                    change.changes,
+                    department_id=plan.values.get("department_id", row.department_id),
+                )
+            )
         if len(report.samples) < SAMPLE_ROWS:
             report.samples.append(change)
 
@@ -431,7 +445,15 @@ def _apply_people(actor, plans, emails_in_file, report, deactivate_missing, writ
             )
             diff = {"active": [True, False]}
             audit_rows.append(
-                _audit_row(actor, "person.import_deactivate", row.id, None, diff, label=row.name)
+                _audit_row(
+                    actor,
+                    "person.import_deactivate",
+                    row.id,
+                    None,
+                    _readable(diff, names),
+                    label=f"{row.name} <{email}>",
+                    department_id=row.department_id,
+                )
             )
             if len(report.samples) < SAMPLE_ROWS:
                 report.samples.append(Change(email, "deactivate", diff))
@@ -455,8 +477,16 @@ def _apply_people(actor, plans, emails_in_file, report, deactivate_missing, writ
                 "person.import_create",
                 ids[params["email"]],
                 None,
-                {k: [None, v] for k, v in params.items() if k != "email"},
+                _readable(
+                    {
+                        k: [None, v]
+                        for k, v in params.items()
+                        if k != "email" and v not in ("", None)
+                    },
+                    names,
+                ),
                 label=f"{params['name']} <{params['email']}>",
+                department_id=params.get("department_id"),
             )
         )
     _apply_reporting_lines(plans, ids)
@@ -467,14 +497,33 @@ def _apply_people(actor, plans, emails_in_file, report, deactivate_missing, writ
         db.session.execute(insert(AuditEntry), audit_rows)
 
 
-def _audit_row(actor, action, object_id, plan, changes, label=None) -> dict:
+PERSON_ORDER = ("name", "title", "department_id", "manager_email", "active")
+
+
+def _readable(changes: dict[str, list], names: dict[int, str]) -> dict[str, list]:
+    """Changes as people read them: department names (not ids), yes/no, a fixed order."""
+    out: dict[str, list] = {}
+    for key in sorted(changes, key=lambda k: PERSON_ORDER.index(k) if k in PERSON_ORDER else 99):
+        before, after = changes[key]
+        if key == "department_id":
+            key, before, after = "department", names.get(before), names.get(after)
+        elif key == "active":
+            before = None if before is None else ("yes" if before else "no")
+            after = None if after is None else ("yes" if after else "no")
+        elif key == "manager_email":
+            key = "manager"
+        out[key] = [before, after]
+    return out
+
+
+def _audit_row(actor, action, object_id, plan, changes, label=None, department_id=None) -> dict:
     return {
         "actor_id": actor.id if actor is not None else None,
         "action": action,
         "object_type": User.__tablename__,
         "object_id": object_id,
         "object_label": (label or (plan.email if plan else ""))[:200],
-        "department_id": None,
+        "department_id": department_id,
         "changes": {k: [audit._plain(a), audit._plain(b)] for k, (a, b) in changes.items()},
         "note": "org import",
     }
