@@ -457,3 +457,18 @@ def test_dept_redirect_covers_the_queue_too(client, login, ada, it):
     response = client.get("/queue/it?tab=new")
     assert response.status_code == 301 and response.headers["Location"] == "/queue/tech?tab=new"
     assert db.session.scalar(select(func.count()).select_from(DepartmentSlugRedirect)) == 1
+
+
+def test_request_history_names_a_deactivated_person_as_former_employee(client, login, ada, it):
+    agent = factories.make_user(name="Ivan Agent", roles={it: "agent"})
+    requester = factories.make_user(name="Rita Requester")
+    sr = factories.make_request(factories.make_service(it), requester)
+    from portal.service_requests import services as request_services
+
+    request_services.reply(sr, agent, "On it.")
+    services.deactivate_person(ada, agent)
+    services.deactivate_person(ada, requester)
+    login(ada)
+    html = client.get(f"/requests/{sr.key}").get_data(as_text=True)
+    assert "Ivan Agent (former employee)" in html
+    assert "Rita Requester <span class=\"muted\">(former employee)</span>" in html
