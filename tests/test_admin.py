@@ -472,3 +472,33 @@ def test_request_history_names_a_deactivated_person_as_former_employee(client, l
     html = client.get(f"/requests/{sr.key}").get_data(as_text=True)
     assert "Ivan Agent (former employee)" in html
     assert "Rita Requester <span class=\"muted\">(former employee)</span>" in html
+
+
+def test_a_new_department_has_a_working_page(client, login, ada):
+    department = services.create_department(ada, "Facilities", "facilities")
+    login(factories.make_user())
+    response = client.get(f"/d/{department.slug}")
+    assert response.status_code == 200
+    assert "Facilities" in response.get_data(as_text=True)
+
+
+def test_merge_form_without_a_target_is_422(client, login, ada, it, csrf):
+    login(ada)
+    response = client.post(
+        f"/admin/departments/{it.id}/merge",
+        data={"csrf_token": csrf(f"/admin/departments/{it.id}"), "target": "0"},
+    )
+    assert response.status_code == 422
+    assert "Choose the department to merge into" in response.get_data(as_text=True)
+    assert db.session.get(Department, it.id).active
+
+
+def test_archive_with_open_requests_shows_why_on_the_page(client, login, ada, it, csrf):
+    factories.make_request(factories.make_service(it), factories.make_user())
+    login(ada)
+    response = client.post(
+        f"/admin/departments/{it.id}/archive",
+        data={"csrf_token": csrf(f"/admin/departments/{it.id}")},
+    )
+    assert response.status_code == 422
+    assert "1 open request" in response.get_data(as_text=True)
