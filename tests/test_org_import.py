@@ -377,3 +377,11 @@ def test_ten_thousand_people_with_twenty_bad_rows(ada, it):
         f"\n10,000 rows on {db.engine.dialect.name}: dry run {dry_seconds:.2f} s, "
         f"import {apply_seconds:.2f} s, identical again {again_seconds:.2f} s"
     )
+
+
+def test_no_one_is_deactivated_as_missing_from_a_file_with_bad_rows(ada, it):
+    factories.make_user(email="old@example.com", name="Old Timer")
+    data = (HEADER + "bo@example.com,Bo,,it,,yes\nold-at-example.com,Old Timer,,it,,yes\n")
+    report = run_import(ada, data.encode(), Mode.VALID_ROWS_ONLY, deactivate_missing=True)
+    assert report.applied and report.deactivation_withheld and report.deactivated == 0
+    assert people()["old@example.com"].active

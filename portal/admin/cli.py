@@ -72,6 +72,8 @@ def import_command(
     for error in report.errors:
         column = f", column {error.column}" if error.column else ""
         click.echo(f"line {error.line}{column}: {error.reason}", err=True)
+    if report.deactivation_withheld:
+        click.echo("Nobody deactivated as missing: that needs a file without errors.", err=True)
     verb = "imported" if report.applied else "dry run"
     click.echo(
         f"{path.name} ({report.kind}, {report.rows} rows), {verb}: {report.summary} "

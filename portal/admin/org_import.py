@@ -18,7 +18,8 @@ Every row is checked first. A dry run reports what would change and every bad ro
 (line, column, reason). Applying refuses the whole file when any row is bad, unless
 `valid_rows_only`. Importing the same file again changes nothing (and the audit entry
 says "0 created, 0 changed"). People missing from the file are deactivated only when
-`deactivate_missing` is asked for — never admins, never the person importing.
+`deactivate_missing` is asked for, and only from a file without bad rows (a mistyped
+e-mail must not read as someone missing) — never admins, never the person importing.
 The whole import is one transaction, written with bulk statements.
 """
 
@@ -110,6 +111,9 @@ class ImportReport:
     unchanged: int = 0
     deactivated: int = 0
     skipped_admins: int = 0
+    # A file with bad rows is not a trustworthy full list: a mistyped e-mail would read as
+    # someone missing. Nobody is deactivated as missing from it.
+    deactivation_withheld: bool = False
     samples: list[Change] = field(default_factory=list)
     applied: bool = False
     mode: str = Mode.DRY_RUN
@@ -672,7 +676,9 @@ def run_import(
         if kind == "people":
             plans, emails_in_file = _plan_people(columns, rows, errors)
             write = wants_write and not (errors and mode == Mode.APPLY)
-            # With valid rows only, a person on a bad row is not "missing" from the file.
+            if deactivate_missing and errors:
+                report.deactivation_withheld = True
+                deactivate_missing = False
             _apply_people(actor, plans, emails_in_file, report, deactivate_missing, write)
         else:
             write = wants_write
