@@ -129,11 +129,13 @@ def _department_page(
         formdata=None, data={"name": department.name, "slug": department.slug}
     )
     merge = merge or MergeForm(formdata=None)
-    others = [r.department for r in services.department_rows(_actor()) if r.department.active]
+    rows = services.department_rows(_actor())
     merge.target.choices = [(0, "Choose a department")] + [
-        (d.id, d.name) for d in others if d.id != department.id
+        (r.department.id, r.department.name)
+        for r in rows
+        if r.department.active and r.department.id != department.id
     ]
-    row = next(r for r in services.department_rows(_actor()) if r.department.id == department.id)
+    row = next(r for r in rows if r.department.id == department.id)
     return render(
         DEPARTMENT,
         *blocks,
