@@ -91,6 +91,8 @@ def test_passwords_are_not_used_in_header_mode(header_app, erin):
     with header_app.app_context():
         client = header_app.test_client()
         page = client.get("/login", environ_base={"REMOTE_ADDR": PROXY})
+        assert page.status_code == 403 and "single sign-on" in page.get_data(as_text=True)
+        assert 'type="password"' not in page.get_data(as_text=True)
         response = client.post(
             "/login",
             data={

@@ -87,7 +87,8 @@ def sign_in_from_header():
             "This request carried a sign-in header but did not come through the company’s "
             "sign-in proxy. Open the portal through its usual address.",
         )
-    if request.endpoint == "accounts.login" and request.method == "POST":
+    if request.endpoint == "accounts.login" and value is None:
+        # No password form in header mode: say where signing in happens instead.
         return _refuse(
             "Passwords are not used here",
             "You sign in through the company’s single sign-on. Open the portal through its "
