@@ -697,11 +697,6 @@ def run_import(
             "org.import",
             object_type="org_import",
             label=filename or kind,
-            changes={
-                "created": [None, report.created],
-                "changed": [None, report.changed],
-                "deactivated": [None, report.deactivated],
-            },
             note=note,
         )
         report.applied = True
