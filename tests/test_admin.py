@@ -502,3 +502,9 @@ def test_archive_with_open_requests_shows_why_on_the_page(client, login, ada, it
     )
     assert response.status_code == 422
     assert "1 open request" in response.get_data(as_text=True)
+
+
+def test_audit_csv_with_a_bad_filter_is_the_page_with_the_message(client, login, ada):
+    login(ada)
+    response = client.get("/admin/audit.csv?since=2026-13-45")
+    assert response.status_code == 422 and response.mimetype == "text/html"

@@ -437,7 +437,7 @@ def _audit_view(department=None, csv: bool = False):
     valid = form.validate()
     filters = _audit_filters(form) if valid else audit_log.AuditFilters()
     try:
-        if csv:
+        if csv and valid:
             rows = audit_log.export_csv(_actor(), filters, department)
             name = f"audit-{department.slug}.csv" if department else "audit.csv"
             return Response(
