@@ -385,3 +385,16 @@ def test_no_one_is_deactivated_as_missing_from_a_file_with_bad_rows(ada, it):
     report = run_import(ada, data.encode(), Mode.VALID_ROWS_ONLY, deactivate_missing=True)
     assert report.applied and report.deactivation_withheld and report.deactivated == 0
     assert people()["old@example.com"].active
+
+
+def test_the_profile_shows_who_a_person_reports_to(client, login, ada, it):
+    data = (
+        HEADER
+        + "bo@example.com,Bo Berg,,it,cy@example.com,yes\n"
+        + "cy@example.com,Cy Chen,,it,,yes\n"
+    )
+    run_import(ada, data.encode(), Mode.APPLY)
+    bo = people()["bo@example.com"]
+    login(ada)
+    html = client.get(f"/people/{bo.id}").get_data(as_text=True)
+    assert "Reports to" in html and "Cy Chen" in html
