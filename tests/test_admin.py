@@ -249,11 +249,14 @@ def test_merge_moves_everything_and_redirects(client, login, ada, it):
     moved = db.session.get(ServiceRequest, open_sr.id)
     assert moved.department_id == hr.id and moved.key == open_sr.key
     assert moved.number != hr_request.number  # (department, number) stays unique
-    assert db.session.scalar(
-        select(RequestEvent).where(
-            RequestEvent.request_id == open_sr.id, RequestEvent.kind == EventKind.DEPARTMENT
-        )
-    ).to_value == "hr"
+    assert (
+        db.session.scalar(
+            select(RequestEvent).where(
+                RequestEvent.request_id == open_sr.id, RequestEvent.kind == EventKind.DEPARTMENT
+            )
+        ).to_value
+        == "hr"
+    )
     assert db.session.get(type(it_service), it_service.id).slug == "laptop-it"
     roles = {
         m.user_id: m.role
@@ -429,9 +432,7 @@ def test_nobody_can_edit_or_delete_audit_entries(app, client, login, ada, csrf):
     for rule in audit_rules:
         assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, rule
     for method in ("post", "put", "patch", "delete"):
-        response = getattr(client, method)(
-            f"/admin/audit/{entry_id}", data={"csrf_token": token}
-        )
+        response = getattr(client, method)(f"/admin/audit/{entry_id}", data={"csrf_token": token})
         assert response.status_code in (404, 405)
         response = getattr(client, method)("/admin/audit", data={"csrf_token": token})
         assert response.status_code == 405
@@ -446,7 +447,7 @@ def test_audit_csv_export_neutralises_formula_cells(client, login, ada):
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0][0] == "at"
     labels = [row[6] for row in rows[1:]]
-    assert labels == ["'=HYPERLINK(\"http://evil.example\",\"x\")"]
+    assert labels == ['\'=HYPERLINK("http://evil.example","x")']
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows[1:] for cell in row)
 
 
@@ -471,7 +472,7 @@ def test_request_history_names_a_deactivated_person_as_former_employee(client, l
     login(ada)
     html = client.get(f"/requests/{sr.key}").get_data(as_text=True)
     assert "Ivan Agent (former employee)" in html
-    assert "Rita Requester <span class=\"muted\">(former employee)</span>" in html
+    assert 'Rita Requester <span class="muted">(former employee)</span>' in html
 
 
 def test_a_new_department_has_a_working_page(client, login, ada):
@@ -508,3 +509,22 @@ def test_audit_csv_with_a_bad_filter_is_the_page_with_the_message(client, login,
     login(ada)
     response = client.get("/admin/audit.csv?since=2026-13-45")
     assert response.status_code == 422 and response.mimetype == "text/html"
+
+
+def test_merge_through_the_page_needs_the_confirmation(client, login, ada, it, csrf):
+    hr = factories.make_department(slug="hr", name="HR")
+    login(ada)
+    path = f"/admin/departments/{it.id}"
+    response = client.post(f"{path}/merge", data={"csrf_token": csrf(path), "target": str(hr.id)})
+    assert response.status_code == 422
+    assert "Tick the box to confirm the merge" in response.get_data(as_text=True)
+    assert db.session.get(Department, it.id).active
+    response = client.post(
+        f"{path}/merge", data={"csrf_token": csrf(path), "target": str(hr.id), "confirm": "y"}
+    )
+    assert (
+        response.status_code == 303
+        and response.headers["Location"] == f"/admin/departments/{hr.id}"
+    )
+    db.session.expire_all()
+    assert not db.session.get(Department, it.id).active

@@ -29,6 +29,10 @@ class DepartmentForm(FlaskForm):
 
 class MergeForm(FlaskForm):
     target = SelectField("Merge into", coerce=int, validate_choice=False)
+    confirm = BooleanField(
+        "I understand: this department will be archived, and this cannot be undone",
+        validators=[DataRequired("Tick the box to confirm the merge.")],
+    )
 
     def validate_target(self, field) -> None:
         if not field.data or field.data not in {value for value, _ in field.choices}:

@@ -32,7 +32,7 @@ RULES = [
     Rule("admin.rename_department", "POST", url=legal,
          data=lambda w: {"name": "Legal team", "slug": "legal-team"}, expect=only(ADMIN, 303)),
     Rule("admin.merge_department", "POST", url=legal,
-         data=lambda w: {"target": str(w.hr.id)}, expect=only(ADMIN, 303)),
+         data=lambda w: {"target": str(w.hr.id), "confirm": "y"}, expect=only(ADMIN, 303)),
     Rule("admin.archive_department", "POST", url=legal, expect=only(ADMIN, 303)),
     Rule("admin.restore_department", "POST", url=legal, expect=only(ADMIN, 422),
          note="an active department cannot be brought back"),
