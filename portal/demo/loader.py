@@ -12,6 +12,7 @@ from datetime import time
 from sqlalchemy import delete, select
 
 from portal.demo import content
+from portal.demo.reporting_lines import load_reporting_lines
 from portal.demo.request_forms import load_request_forms
 from portal.demo.request_history import load_request_history
 from portal.directory import search
@@ -254,6 +255,7 @@ def load_demo_organisation(with_history: bool = True) -> str:
     search.reindex_all()
     db.session.commit()
     directory_changed()
+    load_reporting_lines()
     history = load_request_history(departments, people) if with_history else ""
     return (
         f"Demo organisation ready: {len(departments)} departments, {services} services, "

@@ -1016,8 +1016,14 @@ def timeline(sr: ServiceRequest, viewer: User) -> list[TimelineEntry]:
         for v in (e.from_value, e.to_value)
         if v
     }
+    # Policy: a deactivated person's history stays, named as a former employee.
     people = (
-        dict(db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all())
+        {
+            uid: name if active else f"{name} (former employee)"
+            for uid, name, active in db.session.execute(
+                select(User.id, User.name, User.active).where(User.id.in_(user_ids))
+            ).tuples()
+        }
         if user_ids
         else {}
     )
