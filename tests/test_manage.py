@@ -13,7 +13,12 @@ from portal.extensions import db
 from portal.manage import services
 from portal.models import (
     AuditEntry,
+    Contact,
+    FieldKind,
+    Membership,
+    MembershipRole,
     Priority,
+    RequestField,
     ResponseStandard,
     SearchDocument,
     Service,
@@ -394,3 +399,227 @@ def test_another_departments_service_is_not_found(it, iris, hr):
         services.set_service_archived(iris, it, theirs, True)
     with pytest.raises(services.NotFound):
         services.add_field(iris, it, theirs, services.FieldChange(label="X", kind="short_text"))
+
+
+# Form builder -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def laptop(it):
+    return factories.make_service(it, name="New laptop", slug="new-laptop")
+
+
+def _q(label, kind="short_text", **kw):
+    return services.FieldChange(label=label, kind=kind, **kw)
+
+
+def test_fields_of_every_kind_can_be_added(app, it, iris, laptop):
+    for kind in FieldKind:
+        options = "One\nTwo" if kind in (FieldKind.CHOICE, FieldKind.MULTI_CHOICE) else ""
+        services.add_field(
+            iris, it, laptop, _q(f"Question {kind.value}", kind.value, options=options)
+        )
+    fields = services.form_fields(laptop)
+    assert [f.kind for f in fields] == list(FieldKind)
+    assert fields[0].key == "question_short_text"
+    from portal.service_requests.forms import build_request_form
+
+    with app.test_request_context():
+        form = build_request_form(fields, formdata=None)
+        assert len(form.custom_fields()) == len(FieldKind)
+
+
+def test_a_conditional_question_must_depend_on_an_earlier_option(it, iris, laptop):
+    kind = services.add_field(
+        iris, it, laptop, _q("Which laptop?", "choice", options="Standard\nDeveloper")
+    )
+    notes = services.add_field(iris, it, laptop, _q("Anything else?", "long_text", required=False))
+    ok = services.add_field(
+        iris,
+        it,
+        laptop,
+        _q("Which IDE?", show_when_key=kind.key, show_when_value="Developer"),
+    )
+    assert (ok.show_when_key, ok.show_when_value) == (kind.key, "Developer")
+    cases = [
+        (_q("X", show_when_key="nope", show_when_value="a"), "show_when_key"),
+        (_q("X", show_when_key=notes.key, show_when_value="a"), "show_when_key"),
+        (_q("X", show_when_key=kind.key, show_when_value="Gaming"), "show_when_value"),
+        (_q("X", show_when_value="Developer"), "show_when_key"),
+        (_q("X", "choice", options="Only one"), "options"),
+        (_q("X", "choice", options="A\nA"), "options"),
+        (_q("X", "number", min_value="10", max_value="1"), "max_value"),
+        (_q("X", "number", min_value="lots"), "min_value"),
+        (_q("", "short_text"), "label"),
+        (_q("X", "spreadsheet"), "kind"),
+    ]
+    for change, field in cases:
+        with pytest.raises(services.Invalid) as caught:
+            services.add_field(iris, it, laptop, change)
+        assert field in caught.value.errors, change
+    assert len(services.form_fields(laptop)) == 3
+    # A question cannot depend on itself or on one after it.
+    with pytest.raises(services.Invalid):
+        services.update_field(
+            iris,
+            it,
+            laptop,
+            kind,
+            _q(
+                "Which laptop?",
+                "choice",
+                options="Standard\nDeveloper",
+                show_when_key=ok.key,
+                show_when_value="x",
+            ),
+        )
+
+
+def test_reordering_keeps_a_conditional_question_after_its_controller(it, iris, laptop):
+    kind = services.add_field(iris, it, laptop, _q("Which?", "choice", options="A\nB"))
+    extra = services.add_field(
+        iris, it, laptop, _q("Extra", show_when_key=kind.key, show_when_value="B")
+    )
+    other = services.add_field(iris, it, laptop, _q("Other"))
+    with pytest.raises(services.Invalid, match="must stay after"):
+        services.move_field(iris, it, laptop, extra, "up")
+    services.move_field(iris, it, laptop, other, "up")
+    assert [f.label for f in services.form_fields(laptop)] == ["Which?", "Other", "Extra"]
+    services.move_field(iris, it, laptop, other, "up")
+    assert [f.label for f in services.form_fields(laptop)] == ["Other", "Which?", "Extra"]
+
+
+def test_a_controlling_question_keeps_what_its_dependents_need(it, iris, laptop):
+    kind = services.add_field(iris, it, laptop, _q("Which?", "choice", options="A\nB"))
+    services.add_field(iris, it, laptop, _q("Extra", show_when_key=kind.key, show_when_value="B"))
+    with pytest.raises(services.Invalid, match="Change or remove that question first"):
+        services.remove_field(iris, it, laptop, kind)
+    with pytest.raises(services.Invalid) as caught:
+        services.update_field(iris, it, laptop, kind, _q("Which?", "choice", options="A\nC"))
+    assert "options" in caught.value.errors
+    with pytest.raises(services.Invalid) as caught:
+        services.update_field(iris, it, laptop, kind, _q("Which?", "short_text"))
+    assert "kind" in caught.value.errors
+
+
+def test_changing_the_form_never_changes_a_sent_request(client, login, it, iris, laptop):
+    model = services.add_field(iris, it, laptop, _q("Which model?", "choice", options="Air\nPro"))
+    employee = factories.make_user()
+    sr = factories.make_request(
+        laptop,
+        employee,
+        answers=[
+            {
+                "key": model.key,
+                "label": "Which model?",
+                "kind": "choice",
+                "value": "Pro",
+                "display": "Pro",
+            }
+        ],
+    )
+    services.update_field(iris, it, laptop, model, _q("Model wanted", "choice", options="X\nY"))
+    services.remove_field(iris, it, laptop, model)
+    db.session.expire_all()
+    assert sr.answers[0]["label"] == "Which model?" and sr.answers[0]["display"] == "Pro"
+    field = db.session.get(RequestField, model.id)
+    assert field.active is False and field.label == "Model wanted"
+    assert services.form_fields(laptop) == []
+    login(employee)
+    page = client.get(f"/requests/{sr.key}").get_data(as_text=True)
+    assert "Which model?" in page and "Pro" in page
+    # A new question with the same label gets a key of its own.
+    again = services.add_field(iris, it, laptop, _q("Which model?"))
+    assert again.key != model.key
+    assert audit_actions()[-1] == "form.field.add"
+
+
+# Contacts ---------------------------------------------------------------------------
+
+
+def test_contacts_people_or_mailboxes_in_order(client, login, it, iris):
+    ivan = factories.make_user(name="Ivan Petrov", email="ivan@example.com")
+    services.add_contact(
+        iris, it, services.ContactChange(label="Laptops", person_email="IVAN@example.com")
+    )
+    shared = services.add_contact(
+        iris, it, services.ContactChange(label="Everything else", mailbox="it-help@example.com")
+    )
+    services.move_contact(iris, it, shared.id, "up")
+    contacts = services.department_contacts(it)
+    assert [c.label for c in contacts] == ["Everything else", "Laptops"]
+    assert contacts[1].user_id == ivan.id
+    login(iris)
+    page = client.get("/d/it").get_data(as_text=True)
+    assert page.index("it-help@example.com") < page.index("Ivan Petrov")
+    for change, field in [
+        (services.ContactChange(label="X", person_email="ghost@example.com"), "person_email"),
+        (services.ContactChange(label="X"), "person_email"),
+        (services.ContactChange(label="", mailbox="a@example.com"), "label"),
+        (services.ContactChange(label="X", mailbox="nope"), "mailbox"),
+        (
+            services.ContactChange(label="X", mailbox="a@example.com", service_id=99999),
+            "service_id",
+        ),
+    ]:
+        with pytest.raises(services.Invalid) as caught:
+            services.add_contact(iris, it, change)
+        assert field in caught.value.errors
+    services.remove_contact(iris, it, shared.id)
+    assert [c.label for c in services.department_contacts(it)] == ["Laptops"]
+    assert audit_actions() == ["contact.add", "contact.add", "contact.reorder", "contact.remove"]
+
+
+def test_another_departments_contact_is_not_found(it, iris, hr):
+    theirs = Contact(department_id=hr.id, label="HR desk", mailbox="hr@example.com")
+    db.session.add(theirs)
+    db.session.commit()
+    with pytest.raises(services.NotFound):
+        services.remove_contact(iris, it, theirs.id)
+    assert db.session.get(Contact, theirs.id) is not None
+
+
+# Members ----------------------------------------------------------------------------
+
+
+def test_members_added_changed_and_removed(it, iris):
+    ivan = factories.make_user(name="Ivan", email="ivan@example.com")
+    membership = services.add_member(iris, it, "ivan@example.com", "agent")
+    assert membership.role is MembershipRole.AGENT
+    services.change_member_role(iris, it, membership.id, "manager")
+    assert db.session.get(Membership, membership.id).role is MembershipRole.MANAGER
+    with pytest.raises(services.Invalid, match="already a manager"):
+        services.add_member(iris, it, "ivan@example.com", "manager")
+    with pytest.raises(services.Invalid):
+        services.add_member(iris, it, "ghost@example.com", "agent")
+    with pytest.raises(services.Invalid):
+        services.add_member(iris, it, "ivan@example.com", "owner")
+    services.remove_member(iris, it, membership.id)
+    assert services.members(it)[0].user_id == iris.id and len(services.members(it)) == 1
+    assert ivan.id not in [m.user_id for m in services.members(it)]
+    assert audit_actions() == ["member.add", "member.role", "member.remove"]
+
+
+def test_the_last_manager_can_be_neither_removed_nor_demoted(it, iris):
+    own = db.session.scalar(select(Membership).where(Membership.user_id == iris.id))
+    with pytest.raises(services.Invalid, match="only manager of IT"):
+        services.remove_member(iris, it, own.id)
+    with pytest.raises(services.Invalid, match="only manager of IT"):
+        services.change_member_role(iris, it, own.id, "agent")
+    with pytest.raises(services.Invalid, match="only manager of IT"):
+        services.add_member(iris, it, "iris@example.com", "agent")
+    db.session.expire_all()
+    assert db.session.get(Membership, own.id).role is MembershipRole.MANAGER
+    assert audit_actions() == []
+
+
+def test_managers_change_only_their_own_departments_members(it, iris, hr, hugo):
+    hugos = db.session.scalar(select(Membership).where(Membership.user_id == hugo.id))
+    for call in (
+        lambda: services.remove_member(iris, it, hugos.id),
+        lambda: services.change_member_role(iris, it, hugos.id, "agent"),
+        lambda: services.add_member(iris, hr, "iris@example.com", "manager"),
+    ):
+        with pytest.raises(services.NotFound):
+            call()
+    assert db.session.get(Membership, hugos.id).role is MembershipRole.MANAGER
