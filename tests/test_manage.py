@@ -623,3 +623,32 @@ def test_managers_change_only_their_own_departments_members(it, iris, hr, hugo):
         with pytest.raises(services.NotFound):
             call()
     assert db.session.get(Membership, hugos.id).role is MembershipRole.MANAGER
+
+
+def test_webhook_is_checked_and_never_written_to_the_audit_trail(it, iris):
+    for url in ("http://hooks.example.com/x", "https://127.0.0.1/hook", "https://10.0.0.5/x"):
+        with pytest.raises(services.Invalid) as caught:
+            services.update_details(iris, it, services.DetailsChange(webhook_url=url))
+        assert caught.value.errors["webhook_url"].startswith("The chat webhook cannot be used")
+    secret = "https://93.184.216.34/services/T000/B000/SECRET"
+    services.update_details(iris, it, services.DetailsChange(webhook_url=secret))
+    assert it.webhook_url == secret
+    entry = db.session.scalars(select(AuditEntry)).one()
+    assert entry.changes["webhook_url"] == [None, "set"]
+    assert "SECRET" not in str(entry.changes)
+
+
+def test_new_hours_move_the_due_times_of_open_requests(it, iris):
+    from datetime import UTC, datetime
+
+    service = factories.make_service(it)
+    employee = factories.make_user()
+    monday_ten = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # Europe/London = UTC in winter
+    sr = factories.make_request(service, employee, now=monday_ten)
+    db.session.refresh(sr)
+    assert sr.due_at.replace(tzinfo=UTC) == datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
+    # Monday becomes 09:00–11:00: the 4 business hours now run into Tuesday.
+    week = {0: [(time(9), time(11))], **{d: [(time(9), time(17))] for d in range(1, 5)}}
+    services.set_opening_hours(iris, it, week)
+    db.session.refresh(sr)
+    assert sr.due_at.replace(tzinfo=UTC) == datetime(2026, 11, 24, 12, 0, tzinfo=UTC)

@@ -40,6 +40,7 @@ class DetailsForm(FlaskForm):
     phone = StringField("Phone")
     chat_channel = StringField("Chat channel")
     location = StringField("Where to find you")
+    webhook_url = StringField("Chat webhook for new and breached requests")
 
     def change(self) -> services.DetailsChange:
         return services.DetailsChange(

@@ -33,6 +33,7 @@ from portal.directory.fragments import directory_changed
 from portal.directory.services import SLUG_PATTERN, WEEKDAY_NAMES, Promise
 from portal.extensions import db
 from portal.models import (
+    OPEN_STATUSES,
     Closure,
     Contact,
     Department,
@@ -44,9 +45,11 @@ from portal.models import (
     RequestField,
     ResponseStandard,
     Service,
+    ServiceRequest,
     User,
 )
 from portal.models.directory import PRIORITY_ORDER
+from portal.notify.urls import check_webhook_url
 
 
 class NotFound(Exception):
@@ -89,6 +92,26 @@ def managed_department(user: User, slug: str) -> Department:
     if department is None or not can_manage(user, department):
         raise NotFound
     return department
+
+
+def may_manage_slug(user: User, slug: str | None) -> bool:
+    """For the "Manage" link on a department page: one small query (none for admins)."""
+    if not getattr(user, "is_authenticated", False) or not slug:
+        return False
+    if user.is_admin:
+        return bool(SLUG_PATTERN.fullmatch(slug))
+    return bool(
+        db.session.scalar(
+            select(Membership.id)
+            .join(Department, Department.id == Membership.department_id)
+            .where(
+                Membership.user_id == user.id,
+                Membership.role == MembershipRole.MANAGER,
+                Department.slug == slug,
+                Department.active,
+            )
+        )
+    )
 
 
 def managed_departments(user: User) -> list[Department]:
@@ -188,7 +211,15 @@ def check_slug(value: str | None) -> str | None:
 
 # Department details -----------------------------------------------------------------
 
-DETAIL_FIELDS = ["mission", "description", "email", "phone", "chat_channel", "location"]
+DETAIL_FIELDS = [
+    "mission",
+    "description",
+    "email",
+    "phone",
+    "chat_channel",
+    "location",
+    "webhook_url",
+]
 
 
 def snapshot_details(department: Department) -> dict[str, str]:
@@ -203,6 +234,7 @@ class DetailsChange:
     phone: str = ""
     chat_channel: str = ""
     location: str = ""
+    webhook_url: str = ""
 
 
 def update_details(actor: User, department: Department, change: DetailsChange) -> None:
@@ -217,6 +249,7 @@ def update_details(actor: User, department: Department, change: DetailsChange) -
         "phone": _text(errors, "phone", "The phone number", change.phone, 40),
         "chat_channel": _text(errors, "chat_channel", "The chat channel", change.chat_channel, 120),
         "location": _text(errors, "location", "Where to find you", change.location, 200),
+        "webhook_url": _text(errors, "webhook_url", "The chat webhook", change.webhook_url, 2000),
     }
     if values["email"] and "email" not in errors and not EMAIL_PATTERN.fullmatch(values["email"]):
         errors["email"] = "Enter the team mailbox as an e-mail address, like it@example.com."
@@ -226,15 +259,26 @@ def update_details(actor: User, department: Department, change: DetailsChange) -
         and not re.fullmatch(r"[0-9+() .-]{3,40}", values["phone"])
     ):
         errors["phone"] = "Enter the phone number with digits, spaces and + ( ) - only."
+    if values["webhook_url"] and "webhook_url" not in errors:
+        problem = check_webhook_url(values["webhook_url"])
+        if problem:
+            errors["webhook_url"] = f"The chat webhook cannot be used: {problem}"
     if errors:
         raise Invalid(errors)
     before = audit.snapshot(department, DETAIL_FIELDS)
     with _change(department):
         department.mission = values["mission"]
         department.description = values["description"]
-        for name in ("email", "phone", "chat_channel", "location"):
+        for name in ("email", "phone", "chat_channel", "location", "webhook_url"):
             setattr(department, name, values[name] or None)
         changes = audit.diff(before, audit.snapshot(department, DETAIL_FIELDS))
+        if "webhook_url" in changes:
+            # A webhook address carries its own secret: the trail says that it changed.
+            was, now = changes["webhook_url"]
+            changes["webhook_url"] = [
+                "set" if was else None,
+                "changed" if was and now else ("set" if now else None),
+            ]
         if changes:
             audit.record(actor, "department.update", department, changes=changes)
             search.index_department(department)
@@ -356,6 +400,24 @@ def update_calendar(actor: User, department: Department, change: CalendarChange)
         changes = audit.diff(before, after)
         if changes:
             audit.record(actor, "department.calendar", department, changes=changes)
+            _refresh_open_requests(department)
+
+
+def _refresh_open_requests(department: Department) -> None:
+    """The queues sort by stored due instants, computed with the department's calendar:
+    after the calendar changes, recompute them for its open requests (same transaction)."""
+    from portal.service_requests.clocks import refresh_due
+
+    db.session.flush()
+    db.session.expire(department, ["opening_hours", "closures"])
+    open_requests = db.session.scalars(
+        select(ServiceRequest).where(
+            ServiceRequest.department_id == department.id,
+            ServiceRequest.status.in_(OPEN_STATUSES),
+        )
+    )
+    for sr in open_requests:
+        refresh_due(sr)
 
 
 # Opening hours ----------------------------------------------------------------------
@@ -461,6 +523,7 @@ def set_opening_hours(
         after = _week_words(week_periods(department))
         if before != after:
             audit.record(actor, "department.hours", department, changes={"hours": [before, after]})
+            _refresh_open_requests(department)
 
 
 # Response standards -----------------------------------------------------------------

@@ -642,12 +642,6 @@ def _manage_links():
         return services.managed_departments(current_user)
 
     def may_manage(slug: str | None) -> bool:
-        if not current_user.is_authenticated or not slug:
-            return False
-        try:
-            services.managed_department(current_user, slug)
-        except services.NotFound:
-            return False
-        return True
+        return services.may_manage_slug(current_user, slug)
 
     return {"managed_departments": managed, "may_manage": may_manage}
