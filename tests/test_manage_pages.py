@@ -359,3 +359,38 @@ def test_members_added_by_email_and_contacts_over_http(client, login, csrf, worl
         headers=HX,
     )
     assert contact.status_code == 200 and "Nina New" in contact.get_data(as_text=True)
+
+
+def test_live_preview_shows_the_draft_question_without_saving_it(client, login, csrf, world):
+    login(world["iris"])
+    laptop, field = world["laptop"], world["field"]
+    url = f"/manage/it/services/{laptop.id}"
+    token = csrf(url)
+    draft = {
+        "csrf_token": token,
+        "field-label": "Cost centre",
+        "field-kind": "short_text",
+        "field-help_text": "Ask your manager",
+    }
+    response = client.post(f"{url}/fields/preview", data=draft, headers=HX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in html
+    assert html.lstrip().startswith('<div class="builder__preview" id="builder-preview"')
+    assert "Cost centre" in html and "Ask your manager" in html and "not saved yet" in html
+    assert [f.label for f in services.form_fields(laptop)] == ["Which?"]
+    incomplete = client.post(
+        f"{url}/fields/preview", data={**draft, "field-label": ""}, headers=HX
+    ).get_data(as_text=True)
+    assert "once it is complete: Enter the question." in incomplete
+    edited = client.post(
+        f"{url}/fields/preview?field={field.id}",
+        data={
+            "csrf_token": token,
+            "field-label": "Which model?",
+            "field-kind": "choice",
+            "field-options": "A\nB",
+        },
+        headers=HX,
+    ).get_data(as_text=True)
+    assert "Which model?" in edited and "Which?" not in edited
+    assert client.post(f"{url}/fields/preview", data=draft).status_code == 303

@@ -1117,6 +1117,36 @@ def _validated_field(service: Service, change: FieldChange, field: RequestField 
     }
 
 
+def preview_fields(
+    actor: User,
+    department: Department,
+    service: Service,
+    change: FieldChange,
+    field: RequestField | None = None,
+) -> tuple[list[RequestField], str | None]:
+    """The form's questions with a draft applied (the new question last, or the edited
+    one changed in place), for the live preview; nothing is saved. The draft's problems
+    come back as a message instead (the preview then shows the form as it is)."""
+    service = _service_of(actor, department, service.id)
+    if field is not None:
+        field = get_field(actor, department, service, field.id)
+    fields = form_fields(service)
+    try:
+        values = _validated_field(service, change, field)
+    except Invalid as exc:
+        return fields, next(iter(exc.errors.values()))
+    draft = RequestField(
+        service_id=service.id,
+        key=field.key if field is not None else "draft_question",
+        position=0,
+        active=True,
+        **values,
+    )
+    if field is None:
+        return [*fields, draft], None
+    return [draft if f.id == field.id else f for f in fields], None
+
+
 def _field_snapshot(field: RequestField) -> dict:
     data = audit.snapshot(field, FIELD_AUDIT)
     data["options"] = "\n".join(field.options or [])

@@ -426,6 +426,34 @@ def add_field(dept: str, service_id: int):
                             focus_new=True)
 
 
+@bp.post("/services/<int:service_id>/fields/preview")
+def preview_field(dept: str, service_id: int):
+    """The live preview with the question being typed (htmx); nothing is saved."""
+    department = _department(dept)
+    service = _service(department, service_id)
+    field_id = request.args.get("field", type=int)
+    field = _field(department, service, field_id) if field_id is not None else None
+    if not is_htmx():
+        return redirect(url_for("manage.service", dept=department.slug, service_id=service.id), 303)
+    fields = services.form_fields(service)
+    form = forms.FieldForm(prefix="field", controllers=_controllers(fields, field))
+    preview, problem = services.preview_fields(
+        current_user, department, service, form.change(), field
+    )
+    if problem:
+        note = f"The preview shows your question once it is complete: {problem}"
+    else:
+        note = "The preview includes your changes (not saved yet)."
+    return render(
+        SERVICE,
+        "builder_preview",
+        department=department,
+        service=service,
+        preview_form=build_request_form(preview, formdata=None),
+        draft_note=note,
+    )
+
+
 @bp.post("/services/<int:service_id>/fields/<int:field_id>")
 def save_field(dept: str, service_id: int, field_id: int):
     department = _department(dept)

@@ -97,6 +97,8 @@ def test_iris_keeps_its_page_true_and_hugo_cannot(demo, live_server, page, secon
         if when:
             page.get_by_label("Show only when").select_option(label=f"“{when[0]}”")
             page.get_by_label("has the answer").fill(when[1])
+        # The live preview shows the question as it is typed, before it is added.
+        page.locator("[data-preview]").get_by_text(label, exact=True).wait_for(state="attached")
         page.get_by_role("button", name="Add question").click()
         page.locator(".notice--ok", has_text=f"Question “{label}” added.").wait_for()
 
