@@ -652,3 +652,40 @@ def test_new_hours_move_the_due_times_of_open_requests(it, iris):
     services.set_opening_hours(iris, it, week)
     db.session.refresh(sr)
     assert sr.due_at.replace(tzinfo=UTC) == datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+def test_two_managers_demoting_each_other_at_once_leave_one_manager(app, it, iris):
+    import threading
+
+    from portal.models import User
+
+    other = factories.make_user(name="Oscar Other", roles={it: "manager"})
+    ids = {m.user_id: m.id for m in db.session.scalars(select(Membership))}
+    actors = [(iris.id, ids[other.id]), (other.id, ids[iris.id])]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def demote(actor_id: int, membership_id: int) -> None:
+        with app.app_context():
+            actor = db.session.get(User, actor_id)
+            department = db.session.get(type(it), it.id)
+            barrier.wait()
+            try:
+                services.change_member_role(actor, department, membership_id, "agent")
+                outcomes.append("done")
+            except services.Invalid:
+                outcomes.append("refused")
+            except services.NotFound:
+                outcomes.append("not found")  # demoted first, so no longer a manager
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=demote, args=pair) for pair in actors]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    db.session.rollback()  # end the test's own read snapshot
+    roles = [m.role for m in db.session.scalars(select(Membership))]
+    assert roles.count(MembershipRole.MANAGER) == 1, outcomes
+    assert sorted(outcomes) in (["done", "refused"], ["done", "not found"])
