@@ -394,3 +394,37 @@ def test_live_preview_shows_the_draft_question_without_saving_it(client, login, 
     ).get_data(as_text=True)
     assert "Which model?" in edited and "Which?" not in edited
     assert client.post(f"{url}/fields/preview", data=draft).status_code == 303
+
+
+NASTY = ["\x00", "a\x00b", "x" * 20_000, "<script>alert(1)</script>", '=HYPERLINK("x")', "\u202e"]
+
+
+def test_nasty_input_to_every_form_is_a_message_never_a_500(app, client, login, csrf, world):
+    login(world["iris"])
+    token = csrf("/manage/it")
+    names = {
+        "/manage/it/details": ["mission", "description", "email", "phone", "webhook_url"],
+        "/manage/it/calendar": ["timezone", "holiday_country", "holiday_subdivision", "closures"],
+        "/manage/it/hours": ["day_0", "day_6"],
+        "/manage/it/standards": ["urgent_first", "urgent_first_unit", "low_resolution"],
+        "/manage/it/services/new": ["service-name", "service-slug", "service-category"],
+        f"/manage/it/services/{world['laptop'].id}/details": ["service-name", "service-slug"],
+        f"/manage/it/services/{world['laptop'].id}/fields": [
+            "field-label",
+            "field-kind",
+            "field-options",
+            "field-min_value",
+            "field-show_when_key",
+            "field-show_when_value",
+        ],
+        "/manage/it/contacts": ["label", "person_email", "mailbox", "service_id"],
+        "/manage/it/members": ["email", "role"],
+        f"/manage/it/members/{world['membership'].id}/role": ["role"],
+        f"/manage/it/services/{world['laptop'].id}/move": ["direction"],
+    }
+    for url, fields in names.items():
+        for name in fields:
+            for value in NASTY:
+                response = client.post(url, data={"csrf_token": token, name: value}, headers=HX)
+                assert response.status_code < 500, (url, name, value[:10])
+                assert "<script>alert(1)" not in response.get_data(as_text=True)

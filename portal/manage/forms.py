@@ -104,13 +104,23 @@ for _p in PRIORITY_ORDER:
     setattr(
         StandardsForm,
         f"{_p.value}_first_unit",
-        SelectField(f"{_p.label}: first response unit", choices=UNIT_CHOICES, default="hours"),
+        SelectField(
+            f"{_p.label}: first response unit",
+            choices=UNIT_CHOICES,
+            default="hours",
+            validate_choice=False,
+        ),
     )
     setattr(StandardsForm, f"{_p.value}_resolution", StringField(f"{_p.label}: resolved"))
     setattr(
         StandardsForm,
         f"{_p.value}_resolution_unit",
-        SelectField(f"{_p.label}: resolved unit", choices=UNIT_CHOICES, default="days"),
+        SelectField(
+            f"{_p.label}: resolved unit",
+            choices=UNIT_CHOICES,
+            default="days",
+            validate_choice=False,
+        ),
     )
 
 

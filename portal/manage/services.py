@@ -1438,7 +1438,7 @@ def add_member(actor: User, department: Department, email: str, role: str) -> Me
     except ValueError:
         errors["role"] = "Choose agent or manager."
     text = (email or "").strip()
-    person = _active_person(text)
+    person = None if _has_control_characters(text) else _active_person(text)
     if not text:
         errors["email"] = "Enter the colleague’s work e-mail address (start typing their name)."
     elif person is None:
