@@ -428,3 +428,12 @@ def test_nasty_input_to_every_form_is_a_message_never_a_500(app, client, login, 
                 response = client.post(url, data={"csrf_token": token, name: value}, headers=HX)
                 assert response.status_code < 500, (url, name, value[:10])
                 assert "<script>alert(1)" not in response.get_data(as_text=True)
+
+
+def test_service_standards_form_says_what_an_empty_priority_falls_back_to(client, login, world):
+    login(world["iris"])
+    html = client.get(
+        f"/manage/it/services/{world['laptop'].id}?edit=standards", headers=HX
+    ).get_data(as_text=True)
+    assert "Empty: the department’s 30 business minutes / 4 business hours." in html
+    assert "Empty: the department has no standard for it." in html
