@@ -689,3 +689,12 @@ def test_two_managers_demoting_each_other_at_once_leave_one_manager(app, it, iri
     roles = [m.role for m in db.session.scalars(select(Membership))]
     assert roles.count(MembershipRole.MANAGER) == 1, outcomes
     assert sorted(outcomes) in (["done", "refused"], ["done", "not found"])
+
+
+def test_reordering_is_audited_with_the_order_before_and_after(it, iris):
+    a = services.create_service(iris, it, _svc("A", "a"))
+    services.create_service(iris, it, _svc("B", "b"))
+    services.move_service(iris, it, a, "down")
+    entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert entry.action == "service.reorder"
+    assert entry.changes == {"order": ["A · B", "B · A"]}

@@ -923,6 +923,10 @@ def set_service_archived(
         _service_saved(service)
 
 
+def _order_words(names) -> str:
+    return " · ".join(names)
+
+
 def _move(items: list, item, direction: str) -> bool:
     index = items.index(item)
     target = index - 1 if direction == "up" else index + 1
@@ -936,11 +940,19 @@ def move_service(actor: User, department: Department, service: Service, directio
     service = _service_of(actor, department, service.id)
     with _change(department):
         services = department_services(department)
+        before = _order_words(s.name for s in services)
         if service not in services or not _move(services, service, direction):
             return
         for position, item in enumerate(services):
             item.position = position
-        audit.record(actor, "service.reorder", service, note=f"moved {direction}")
+        after = _order_words(s.name for s in services)
+        audit.record(
+            actor,
+            "service.reorder",
+            service,
+            changes={"order": [before, after]},
+            note=f"moved {direction}",
+        )
 
 
 # Form builder -----------------------------------------------------------------------
@@ -1220,6 +1232,7 @@ def move_field(
     depends on (or after one that depends on it)."""
     field = get_field(actor, department, service, field.id)
     fields = form_fields(service)
+    before = _order_words(f.label for f in fields)
     if not _move(fields, field, direction):
         return
     seen: set[str] = set()
@@ -1243,6 +1256,7 @@ def move_field(
             field,
             label=f"{service.name}: {field.label}",
             department_id=department.id,
+            changes={"order": [before, _order_words(f.label for f in fields)]},
             note=f"moved {direction}",
         )
 
@@ -1389,6 +1403,7 @@ def move_contact(actor: User, department: Department, contact_id: int, direction
     contact = _contact_of(actor, department, contact_id)
     with _change(department):
         contacts = department_contacts(department)
+        before = _order_words(c.label for c in contacts)
         if not _move(contacts, contact, direction):
             return
         for position, item in enumerate(contacts):
@@ -1398,6 +1413,7 @@ def move_contact(actor: User, department: Department, contact_id: int, direction
             "contact.reorder",
             contact,
             label=_contact_words(contact),
+            changes={"order": [before, _order_words(c.label for c in contacts)]},
             note=f"moved {direction}",
         )
 
