@@ -698,3 +698,15 @@ def test_reordering_is_audited_with_the_order_before_and_after(it, iris):
     entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
     assert entry.action == "service.reorder"
     assert entry.changes == {"order": ["A · B", "B · A"]}
+
+
+def test_an_older_time_zone_name_is_kept_until_changed(client, login, csrf, it, iris):
+    it.timezone = "EST5EDT"
+    db.session.commit()
+    login(iris)
+    form = client.get("/manage/it?edit=calendar").get_data(as_text=True)
+    assert '<option selected value="EST5EDT">' in form
+    services.update_calendar(iris, it, services.CalendarChange(timezone="EST5EDT"))
+    assert it.timezone == "EST5EDT"
+    with pytest.raises(services.Invalid):
+        services.update_calendar(iris, it, services.CalendarChange(timezone="CST6CDT"))

@@ -54,9 +54,12 @@ class CalendarForm(FlaskForm):
     holiday_subdivision = StringField("Region (optional)")
     closures = TextAreaField("Extra closures")
 
-    def __init__(self, *args, **kw):
+    def __init__(self, *args, current_timezone: str | None = None, **kw):
         super().__init__(*args, **kw)
-        self.timezone.choices = [SelectChoice(z, z) for z in services.time_zones()]
+        zones = services.time_zones()
+        if current_timezone and current_timezone not in zones:
+            zones = (current_timezone, *zones)  # an older name is kept until changed
+        self.timezone.choices = [SelectChoice(z, z) for z in zones]
         names = services.country_names()
         self.holiday_country.choices = [
             SelectChoice("", "No public holidays"),

@@ -289,12 +289,14 @@ def update_details(actor: User, department: Department, change: DetailsChange) -
 
 @lru_cache(maxsize=1)
 def time_zones() -> tuple[str, ...]:
-    return tuple(
-        sorted(
+    """Region/City names (what people recognise), and UTC."""
+    return (
+        "UTC",
+        *sorted(
             z
             for z in zoneinfo.available_timezones()
             if "/" in z and not z.startswith(("Etc/", "SystemV/"))
-        )
+        ),
     )
 
 
@@ -363,7 +365,7 @@ def update_calendar(actor: User, department: Department, change: CalendarChange)
     _check(actor, department)
     errors: dict[str, str] = {}
     tz = (change.timezone or "").strip()
-    if tz not in time_zones():
+    if tz not in time_zones() and tz != department.timezone:
         errors["timezone"] = "Choose a time zone from the list, like Europe/London."
     country = (change.holiday_country or "").strip().upper()
     subdivision = (change.holiday_subdivision or "").strip().upper()

@@ -61,6 +61,7 @@ def _edit_form(department: Department, section: str):
     if section == "calendar":
         return forms.CalendarForm(
             formdata=None,
+            current_timezone=department.timezone,
             data={
                 "timezone": department.timezone,
                 "holiday_country": department.holiday_country or "",
@@ -174,7 +175,7 @@ def save_calendar(dept: str):
     return _save_section(
         dept,
         "calendar",
-        forms.CalendarForm,
+        lambda: forms.CalendarForm(current_timezone=_department(dept).timezone),
         lambda d, f: services.update_calendar(current_user, d, f.change()),
         "Time zone, holidays and closures saved.",
     )
