@@ -437,3 +437,12 @@ def test_service_standards_form_says_what_an_empty_priority_falls_back_to(client
     ).get_data(as_text=True)
     assert "Empty: the department’s 30 business minutes / 4 business hours." in html
     assert "Empty: the department has no standard for it." in html
+
+
+def test_the_only_manager_is_shown_without_buttons_that_would_be_refused(client, login, world):
+    login(world["iris"])
+    html = client.get("/manage/it?section=members", headers=HX).get_data(as_text=True)
+    assert "The only manager: add another before changing them." in html
+    own = db.session.scalar(select(Membership).where(Membership.user_id == world["iris"].id))
+    assert f"/manage/it/members/{own.id}/remove" not in html
+    assert f"/manage/it/members/{world['membership'].id}/remove" in html
