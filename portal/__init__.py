@@ -116,12 +116,14 @@ def register_blueprints(app: Flask) -> None:
     from portal.accounts import bp as accounts_bp
     from portal.admin import bp as admin_bp
     from portal.directory import bp as directory_bp
+    from portal.manage import bp as manage_bp
     from portal.service_requests import bp as service_requests_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(service_requests_bp)
+    app.register_blueprint(manage_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
