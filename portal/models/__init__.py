@@ -11,6 +11,7 @@ from portal.models.directory import (
     Service,
 )
 from portal.models.feedback import Suggestion, SuggestionStatus, SuggestionVote
+from portal.models.list_stamps import ListStamp
 from portal.models.notify import Notification, OutboxChannel, OutboxMessage, OutboxStatus
 from portal.models.requests import (
     OPEN_STATUSES,
@@ -40,6 +41,7 @@ __all__ = [
     "Closure",
     "Contact",
     "Department",
+    "ListStamp",
     "Membership",
     "MembershipRole",
     "Notification",

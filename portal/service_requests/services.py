@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -1165,13 +1165,59 @@ def _queue_counts(department: Department, viewer: User, now: datetime) -> dict[s
     }
 
 
+def check_queue_access(department: Department, viewer: User) -> None:
+    """A department's queue is for its members and portal admins; NotFound for others."""
+    if not (viewer.is_admin or is_member(viewer, department.id)):
+        raise NotFound
+
+
+def next_clock_change(department: Department, now: datetime | None = None) -> datetime | None:
+    """The next instant a request of the department turns at risk or breached (what the
+    queue's badges and tab counts follow), from the two due-time indexes."""
+    now = _now(now)
+    base = ServiceRequest.department_id == department.id
+    instants = [
+        db.session.scalar(
+            select(func.min(ServiceRequest.due_at)).where(base, ServiceRequest.due_at > now)
+        ),
+        db.session.scalar(
+            select(func.min(ServiceRequest.at_risk_at)).where(base, ServiceRequest.at_risk_at > now)
+        ),
+    ]
+    found = [clocks._aware(at) for at in instants if at is not None]
+    return min(found, default=None)
+
+
+def rows_clock_change(rows: list[ServiceRequest], now: datetime | None = None) -> datetime | None:
+    """The next instant the badge of one of these requests changes state."""
+    now = _now(now)
+    found = [
+        clocks._aware(at)
+        for sr in rows
+        for at in (sr.due_at, sr.at_risk_at)
+        if at is not None and clocks._aware(at) > now
+    ]
+    return min(found, default=None)
+
+
+def department_people(department: Department) -> list[User]:
+    """Everyone in the department, for the queue's assignee filter."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.department_id == department.id)
+            .order_by(User.name)
+        )
+    )
+
+
 def queue(
     department: Department, viewer: User, filters: QueueFilters, now: datetime | None = None
 ) -> QueuePage:
     """A department's queue for its members: nearest due first (nothing due last)."""
     now = _now(now)
-    if not (viewer.is_admin or is_member(viewer, department.id)):
-        raise NotFound
+    check_queue_access(department, viewer)
     base = ServiceRequest.department_id == department.id
     counts = _queue_counts(department, viewer, now)
 
@@ -1226,15 +1272,24 @@ class MinePage:
 
 
 def my_requests(user: User, before_id: int | None = None, limit: int = 50) -> MinePage:
-    """Requests the user made or that were filed for them, newest first."""
-    query = select(ServiceRequest).where(
-        or_(ServiceRequest.requester_id == user.id, ServiceRequest.filed_by_id == user.id)
-    )
-    if before_id:
-        query = query.where(ServiceRequest.id < before_id)
+    """Requests the user made or that were filed for them, newest first.
+
+    Read as the newest ids from each of two indexes, (requester_id, id) and
+    (filed_by_id, id), merged: one OR over both columns would make the database walk
+    every request from the newest down looking for the user's."""
+
+    def newest(column):
+        ids = select(ServiceRequest.id).where(column == user.id)
+        if before_id:
+            ids = ids.where(ServiceRequest.id < before_id)
+        return select(ids.order_by(ServiceRequest.id.desc()).limit(limit + 1).subquery().c.id)
+
+    ids = union(newest(ServiceRequest.requester_id), newest(ServiceRequest.filed_by_id))
     rows = list(
         db.session.scalars(
-            query.order_by(ServiceRequest.id.desc())
+            select(ServiceRequest)
+            .where(ServiceRequest.id.in_(ids))
+            .order_by(ServiceRequest.id.desc())
             .limit(limit + 1)
             .options(selectinload(ServiceRequest.department), selectinload(ServiceRequest.assignee))
         )
