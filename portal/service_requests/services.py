@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, exists, func, or_, select, union, update
+from sqlalchemy import and_, exists, func, or_, select, text, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -90,11 +90,8 @@ def _now(now: datetime | None) -> datetime:
 def role_in(user: User, department_id: int) -> MembershipRole | None:
     if not user or not user.is_authenticated:
         return None
-    return db.session.scalar(
-        select(Membership.role).where(
-            Membership.user_id == user.id, Membership.department_id == department_id
-        )
-    )
+    role = db.session.scalar(_ROLE, {"user_id": user.id, "department_id": department_id})
+    return MembershipRole(role) if role is not None else None
 
 
 def is_member(user: User, department_id: int) -> bool:
@@ -105,15 +102,21 @@ def is_manager(user: User, department_id: int) -> bool:
     return role_in(user, department_id) is MembershipRole.MANAGER
 
 
-def member_departments(user: User) -> list[Department]:
-    return list(
-        db.session.scalars(
-            select(Department)
-            .join(Membership, Membership.department_id == Department.id)
-            .where(Membership.user_id == user.id, Department.active)
-            .order_by(Department.name)
-        )
-    )
+# Read on every page for the header's "Queue" links: plain SQL, no ORM entities.
+_MEMBER_DEPARTMENTS = text(
+    "SELECT d.slug, d.name FROM department AS d "
+    "JOIN department_membership AS m ON m.department_id = d.id "
+    "WHERE m.user_id = :user_id AND d.active ORDER BY d.name"
+)
+_ROLE = text(
+    "SELECT role FROM department_membership "
+    "WHERE user_id = :user_id AND department_id = :department_id"
+)
+
+
+def member_departments(user: User) -> list:
+    """(slug, name) of the active departments the user works in, by name."""
+    return list(db.session.execute(_MEMBER_DEPARTMENTS, {"user_id": user.id}).all())
 
 
 def can_view(user: User, sr: ServiceRequest) -> bool:
@@ -1163,6 +1166,16 @@ def _queue_counts(department: Department, viewer: User, now: datetime) -> dict[s
         QueueTab.OPEN: sum(by_status.get(s, 0) for s in OPEN_STATUSES),
         QueueTab.RESOLVED: by_status.get(RequestStatus.RESOLVED, 0),
     }
+
+
+def queue_department(slug: str) -> Department | None:
+    """The active department for a queue page: its own row only (the queue needs no
+    calendar until it renders, and a cached queue not at all)."""
+    from portal.directory.services import is_slug
+
+    if not is_slug(slug):
+        return None
+    return db.session.scalar(select(Department).where(Department.slug == slug, Department.active))
 
 
 def check_queue_access(department: Department, viewer: User) -> None:

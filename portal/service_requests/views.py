@@ -410,7 +410,7 @@ def mine():
 
 @bp.get("/queue/<slug>")
 def queue(slug: str):
-    department = directory_services.get_department(slug)
+    department = services.queue_department(slug)
     if department is None:
         abort(404)
     try:
