@@ -9,11 +9,13 @@ from portal.extensions import db
 
 
 @contextmanager
-def write_transaction() -> Iterator[None]:
+def write_transaction(keep_loaded: bool = False) -> Iterator[None]:
     """Run the block in one transaction that is a write transaction from its first
     statement: BEGIN IMMEDIATE on SQLite (so parallel writers queue on the busy timeout
     instead of failing to upgrade a read lock), a plain BEGIN on PostgreSQL (row locks
-    do the rest). Commits at the end, rolls back on any error."""
+    do the rest). Commits at the end, rolls back on any error. `keep_loaded`: what the
+    block wrote stays loaded after the commit (the caller reads back nothing it did
+    not write itself), instead of being read again on first use."""
     session = db.session()
     if session.in_transaction():
         # Whatever the view read so far is in a read transaction with nothing pending
@@ -27,7 +29,11 @@ def write_transaction() -> Iterator[None]:
     db.session.connection(execution_options={"sqlite_immediate": True})
     try:
         yield
-        db.session.commit()
+        session.expire_on_commit = not keep_loaded
+        try:
+            db.session.commit()
+        finally:
+            session.expire_on_commit = True
     except BaseException:
         db.session.rollback()
         raise

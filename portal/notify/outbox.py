@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
@@ -53,6 +53,27 @@ def enqueue_email(
             payload=payload,
         )
     )
+
+
+def enqueue_emails(messages: list[tuple[str, str, str, str]]) -> None:
+    """Several e-mails, (to, subject, body, topic) each, without dedupe keys, in one
+    INSERT: for busy paths that tell several people at once."""
+    if messages:
+        db.session.execute(
+            insert(OutboxMessage),
+            [
+                {
+                    "channel": OutboxChannel.EMAIL,
+                    "recipient": to,
+                    "subject": subject[:300],
+                    "body": body,
+                    "topic": topic,
+                    "dedupe_key": None,
+                    "payload": None,
+                }
+                for to, subject, body, topic in messages
+            ],
+        )
 
 
 def enqueue_webhook(

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, exists, func, or_, select, text, union, update
+from sqlalchemy import and_, exists, func, insert, or_, select, text, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import sla
@@ -302,9 +303,14 @@ def submit_request(
     service: Service, actor: User, data: Submission, now: datetime | None = None
 ) -> tuple[ServiceRequest, bool]:
     """File a request; returns (request, created). The same form token gives back the
-    request it already made (a double click, a resubmission), not a second one."""
+    request it already made (a double click, a resubmission), not a second one.
+
+    Everything that only reads (the promise, the calendar, who to tell) happens before
+    the write transaction; inside it, the key is taken and the rows are written, so
+    parallel submissions queue on the database's write lock as briefly as possible."""
     now = _now(now)
-    if not service.active or not service.department.active:
+    department = service.department
+    if not service.active or not department.active:
         raise RequestError("This service no longer takes requests.")
     existing = _existing_for_token(data.form_token, actor)
     if existing is not None:
@@ -312,40 +318,55 @@ def submit_request(
     requester = data.requester or actor
     if not requester.active:
         raise RequestError("Choose a current colleague.", field="on_behalf_of")
-    department_id = service.department_id
+    first, resolution = targets_for(department, service, data.priority)
+    workers = _department_people(department.id)
+    sr = ServiceRequest(
+        department_id=department.id,
+        service_id=service.id,
+        title=data.title,
+        description=data.description,
+        priority=data.priority,
+        status=RequestStatus.NEW,
+        requester_id=requester.id,
+        filed_by_id=actor.id,
+        answers=data.answers,
+        idempotency_token=data.form_token,
+        created_at=now,
+        updated_at=now,
+        first_response_target=first,
+        resolution_target=resolution,
+    )
+    set_committed_value(sr, "department", department)
+    set_committed_value(sr, "requester", requester)
+    clocks.refresh_due(sr, now, changes=[])  # new: no status changes yet
+    body = (
+        f"Filed by {actor.name} on behalf of {requester.name}" if requester.id != actor.id else ""
+    )
     stored_files: list[str] = []
     try:
-        with write_transaction():
-            number, key = _allocate_key(department_id)
-            first, resolution = targets_for(service.department, service, data.priority)
-            sr = ServiceRequest(
-                key=key,
-                number=number,
-                department_id=department_id,
-                service_id=service.id,
-                title=data.title,
-                description=data.description,
-                priority=data.priority,
-                status=RequestStatus.NEW,
-                requester_id=requester.id,
-                filed_by_id=actor.id,
-                answers=data.answers,
-                idempotency_token=data.form_token,
-                created_at=now,
-                updated_at=now,
-                first_response_target=first,
-                resolution_target=resolution,
-            )
-            sr.department = service.department
-            clocks.refresh_due(sr, now, changes=[])  # new: no status changes yet
+        with write_transaction(keep_loaded=True):
+            sr.number, sr.key = _allocate_key(department.id)
             db.session.add(sr)
             db.session.flush()
-            created = _event(sr, actor, EventKind.CREATED, now)
-            if requester.id != actor.id:
-                created.body = f"Filed by {actor.name} on behalf of {requester.name}"
-            for upload in data.files:
-                stored_files.append(attachments.store(sr, upload, actor, created, now))
-            _notify_created(sr)
+            if data.files:
+                created = _event(sr, actor, EventKind.CREATED, now, body=body)
+                for upload in data.files:
+                    stored_files.append(attachments.store(sr, upload, actor, created, now))
+            else:
+                db.session.execute(
+                    insert(RequestEvent),
+                    [
+                        {
+                            "request_id": sr.id,
+                            "at": now,
+                            "actor_id": actor.id,
+                            "kind": EventKind.CREATED,
+                            "body": body,
+                            "internal": False,
+                        }
+                    ],
+                )
+            _notify_created(sr, workers=workers)
     except IntegrityError:
         attachments.discard(stored_files)
         # The same token raced in from a second click: give back the one that won.
@@ -939,23 +960,42 @@ def _promise_words(sr: ServiceRequest) -> str:
     return sla.describe_business_minutes(sr.first_response_target, day)
 
 
-def _notify_created(sr: ServiceRequest, transferred_from: Department | None = None) -> None:
+def _notify_created(
+    sr: ServiceRequest,
+    transferred_from: Department | None = None,
+    workers: list[User] | None = None,
+) -> None:
+    """The department (its assignee, else everyone: `workers` when the caller read them
+    already) and, for a new request, the requester; their e-mails in one INSERT."""
     requester = db.session.get(User, sr.requester_id)
     origin = f" (transferred from {transferred_from.name})" if transferred_from else ""
-    _notify_workers(
-        sr,
-        "request.created",
-        f"New request {sr.key}{origin}: {sr.title}",
-        f"{requester.name} asked for “{sr.title}”, priority {sr.priority.label.lower()}.",
-    )
-    if transferred_from is None:
-        _notify_requester(
-            sr,
-            "request.created",
-            f"{sr.key} sent to {sr.department.name}",
+    topic = "request.created"
+    link = _link(sr)
+    if sr.assignee_id and sr.assignee and sr.assignee.active:
+        workers = [sr.assignee]
+    elif workers is None:
+        workers = _department_people(sr.department_id)
+    subject = f"New request {sr.key}{origin}: {sr.title}"
+    text = f"{requester.name} asked for “{sr.title}”, priority {sr.priority.label.lower()}."
+    emails = [(person.email, subject, f"{text}\n\n{link}\n", topic) for person in workers]
+    if transferred_from is None and requester.active:
+        subject = f"{sr.key} sent to {sr.department.name}"
+        text = (
             f"{sr.department.name} has your request “{sr.title}”. "
-            f"They promise a first reply within {_promise_words(sr)}.",
+            f"They promise a first reply within {_promise_words(sr)}."
         )
+        emails.append(
+            (
+                requester.email,
+                subject,
+                f"Hello {requester.first_name},\n\n{text}\n\nFollow it here: {link}\n",
+                topic,
+            )
+        )
+        outbox.enqueue_emails(emails)
+        outbox.notify_user(requester, topic, subject, f"/requests/{sr.key}")
+    else:
+        outbox.enqueue_emails(emails)
     if sr.department.webhook_url:
         outbox.enqueue_webhook(
             sr.department.webhook_url,

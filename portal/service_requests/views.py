@@ -8,6 +8,7 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.directory import services as directory_services
 from portal.extensions import db
@@ -33,6 +34,8 @@ def _service_or_404(slug: str, service_slug: str) -> Service:
     )
     if service is None:
         abort(404)
+    # The department as read above, with its calendar: not read again for the service.
+    set_committed_value(service, "department", department)
     return service
 
 
