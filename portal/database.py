@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from portal.extensions import db
+
+_turn = threading.local()
 
 
 @contextmanager
@@ -26,14 +31,37 @@ def write_transaction(keep_loaded: bool = False) -> Iterator[None]:
             session.commit()
         finally:
             session.expire_on_commit = True
-    db.session.connection(execution_options={"sqlite_immediate": True})
-    try:
-        yield
-        session.expire_on_commit = not keep_loaded
+    with _sqlite_writers_turn():
+        db.session.connection(execution_options={"sqlite_immediate": True})
         try:
-            db.session.commit()
-        finally:
-            session.expire_on_commit = True
-    except BaseException:
-        db.session.rollback()
-        raise
+            yield
+            session.expire_on_commit = not keep_loaded
+            try:
+                db.session.commit()
+            finally:
+                session.expire_on_commit = True
+        except BaseException:
+            db.session.rollback()
+            raise
+
+
+@contextmanager
+def _sqlite_writers_turn() -> Iterator[None]:
+    """On a SQLite file, writers on this host take turns on a lock file first. SQLite's
+    own busy wait sleeps 1, 2, 5, 10... ms between tries, so a writer that arrives
+    while another writes idles far longer than the other holds the lock; the kernel
+    hands a lock file on the moment it is let go. The lock goes with the process if it
+    dies; PostgreSQL and in-memory databases need none."""
+    url = db.engine.url
+    path = url.database if url.get_backend_name() == "sqlite" else None
+    if not path or path == ":memory:" or path.startswith("file:") or getattr(_turn, "held", False):
+        yield
+        return
+    handle = os.open(f"{path}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        _turn.held = True
+        yield
+    finally:
+        _turn.held = False
+        os.close(handle)  # closing lets go of the lock
