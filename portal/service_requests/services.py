@@ -26,10 +26,12 @@ from portal.directory.calendars import calendar_for
 from portal.extensions import db
 from portal.models import (
     OPEN_STATUSES,
+    Closure,
     Department,
     EventKind,
     Membership,
     MembershipRole,
+    OpeningHours,
     Priority,
     RequestAttachment,
     RequestEvent,
@@ -279,16 +281,18 @@ class Submission:
     files: list[attachments.Upload] = field(default_factory=list)
 
 
-def _allocate_key(department_id: int) -> tuple[int, str]:
+_NEXT_NUMBER = text(
+    "UPDATE department SET request_counter = request_counter + 1 WHERE id = :id "
+    "RETURNING request_counter, key_prefix"
+)
+
+
+def _allocate_key(department: Department) -> tuple[int, str]:
     """The department's next number, taken in the writing transaction: the UPDATE holds
     the department row (PostgreSQL) or the database write lock (SQLite) until commit."""
-    number, prefix = db.session.execute(
-        update(Department)
-        .where(Department.id == department_id)
-        .values(request_counter=Department.request_counter + 1)
-        .returning(Department.request_counter, Department.key_prefix)
-    ).one()
-    prefix = (prefix or "").strip().upper() or f"D{department_id}"
+    number, prefix = db.session.execute(_NEXT_NUMBER, {"id": department.id}).one()
+    set_committed_value(department, "request_counter", number)
+    prefix = (prefix or "").strip().upper() or f"D{department.id}"
     return number, f"{prefix}-{number}"
 
 
@@ -345,7 +349,7 @@ def submit_request(
     stored_files: list[str] = []
     try:
         with write_transaction(keep_loaded=True):
-            sr.number, sr.key = _allocate_key(department.id)
+            sr.number, sr.key = _allocate_key(department)
             db.session.add(sr)
             db.session.flush()
             if data.files:
@@ -1206,6 +1210,38 @@ def _queue_counts(department: Department, viewer: User, now: datetime) -> dict[s
         QueueTab.OPEN: sum(by_status.get(s, 0) for s in OPEN_STATUSES),
         QueueTab.RESOLVED: by_status.get(RequestStatus.RESOLVED, 0),
     }
+
+
+def requestable_service(slug: str, service_slug: str) -> Service | None:
+    """An active service of an active department, for its request form: one read for
+    both, then the department's calendar (hours and closures) for the due times."""
+    from portal.directory.services import is_slug
+
+    if not is_slug(slug) or not is_slug(service_slug):
+        return None
+    found = db.session.execute(
+        select(Service, Department)
+        .join(Department, Department.id == Service.department_id)
+        .where(
+            Department.slug == slug,
+            Department.active,
+            Service.slug == service_slug,
+            Service.active,
+        )
+    ).first()
+    if found is None:
+        return None
+    service, department = found
+    hours = db.session.scalars(
+        select(OpeningHours).where(OpeningHours.department_id == department.id)
+    ).all()
+    closures = db.session.scalars(
+        select(Closure).where(Closure.department_id == department.id)
+    ).all()
+    set_committed_value(department, "opening_hours", list(hours))
+    set_committed_value(department, "closures", list(closures))
+    set_committed_value(service, "department", department)
+    return service
 
 
 def queue_department(slug: str) -> Department | None:

@@ -8,7 +8,6 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.directory import services as directory_services
 from portal.extensions import db
@@ -24,18 +23,9 @@ MINE_TEMPLATE = "service_requests/mine.html"
 
 
 def _service_or_404(slug: str, service_slug: str) -> Service:
-    department = directory_services.get_department(slug)
-    if department is None or not directory_services.is_slug(service_slug):
-        abort(404)
-    service = db.session.scalar(
-        select(Service).where(
-            Service.department_id == department.id, Service.slug == service_slug, Service.active
-        )
-    )
+    service = services.requestable_service(slug, service_slug)
     if service is None:
         abort(404)
-    # The department as read above, with its calendar: not read again for the service.
-    set_committed_value(service, "department", department)
     return service
 
 
