@@ -195,8 +195,12 @@ def targets_for(
 ) -> tuple[int, int]:
     """(first response, resolution) business minutes: the service's override, else the
     department's standard, else a portal-wide fallback."""
-    rows = db.session.scalars(
-        select(ResponseStandard).where(
+    rows = db.session.execute(
+        select(
+            ResponseStandard.service_id,
+            ResponseStandard.first_response_minutes,
+            ResponseStandard.resolution_minutes,
+        ).where(
             ResponseStandard.department_id == department.id,
             ResponseStandard.priority == priority,
             or_(
@@ -296,8 +300,13 @@ def _allocate_key(department: Department) -> tuple[int, str]:
     return number, f"{prefix}-{number}"
 
 
+_TOKEN_USED = text("SELECT id FROM service_request WHERE idempotency_token = :token")
+
+
 def _existing_for_token(token: str, actor: User) -> ServiceRequest | None:
-    sr = db.session.scalar(select(ServiceRequest).where(ServiceRequest.idempotency_token == token))
+    # Nearly every token is new: ask for the id alone, load the request only if found.
+    request_id = db.session.scalar(_TOKEN_USED, {"token": token})
+    sr = db.session.get(ServiceRequest, request_id) if request_id is not None else None
     if sr is not None and sr.filed_by_id != actor.id:
         raise RequestError("This form was already used. Reload the page and try again.")
     return sr
@@ -323,7 +332,7 @@ def submit_request(
     if not requester.active:
         raise RequestError("Choose a current colleague.", field="on_behalf_of")
     first, resolution = targets_for(department, service, data.priority)
-    workers = _department_people(department.id)
+    workers = _department_addresses(department.id)
     sr = ServiceRequest(
         department_id=department.id,
         service_id=service.id,
@@ -940,6 +949,18 @@ def _department_people(department_id: int) -> list[User]:
     )
 
 
+def _department_addresses(department_id: int) -> list:
+    """(id, email) of the department's active people, for e-mails to all of them."""
+    return list(
+        db.session.execute(
+            select(User.id, User.email)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.department_id == department_id, User.active)
+            .order_by(User.id)
+        ).all()
+    )
+
+
 def _notify_workers(
     sr: ServiceRequest, topic: str, subject: str, text: str, dedupe: str | None = None
 ) -> bool:
@@ -967,7 +988,7 @@ def _promise_words(sr: ServiceRequest) -> str:
 def _notify_created(
     sr: ServiceRequest,
     transferred_from: Department | None = None,
-    workers: list[User] | None = None,
+    workers: list | None = None,
 ) -> None:
     """The department (its assignee, else everyone: `workers` when the caller read them
     already) and, for a new request, the requester; their e-mails in one INSERT."""
@@ -978,7 +999,7 @@ def _notify_created(
     if sr.assignee_id and sr.assignee and sr.assignee.active:
         workers = [sr.assignee]
     elif workers is None:
-        workers = _department_people(sr.department_id)
+        workers = _department_addresses(sr.department_id)
     subject = f"New request {sr.key}{origin}: {sr.title}"
     text = f"{requester.name} asked for “{sr.title}”, priority {sr.priority.label.lower()}."
     emails = [(person.email, subject, f"{text}\n\n{link}\n", topic) for person in workers]
