@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, exists, func, insert, or_, select, text, union, update
+from sqlalchemy import and_, exists, func, or_, select, text, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.session import make_transient_to_detached
 
 from portal import sla
 from portal.database import write_transaction
@@ -37,13 +38,12 @@ from portal.models import (
     RequestEvent,
     RequestField,
     RequestStatus,
-    ResponseStandard,
     Service,
     ServiceRequest,
     User,
 )
 from portal.notify import outbox
-from portal.service_requests import attachments, clocks
+from portal.service_requests import attachments, clocks, list_cache
 
 REOPEN_BUSINESS_DAYS = 10
 AUTOCLOSE_BUSINESS_DAYS = 5
@@ -190,24 +190,25 @@ def form_fields(service: Service) -> list[RequestField]:
     )
 
 
+_STANDARDS = text(
+    "SELECT service_id, first_response_minutes, resolution_minutes FROM response_standard "
+    "WHERE department_id = :department_id AND priority = :priority "
+    "AND (service_id IS NULL OR service_id = :service_id)"
+)
+
+
 def targets_for(
     department: Department, service: Service | None, priority: Priority
 ) -> tuple[int, int]:
     """(first response, resolution) business minutes: the service's override, else the
     department's standard, else a portal-wide fallback."""
     rows = db.session.execute(
-        select(
-            ResponseStandard.service_id,
-            ResponseStandard.first_response_minutes,
-            ResponseStandard.resolution_minutes,
-        ).where(
-            ResponseStandard.department_id == department.id,
-            ResponseStandard.priority == priority,
-            or_(
-                ResponseStandard.service_id.is_(None),
-                ResponseStandard.service_id == (service.id if service else -1),
-            ),
-        )
+        _STANDARDS,
+        {
+            "department_id": department.id,
+            "priority": priority.value,
+            "service_id": service.id if service else -1,
+        },
     ).all()
     chosen = next((r for r in rows if r.service_id is not None), None) or next(
         (r for r in rows if r.service_id is None), None
@@ -334,6 +335,11 @@ def submit_request(
     first, resolution = targets_for(department, service, data.priority)
     workers = _department_addresses(department.id)
     sr = ServiceRequest(
+        version=1,
+        assignee_id=None,
+        first_response_at=None,
+        resolved_at=None,
+        closed_at=None,
         department_id=department.id,
         service_id=service.id,
         title=data.title,
@@ -359,25 +365,22 @@ def submit_request(
     try:
         with write_transaction(keep_loaded=True):
             sr.number, sr.key = _allocate_key(department)
-            db.session.add(sr)
-            db.session.flush()
+            _insert_new_request(sr)
             if data.files:
                 created = _event(sr, actor, EventKind.CREATED, now, body=body)
                 for upload in data.files:
                     stored_files.append(attachments.store(sr, upload, actor, created, now))
             else:
-                db.session.execute(
-                    insert(RequestEvent),
-                    [
-                        {
-                            "request_id": sr.id,
-                            "at": now,
-                            "actor_id": actor.id,
-                            "kind": EventKind.CREATED,
-                            "body": body,
-                            "internal": False,
-                        }
-                    ],
+                db.session.connection().execute(
+                    RequestEvent.__table__.insert(),
+                    {
+                        "request_id": sr.id,
+                        "at": now,
+                        "actor_id": actor.id,
+                        "kind": EventKind.CREATED,
+                        "body": body,
+                        "internal": False,
+                    },
                 )
             _notify_created(sr, workers=workers)
     except IntegrityError:
@@ -391,6 +394,28 @@ def submit_request(
         attachments.discard(stored_files)
         raise
     return sr, True
+
+
+def _insert_new_request(sr: ServiceRequest) -> None:
+    """INSERT a new request as one plain statement and take it into the session as if it
+    had been read back: a submission writes a single row, so the unit of work's
+    bookkeeping would cost more than the write. Its lists' stamps move on here, as a
+    flush would move them (portal.service_requests.list_cache)."""
+    table = ServiceRequest.__table__
+    values = {column.key: sr.__dict__[column.key] for column in table.columns if column.key != "id"}
+    sr.id = (
+        db.session.connection().execute(table.insert().returning(table.c.id), values).scalar_one()
+    )
+    make_transient_to_detached(sr)
+    db.session.add(sr)
+    list_cache.bump(
+        db.session,
+        [
+            list_cache.department_scope(sr.department_id),
+            list_cache.person_scope(sr.requester_id),
+            list_cache.person_scope(sr.filed_by_id),
+        ],
+    )
 
 
 # The life of a request ---------------------------------------------------------------
@@ -951,14 +976,14 @@ def _department_people(department_id: int) -> list[User]:
 
 def _department_addresses(department_id: int) -> list:
     """(id, email) of the department's active people, for e-mails to all of them."""
-    return list(
-        db.session.execute(
-            select(User.id, User.email)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.department_id == department_id, User.active)
-            .order_by(User.id)
-        ).all()
-    )
+    return list(db.session.execute(_ADDRESSES, {"department_id": department_id}).all())
+
+
+_ADDRESSES = text(
+    "SELECT u.id, u.email FROM user_account AS u "
+    "JOIN department_membership AS m ON m.user_id = u.id "
+    "WHERE m.department_id = :department_id AND u.active ORDER BY u.id"
+)
 
 
 def _notify_workers(
@@ -1018,7 +1043,7 @@ def _notify_created(
             )
         )
         outbox.enqueue_emails(emails)
-        outbox.notify_user(requester, topic, subject, f"/requests/{sr.key}")
+        outbox.notify_users([(requester.id, topic, subject, f"/requests/{sr.key}")])
     else:
         outbox.enqueue_emails(emails)
     if sr.department.webhook_url:
