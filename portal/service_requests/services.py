@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, exists, func, or_, select, text, union, update
+from sqlalchemy import and_, bindparam, exists, func, or_, select, text, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -181,13 +181,7 @@ def visible_requests_filter(user: User):
 
 
 def form_fields(service: Service) -> list[RequestField]:
-    return list(
-        db.session.scalars(
-            select(RequestField)
-            .where(RequestField.service_id == service.id, RequestField.active)
-            .order_by(RequestField.position, RequestField.id)
-        )
-    )
+    return list(db.session.scalars(_FIELDS, {"service_id": service.id}))
 
 
 _STANDARDS = text(
@@ -1258,6 +1252,29 @@ def _queue_counts(department: Department, viewer: User, now: datetime) -> dict[s
     }
 
 
+# Statements of the busiest pages, built once (SQLAlchemy then reuses their cache keys).
+_REQUESTABLE = (
+    select(Service, Department)
+    .join(Department, Department.id == Service.department_id)
+    .where(
+        Department.slug == bindparam("slug"),
+        Department.active,
+        Service.slug == bindparam("service_slug"),
+        Service.active,
+    )
+)
+_HOURS = select(OpeningHours).where(OpeningHours.department_id == bindparam("department_id"))
+_CLOSURES = select(Closure).where(Closure.department_id == bindparam("department_id"))
+_QUEUE_DEPARTMENT = select(Department).where(
+    Department.slug == bindparam("slug"), Department.active
+)
+_FIELDS = (
+    select(RequestField)
+    .where(RequestField.service_id == bindparam("service_id"), RequestField.active)
+    .order_by(RequestField.position, RequestField.id)
+)
+
+
 def requestable_service(slug: str, service_slug: str) -> Service | None:
     """An active service of an active department, for its request form: one read for
     both, then the department's calendar (hours and closures) for the due times."""
@@ -1265,25 +1282,12 @@ def requestable_service(slug: str, service_slug: str) -> Service | None:
 
     if not is_slug(slug) or not is_slug(service_slug):
         return None
-    found = db.session.execute(
-        select(Service, Department)
-        .join(Department, Department.id == Service.department_id)
-        .where(
-            Department.slug == slug,
-            Department.active,
-            Service.slug == service_slug,
-            Service.active,
-        )
-    ).first()
+    found = db.session.execute(_REQUESTABLE, {"slug": slug, "service_slug": service_slug}).first()
     if found is None:
         return None
     service, department = found
-    hours = db.session.scalars(
-        select(OpeningHours).where(OpeningHours.department_id == department.id)
-    ).all()
-    closures = db.session.scalars(
-        select(Closure).where(Closure.department_id == department.id)
-    ).all()
+    hours = db.session.scalars(_HOURS, {"department_id": department.id}).all()
+    closures = db.session.scalars(_CLOSURES, {"department_id": department.id}).all()
     set_committed_value(department, "opening_hours", list(hours))
     set_committed_value(department, "closures", list(closures))
     set_committed_value(service, "department", department)
@@ -1297,7 +1301,7 @@ def queue_department(slug: str) -> Department | None:
 
     if not is_slug(slug):
         return None
-    return db.session.scalar(select(Department).where(Department.slug == slug, Department.active))
+    return db.session.scalar(_QUEUE_DEPARTMENT, {"slug": slug})
 
 
 def check_queue_access(department: Department, viewer: User) -> None:
