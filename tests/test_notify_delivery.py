@@ -19,7 +19,10 @@ from portal.notify.urls import Allowlist
 from portal.notify.worker import MailConfigurationError, RetryPolicy, Worker, mailer_factory
 from tests.notify_servers import HttpReceiver, SmtpServer
 
-T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+# The workers' "now": a day after the real clock, because messages are enqueued at the real
+# now and only become due then (a fixed date here went stale within a week, and "the next
+# hour" went stale during a long run).
+T0 = (datetime.now(UTC) + timedelta(days=1)).replace(second=0, microsecond=0)
 
 
 @pytest.fixture
