@@ -434,6 +434,10 @@ class ReplyForm(FlaskForm):
     )
     internal = HiddenField()
     version = IntegerField(validators=[Optional()])
+    attachment = AttachmentField("Attach a file")
+
+    def uploads(self) -> list[attachments.Upload]:
+        return [self.attachment.upload] if self.attachment.upload else []
 
 
 class ChangeForm(FlaskForm):

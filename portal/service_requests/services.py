@@ -533,14 +533,26 @@ def reply(
 
 
 def add_note(
-    sr: ServiceRequest, actor: User, body: str, now: datetime | None = None
+    sr: ServiceRequest,
+    actor: User,
+    body: str,
+    now: datetime | None = None,
+    files: list[attachments.Upload] | None = None,
 ) -> RequestEvent:
-    """An internal note: department members only, never shown or sent to the requester."""
+    """An internal note: department members only, never shown or sent to the requester
+    (nor are the files on it)."""
     now = _now(now)
     if not can_work(actor, sr):
         raise NotFound
-    event = _event(sr, actor, EventKind.NOTE, now, body=body, internal=True)
-    _commit_change(sr)
+    stored: list[str] = []
+    try:
+        event = _event(sr, actor, EventKind.NOTE, now, body=body, internal=True)
+        for upload in files or []:
+            stored.append(attachments.store(sr, upload, actor, event, now))
+        _commit_change(sr)
+    except BaseException:
+        attachments.discard(stored)
+        raise
     return event
 
 

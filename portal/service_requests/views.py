@@ -218,7 +218,7 @@ def detail(key: str):
 @bp.post("/requests/<key>/reply")
 def post_reply(key: str):
     sr = _visible_or_404(key)
-    form = ReplyForm(formdata=request.form)
+    form = ReplyForm(formdata=request.form.copy() | request.files)
     internal = request.form.get("internal") == "1"
     if internal and not services.can_work(current_user, sr):
         abort(404)
@@ -226,9 +226,9 @@ def post_reply(key: str):
         return _after_change(sr, "", status=422, reply_form=form)
     try:
         if internal:
-            services.add_note(sr, current_user, form.body.data)
+            services.add_note(sr, current_user, form.body.data, files=form.uploads())
         else:
-            services.reply(sr, current_user, form.body.data)
+            services.reply(sr, current_user, form.body.data, files=form.uploads())
     except services.RequestError as exc:
         form.body.errors = [exc.message]
         return _after_change(sr, "", status=422, reply_form=form)
