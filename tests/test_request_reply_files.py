@@ -75,6 +75,9 @@ def test_the_requester_can_attach_a_file_to_a_reply_without_javascript(client, l
     assert response.status_code == 303
     attachment = db.session.scalar(select(RequestAttachment))
     assert attachment.filename == "form.txt" and attachment.content_type == "text/plain"
+    assert 'form.txt</a> <span class="muted">(11 bytes)' in client.get(
+        f"/requests/{sr.key}"
+    ).get_data(as_text=True)
 
 
 def test_a_file_on_an_internal_note_never_reaches_the_requester(client, login, csrf, desk):
