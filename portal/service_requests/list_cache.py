@@ -122,15 +122,18 @@ def cached(
     scopes: Iterable[str],
     key: str,
     build: Callable[[], tuple[str, datetime | None]],
+    read_stamps: str | None = None,
 ) -> str:
     """The list rendered by `build` (html, the next instant its clocks change state),
-    from the cache when nothing in `scopes` has changed since it was rendered."""
+    from the cache when nothing in `scopes` has changed since it was rendered.
+    `read_stamps`: the scopes' versions when the caller read them already (first)."""
     seconds = current_app.config["LIST_CACHE_SECONDS"]
     if seconds <= 0:
         return build()[0]
     from portal.extensions import db
 
-    full_key = f"requests:{key}:{stamps(db.session, scopes)}"
+    versions = read_stamps if read_stamps is not None else stamps(db.session, scopes)
+    full_key = f"requests:{key}:{versions}"
     now = time.time()
     entry = cache.get(full_key)
     if entry is not None and entry[1] > now:

@@ -1277,9 +1277,6 @@ _REQUESTABLE = (
 )
 _HOURS = select(OpeningHours).where(OpeningHours.department_id == bindparam("department_id"))
 _CLOSURES = select(Closure).where(Closure.department_id == bindparam("department_id"))
-_QUEUE_DEPARTMENT = select(Department).where(
-    Department.slug == bindparam("slug"), Department.active
-)
 _FIELDS = (
     select(RequestField)
     .where(RequestField.service_id == bindparam("service_id"), RequestField.active)
@@ -1306,14 +1303,43 @@ def requestable_service(slug: str, service_slug: str) -> Service | None:
     return service
 
 
-def queue_department(slug: str) -> Department | None:
-    """The active department for a queue page: its own row only (the queue needs no
-    calendar until it renders, and a cached queue not at all)."""
+@dataclass(frozen=True)
+class QueueEntry:
+    """What a queue page needs before its (cached) list: the department's own words, and
+    the stamps of its list, read in the same statement as the viewer's membership."""
+
+    id: int
+    slug: str
+    name: str
+    accent: str
+    stamps: str
+
+
+_QUEUE_ENTRY = text(
+    "SELECT d.id, d.slug, d.name, d.accent, m.role, "
+    "(SELECT version FROM request_list_stamp WHERE scope = 'all') AS all_version, "
+    "(SELECT version FROM request_list_stamp "
+    " WHERE scope = 'department:' || CAST(d.id AS TEXT)) AS department_version "
+    "FROM department AS d LEFT JOIN department_membership AS m "
+    "ON m.department_id = d.id AND m.user_id = :user_id "
+    "WHERE d.slug = :slug AND d.active"
+)
+
+
+def queue_entry(slug: str, viewer: User) -> QueueEntry | None:
+    """The queue's department for a member or an admin (None: no such department;
+    NotFound: not theirs), in one statement."""
     from portal.directory.services import is_slug
 
     if not is_slug(slug):
         return None
-    return db.session.scalar(_QUEUE_DEPARTMENT, {"slug": slug})
+    row = db.session.execute(_QUEUE_ENTRY, {"slug": slug, "user_id": viewer.id}).first()
+    if row is None:
+        return None
+    if not (viewer.is_admin or row.role is not None):
+        raise NotFound
+    stamps = f"{row.all_version or 0}.{row.department_version or 0}"
+    return QueueEntry(row.id, row.slug, row.name, row.accent, stamps)
 
 
 def check_queue_access(department: Department, viewer: User) -> None:

@@ -405,12 +405,11 @@ def mine():
 
 @bp.get("/queue/<slug>")
 def queue(slug: str):
-    department = services.queue_department(slug)
-    if department is None:
-        abort(404)
     try:
-        services.check_queue_access(department, current_user)
+        entry = services.queue_entry(slug, current_user)
     except services.NotFound:
+        abort(404)
+    if entry is None:
         abort(404)
     tab = request.args.get("tab", services.QueueTab.OPEN)
     if tab not in services.QueueTab.LABELS:
@@ -431,6 +430,7 @@ def queue(slug: str):
     block = "queue_rows" if filters.after and is_htmx() else "queue_results"
 
     def build():
+        department = db.session.get(Department, entry.id)
         try:
             page = services.queue(department, current_user, filters)
         except services.NotFound:
@@ -447,11 +447,12 @@ def queue(slug: str):
         return html, services.next_clock_change(department)
 
     key = (
-        f"queue:{department.id}:{current_user.id}:{block}:{tab}:{priority}:{assignee_id}:"
+        f"queue:{entry.id}:{current_user.id}:{block}:{tab}:{priority}:{assignee_id}:"
         f"{(filters.after or '')[:200]}"
     )
-    html = list_cache.cached([list_cache.department_scope(department.id)], key, build)
-    return _list_response(QUEUE_TEMPLATE, html, department=department)
+    scopes = [list_cache.department_scope(entry.id)]
+    html = list_cache.cached(scopes, key, build, read_stamps=entry.stamps)
+    return _list_response(QUEUE_TEMPLATE, html, department=entry)
 
 
 def _list_response(template: str, html: str, **context):
