@@ -86,6 +86,9 @@ class Config:
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
     CACHE_TYPE = "RedisCache" if CACHE_REDIS_URL else os.environ.get("CACHE_TYPE", "SimpleCache")
     CACHE_KEY_PREFIX = "inward:"
+    # Rendered queues and "my requests" lists, kept at most this many seconds under
+    # version stamps that every change bumps (portal/service_requests/list_cache.py).
+    LIST_CACHE_SECONDS = int(os.environ.get("LIST_CACHE_SECONDS", "30"))
 
     # Notifications (`flask notify run`, portal/notify). E-mail goes over SMTP when
     # SMTP_HOST is set; without it, development only logs e-mails and production refuses
@@ -126,6 +129,7 @@ class TestConfig(Config):
     # No caching between a test's requests; the tests that prove caching set
     # DIRECTORY_CACHE_SECONDS themselves.
     DIRECTORY_CACHE_SECONDS = 0
+    LIST_CACHE_SECONDS = 0
 
 
 class ProductionConfig(Config):

@@ -4,6 +4,7 @@ prints medians and ratios to hello world. Bounded: every wrk run has a fixed dur
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
@@ -110,6 +111,33 @@ def session_cookie() -> str:
     return run(str(VENV / "python"), "-c", code).strip()
 
 
+def get(path: str, cookie: str) -> tuple[int, str, str]:
+    """(status, body, the session cookie after it) for a GET sent as wrk sends its
+    requests: from 127.0.0.1, without a User-Agent."""
+    connection = http.client.HTTPConnection("127.0.0.1", APP_PORT, timeout=30)
+    try:
+        connection.request("GET", path, headers={"Cookie": f"session={cookie}"})
+        response = connection.getresponse()
+        body = response.read().decode()
+        set_cookie = re.search(r"session=([^;]+)", response.getheader("Set-Cookie") or "")
+        return response.status, body, (set_cookie.group(1) if set_cookie else cookie)
+    finally:
+        connection.close()
+
+
+def browser_cookie(cookie: str) -> str:
+    """The session cookie as a signed-in browser holds it after its first page: with its
+    CSRF token and Flask-Login's session identifier in it. A cookie without them would
+    make the app write a new session cookie on every response, which no browser sees
+    after its first page."""
+    for _ in range(3):
+        _status, _body, after = get(f"/d/{DEPARTMENT}", cookie)
+        if after == cookie:
+            return cookie
+        cookie = after
+    raise SystemExit("the session cookie did not settle")
+
+
 def form_session(base: str, cookie: str) -> tuple[str, str, str]:
     """(session cookie with a CSRF token in it, the CSRF token, the form's path) for the
     first service of the busy department, as a browser would have after opening the form."""
@@ -125,13 +153,9 @@ def form_session(base: str, cookie: str) -> tuple[str, str, str]:
         "    print(f'/d/{d.slug}/{s}/request')\n"
     )
     path = run(str(VENV / "python"), "-c", code).strip()
-    request = urllib.request.Request(base + path, headers={"Cookie": f"session={cookie}"})
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback
-        page = response.read().decode()
-        set_cookie = response.headers.get("Set-Cookie", "")
+    _status, page, cookie = get(path, cookie)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    new_cookie = re.search(r"session=([^;]+)", set_cookie)
-    return (new_cookie.group(1) if new_cookie else cookie), token, path
+    return cookie, token, path
 
 
 def wrk(url: str, headers: dict[str, str], duration: int, script: list[str] | None = None) -> dict:
@@ -170,6 +194,7 @@ def main() -> None:
         status = wait_for(f"{base}/d/{DEPARTMENT}", cookie)
         if status != 200:
             raise SystemExit(f"signed-in department page answered {status}, not 200")
+        cookie = {"Cookie": f"session={browser_cookie(cookie['Cookie'].split('=', 1)[1])}"}
         urls = {
             "hello world": (f"http://127.0.0.1:{HELLO_PORT}/", {}),
             "home": (f"{base}/", cookie),

@@ -70,6 +70,11 @@ def _configure_sqlite(app: Flask) -> None:
         cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Reads: a bigger page cache per connection, the file mapped instead of copied,
+        # temporary sort tables in memory.
+        cursor.execute("PRAGMA cache_size=-16000")
+        cursor.execute("PRAGMA mmap_size=268435456")
+        cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from portal.extensions import db
 
+_turn = threading.local()
+
 
 @contextmanager
-def write_transaction() -> Iterator[None]:
+def write_transaction(keep_loaded: bool = False) -> Iterator[None]:
     """Run the block in one transaction that is a write transaction from its first
     statement: BEGIN IMMEDIATE on SQLite (so parallel writers queue on the busy timeout
     instead of failing to upgrade a read lock), a plain BEGIN on PostgreSQL (row locks
-    do the rest). Commits at the end, rolls back on any error."""
+    do the rest). Commits at the end, rolls back on any error. `keep_loaded`: what the
+    block wrote stays loaded after the commit (the caller reads back nothing it did
+    not write itself), instead of being read again on first use."""
     session = db.session()
     if session.in_transaction():
         # Whatever the view read so far is in a read transaction with nothing pending
@@ -24,10 +31,37 @@ def write_transaction() -> Iterator[None]:
             session.commit()
         finally:
             session.expire_on_commit = True
-    db.session.connection(execution_options={"sqlite_immediate": True})
-    try:
+    with _sqlite_writers_turn():
+        db.session.connection(execution_options={"sqlite_immediate": True})
+        try:
+            yield
+            session.expire_on_commit = not keep_loaded
+            try:
+                db.session.commit()
+            finally:
+                session.expire_on_commit = True
+        except BaseException:
+            db.session.rollback()
+            raise
+
+
+@contextmanager
+def _sqlite_writers_turn() -> Iterator[None]:
+    """On a SQLite file, writers on this host take turns on a lock file first. SQLite's
+    own busy wait sleeps 1, 2, 5, 10... ms between tries, so a writer that arrives
+    while another writes idles far longer than the other holds the lock; the kernel
+    hands a lock file on the moment it is let go. The lock goes with the process if it
+    dies; PostgreSQL and in-memory databases need none."""
+    url = db.engine.url
+    path = url.database if url.get_backend_name() == "sqlite" else None
+    if not path or path == ":memory:" or path.startswith("file:") or getattr(_turn, "held", False):
         yield
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+        return
+    handle = os.open(f"{path}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        _turn.held = True
+        yield
+    finally:
+        _turn.held = False
+        os.close(handle)  # closing lets go of the lock

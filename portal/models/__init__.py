@@ -12,6 +12,7 @@ from portal.models.directory import (
     Service,
 )
 from portal.models.feedback import Suggestion, SuggestionStatus, SuggestionVote
+from portal.models.list_stamps import ListStamp
 from portal.models.notify import Notification, OutboxChannel, OutboxMessage, OutboxStatus
 from portal.models.requests import (
     OPEN_STATUSES,
@@ -44,6 +45,7 @@ __all__ = [
     "Closure",
     "Contact",
     "Department",
+    "ListStamp",
     "Membership",
     "MembershipRole",
     "Notification",

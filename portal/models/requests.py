@@ -134,6 +134,8 @@ class ServiceRequest(db.Model):
         Index("ix_service_request_department_risk", "department_id", "at_risk_at", "due_at"),
         Index("ix_service_request_department_id_desc", "department_id", "id"),
         Index("ix_service_request_requester", "requester_id", "id"),
+        # "My requests" also lists what was filed on someone's behalf, newest first.
+        Index("ix_service_request_filed_by", "filed_by_id", "id"),
         Index("ix_service_request_assignee_status", "assignee_id", "status", "department_id"),
     )
 

@@ -55,6 +55,27 @@ def enqueue_email(
     )
 
 
+def enqueue_emails(messages: list[tuple[str, str, str, str]]) -> None:
+    """Several e-mails, (to, subject, body, topic) each, without dedupe keys, in one
+    INSERT: for busy paths that tell several people at once."""
+    if messages:
+        db.session.connection().execute(
+            OutboxMessage.__table__.insert(),
+            [
+                {
+                    "channel": OutboxChannel.EMAIL,
+                    "recipient": to,
+                    "subject": subject[:300],
+                    "body": body,
+                    "topic": topic,
+                    "dedupe_key": None,
+                    "payload": None,
+                }
+                for to, subject, body, topic in messages
+            ],
+        )
+
+
 def enqueue_webhook(
     url: str, payload: dict[str, Any], *, topic: str, dedupe_key: str | None = None
 ) -> OutboxMessage | None:
@@ -80,3 +101,18 @@ def notify_user(user: User, topic: str, text: str, link: str = "") -> Notificati
     notification = Notification(user_id=user.id, topic=topic, text=text[:500], link=link)
     db.session.add(notification)
     return notification
+
+
+def notify_users(notices: list[tuple[int, str, str, str]]) -> None:
+    """Several in-app notices, (user id, topic, text, local link) each, in one INSERT."""
+    for _user_id, _topic, _text, link in notices:
+        if link and (not link.startswith("/") or link.startswith("//")):
+            raise ValueError("a notification links to a local path only")
+    if notices:
+        db.session.connection().execute(
+            Notification.__table__.insert(),
+            [
+                {"user_id": user_id, "topic": topic, "text": text[:500], "link": link}
+                for user_id, topic, text, link in notices
+            ],
+        )

@@ -408,8 +408,13 @@ def _file_required(spec: RequestField):
 
 
 def request_form_class(request_fields: list[RequestField]) -> type[RequestFormBase]:
+    if not request_fields:
+        return _COMMON_QUESTIONS_ONLY  # no fields of its own: one class for every such service
     attrs = {f"f_{spec.key}": _field_for(spec) for spec in request_fields}
     return type("ServiceRequestForm", (RequestFormBase,), attrs)
+
+
+_COMMON_QUESTIONS_ONLY = type("ServiceRequestForm", (RequestFormBase,), {})
 
 
 def build_request_form(request_fields: list[RequestField], formdata=None, **kw) -> RequestFormBase:
@@ -434,6 +439,10 @@ class ReplyForm(FlaskForm):
     )
     internal = HiddenField()
     version = IntegerField(validators=[Optional()])
+    attachment = AttachmentField("Attach a file")
+
+    def uploads(self) -> list[attachments.Upload]:
+        return [self.attachment.upload] if self.attachment.upload else []
 
 
 class ChangeForm(FlaskForm):

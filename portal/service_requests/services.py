@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, or_, select, text, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.session import make_transient_to_detached
 
 from portal import sla
 from portal.database import write_transaction
@@ -25,22 +27,23 @@ from portal.directory.calendars import calendar_for
 from portal.extensions import db
 from portal.models import (
     OPEN_STATUSES,
+    Closure,
     Department,
     EventKind,
     Membership,
     MembershipRole,
+    OpeningHours,
     Priority,
     RequestAttachment,
     RequestEvent,
     RequestField,
     RequestStatus,
-    ResponseStandard,
     Service,
     ServiceRequest,
     User,
 )
 from portal.notify import outbox
-from portal.service_requests import attachments, clocks
+from portal.service_requests import attachments, clocks, list_cache
 
 REOPEN_BUSINESS_DAYS = 10
 AUTOCLOSE_BUSINESS_DAYS = 5
@@ -90,11 +93,8 @@ def _now(now: datetime | None) -> datetime:
 def role_in(user: User, department_id: int) -> MembershipRole | None:
     if not user or not user.is_authenticated:
         return None
-    return db.session.scalar(
-        select(Membership.role).where(
-            Membership.user_id == user.id, Membership.department_id == department_id
-        )
-    )
+    role = db.session.scalar(_ROLE, {"user_id": user.id, "department_id": department_id})
+    return MembershipRole(role) if role is not None else None
 
 
 def is_member(user: User, department_id: int) -> bool:
@@ -105,15 +105,21 @@ def is_manager(user: User, department_id: int) -> bool:
     return role_in(user, department_id) is MembershipRole.MANAGER
 
 
-def member_departments(user: User) -> list[Department]:
-    return list(
-        db.session.scalars(
-            select(Department)
-            .join(Membership, Membership.department_id == Department.id)
-            .where(Membership.user_id == user.id, Department.active)
-            .order_by(Department.name)
-        )
-    )
+# Read on every page for the header's "Queue" links: plain SQL, no ORM entities.
+_MEMBER_DEPARTMENTS = text(
+    "SELECT d.slug, d.name FROM department AS d "
+    "JOIN department_membership AS m ON m.department_id = d.id "
+    "WHERE m.user_id = :user_id AND d.active ORDER BY d.name"
+)
+_ROLE = text(
+    "SELECT role FROM department_membership "
+    "WHERE user_id = :user_id AND department_id = :department_id"
+)
+
+
+def member_departments(user: User) -> list:
+    """(slug, name) of the active departments the user works in, by name."""
+    return list(db.session.execute(_MEMBER_DEPARTMENTS, {"user_id": user.id}).all())
 
 
 def can_view(user: User, sr: ServiceRequest) -> bool:
@@ -175,13 +181,14 @@ def visible_requests_filter(user: User):
 
 
 def form_fields(service: Service) -> list[RequestField]:
-    return list(
-        db.session.scalars(
-            select(RequestField)
-            .where(RequestField.service_id == service.id, RequestField.active)
-            .order_by(RequestField.position, RequestField.id)
-        )
-    )
+    return list(db.session.scalars(_FIELDS, {"service_id": service.id}))
+
+
+_STANDARDS = text(
+    "SELECT service_id, first_response_minutes, resolution_minutes FROM response_standard "
+    "WHERE department_id = :department_id AND priority = :priority "
+    "AND (service_id IS NULL OR service_id = :service_id)"
+)
 
 
 def targets_for(
@@ -189,15 +196,13 @@ def targets_for(
 ) -> tuple[int, int]:
     """(first response, resolution) business minutes: the service's override, else the
     department's standard, else a portal-wide fallback."""
-    rows = db.session.scalars(
-        select(ResponseStandard).where(
-            ResponseStandard.department_id == department.id,
-            ResponseStandard.priority == priority,
-            or_(
-                ResponseStandard.service_id.is_(None),
-                ResponseStandard.service_id == (service.id if service else -1),
-            ),
-        )
+    rows = db.session.execute(
+        _STANDARDS,
+        {
+            "department_id": department.id,
+            "priority": priority.value,
+            "service_id": service.id if service else -1,
+        },
     ).all()
     chosen = next((r for r in rows if r.service_id is not None), None) or next(
         (r for r in rows if r.service_id is None), None
@@ -275,21 +280,28 @@ class Submission:
     files: list[attachments.Upload] = field(default_factory=list)
 
 
-def _allocate_key(department_id: int) -> tuple[int, str]:
+_NEXT_NUMBER = text(
+    "UPDATE department SET request_counter = request_counter + 1 WHERE id = :id "
+    "RETURNING request_counter, key_prefix"
+)
+
+
+def _allocate_key(department: Department) -> tuple[int, str]:
     """The department's next number, taken in the writing transaction: the UPDATE holds
     the department row (PostgreSQL) or the database write lock (SQLite) until commit."""
-    number, prefix = db.session.execute(
-        update(Department)
-        .where(Department.id == department_id)
-        .values(request_counter=Department.request_counter + 1)
-        .returning(Department.request_counter, Department.key_prefix)
-    ).one()
-    prefix = (prefix or "").strip().upper() or f"D{department_id}"
+    number, prefix = db.session.execute(_NEXT_NUMBER, {"id": department.id}).one()
+    set_committed_value(department, "request_counter", number)
+    prefix = (prefix or "").strip().upper() or f"D{department.id}"
     return number, f"{prefix}-{number}"
 
 
+_TOKEN_USED = text("SELECT id FROM service_request WHERE idempotency_token = :token")
+
+
 def _existing_for_token(token: str, actor: User) -> ServiceRequest | None:
-    sr = db.session.scalar(select(ServiceRequest).where(ServiceRequest.idempotency_token == token))
+    # Nearly every token is new: ask for the id alone, load the request only if found.
+    request_id = db.session.scalar(_TOKEN_USED, {"token": token})
+    sr = db.session.get(ServiceRequest, request_id) if request_id is not None else None
     if sr is not None and sr.filed_by_id != actor.id:
         raise RequestError("This form was already used. Reload the page and try again.")
     return sr
@@ -299,9 +311,14 @@ def submit_request(
     service: Service, actor: User, data: Submission, now: datetime | None = None
 ) -> tuple[ServiceRequest, bool]:
     """File a request; returns (request, created). The same form token gives back the
-    request it already made (a double click, a resubmission), not a second one."""
+    request it already made (a double click, a resubmission), not a second one.
+
+    Everything that only reads (the promise, the calendar, who to tell) happens before
+    the write transaction; inside it, the key is taken and the rows are written, so
+    parallel submissions queue on the database's write lock as briefly as possible."""
     now = _now(now)
-    if not service.active or not service.department.active:
+    department = service.department
+    if not service.active or not department.active:
         raise RequestError("This service no longer takes requests.")
     existing = _existing_for_token(data.form_token, actor)
     if existing is not None:
@@ -309,40 +326,57 @@ def submit_request(
     requester = data.requester or actor
     if not requester.active:
         raise RequestError("Choose a current colleague.", field="on_behalf_of")
-    department_id = service.department_id
+    first, resolution = targets_for(department, service, data.priority)
+    workers = _department_addresses(department.id)
+    sr = ServiceRequest(
+        version=1,
+        assignee_id=None,
+        first_response_at=None,
+        resolved_at=None,
+        closed_at=None,
+        department_id=department.id,
+        service_id=service.id,
+        title=data.title,
+        description=data.description,
+        priority=data.priority,
+        status=RequestStatus.NEW,
+        requester_id=requester.id,
+        filed_by_id=actor.id,
+        answers=data.answers,
+        idempotency_token=data.form_token,
+        created_at=now,
+        updated_at=now,
+        first_response_target=first,
+        resolution_target=resolution,
+    )
+    set_committed_value(sr, "department", department)
+    set_committed_value(sr, "requester", requester)
+    clocks.refresh_due(sr, now, changes=[])  # new: no status changes yet
+    body = (
+        f"Filed by {actor.name} on behalf of {requester.name}" if requester.id != actor.id else ""
+    )
     stored_files: list[str] = []
     try:
-        with write_transaction():
-            number, key = _allocate_key(department_id)
-            first, resolution = targets_for(service.department, service, data.priority)
-            sr = ServiceRequest(
-                key=key,
-                number=number,
-                department_id=department_id,
-                service_id=service.id,
-                title=data.title,
-                description=data.description,
-                priority=data.priority,
-                status=RequestStatus.NEW,
-                requester_id=requester.id,
-                filed_by_id=actor.id,
-                answers=data.answers,
-                idempotency_token=data.form_token,
-                created_at=now,
-                updated_at=now,
-                first_response_target=first,
-                resolution_target=resolution,
-            )
-            sr.department = service.department
-            clocks.refresh_due(sr, now, changes=[])  # new: no status changes yet
-            db.session.add(sr)
-            db.session.flush()
-            created = _event(sr, actor, EventKind.CREATED, now)
-            if requester.id != actor.id:
-                created.body = f"Filed by {actor.name} on behalf of {requester.name}"
-            for upload in data.files:
-                stored_files.append(attachments.store(sr, upload, actor, created, now))
-            _notify_created(sr)
+        with write_transaction(keep_loaded=True):
+            sr.number, sr.key = _allocate_key(department)
+            _insert_new_request(sr)
+            if data.files:
+                created = _event(sr, actor, EventKind.CREATED, now, body=body)
+                for upload in data.files:
+                    stored_files.append(attachments.store(sr, upload, actor, created, now))
+            else:
+                db.session.connection().execute(
+                    RequestEvent.__table__.insert(),
+                    {
+                        "request_id": sr.id,
+                        "at": now,
+                        "actor_id": actor.id,
+                        "kind": EventKind.CREATED,
+                        "body": body,
+                        "internal": False,
+                    },
+                )
+            _notify_created(sr, workers=workers)
     except IntegrityError:
         attachments.discard(stored_files)
         # The same token raced in from a second click: give back the one that won.
@@ -354,6 +388,28 @@ def submit_request(
         attachments.discard(stored_files)
         raise
     return sr, True
+
+
+def _insert_new_request(sr: ServiceRequest) -> None:
+    """INSERT a new request as one plain statement and take it into the session as if it
+    had been read back: a submission writes a single row, so the unit of work's
+    bookkeeping would cost more than the write. Its lists' stamps move on here, as a
+    flush would move them (portal.service_requests.list_cache)."""
+    table = ServiceRequest.__table__
+    values = {column.key: sr.__dict__[column.key] for column in table.columns if column.key != "id"}
+    sr.id = (
+        db.session.connection().execute(table.insert().returning(table.c.id), values).scalar_one()
+    )
+    make_transient_to_detached(sr)
+    db.session.add(sr)
+    list_cache.bump(
+        db.session,
+        [
+            list_cache.department_scope(sr.department_id),
+            list_cache.person_scope(sr.requester_id),
+            list_cache.person_scope(sr.filed_by_id),
+        ],
+    )
 
 
 # The life of a request ---------------------------------------------------------------
@@ -477,14 +533,26 @@ def reply(
 
 
 def add_note(
-    sr: ServiceRequest, actor: User, body: str, now: datetime | None = None
+    sr: ServiceRequest,
+    actor: User,
+    body: str,
+    now: datetime | None = None,
+    files: list[attachments.Upload] | None = None,
 ) -> RequestEvent:
-    """An internal note: department members only, never shown or sent to the requester."""
+    """An internal note: department members only, never shown or sent to the requester
+    (nor are the files on it)."""
     now = _now(now)
     if not can_work(actor, sr):
         raise NotFound
-    event = _event(sr, actor, EventKind.NOTE, now, body=body, internal=True)
-    _commit_change(sr)
+    stored: list[str] = []
+    try:
+        event = _event(sr, actor, EventKind.NOTE, now, body=body, internal=True)
+        for upload in files or []:
+            stored.append(attachments.store(sr, upload, actor, event, now))
+        _commit_change(sr)
+    except BaseException:
+        attachments.discard(stored)
+        raise
     return event
 
 
@@ -915,6 +983,18 @@ def _department_people(department_id: int) -> list[User]:
     )
 
 
+def _department_addresses(department_id: int) -> list:
+    """(id, email) of the department's active people, for e-mails to all of them."""
+    return list(db.session.execute(_ADDRESSES, {"department_id": department_id}).all())
+
+
+_ADDRESSES = text(
+    "SELECT u.id, u.email FROM user_account AS u "
+    "JOIN department_membership AS m ON m.user_id = u.id "
+    "WHERE m.department_id = :department_id AND u.active ORDER BY u.id"
+)
+
+
 def _notify_workers(
     sr: ServiceRequest, topic: str, subject: str, text: str, dedupe: str | None = None
 ) -> bool:
@@ -939,23 +1019,42 @@ def _promise_words(sr: ServiceRequest) -> str:
     return sla.describe_business_minutes(sr.first_response_target, day)
 
 
-def _notify_created(sr: ServiceRequest, transferred_from: Department | None = None) -> None:
+def _notify_created(
+    sr: ServiceRequest,
+    transferred_from: Department | None = None,
+    workers: list | None = None,
+) -> None:
+    """The department (its assignee, else everyone: `workers` when the caller read them
+    already) and, for a new request, the requester; their e-mails in one INSERT."""
     requester = db.session.get(User, sr.requester_id)
     origin = f" (transferred from {transferred_from.name})" if transferred_from else ""
-    _notify_workers(
-        sr,
-        "request.created",
-        f"New request {sr.key}{origin}: {sr.title}",
-        f"{requester.name} asked for “{sr.title}”, priority {sr.priority.label.lower()}.",
-    )
-    if transferred_from is None:
-        _notify_requester(
-            sr,
-            "request.created",
-            f"{sr.key} sent to {sr.department.name}",
+    topic = "request.created"
+    link = _link(sr)
+    if sr.assignee_id and sr.assignee and sr.assignee.active:
+        workers = [sr.assignee]
+    elif workers is None:
+        workers = _department_addresses(sr.department_id)
+    subject = f"New request {sr.key}{origin}: {sr.title}"
+    text = f"{requester.name} asked for “{sr.title}”, priority {sr.priority.label.lower()}."
+    emails = [(person.email, subject, f"{text}\n\n{link}\n", topic) for person in workers]
+    if transferred_from is None and requester.active:
+        subject = f"{sr.key} sent to {sr.department.name}"
+        text = (
             f"{sr.department.name} has your request “{sr.title}”. "
-            f"They promise a first reply within {_promise_words(sr)}.",
+            f"They promise a first reply within {_promise_words(sr)}."
         )
+        emails.append(
+            (
+                requester.email,
+                subject,
+                f"Hello {requester.first_name},\n\n{text}\n\nFollow it here: {link}\n",
+                topic,
+            )
+        )
+        outbox.enqueue_emails(emails)
+        outbox.notify_users([(requester.id, topic, subject, f"/requests/{sr.key}")])
+    else:
+        outbox.enqueue_emails(emails)
     if sr.department.webhook_url:
         outbox.enqueue_webhook(
             sr.department.webhook_url,
@@ -1174,13 +1273,137 @@ def _queue_counts(department: Department, viewer: User, now: datetime) -> dict[s
     }
 
 
+# Statements of the busiest pages, built once (SQLAlchemy then reuses their cache keys).
+_REQUESTABLE = (
+    select(Service, Department)
+    .join(Department, Department.id == Service.department_id)
+    .where(
+        Department.slug == bindparam("slug"),
+        Department.active,
+        Service.slug == bindparam("service_slug"),
+        Service.active,
+    )
+)
+_HOURS = select(OpeningHours).where(OpeningHours.department_id == bindparam("department_id"))
+_CLOSURES = select(Closure).where(Closure.department_id == bindparam("department_id"))
+_FIELDS = (
+    select(RequestField)
+    .where(RequestField.service_id == bindparam("service_id"), RequestField.active)
+    .order_by(RequestField.position, RequestField.id)
+)
+
+
+def requestable_service(slug: str, service_slug: str) -> Service | None:
+    """An active service of an active department, for its request form: one read for
+    both, then the department's calendar (hours and closures) for the due times."""
+    from portal.directory.services import is_slug
+
+    if not is_slug(slug) or not is_slug(service_slug):
+        return None
+    found = db.session.execute(_REQUESTABLE, {"slug": slug, "service_slug": service_slug}).first()
+    if found is None:
+        return None
+    service, department = found
+    hours = db.session.scalars(_HOURS, {"department_id": department.id}).all()
+    closures = db.session.scalars(_CLOSURES, {"department_id": department.id}).all()
+    set_committed_value(department, "opening_hours", list(hours))
+    set_committed_value(department, "closures", list(closures))
+    set_committed_value(service, "department", department)
+    return service
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """What a queue page needs before its (cached) list: the department's own words, and
+    the stamps of its list, read in the same statement as the viewer's membership."""
+
+    id: int
+    slug: str
+    name: str
+    accent: str
+    stamps: str
+
+
+_QUEUE_ENTRY = text(
+    "SELECT d.id, d.slug, d.name, d.accent, m.role, "
+    "(SELECT version FROM request_list_stamp WHERE scope = 'all') AS all_version, "
+    "(SELECT version FROM request_list_stamp "
+    " WHERE scope = 'department:' || CAST(d.id AS TEXT)) AS department_version "
+    "FROM department AS d LEFT JOIN department_membership AS m "
+    "ON m.department_id = d.id AND m.user_id = :user_id "
+    "WHERE d.slug = :slug AND d.active"
+)
+
+
+def queue_entry(slug: str, viewer: User) -> QueueEntry | None:
+    """The queue's department for a member or an admin (None: no such department;
+    NotFound: not theirs), in one statement."""
+    from portal.directory.services import is_slug
+
+    if not is_slug(slug):
+        return None
+    row = db.session.execute(_QUEUE_ENTRY, {"slug": slug, "user_id": viewer.id}).first()
+    if row is None:
+        return None
+    if not (viewer.is_admin or row.role is not None):
+        raise NotFound
+    stamps = f"{row.all_version or 0}.{row.department_version or 0}"
+    return QueueEntry(row.id, row.slug, row.name, row.accent, stamps)
+
+
+def check_queue_access(department: Department, viewer: User) -> None:
+    """A department's queue is for its members and portal admins; NotFound for others."""
+    if not (viewer.is_admin or is_member(viewer, department.id)):
+        raise NotFound
+
+
+def next_clock_change(department: Department, now: datetime | None = None) -> datetime | None:
+    """The next instant a request of the department turns at risk or breached (what the
+    queue's badges and tab counts follow), from the two due-time indexes."""
+    now = _now(now)
+    base = ServiceRequest.department_id == department.id
+    instants = [
+        db.session.scalar(
+            select(func.min(ServiceRequest.due_at)).where(base, ServiceRequest.due_at > now)
+        ),
+        db.session.scalar(
+            select(func.min(ServiceRequest.at_risk_at)).where(base, ServiceRequest.at_risk_at > now)
+        ),
+    ]
+    found = [clocks._aware(at) for at in instants if at is not None]
+    return min(found, default=None)
+
+
+def rows_clock_change(rows: list[ServiceRequest], now: datetime | None = None) -> datetime | None:
+    """The next instant the badge of one of these requests changes state."""
+    now = _now(now)
+    found = [
+        clocks._aware(at)
+        for sr in rows
+        for at in (sr.due_at, sr.at_risk_at)
+        if at is not None and clocks._aware(at) > now
+    ]
+    return min(found, default=None)
+
+
+def department_people(department: Department) -> list[User]:
+    """Everyone in the department, for the queue's assignee filter."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.department_id == department.id)
+            .order_by(User.name)
+        )
+    )
+
+
 def queue(
     department: Department, viewer: User, filters: QueueFilters, now: datetime | None = None
 ) -> QueuePage:
     """A department's queue for its members: nearest due first (nothing due last)."""
     now = _now(now)
-    if not (viewer.is_admin or is_member(viewer, department.id)):
-        raise NotFound
+    check_queue_access(department, viewer)
     base = ServiceRequest.department_id == department.id
     counts = _queue_counts(department, viewer, now)
 
@@ -1235,15 +1458,24 @@ class MinePage:
 
 
 def my_requests(user: User, before_id: int | None = None, limit: int = 50) -> MinePage:
-    """Requests the user made or that were filed for them, newest first."""
-    query = select(ServiceRequest).where(
-        or_(ServiceRequest.requester_id == user.id, ServiceRequest.filed_by_id == user.id)
-    )
-    if before_id:
-        query = query.where(ServiceRequest.id < before_id)
+    """Requests the user made or that were filed for them, newest first.
+
+    Read as the newest ids from each of two indexes, (requester_id, id) and
+    (filed_by_id, id), merged: one OR over both columns would make the database walk
+    every request from the newest down looking for the user's."""
+
+    def newest(column):
+        ids = select(ServiceRequest.id).where(column == user.id)
+        if before_id:
+            ids = ids.where(ServiceRequest.id < before_id)
+        return select(ids.order_by(ServiceRequest.id.desc()).limit(limit + 1).subquery().c.id)
+
+    ids = union(newest(ServiceRequest.requester_id), newest(ServiceRequest.filed_by_id))
     rows = list(
         db.session.scalars(
-            query.order_by(ServiceRequest.id.desc())
+            select(ServiceRequest)
+            .where(ServiceRequest.id.in_(ids))
+            .order_by(ServiceRequest.id.desc())
             .limit(limit + 1)
             .options(selectinload(ServiceRequest.department), selectinload(ServiceRequest.assignee))
         )

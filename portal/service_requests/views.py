@@ -3,30 +3,27 @@ JavaScript; with htmx the same template answers with the block that changed."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, request, send_file, url_for
+from flask import abort, make_response, redirect, request, send_file, url_for
 from flask_login import current_user
+from jinja2_fragments.flask import render_block
+from markupsafe import Markup
 from sqlalchemy import select
 
 from portal.directory import services as directory_services
 from portal.extensions import db
 from portal.htmx import is_htmx, render, trigger
 from portal.models import Department, Priority, RequestAttachment, RequestStatus, Service
-from portal.service_requests import attachments, bp, clocks, services
+from portal.service_requests import attachments, bp, clocks, list_cache, services
 from portal.service_requests.forms import ChangeForm, ReplyForm, build_request_form
 
 NEW_TEMPLATE = "service_requests/new.html"
 DETAIL_TEMPLATE = "service_requests/detail.html"
+QUEUE_TEMPLATE = "service_requests/queue.html"
+MINE_TEMPLATE = "service_requests/mine.html"
 
 
 def _service_or_404(slug: str, service_slug: str) -> Service:
-    department = directory_services.get_department(slug)
-    if department is None or not directory_services.is_slug(service_slug):
-        abort(404)
-    service = db.session.scalar(
-        select(Service).where(
-            Service.department_id == department.id, Service.slug == service_slug, Service.active
-        )
-    )
+    service = services.requestable_service(slug, service_slug)
     if service is None:
         abort(404)
     return service
@@ -221,7 +218,7 @@ def detail(key: str):
 @bp.post("/requests/<key>/reply")
 def post_reply(key: str):
     sr = _visible_or_404(key)
-    form = ReplyForm(formdata=request.form)
+    form = ReplyForm(formdata=request.form.copy() | request.files)
     internal = request.form.get("internal") == "1"
     if internal and not services.can_work(current_user, sr):
         abort(404)
@@ -229,9 +226,9 @@ def post_reply(key: str):
         return _after_change(sr, "", status=422, reply_form=form)
     try:
         if internal:
-            services.add_note(sr, current_user, form.body.data)
+            services.add_note(sr, current_user, form.body.data, files=form.uploads())
         else:
-            services.reply(sr, current_user, form.body.data)
+            services.reply(sr, current_user, form.body.data, files=form.uploads())
     except services.RequestError as exc:
         form.body.errors = [exc.message]
         return _after_change(sr, "", status=422, reply_form=form)
@@ -390,14 +387,29 @@ def mine():
     before = request.args.get("before", type=int)
     if before is not None and not 0 < before < 2**31:
         before = None
-    page = services.my_requests(current_user, before)
-    return render("service_requests/mine.html", "mine_rows", page=page, badge=services.badge)
+    # htmx asks for more rows; a page load (or "show older" without JS) gets the list.
+    block = "mine_rows" if is_htmx() else "mine_list"
+
+    def build():
+        page = services.my_requests(current_user, before)
+        html = render_block(MINE_TEMPLATE, block, page=page, badge=services.badge)
+        return html, services.rows_clock_change(page.rows)
+
+    html = list_cache.cached(
+        [list_cache.person_scope(current_user.id)],
+        f"mine:{current_user.id}:{block}:{before}",
+        build,
+    )
+    return _list_response(MINE_TEMPLATE, html)
 
 
 @bp.get("/queue/<slug>")
 def queue(slug: str):
-    department = directory_services.get_department(slug)
-    if department is None:
+    try:
+        entry = services.queue_entry(slug, current_user)
+    except services.NotFound:
+        abort(404)
+    if entry is None:
         abort(404)
     tab = request.args.get("tab", services.QueueTab.OPEN)
     if tab not in services.QueueTab.LABELS:
@@ -414,27 +426,42 @@ def queue(slug: str):
         else (int(assignee) if assignee.isdigit() and len(assignee) < 10 else None)
     )
     filters = services.QueueFilters(tab, priority, assignee_id, request.args.get("after"))
-    try:
-        page = services.queue(department, current_user, filters)
-    except services.NotFound:
-        abort(404)
-    people = db.session.scalars(
-        select(services.User)
-        .join(services.Membership, services.Membership.user_id == services.User.id)
-        .where(services.Membership.department_id == department.id)
-        .order_by(services.User.name)
-    ).all()
-    blocks = ("queue_rows",) if request.args.get("after") else ("queue_results",)
-    return render(
-        "service_requests/queue.html",
-        *blocks,
-        department=department,
-        page=page,
-        tabs=services.QueueTab.LABELS,
-        people=people,
-        badge=services.badge,
-        max_upload=current_app.config["ATTACHMENT_MAX_BYTES"],
+    # htmx "show more" asks for rows only; anything else gets the tabs, filters and rows.
+    block = "queue_rows" if filters.after and is_htmx() else "queue_results"
+
+    def build():
+        department = db.session.get(Department, entry.id)
+        try:
+            page = services.queue(department, current_user, filters)
+        except services.NotFound:
+            abort(404)
+        html = render_block(
+            QUEUE_TEMPLATE,
+            block,
+            department=department,
+            page=page,
+            tabs=services.QueueTab.LABELS,
+            people=services.department_people(department),
+            badge=services.badge,
+        )
+        return html, services.next_clock_change(department)
+
+    key = (
+        f"queue:{entry.id}:{current_user.id}:{block}:{tab}:{priority}:{assignee_id}:"
+        f"{(filters.after or '')[:200]}"
     )
+    scopes = [list_cache.department_scope(entry.id)]
+    html = list_cache.cached(scopes, key, build, read_stamps=entry.stamps)
+    return _list_response(QUEUE_TEMPLATE, html, department=entry)
+
+
+def _list_response(template: str, html: str, **context):
+    """The rendered list alone for htmx, else the whole page around it."""
+    if is_htmx():
+        response = make_response(html)
+        response.vary.add("HX-Request")
+        return response
+    return render(template, list_html=Markup(html), **context)  # noqa: S704 - our own render
 
 
 @bp.app_context_processor
