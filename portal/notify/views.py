@@ -1,0 +1,67 @@
+"""In-app notifications: /notifications (list, mark read) and the header's unread count."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, g, redirect, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from portal.htmx import is_htmx, render, trigger
+from portal.notify import inbox
+
+bp = Blueprint("notifications", __name__)
+
+TEMPLATE = "notifications/list.html"
+
+
+def _cursor(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() and len(raw) < 12 else None
+
+
+@bp.get("/notifications")
+def index():
+    page = inbox.inbox(current_user, _cursor(request.args.get("before")))
+    return render(TEMPLATE, "notice_list", page=page)
+
+
+def _safe_link(link: str) -> str:
+    return link if link.startswith("/") and not link.startswith("//") else url_for(".index")
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+def read(notification_id: int):
+    FlaskForm(formdata=request.form).validate()  # CSRF is checked app-wide
+    try:
+        notice = inbox.mark_read(current_user, notification_id)
+    except inbox.NotFound:
+        abort(404)
+    if request.form.get("open") == "1":
+        return redirect(_safe_link(notice.link), code=303)
+    if is_htmx():
+        response = render(
+            TEMPLATE, "notice_list", page=inbox.inbox(current_user), notice="Marked as read."
+        )
+        return trigger(response, "notificationsChanged")
+    return redirect(url_for(".index"), code=303)
+
+
+@bp.post("/notifications/read-all")
+def read_all():
+    count = inbox.mark_all_read(current_user)
+    message = f"Marked {count} as read." if count else "Nothing was unread."
+    if is_htmx():
+        response = render(TEMPLATE, "notice_list", page=inbox.inbox(current_user), notice=message)
+        return trigger(response, "notificationsChanged")
+    return redirect(url_for(".index"), code=303)
+
+
+@bp.app_context_processor
+def _unread():
+    def unread_notifications() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        if "unread_notifications" not in g:
+            g.unread_notifications = inbox.unread_count(current_user)
+        return g.unread_notifications
+
+    return {"unread_notifications": unread_notifications}
