@@ -126,8 +126,13 @@ def visible_posts(viewer: User, department_ids: list[int] | None = None):
 
 
 def can_view(viewer: User, post: Recognition) -> bool:
+    """One post by id. Portal admins may open any post (they moderate reports, and a
+    report links to its post); feeds, filters and profiles use `visible_posts`, which
+    does not widen for them."""
+    if viewer.is_admin:
+        return True
     if post.hidden_at is not None:
-        return viewer.is_admin
+        return False
     if post.visibility == Visibility.PUBLIC or post.author_id == viewer.id:
         return True
     if any(r.user_id == viewer.id for r in post.recipients):
@@ -403,9 +408,9 @@ def _touch_departments(post: Recognition, author: User, recipients: Recipients) 
         rows[author.department_id] = RecognitionDepartment(
             recognition_id=post.id, department_id=author.department_id, given=True, received=False
         )
-    received = [d.id for d in recipients.departments] + [
-        p.department_id for p in recipients.people if p.department_id
-    ]
+    received = [d.id for d in recipients.departments]
+    for person in recipients.people:
+        received += viewer_department_ids(person)  # their own and those they serve in
     for department_id in received:
         row = rows.get(department_id) or RecognitionDepartment(
             recognition_id=post.id, department_id=department_id, given=False, received=False
