@@ -147,9 +147,8 @@ def reaction_counts():
     """The reaction bars of the posts on screen, as out-of-band swaps (polled)."""
     if not is_htmx():
         abort(404)
-    ids = [int(i) for i in request.args.get("ids", "").split(",") if i.isdigit() and len(i) < 12][
-        :50
-    ]
+    raw = [part for value in request.args.getlist("ids") for part in value.split(",")]
+    ids = [int(i) for i in raw if i.isdigit() and len(i) < 12][:60]
     from sqlalchemy import select
 
     posts = list(
