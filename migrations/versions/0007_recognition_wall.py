@@ -55,6 +55,7 @@ def upgrade():
     with op.batch_alter_table('recognition', schema=None) as batch_op:
         batch_op.create_index('ix_recognition_author', ['author_id', 'id'], unique=False)
         batch_op.create_index('ix_recognition_value', ['value_id', 'id'], unique=False)
+        batch_op.create_index('ix_recognition_created', ['created_at'], unique=False)
 
     op.create_table('recognition_addon',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -175,6 +176,7 @@ def downgrade():
     op.drop_table('recognition_addon')
     with op.batch_alter_table('recognition', schema=None) as batch_op:
         batch_op.drop_index('ix_recognition_value')
+        batch_op.drop_index('ix_recognition_created')
         batch_op.drop_index('ix_recognition_author')
 
     op.drop_table('recognition')

@@ -83,6 +83,7 @@ class Recognition(db.Model):
     __table_args__ = (
         Index("ix_recognition_author", "author_id", "id"),
         Index("ix_recognition_value", "value_id", "id"),
+        Index("ix_recognition_created", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

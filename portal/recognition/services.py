@@ -12,9 +12,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import and_, delete, exists, false, func, or_, select, true, update
+from sqlalchemy import and_, case, delete, exists, false, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal import audit
 from portal.database import write_transaction
@@ -49,6 +49,8 @@ EDIT_WINDOW = timedelta(minutes=15)
 SPOTLIGHT_DAYS = 30
 SPOTLIGHT_RECENT = timedelta(days=14)
 NOT_THANKED_DAYS = 60
+TEAM_LIMIT = 500
+MONTH_CACHE_SECONDS = 60
 DEPARTMENT_NOTICE_LIMIT = 200
 PALETTE = ["blue", "teal", "green", "amber", "red", "purple", "pink", "slate", "indigo", "orange"]
 
@@ -812,13 +814,14 @@ def _filtered(query, viewer: User, wall_filter: WallFilter):
     return query
 
 
-def feed(
+def feed_posts(
     viewer: User,
     wall_filter: WallFilter | None = None,
     before: int | None = None,
     limit: int = PAGE_SIZE,
-) -> FeedPage:
-    """Newest first; `before` is the keyset cursor (the last id already shown)."""
+) -> tuple[list[Recognition], int | None]:
+    """Newest first; `before` is the keyset cursor (the last id already shown). Returns
+    the posts and the cursor of the next page (None on the last)."""
     query = select(Recognition).where(visible_posts(viewer))
     query = _filtered(query, viewer, wall_filter or WallFilter())
     if before is not None:
@@ -826,7 +829,35 @@ def feed(
     posts = list(db.session.scalars(query.order_by(Recognition.id.desc()).limit(limit + 1)))
     more = len(posts) > limit
     posts = posts[:limit]
-    return FeedPage(cards(viewer, posts), posts[-1].id if more and posts else None)
+    return posts, (posts[-1].id if more and posts else None)
+
+
+def feed(
+    viewer: User,
+    wall_filter: WallFilter | None = None,
+    before: int | None = None,
+    limit: int = PAGE_SIZE,
+) -> FeedPage:
+    posts, cursor = feed_posts(viewer, wall_filter, before, limit)
+    return FeedPage(cards(viewer, posts), cursor)
+
+
+@dataclass
+class WallPage:
+    feed: FeedPage
+    spotlight: Card | None
+
+
+def wall_page(
+    viewer: User, wall_filter: WallFilter | None = None, before: int | None = None
+) -> WallPage:
+    """The wall: a page of the feed and (on the first page) today's spotlight, their
+    cards made together."""
+    posts, cursor = feed_posts(viewer, wall_filter, before)
+    spot = spotlight_post(viewer) if before is None else None
+    made = cards(viewer, posts + ([spot] if spot is not None else []))
+    spot_card = made.pop() if spot is not None else None
+    return WallPage(FeedPage(made, cursor), spot_card)
 
 
 def cards(viewer: User, posts: list[Recognition], addons_per_post: int = 3) -> list[Card]:
@@ -838,22 +869,25 @@ def cards(viewer: User, posts: list[Recognition], addons_per_post: int = 3) -> l
         select(RecognitionRecipient)
         .where(RecognitionRecipient.recognition_id.in_(ids))
         .order_by(RecognitionRecipient.id)
-        .options(
-            selectinload(RecognitionRecipient.user), selectinload(RecognitionRecipient.department)
-        )
+        .options(joinedload(RecognitionRecipient.user), joinedload(RecognitionRecipient.department))
     ).all()
     by_post: dict[int, list[RecognitionRecipient]] = {}
     for recipient in recipients:
         by_post.setdefault(recipient.recognition_id, []).append(recipient)
-    counts = Counter()
+    counts: dict[tuple[int, str], int] = {}
     mine: set[tuple[int, str]] = set()
-    for post_id, kind, user_id in db.session.execute(
-        select(Reaction.recognition_id, Reaction.kind, Reaction.user_id).where(
-            Reaction.recognition_id.in_(ids)
+    for post_id, kind, count, own in db.session.execute(
+        select(
+            Reaction.recognition_id,
+            Reaction.kind,
+            func.count(),
+            func.max(case((Reaction.user_id == viewer.id, 1), else_=0)),
         )
+        .where(Reaction.recognition_id.in_(ids))
+        .group_by(Reaction.recognition_id, Reaction.kind)
     ):
-        counts[(post_id, kind)] += 1
-        if user_id == viewer.id:
+        counts[(post_id, kind)] = count
+        if own:
             mine.add((post_id, kind))
     addons: dict[int, list[AddOn]] = {}
     with_addons = [p.id for p in posts if p.addon_count]
@@ -862,11 +896,14 @@ def cards(viewer: User, posts: list[Recognition], addons_per_post: int = 3) -> l
             select(AddOn)
             .where(AddOn.recognition_id.in_(with_addons))
             .order_by(AddOn.recognition_id, AddOn.id)
-            .options(selectinload(AddOn.author))
+            .options(joinedload(AddOn.author))
         ):
             addons.setdefault(addon.recognition_id, []).append(addon)
-    authors = {p.author_id for p in posts}
-    db.session.scalars(select(User).where(User.id.in_(authors))).all()  # one query for all authors
+    missing_authors = {p.author_id for p in posts} - {
+        key[1][0] for key in db.session.identity_map.keys() if key[0] is User
+    }
+    if missing_authors:  # one query for the authors not loaded yet
+        db.session.scalars(select(User).where(User.id.in_(missing_authors))).all()
     now = datetime.now(UTC)
     out = []
     for post in posts:
@@ -877,7 +914,9 @@ def cards(viewer: User, posts: list[Recognition], addons_per_post: int = 3) -> l
                 post=post,
                 people=[r.user for r in rows if r.user is not None],
                 departments=[r.department for r in rows if r.department is not None],
-                reactions=[(k, counts[(post.id, k)], (post.id, k) in mine) for k in ReactionKind],
+                reactions=[
+                    (k, counts.get((post.id, k), 0), (post.id, k) in mine) for k in ReactionKind
+                ],
                 addons=post_addons[-addons_per_post:] if addons_per_post else post_addons,
                 can_edit=can_edit(viewer, post, now),
                 can_delete=post.author_id == viewer.id,
@@ -944,12 +983,21 @@ def recent_thanks(viewer: User, limit: int = 3) -> list[Card]:
 # Without a leaderboard ------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ValueShare:
+    name: str
+    colour: str
+
+
 @dataclass
 class DepartmentMonth:
-    department: Department
+    """Plain values only (no ORM rows), so the figures can be cached."""
+
+    department_id: int
+    department_name: str
     given: int
     received: int
-    values: list[tuple[CompanyValue, int]]
+    values: list[tuple[ValueShare, int]]
     month_start: date
 
     @property
@@ -962,12 +1010,22 @@ def department_month(department: Department, today: date | None = None) -> Depar
     received. Counts public posts only: a department-only post is not for everyone."""
     today = today or datetime.now(UTC).date()
     start = datetime(today.year, today.month, 1, tzinfo=UTC)
+    # Ids follow time: from the month's first post on, the (department_id, recognition_id)
+    # index gives exactly this month's rows.
+    first_id = db.session.scalar(
+        select(Recognition.id)
+        .where(Recognition.created_at >= start)
+        .order_by(Recognition.created_at, Recognition.id)
+        .limit(1)
+    )
+    if first_id is None:
+        return DepartmentMonth(department.id, department.name, 0, 0, [], start.date())
     base = (
         select(RecognitionDepartment.given, RecognitionDepartment.received, Recognition.value_id)
         .join(Recognition, Recognition.id == RecognitionDepartment.recognition_id)
         .where(
             RecognitionDepartment.department_id == department.id,
-            Recognition.created_at >= start,
+            RecognitionDepartment.recognition_id >= first_id,
             Recognition.hidden_at.is_(None),
             Recognition.visibility == Visibility.PUBLIC,
         )
@@ -984,15 +1042,20 @@ def department_month(department: Department, today: date | None = None) -> Depar
         for v in db.session.scalars(select(CompanyValue).where(CompanyValue.id.in_(list(mix))))
     }
     return DepartmentMonth(
-        department=department,
+        department_id=department.id,
+        department_name=department.name,
         given=given,
         received=received,
-        values=[(values[vid], n) for vid, n in mix.most_common() if vid in values],
+        values=[
+            (ValueShare(values[vid].name, values[vid].colour), n)
+            for vid, n in mix.most_common()
+            if vid in values
+        ],
         month_start=start.date(),
     )
 
 
-def spotlight(viewer: User, today: date | None = None) -> Card | None:
+def spotlight_post(viewer: User, today: date | None = None) -> Recognition | None:
     """Today's spotlight: a recent public post with many add-ons whose recipients were
     not in the spotlight in the last 30 days. Chosen once per day and kept."""
     today = today or datetime.now(UTC).date()
@@ -1002,9 +1065,14 @@ def spotlight(viewer: User, today: date | None = None) -> Card | None:
     if chosen is None:
         return None
     post = db.session.get(Recognition, chosen.recognition_id)
-    if post is None or not can_view(viewer, post):
+    if post is None or post.hidden_at is not None or not can_view(viewer, post):
         return None
-    return card(viewer, post)
+    return post
+
+
+def spotlight(viewer: User, today: date | None = None) -> Card | None:
+    post = spotlight_post(viewer, today)
+    return card(viewer, post) if post is not None else None
 
 
 def _choose_spotlight(today: date) -> Spotlight | None:
@@ -1061,31 +1129,49 @@ def not_thanked_lately(
     if not departments:
         return None
     since = _now(now) - timedelta(days=NOT_THANKED_DAYS)
-    last = (
-        select(RecognitionRecipient.user_id, func.max(Recognition.created_at).label("last_at"))
-        .join(Recognition, Recognition.id == RecognitionRecipient.recognition_id)
-        .where(RecognitionRecipient.user_id.is_not(None), Recognition.hidden_at.is_(None))
-        .group_by(RecognitionRecipient.user_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(User, last.c.last_at)
-        .outerjoin(last, last.c.user_id == User.id)
-        .where(
-            User.active,
-            User.id != manager.id,
-            or_(
-                User.department_id.in_(departments),
-                User.id.in_(
-                    select(Membership.user_id).where(Membership.department_id.in_(departments))
+    team = list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.active,
+                User.id != manager.id,
+                or_(
+                    User.department_id.in_(departments),
+                    User.id.in_(
+                        select(Membership.user_id).where(Membership.department_id.in_(departments))
+                    ),
                 ),
-            ),
-            or_(last.c.last_at.is_(None), last.c.last_at < since),
+            )
+            .order_by(User.name)
+            .limit(TEAM_LIMIT)
         )
-        .order_by(last.c.last_at.is_not(None), last.c.last_at, User.name)
-        .limit(limit)
-    ).all()
-    return [(user, last_at) for user, last_at in rows]
+    )
+    if not team:
+        return []
+    # The newest post naming each of them: ids follow time, so the greatest id is the
+    # latest, read from the (user_id, recognition_id) index per person.
+    latest = dict(
+        db.session.execute(
+            select(RecognitionRecipient.user_id, func.max(RecognitionRecipient.recognition_id))
+            .where(RecognitionRecipient.user_id.in_([u.id for u in team]))
+            .group_by(RecognitionRecipient.user_id)
+        ).all()
+    )
+    when = dict(
+        db.session.execute(
+            select(Recognition.id, Recognition.created_at).where(
+                Recognition.id.in_(list(latest.values()))
+            )
+        ).all()
+    )
+    waiting = []
+    for person in team:
+        last_at = when.get(latest.get(person.id))
+        if last_at is not None and _aware(last_at) >= since:
+            continue
+        waiting.append((person, _aware(last_at) if last_at is not None else None))
+    waiting.sort(key=lambda pair: (pair[1] is not None, pair[1] or since, pair[0].name))
+    return waiting[:limit]
 
 
 # The form's helpers ---------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from portal.extensions import db, limiter
+from portal.extensions import cache, db, limiter
 from portal.htmx import hx_redirect, is_htmx, render, trigger
 from portal.models import CompanyValue, Department, Recognition
 from portal.recognition import bp, services
@@ -50,7 +50,7 @@ def _departments():
 def _wall_context(
     form: RecognitionForm, wall_filter: services.WallFilter, before: int | None, **extra
 ):
-    page = services.feed(current_user, wall_filter, before)
+    wall = services.wall_page(current_user, wall_filter, before)
     own = current_user.department
     focus = wall_filter.department or own
     context = {
@@ -58,16 +58,29 @@ def _wall_context(
         "values": form.values,
         "wall_filter": wall_filter,
         "departments": _departments(),
-        "page": page,
+        "page": wall.feed,
         "before": before,
-        "spotlight": services.spotlight(current_user) if before is None else None,
-        "month": services.department_month(focus) if focus is not None and before is None else None,
+        "spotlight": wall.spotlight,
+        "month": _department_month(focus) if focus is not None and before is None else None,
         "not_thanked": services.not_thanked_lately(current_user) if before is None else None,
         "poll_seconds": current_app.config.get("WALL_POLL_SECONDS", 15),
         "request_for": None,
     }
     context.update(extra)
     return context
+
+
+def _department_month(department: Department):
+    """The same for every reader (public posts only), so cached like the directory."""
+    seconds = current_app.config.get("DIRECTORY_CACHE_SECONDS", 0)
+    if not seconds:
+        return services.department_month(department)
+    key = f"wall-month:{department.id}"
+    month = cache.get(key)
+    if month is None:
+        month = services.department_month(department)
+        cache.set(key, month, timeout=seconds * 6)
+    return month
 
 
 @bp.get("/wall")
