@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import and_, case, delete, exists, false, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal import audit
 from portal.database import write_transaction
@@ -899,11 +900,23 @@ def cards(viewer: User, posts: list[Recognition], addons_per_post: int = 3) -> l
             .options(joinedload(AddOn.author))
         ):
             addons.setdefault(addon.recognition_id, []).append(addon)
-    missing_authors = {p.author_id for p in posts} - {
-        key[1][0] for key in db.session.identity_map.keys() if key[0] is User
+    # Authors and values set on the posts directly: one query each for the page, and the
+    # posts hold them (the session only keeps weak references).
+    authors = {
+        u.id: u
+        for u in db.session.scalars(select(User).where(User.id.in_({p.author_id for p in posts})))
     }
-    if missing_authors:  # one query for the authors not loaded yet
-        db.session.scalars(select(User).where(User.id.in_(missing_authors))).all()
+    values = {
+        v.id: v
+        for v in db.session.scalars(
+            select(CompanyValue).where(CompanyValue.id.in_({p.value_id for p in posts}))
+        )
+    }
+    for post in posts:
+        set_committed_value(post, "author", authors.get(post.author_id))
+        set_committed_value(post, "value", values.get(post.value_id))
+        if post.request_department_id is None:
+            set_committed_value(post, "request_department", None)
     now = datetime.now(UTC)
     out = []
     for post in posts:

@@ -51,8 +51,7 @@ def _wall_context(
     form: RecognitionForm, wall_filter: services.WallFilter, before: int | None, **extra
 ):
     wall = services.wall_page(current_user, wall_filter, before)
-    own = current_user.department
-    focus = wall_filter.department or own
+    focus = wall_filter.department or (current_user.department if before is None else None)
     context = {
         "form": form,
         "values": form.values,
@@ -87,6 +86,11 @@ def _department_month(department: Department):
 def wall():
     wall_filter = services.parse_filter(request.args)
     before = services.parse_cursor(request.args.get("before"))
+    if is_htmx() and before is not None:  # the next page of the feed, nothing else
+        page = services.feed(current_user, wall_filter, before)
+        return render(
+            WALL, "feed_page", page=page, before=before, wall_filter=wall_filter, values=[]
+        )
     values = services.active_values()
     recipients, sr = services.prefill_for(
         current_user,
@@ -101,8 +105,6 @@ def wall():
         request_key=sr.key if sr else "",
     )
     context = _wall_context(form, wall_filter, before, request_for=sr)
-    if is_htmx() and before is not None:
-        return render(WALL, "feed_page", **context)
     return render(WALL, "feed", **context)
 
 
