@@ -130,6 +130,7 @@ def test_a_post_thanks_people_and_departments_and_tells_them(world):
     assert ivan_notice.link == f"/wall/{post.id}"
     emails = db.session.scalars(select(OutboxMessage)).all()
     assert [m.recipient for m in emails] == ["ivan@example.com"]
+    assert f"/wall/{post.id}" in emails[0].body and "://" in emails[0].body
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import and_, case, delete, exists, false, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -436,7 +437,7 @@ def _notify_recipients(
             person.email,
             f"{author.name} thanked you on the wall",
             f"{author.name} thanked you for “{value}”:\n\n{post.message}\n\n"
-            f"See it on the wall: {link}\n",
+            f"See it on the wall: {current_app.config['PORTAL_URL']}{link}\n",
             topic="wall.recognised",
         )
     for department in recipients.departments:
