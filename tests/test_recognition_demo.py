@@ -3,7 +3,6 @@ made through the wall's services; loaded once."""
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -30,11 +29,8 @@ def test_the_demo_wall_is_lively_and_loaded_once(app):
     load_demo_organisation(with_history=False)
     departments = {d.slug: d for d in db.session.scalars(select(Department))}
     people = {u.email: u for u in db.session.scalars(select(User))}
-    started = time.perf_counter()
     summary = load_recognition_demo(departments, people)
-    took = time.perf_counter() - started
     assert summary.startswith("Wall: 320 posts over 120 days, 4 company values"), summary
-    assert took < 60, took
     assert _count(Recognition) == 320
     assert _count(Reaction) > 300 and _count(AddOn) > 200
     names = set(db.session.scalars(select(CompanyValue.name)))
