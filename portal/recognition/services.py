@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, case, delete, exists, false, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal import audit
@@ -871,7 +871,12 @@ def cards(viewer: User, posts: list[Recognition], addons_per_post: int = 3) -> l
         select(RecognitionRecipient)
         .where(RecognitionRecipient.recognition_id.in_(ids))
         .order_by(RecognitionRecipient.id)
-        .options(joinedload(RecognitionRecipient.user), joinedload(RecognitionRecipient.department))
+        .options(
+            joinedload(RecognitionRecipient.user).load_only(User.id, User.name),
+            joinedload(RecognitionRecipient.department).load_only(
+                Department.id, Department.slug, Department.name
+            ),
+        )
     ).all()
     by_post: dict[int, list[RecognitionRecipient]] = {}
     for recipient in recipients:
@@ -898,14 +903,18 @@ def cards(viewer: User, posts: list[Recognition], addons_per_post: int = 3) -> l
             select(AddOn)
             .where(AddOn.recognition_id.in_(with_addons))
             .order_by(AddOn.recognition_id, AddOn.id)
-            .options(joinedload(AddOn.author))
+            .options(joinedload(AddOn.author).load_only(User.id, User.name))
         ):
             addons.setdefault(addon.recognition_id, []).append(addon)
     # Authors and values set on the posts directly: one query each for the page, and the
     # posts hold them (the session only keeps weak references).
     authors = {
         u.id: u
-        for u in db.session.scalars(select(User).where(User.id.in_({p.author_id for p in posts})))
+        for u in db.session.scalars(
+            select(User)
+            .where(User.id.in_({p.author_id for p in posts}))
+            .options(load_only(User.id, User.name))
+        )
     }
     values = {
         v.id: v
@@ -1124,6 +1133,15 @@ def _choose_spotlight(today: date) -> Spotlight | None:
     return db.session.get(Spotlight, today)
 
 
+@dataclass(frozen=True)
+class Colleague:
+    """Who a manager might thank: plain values, so the list can be cached."""
+
+    id: int
+    name: str
+    first_name: str
+
+
 def managed_departments(user: User) -> list[int]:
     return list(
         db.session.scalars(
@@ -1136,7 +1154,7 @@ def managed_departments(user: User) -> list[int]:
 
 def not_thanked_lately(
     manager: User, now: datetime | None = None, limit: int = 8
-) -> list[tuple[User, datetime | None]] | None:
+) -> list[tuple[Colleague, datetime | None]] | None:
     """For a manager only (None for anyone else): people in the departments they manage
     who have not been thanked by name in NOT_THANKED_DAYS, longest-waiting first."""
     departments = managed_departments(manager)
@@ -1146,6 +1164,7 @@ def not_thanked_lately(
     team = list(
         db.session.scalars(
             select(User)
+            .options(load_only(User.id, User.name))
             .where(
                 User.active,
                 User.id != manager.id,
@@ -1183,7 +1202,12 @@ def not_thanked_lately(
         last_at = when.get(latest.get(person.id))
         if last_at is not None and _aware(last_at) >= since:
             continue
-        waiting.append((person, _aware(last_at) if last_at is not None else None))
+        waiting.append(
+            (
+                Colleague(person.id, person.name, person.first_name),
+                _aware(last_at) if last_at is not None else None,
+            )
+        )
     waiting.sort(key=lambda pair: (pair[1] is not None, pair[1] or since, pair[0].name))
     return waiting[:limit]
 

@@ -39,11 +39,44 @@ def _admin_or_404() -> None:
         abort(404)
 
 
-def _departments():
+def _cached(key: str, make, factor: int = 6):
+    """Something the same for every reader, cached like the directory (not in tests)."""
+    seconds = current_app.config.get("DIRECTORY_CACHE_SECONDS", 0)
+    if not seconds:
+        return make()
+    found = cache.get(key)
+    if found is None:
+        found = make()
+        cache.set(key, found, timeout=seconds * factor)
+    return found
+
+
+def _not_thanked():
+    """The manager's own list (never shown to anyone else), kept a minute."""
+    return _cached(
+        f"wall-not-thanked:{current_user.id}",
+        lambda: _none_as_word(services.not_thanked_lately(current_user)),
+    )
+
+
+def _none_as_word(found):
+    return "none" if found is None else found  # the cache cannot tell None from a miss
+
+
+def _departments() -> list[tuple[str, str]]:
+    """(slug, name) of every active department, for the filter."""
     from sqlalchemy import select
 
-    return list(
-        db.session.scalars(select(Department).where(Department.active).order_by(Department.name))
+    return _cached(
+        "wall-departments",
+        lambda: [
+            tuple(row)
+            for row in db.session.execute(
+                select(Department.slug, Department.name)
+                .where(Department.active)
+                .order_by(Department.name)
+            )
+        ],
     )
 
 
@@ -61,7 +94,7 @@ def _wall_context(
         "before": before,
         "spotlight": wall.spotlight,
         "month": _department_month(focus) if focus is not None and before is None else None,
-        "not_thanked": services.not_thanked_lately(current_user) if before is None else None,
+        "not_thanked": _not_thanked() if before is None else None,
         "poll_seconds": current_app.config.get("WALL_POLL_SECONDS", 15),
         "request_for": None,
     }
@@ -70,16 +103,8 @@ def _wall_context(
 
 
 def _department_month(department: Department):
-    """The same for every reader (public posts only), so cached like the directory."""
-    seconds = current_app.config.get("DIRECTORY_CACHE_SECONDS", 0)
-    if not seconds:
-        return services.department_month(department)
-    key = f"wall-month:{department.id}"
-    month = cache.get(key)
-    if month is None:
-        month = services.department_month(department)
-        cache.set(key, month, timeout=seconds * 6)
-    return month
+    """The same for every reader (public posts only)."""
+    return _cached(f"wall-month:{department.id}", lambda: services.department_month(department))
 
 
 @bp.get("/wall")
