@@ -665,3 +665,32 @@ def test_notifications_page_count_and_mark_read(world, client, login, csrf):
         ).status_code
         == 303
     )
+
+
+def test_cached_card_parts_follow_edits_add_ons_and_each_readers_reactions(world, build_app):
+    from portal.extensions import cache
+
+    post = _post(world, message="First words")
+    cached = build_app(DIRECTORY_CACHE_SECONDS=60)
+    with cached.app_context():
+        cache.clear()
+        client = cached.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = world.ivan.session_token
+        assert "First words" in client.get("/wall").get_data(as_text=True)
+        services.toggle_reaction(world.ivan, db.session.get(Recognition, post.id), "clap")
+        services.edit_recognition(
+            world.erin,
+            db.session.get(Recognition, post.id),
+            value_id=world.own_it.id,
+            message="Better words",
+        )
+        services.add_addon(world.iris, db.session.get(Recognition, post.id), "Agreed!")
+        page = client.get("/wall").get_data(as_text=True)
+        assert "Better words" in page and "First words" not in page and "Agreed!" in page
+        assert 'aria-pressed="true"' in page  # Ivan's own reaction, never from the cache
+        with client.session_transaction() as session:
+            session["_user_id"] = world.hugo.session_token
+        other = client.get("/wall").get_data(as_text=True)
+        assert "Better words" in other and 'aria-pressed="true"' not in other
+        cache.clear()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from portal.extensions import cache, db, limiter
 from portal.htmx import hx_redirect, is_htmx, render, trigger
@@ -449,6 +450,34 @@ def retire_value(value_id: int):
 @bp.app_template_global("wall_html")
 def wall_html(stored: str):
     return safe_html(stored)
+
+
+@bp.app_template_global("wall_card_part")
+def card_part(macro, card, *args):
+    """A part of a post's card that is the same for every reader who may see the post,
+    cached per post state, reader's time zone and minute (the "2 h ago") when caching is on.
+    Reactions, which differ per reader, are rendered around it every time."""
+    seconds = current_app.config.get("DIRECTORY_CACHE_SECONDS", 0)
+    if not seconds:
+        return macro(card, *args)
+    from datetime import UTC, datetime
+
+    from flask_login import current_user as viewer
+
+    post = card.post
+    stamp = (
+        post.edited_at.timestamp() if post.edited_at else 0,
+        post.addon_count,
+        post.value_id,
+        post.visibility.value,
+    )
+    minute = int(datetime.now(UTC).timestamp() // 60)
+    key = f"wall-card:{macro.name}:{post.id}:{stamp}:{viewer.timezone}:{minute}:{args}"
+    html = cache.get(key)
+    if html is None:
+        html = str(macro(card, *args))
+        cache.set(key, html, timeout=seconds * 6)
+    return Markup(html)  # noqa: S704 - our own template's output, escaped when rendered
 
 
 @bp.app_template_global("wall_ago")
