@@ -765,15 +765,104 @@ def parse_cursor(raw: str | None) -> int | None:
 
 @dataclass
 class Card:
+    """What a post's card shows. Recipients, add-ons, author and value are loaded for the
+    whole page at the first read of any of them (`_CardBatch`), so a page whose cards come
+    from the cache reads only the reactions, which are the viewer's own."""
+
     post: Recognition
-    people: list[User]
-    departments: list[Department]
     reactions: list[tuple[ReactionKind, int, bool]]
-    addons: list[AddOn]
     can_edit: bool
     can_delete: bool
-    is_recipient: bool
-    hidden_from_profile: bool = False
+    _batch: _CardBatch
+
+    def _rows(self) -> list[RecognitionRecipient]:
+        return self._batch.load().recipients.get(self.post.id, [])
+
+    @property
+    def people(self) -> list[User]:
+        return [r.user for r in self._rows() if r.user is not None]
+
+    @property
+    def departments(self) -> list[Department]:
+        return [r.department for r in self._rows() if r.department is not None]
+
+    @property
+    def addons(self) -> list[AddOn]:
+        found = self._batch.load().addons.get(self.post.id, [])
+        keep = self._batch.addons_per_post
+        return found[-keep:] if keep else found
+
+    @property
+    def is_recipient(self) -> bool:
+        return any(r.user_id == self._batch.viewer_id for r in self._rows())
+
+    @property
+    def hidden_from_profile(self) -> bool:
+        return any(
+            r.user_id == self._batch.viewer_id and r.hidden_from_profile for r in self._rows()
+        )
+
+
+class _CardBatch:
+    """The rows a page of cards shares, read in four queries the first time one is needed."""
+
+    def __init__(self, viewer_id: int, posts: list[Recognition], addons_per_post: int):
+        self.viewer_id = viewer_id
+        self.posts = posts
+        self.addons_per_post = addons_per_post
+        self.loaded = False
+        self.recipients: dict[int, list[RecognitionRecipient]] = {}
+        self.addons: dict[int, list[AddOn]] = {}
+
+    def load(self) -> _CardBatch:
+        if self.loaded:
+            return self
+        self.loaded = True
+        posts = self.posts
+        ids = [p.id for p in posts]
+        for recipient in db.session.scalars(
+            select(RecognitionRecipient)
+            .where(RecognitionRecipient.recognition_id.in_(ids))
+            .order_by(RecognitionRecipient.id)
+            .options(
+                joinedload(RecognitionRecipient.user).load_only(User.id, User.name),
+                joinedload(RecognitionRecipient.department).load_only(
+                    Department.id, Department.slug, Department.name
+                ),
+            )
+        ):
+            self.recipients.setdefault(recipient.recognition_id, []).append(recipient)
+        with_addons = [p.id for p in posts if p.addon_count]
+        if with_addons:
+            for addon in db.session.scalars(
+                select(AddOn)
+                .where(AddOn.recognition_id.in_(with_addons))
+                .order_by(AddOn.recognition_id, AddOn.id)
+                .options(joinedload(AddOn.author).load_only(User.id, User.name))
+            ):
+                self.addons.setdefault(addon.recognition_id, []).append(addon)
+        # Authors and values set on the posts directly: one query each for the page, and
+        # the posts hold them (the session only keeps weak references).
+        authors = {
+            u.id: u
+            for u in db.session.scalars(
+                select(User)
+                .where(User.id.in_({p.author_id for p in posts}))
+                .options(load_only(User.id, User.name))
+            )
+        }
+        values = {
+            v.id: v
+            for v in db.session.scalars(
+                select(CompanyValue).where(CompanyValue.id.in_({p.value_id for p in posts}))
+            )
+        }
+        for post in posts:
+            set_committed_value(post, "author", authors.get(post.author_id))
+            set_committed_value(post, "value", values.get(post.value_id))
+            if post.request_department_id is None:
+                set_committed_value(post, "request_department", None)
+        return self
 
 
 @dataclass
@@ -863,24 +952,11 @@ def wall_page(
 
 
 def cards(viewer: User, posts: list[Recognition], addons_per_post: int = 3) -> list[Card]:
-    """Everything a post's card shows, in a fixed number of queries for the whole page."""
+    """Everything a post's card shows, in a fixed number of queries for the whole page:
+    the reactions now (they are the viewer's own), the rest when first read."""
     if not posts:
         return []
     ids = [p.id for p in posts]
-    recipients = db.session.scalars(
-        select(RecognitionRecipient)
-        .where(RecognitionRecipient.recognition_id.in_(ids))
-        .order_by(RecognitionRecipient.id)
-        .options(
-            joinedload(RecognitionRecipient.user).load_only(User.id, User.name),
-            joinedload(RecognitionRecipient.department).load_only(
-                Department.id, Department.slug, Department.name
-            ),
-        )
-    ).all()
-    by_post: dict[int, list[RecognitionRecipient]] = {}
-    for recipient in recipients:
-        by_post.setdefault(recipient.recognition_id, []).append(recipient)
     counts: dict[tuple[int, str], int] = {}
     mine: set[tuple[int, str]] = set()
     for post_id, kind, count, own in db.session.execute(
@@ -896,60 +972,20 @@ def cards(viewer: User, posts: list[Recognition], addons_per_post: int = 3) -> l
         counts[(post_id, kind)] = count
         if own:
             mine.add((post_id, kind))
-    addons: dict[int, list[AddOn]] = {}
-    with_addons = [p.id for p in posts if p.addon_count]
-    if with_addons:
-        for addon in db.session.scalars(
-            select(AddOn)
-            .where(AddOn.recognition_id.in_(with_addons))
-            .order_by(AddOn.recognition_id, AddOn.id)
-            .options(joinedload(AddOn.author).load_only(User.id, User.name))
-        ):
-            addons.setdefault(addon.recognition_id, []).append(addon)
-    # Authors and values set on the posts directly: one query each for the page, and the
-    # posts hold them (the session only keeps weak references).
-    authors = {
-        u.id: u
-        for u in db.session.scalars(
-            select(User)
-            .where(User.id.in_({p.author_id for p in posts}))
-            .options(load_only(User.id, User.name))
-        )
-    }
-    values = {
-        v.id: v
-        for v in db.session.scalars(
-            select(CompanyValue).where(CompanyValue.id.in_({p.value_id for p in posts}))
-        )
-    }
-    for post in posts:
-        set_committed_value(post, "author", authors.get(post.author_id))
-        set_committed_value(post, "value", values.get(post.value_id))
-        if post.request_department_id is None:
-            set_committed_value(post, "request_department", None)
+    batch = _CardBatch(viewer.id, posts, addons_per_post)
     now = datetime.now(UTC)
-    out = []
-    for post in posts:
-        rows = by_post.get(post.id, [])
-        post_addons = addons.get(post.id, [])
-        out.append(
-            Card(
-                post=post,
-                people=[r.user for r in rows if r.user is not None],
-                departments=[r.department for r in rows if r.department is not None],
-                reactions=[
-                    (k, counts.get((post.id, k), 0), (post.id, k) in mine) for k in ReactionKind
-                ],
-                addons=post_addons[-addons_per_post:] if addons_per_post else post_addons,
-                can_edit=can_edit(viewer, post, now),
-                can_delete=post.author_id == viewer.id,
-                is_recipient=any(r.user_id == viewer.id for r in rows),
-                hidden_from_profile=any(
-                    r.user_id == viewer.id and r.hidden_from_profile for r in rows
-                ),
-            )
+    return [
+        Card(
+            post=post,
+            reactions=[
+                (k, counts.get((post.id, k), 0), (post.id, k) in mine) for k in ReactionKind
+            ],
+            can_edit=can_edit(viewer, post, now),
+            can_delete=post.author_id == viewer.id,
+            _batch=batch,
         )
-    return out
+        for post in posts
+    ]
 
 
 def card(viewer: User, post: Recognition) -> Card:
