@@ -101,3 +101,16 @@ def test_erin_thanks_ivan_and_it_and_ivan_joins_in(demo, live_server, page, seco
     erin.get_by_role("heading", name="Thanks given or received by HR").wait_for()
     assert erin.locator(f"#{post_id}").count() == 0
     assert erin.evaluate("window.__sameDocument") is True
+
+
+def test_the_wall_fits_a_narrow_screen(demo, live_server, browser):
+    context = browser.new_context(viewport={"width": 320, "height": 700})
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, "erin@example.com", DEMO_PASSWORD)
+        page.goto(f"{live_server}/wall")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"the wall scrolls sideways at 320 px ({width} px wide)"
+        assert_no_axe_violations(page)
+    finally:
+        context.close()
