@@ -586,10 +586,15 @@ def test_pages_404_for_what_a_viewer_may_not_see(world, client, login, csrf):
     assert client.get("/admin/values").status_code == 404
     assert client.get(f"/people/{world.ivan.id}").status_code == 200
     assert f"post-{private.id}" not in client.get(f"/people/{world.ivan.id}").get_data(as_text=True)
-    assert f"post-{private.id}" not in client.get("/d/it").get_data(as_text=True)
+    assert f"post-{private.id}" not in client.get("/wall/departments/it").get_data(as_text=True)
     assert f"post-{private.id}" not in client.get("/").get_data(as_text=True)
+    assert client.get("/wall/departments/nowhere").status_code == 404
     login(world.iris)
-    assert f"post-{private.id}" in client.get("/d/it").get_data(as_text=True)
+    assert f"post-{private.id}" in client.get("/wall/departments/it").get_data(as_text=True)
+    section = client.get("/wall/departments/it", headers=HX)
+    body = section.get_data(as_text=True)
+    assert section.status_code == 200 and "<html" not in body and 'id="dept-thanks"' in body
+    assert "/wall/departments/it" in client.get("/d/it").get_data(as_text=True)  # loads it
 
 
 def test_post_page_addons_reports_and_moderation(world, client, login, csrf):

@@ -353,6 +353,27 @@ def profile_visibility(post_id: int):
     return redirect(url_for("recognition.post_detail", post_id=post.id), code=303)
 
 
+@bp.get("/wall/departments/<slug>")
+def department_thanks(slug: str):
+    """Thanks a department received (the section the department page loads when shown)."""
+    from sqlalchemy import select
+
+    if "\x00" in slug or len(slug) > 64:
+        abort(404)
+    department = db.session.scalar(
+        select(Department).where(Department.slug == slug, Department.active)
+    )
+    if department is None:
+        abort(404)
+    thanks = services.received_by_department(current_user, department)
+    return render(
+        "recognition/department_thanks.html",
+        "thanks_section",
+        department=department,
+        thanks=thanks,
+    )
+
+
 # Moderation and values (portal admins) --------------------------------------------------
 
 
@@ -532,19 +553,6 @@ def _wall_pieces():
             return []
         return services.received_by_person(current_user, person)
 
-    def department_thanks(slug):
-        if not current_user.is_authenticated or not slug:
-            return None, []
-        from sqlalchemy import select
-
-        slug = str(slug)[:64]
-        if "\x00" in slug:
-            return None, []
-        department = db.session.scalar(select(Department).where(Department.slug == slug))
-        if department is None:
-            return None, []
-        return department, services.received_by_department(current_user, department)
-
     def recent_thanks():
         if not current_user.is_authenticated:
             return []
@@ -552,7 +560,6 @@ def _wall_pieces():
 
     return {
         "wall_person_thanks": person_thanks,
-        "wall_department_thanks": department_thanks,
         "wall_recent_thanks": recent_thanks,
         "wall_handle": services.handle_of,
     }

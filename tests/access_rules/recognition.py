@@ -126,6 +126,9 @@ RULES = [
         data=lambda w: {"hidden": "1"},
         expect=only({"agent"}, 303),
     ),
+    Rule(
+        "recognition.department_thanks", "GET", url=lambda w: {"slug": w.it.slug}, expect=everyone()
+    ),
     Rule("recognition.reports", "GET", expect=only(ADMIN, 200)),
     Rule(
         "recognition.moderate",
