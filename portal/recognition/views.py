@@ -481,13 +481,15 @@ def _viewer_timezone() -> str:
 @bp.app_template_global("wall_department_options")
 def department_options(chosen: str = "") -> Markup:
     """The department filter's options (every department: one join, not a template loop)."""
-    return Markup(  # noqa: S704 - every value is escaped here
-        "".join(
+    html = _cached(
+        f"wall-department-options:{chosen}",
+        lambda: "".join(
             f'<option value="{escape(slug)}"{" selected" if slug == chosen else ""}>'
             f"{escape(name)}</option>"
             for slug, name in _departments()
-        )
+        ),
     )
+    return Markup(html)  # noqa: S704 - every value was escaped above
 
 
 @bp.app_template_global("wall_card_part")
