@@ -672,30 +672,28 @@ def test_notifications_page_count_and_mark_read(world, client, login, csrf):
     )
 
 
-def test_cached_card_parts_follow_edits_add_ons_and_each_readers_reactions(world, build_app):
+def test_cached_card_parts_follow_edits_add_ons_and_each_readers_reactions(
+    world, app, client, login
+):
     from portal.extensions import cache
 
     post = _post(world, message="First words")
-    cached = build_app(DIRECTORY_CACHE_SECONDS=60)
-    with cached.app_context():
-        cache.clear()
-        client = cached.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = world.ivan.session_token
+    app.config["DIRECTORY_CACHE_SECONDS"] = 60
+    cache.clear()
+    try:
+        login(world.ivan)
         assert "First words" in client.get("/wall").get_data(as_text=True)
-        services.toggle_reaction(world.ivan, db.session.get(Recognition, post.id), "clap")
+        services.toggle_reaction(world.ivan, post, "clap")
         services.edit_recognition(
-            world.erin,
-            db.session.get(Recognition, post.id),
-            value_id=world.own_it.id,
-            message="Better words",
+            world.erin, post, value_id=world.own_it.id, message="Better words"
         )
-        services.add_addon(world.iris, db.session.get(Recognition, post.id), "Agreed!")
+        services.add_addon(world.iris, post, "Agreed!")
         page = client.get("/wall").get_data(as_text=True)
         assert "Better words" in page and "First words" not in page and "Agreed!" in page
         assert 'aria-pressed="true"' in page  # Ivan's own reaction, never from the cache
-        with client.session_transaction() as session:
-            session["_user_id"] = world.hugo.session_token
+        login(world.hugo)
         other = client.get("/wall").get_data(as_text=True)
         assert "Better words" in other and 'aria-pressed="true"' not in other
+    finally:
+        app.config["DIRECTORY_CACHE_SECONDS"] = 0
         cache.clear()
