@@ -37,6 +37,9 @@ TARGETS = {  # share of hello world's requests/s, p99 ceilings in ms, absolute r
     "queue (50 rows)": {"ratio": 10.0},
     "my requests": {"ratio": 10.0},
     "submit request": {"min_rps": 200.0},
+    "wall": {"ratio": 12.0},
+    "wall filtered": {"ratio": 12.0},
+    "wall next page": {"ratio": 0.0, "p99_ms": 50.0},
 }
 BUSY_DEPARTMENT = "bench-dept-1"  # bench.user.1 works here; a twentieth of all requests
 
@@ -136,6 +139,12 @@ def browser_cookie(cookie: str) -> str:
             return cookie
         cookie = after
     raise SystemExit("the session cookie did not settle")
+def wall_cursor(base: str, cookie: dict[str, str]) -> str:
+    """The cursor of the wall's second page, as its "load more" link carries it."""
+    request = urllib.request.Request(f"{base}/wall", headers=cookie)
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback
+        page = response.read().decode()
+    return re.search(r"/wall\?before=(\d+)", page).group(1)
 
 
 def form_session(base: str, cookie: str) -> tuple[str, str, str]:
@@ -206,6 +215,12 @@ def main() -> None:
             "queue (50 rows)": (f"{base}/queue/{BUSY_DEPARTMENT}", cookie),
             "my requests": (f"{base}/requests/mine", cookie),
         }
+        urls["wall"] = (f"{base}/wall", cookie)
+        urls["wall filtered"] = (f"{base}/wall?department={DEPARTMENT}", cookie)
+        urls["wall next page"] = (
+            f"{base}/wall?before={wall_cursor(base, cookie)}",
+            {**cookie, "HX-Request": "true"},
+        )
         form_cookie, csrf, form_path = form_session(base, cookie["Cookie"].split("=", 1)[1])
         urls["submit request"] = (f"{base}{form_path}", {"Cookie": f"session={form_cookie}"})
         scripts = {"submit request": [csrf, form_path]}

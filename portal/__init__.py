@@ -122,6 +122,8 @@ def register_blueprints(app: Flask) -> None:
     from portal.admin import bp as admin_bp
     from portal.directory import bp as directory_bp
     from portal.manage import bp as manage_bp
+    from portal.notify.views import bp as notifications_bp
+    from portal.recognition import bp as recognition_bp
     from portal.service_requests import bp as service_requests_bp
 
     app.register_blueprint(accounts_bp)
@@ -129,6 +131,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(directory_bp)
     app.register_blueprint(service_requests_bp)
     app.register_blueprint(manage_bp)
+    app.register_blueprint(recognition_bp)
+    app.register_blueprint(notifications_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

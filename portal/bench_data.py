@@ -53,6 +53,7 @@ def generate_bench_data(
     employees: int = 100_000,
     requests: int = 1_000_000,
     seed: int = 1,
+    recognitions: int | None = None,  # as many as requests unless given
     echo=print,
 ) -> bool:
     if db.session.scalar(select(Department.id).where(Department.slug == "bench-dept-1")):
@@ -60,6 +61,11 @@ def generate_bench_data(
         from portal.bench_requests import generate_request_bench_data
 
         generate_request_bench_data(requests, echo=echo)  # adds them if an older run did not
+        from portal.bench_recognition import generate_recognition_bench_data
+
+        generate_recognition_bench_data(
+            requests if recognitions is None else recognitions, echo=echo
+        )
         return False
     rng = random.Random(seed)
     now = datetime.now(UTC)
@@ -214,4 +220,8 @@ def generate_bench_data(
 
     generate_request_bench_data(requests, echo=echo)
     phase("requests")
+    from portal.bench_recognition import generate_recognition_bench_data
+
+    generate_recognition_bench_data(requests if recognitions is None else recognitions, echo=echo)
+    phase("recognitions")
     return True

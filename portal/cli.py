@@ -27,7 +27,7 @@ def register(app: Flask) -> None:
     @click.option("--scale", default=1.0, show_default=True, help="Fraction of the full size.")
     def bench_data(scale: float) -> None:
         """Generate a large organisation for bench/ (300 departments, 5,000 services,
-        100,000 people at scale 1)."""
+        100,000 people, a million requests and a million recognitions at scale 1)."""
         from portal.bench_data import generate_bench_data
 
         generate_bench_data(
@@ -35,5 +35,6 @@ def register(app: Flask) -> None:
             services=max(10, int(5000 * scale)),
             employees=max(10, int(100_000 * scale)),
             requests=max(100, int(1_000_000 * scale)),
+            recognitions=max(100, int(1_000_000 * scale)),
             echo=click.echo,
         )

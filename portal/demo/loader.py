@@ -12,6 +12,7 @@ from datetime import time
 from sqlalchemy import delete, select
 
 from portal.demo import content
+from portal.demo.recognition import load_recognition_demo
 from portal.demo.reporting_lines import load_reporting_lines
 from portal.demo.request_forms import load_request_forms
 from portal.demo.request_history import load_request_history
@@ -257,7 +258,8 @@ def load_demo_organisation(with_history: bool = True) -> str:
     directory_changed()
     load_reporting_lines()
     history = load_request_history(departments, people) if with_history else ""
+    wall = load_recognition_demo(departments, people) if with_history else ""
     return (
         f"Demo organisation ready: {len(departments)} departments, {services} services, "
-        f"{len(people)} people. {history}".strip()
+        f"{len(people)} people. {history} {wall}".strip()
     )

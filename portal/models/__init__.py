@@ -14,6 +14,19 @@ from portal.models.directory import (
 from portal.models.feedback import Suggestion, SuggestionStatus, SuggestionVote
 from portal.models.list_stamps import ListStamp
 from portal.models.notify import Notification, OutboxChannel, OutboxMessage, OutboxStatus
+from portal.models.recognition import (
+    AddOn,
+    CompanyValue,
+    Reaction,
+    ReactionKind,
+    Recognition,
+    RecognitionDepartment,
+    RecognitionMention,
+    RecognitionRecipient,
+    Report,
+    Spotlight,
+    Visibility,
+)
 from portal.models.requests import (
     OPEN_STATUSES,
     EventKind,
@@ -27,6 +40,17 @@ from portal.models.requests import (
 from portal.models.search import SearchDocument, SearchMiss
 
 __all__ = [
+    "AddOn",
+    "CompanyValue",
+    "Reaction",
+    "ReactionKind",
+    "Recognition",
+    "RecognitionDepartment",
+    "RecognitionMention",
+    "RecognitionRecipient",
+    "Report",
+    "Spotlight",
+    "Visibility",
     "Suggestion",
     "SuggestionStatus",
     "SuggestionVote",

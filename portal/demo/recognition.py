@@ -1,0 +1,155 @@
+"""A lively demo wall: the company values and a few hundred thanks over the past 120 days,
+with reactions and add-ons, made through the wall's own service functions with
+back-dated instants. Deterministic (seeded); values are brought back to the content on
+every run, the posts are loaded once."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, func, select
+
+from portal.extensions import db
+from portal.models import (
+    CompanyValue,
+    Department,
+    Notification,
+    OutboxMessage,
+    Recognition,
+    User,
+)
+from portal.recognition import services
+
+DAYS = 120
+POSTS = 320
+SEED = 11
+
+VALUES = [
+    ("Customer first", "We start from what our colleagues and customers need.", "🤝", "blue"),
+    ("Own it", "We take responsibility and see things through.", "🎯", "amber"),
+    ("Better together", "We share, help and make each other better.", "🧩", "teal"),
+    ("Keep learning", "We try, learn and teach what we learned.", "📚", "purple"),
+]
+
+MESSAGES = [
+    "Thank you for **sorting this out so quickly** — it saved our week.",
+    "Huge thanks for staying late to get the release out. _Above and beyond._",
+    "Thanks for explaining the new process so clearly. The [guide](https://example.com/guide) you wrote is gold.",
+    "Thank you for:\n\n- answering every question patiently\n- following up the next day\n- making it feel easy",
+    "Your help with the quarter-end numbers was **brilliant**. Thank you!",
+    "Thanks for covering for me while I was off — I came back to everything in order.",
+    "Really appreciated how you handled that tricky customer call. Calm and kind.",
+    "Thank you for onboarding our new starter so warmly. _They already feel at home._",
+    "Thanks for fixing the meeting room screens before the all-hands. **Lifesaver.**",
+    "Thank you for sharing what you learned at the conference — the notes were excellent.",
+    "The new dashboard is **so much clearer**. Thanks for listening to our feedback.",
+    "Thanks for the quick turnaround on the contract review. We signed on time!",
+]
+ADDONS = [
+    "Seconded — this made a real difference to us too.",
+    "Couldn't agree more!",
+    "Yes! Thank you from the whole team.",
+    "This helped me as well, thank you.",
+    "Well deserved.",
+    "Echoing this — great work.",
+]
+
+
+def _upsert_values() -> list[CompanyValue]:
+    values = []
+    for position, (name, description, emoji, colour) in enumerate(VALUES):
+        value = db.session.scalar(select(CompanyValue).where(CompanyValue.name == name))
+        if value is None:
+            value = CompanyValue(name=name)
+            db.session.add(value)
+        value.description, value.emoji, value.colour = description, emoji, colour
+        value.position, value.retired_at = position, None
+        values.append(value)
+    db.session.commit()
+    return values
+
+
+def demo_values() -> list[CompanyValue]:
+    """The company values only (tests that need no posts)."""
+    return _upsert_values()
+
+
+def load_recognition_demo(departments: dict[str, Department], people: dict[str, User]) -> str:
+    values = [v.id for v in _upsert_values()]
+    already = db.session.scalar(select(func.count()).select_from(Recognition))
+    if already:
+        return f"Wall already there ({already} posts)."
+    first_message = db.session.scalar(select(func.max(OutboxMessage.id))) or 0
+    first_notice = db.session.scalar(select(func.max(Notification.id))) or 0
+    rng = random.Random(SEED)
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    # Work with ids and look people up as needed: every commit expires what the session
+    # holds, and a session holding the whole organisation makes each commit slow. (The
+    # request history also leaves the loader's objects detached.)
+    emails = sorted(people)
+    colleagues = list(
+        db.session.execute(
+            select(User.id, User.email)
+            .where(User.active, User.email.in_(emails))
+            .order_by(User.email)
+        )
+    )
+    team_names = sorted(
+        db.session.scalars(select(Department.name).where(Department.slug.in_(list(departments))))
+    )
+    erin = db.session.scalar(select(User.id).where(User.email == "erin@example.com"))
+    it_name = db.session.scalar(select(Department.name).where(Department.slug == "it"))
+    instants = sorted(
+        now - timedelta(minutes=rng.uniform(30, DAYS * 24 * 60)) for _ in range(POSTS)
+    )
+    post_ids: list[int] = []
+    for n, at in enumerate(instants):
+        author_id, _ = rng.choice(colleagues)
+        entries: list[str] = []
+        for person_id, email in rng.sample(colleagues, rng.choice([1, 1, 1, 2, 3])):
+            if person_id != author_id:
+                entries.append("@" + email.split("@", 1)[0])
+        if rng.random() < 0.35 or not entries:
+            entries.append(rng.choice(team_names))
+        if n == POSTS - 1 and erin and it_name:  # the newest: Erin thanks Ivan and IT
+            author_id, entries = erin, ["@ivan", it_name]
+        post = services.post_recognition(
+            db.session.get(User, author_id),
+            recipients=", ".join(entries),
+            value_id=rng.choice(values),
+            message=rng.choice(MESSAGES),
+            visibility="department" if rng.random() < 0.1 else "public",
+            now=at,
+            notify=n >= POSTS - 5,  # only the newest few leave notices
+        )
+        post_ids.append(post.id)
+        db.session.expunge_all()
+    for post_id in post_ids:
+        post = db.session.get(Recognition, post_id)
+        created = post.created_at.replace(tzinfo=UTC)
+        busy = 8 if (now - created).days < 14 else 4
+        for person_id, _ in rng.sample(colleagues, rng.randint(0, busy)):
+            person = db.session.get(User, person_id)
+            if services.can_view(person, post):
+                services.toggle_reaction(person, post, rng.choice(list(services.ReactionKind)))
+        for person_id, _ in rng.sample(colleagues, rng.choice([0, 0, 0, 1, 1, 2, 3, 5])):
+            person = db.session.get(User, person_id)
+            if services.can_view(person, post) and person.id != post.author_id:
+                services.add_addon(
+                    person,
+                    post,
+                    rng.choice(ADDONS),
+                    now=created + timedelta(hours=rng.randint(1, 30)),
+                )
+        db.session.expunge_all()
+    # The demo sends no e-mail for thanks made up here.
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.id > first_message))
+    # ... and keeps only the notices of the newest few thanks (not every made-up add-on).
+    db.session.execute(
+        delete(Notification).where(
+            Notification.id > first_notice, Notification.topic != "wall.recognised"
+        )
+    )
+    db.session.commit()
+    return f"Wall: {len(post_ids)} posts over {DAYS} days, {len(values)} company values."

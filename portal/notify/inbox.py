@@ -1,0 +1,69 @@
+"""A person's in-app notices: the list, the unread count in the header, marking read.
+
+Every function takes the owner: nobody reads or marks another person's notices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select, update
+
+from portal.database import write_transaction
+from portal.extensions import db
+from portal.models import Notification, User
+
+PAGE_SIZE = 30
+
+
+def unread_count(user: User) -> int:
+    """One count over the (user_id, read_at, id) index."""
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
+
+
+@dataclass
+class InboxPage:
+    notices: list[Notification]
+    next_cursor: int | None
+    unread: int
+
+
+def inbox(user: User, before: int | None = None, limit: int = PAGE_SIZE) -> InboxPage:
+    """Newest first, keyset by id."""
+    query = select(Notification).where(Notification.user_id == user.id)
+    if before is not None:
+        query = query.where(Notification.id < before)
+    rows = list(db.session.scalars(query.order_by(Notification.id.desc()).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return InboxPage(rows, rows[-1].id if more and rows else None, unread_count(user))
+
+
+class NotFound(Exception):
+    pass
+
+
+def mark_read(user: User, notification_id: int, now: datetime | None = None) -> Notification:
+    notice = db.session.get(Notification, notification_id)
+    if notice is None or notice.user_id != user.id:
+        raise NotFound(notification_id)
+    with write_transaction():
+        if notice.read_at is None:
+            notice.read_at = now or datetime.now(UTC)
+    return notice
+
+
+def mark_all_read(user: User, now: datetime | None = None) -> int:
+    with write_transaction():
+        return db.session.execute(
+            update(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+            .values(read_at=now or datetime.now(UTC))
+        ).rowcount

@@ -1,0 +1,91 @@
+"""In-app notifications: /notifications (list, mark read) and the header's unread count."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, g, redirect, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from portal.extensions import cache
+from portal.htmx import is_htmx, render, trigger
+from portal.notify import inbox
+
+bp = Blueprint("notifications", __name__)
+
+TEMPLATE = "notifications/list.html"
+
+
+def _cursor(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() and len(raw) < 12 else None
+
+
+@bp.get("/notifications")
+def index():
+    page = inbox.inbox(current_user, _cursor(request.args.get("before")))
+    return render(TEMPLATE, "notice_list", page=page)
+
+
+def _safe_link(link: str) -> str:
+    return link if link.startswith("/") and not link.startswith("//") else url_for(".index")
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+def read(notification_id: int):
+    FlaskForm(formdata=request.form).validate()  # CSRF is checked app-wide
+    try:
+        notice = inbox.mark_read(current_user, notification_id)
+    except inbox.NotFound:
+        abort(404)
+    _forget_unread_count()
+    if request.form.get("open") == "1":
+        return redirect(_safe_link(notice.link), code=303)
+    if is_htmx():
+        response = render(
+            TEMPLATE, "notice_list", page=inbox.inbox(current_user), notice="Marked as read."
+        )
+        return trigger(response, "notificationsChanged")
+    return redirect(url_for(".index"), code=303)
+
+
+@bp.post("/notifications/read-all")
+def read_all():
+    count = inbox.mark_all_read(current_user)
+    _forget_unread_count()
+    message = f"Marked {count} as read." if count else "Nothing was unread."
+    if is_htmx():
+        response = render(TEMPLATE, "notice_list", page=inbox.inbox(current_user), notice=message)
+        return trigger(response, "notificationsChanged")
+    return redirect(url_for(".index"), code=303)
+
+
+def _unread_key() -> str:
+    return f"unread-notifications:{current_user.id}"
+
+
+def _cached_unread_count() -> int:
+    """Cached per person for a few seconds (DIRECTORY_CACHE_SECONDS) when caching is on:
+    every page shows it; marking read clears it at once."""
+    seconds = current_app.config.get("DIRECTORY_CACHE_SECONDS", 0)
+    if not seconds:
+        return inbox.unread_count(current_user)
+    count = cache.get(_unread_key())
+    if count is None:
+        count = inbox.unread_count(current_user)
+        cache.set(_unread_key(), count, timeout=seconds)
+    return count
+
+
+def _forget_unread_count() -> None:
+    cache.delete(_unread_key())
+
+
+@bp.app_context_processor
+def _unread():
+    def unread_notifications() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        if "unread_notifications" not in g:
+            g.unread_notifications = _cached_unread_count()
+        return g.unread_notifications
+
+    return {"unread_notifications": unread_notifications}

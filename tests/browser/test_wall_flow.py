@@ -1,0 +1,116 @@
+"""The recognition wall in a real browser: Erin thanks Ivan and IT, the post appears at the
+top without a reload, Ivan is notified and reacts, both see the count change in place,
+and the department filter shows it for IT and not for HR."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.browser.conftest import ARTIFACTS, assert_no_axe_violations, sign_in
+
+DEMO_PASSWORD = "inward-demo"
+
+
+@pytest.fixture
+def demo(app):
+    from portal.demo.loader import load_demo_organisation
+    from portal.demo.recognition import demo_values
+
+    load_demo_organisation(with_history=False)
+    demo_values()
+    app.config["WALL_POLL_SECONDS"] = 1
+    yield
+    app.config.pop("WALL_POLL_SECONDS", None)
+
+
+def _shot(page, name: str) -> None:
+    if os.environ.get("WALL_SCREENSHOTS"):
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"wall-{name}.png"), full_page=True)
+
+
+def test_erin_thanks_ivan_and_it_and_ivan_joins_in(demo, live_server, page, second_page):
+    erin, ivan = page, second_page
+
+    sign_in(erin, live_server, "erin@example.com", DEMO_PASSWORD)
+    erin.goto(f"{live_server}/wall")
+    erin.wait_for_function("typeof htmx === 'object'")
+    erin.evaluate("window.__sameDocument = true")
+    assert_no_axe_violations(erin)
+    erin.get_by_label("Who are you thanking?").fill("@ivan, IT")
+    erin.get_by_label("Customer first").check()
+    erin.get_by_label("What did they do?").fill(
+        "Thanks for the **same-day laptop swap**! The [guide](https://example.com/vpn) helped too."
+    )
+    erin.get_by_role("button", name="Post thanks").click()
+    erin.get_by_text("Your thanks is on the wall").wait_for()
+    first = erin.locator("#feed-list article").first
+    assert "Ivan Petrov" in first.inner_text() and "IT" in first.inner_text()
+    assert first.locator("strong", has_text="same-day laptop swap").is_visible()
+    assert first.locator("a[href='https://example.com/vpn']").is_visible()
+    assert erin.evaluate("window.__sameDocument") is True
+    assert erin.get_by_label("Who are you thanking?").input_value() == ""  # a fresh form
+    _shot(erin, "posted")
+    post_id = first.get_attribute("id")
+
+    # Ivan sees the notice, opens the post and reacts: the count changes in place.
+    sign_in(ivan, live_server, "ivan@example.com", DEMO_PASSWORD)
+    assert "1" in ivan.get_by_role("link", name="Notifications").inner_text()
+    ivan.get_by_role("link", name="Notifications").click()
+    ivan.locator(
+        ".notice-item__text", has_text="Erin Walsh thanked you for “Customer first”"
+    ).wait_for()
+    assert_no_axe_violations(ivan)
+    ivan.get_by_role("button", name="Open").first.click()
+    ivan.wait_for_url(f"**/wall/{post_id.removeprefix('post-')}")
+    ivan.wait_for_function("typeof htmx === 'object'")
+    ivan.evaluate("window.__sameDocument = true")
+    assert_no_axe_violations(ivan)
+    clap = ivan.locator(f"#react-{post_id.removeprefix('post-')}-clap")
+    clap.click()
+    ivan.wait_for_function(
+        "id => document.getElementById(id).getAttribute('aria-pressed') === 'true'",
+        arg=clap.get_attribute("id"),
+    )
+    assert clap.locator(".reaction__count").inner_text() == "1"
+    assert ivan.evaluate("window.__sameDocument") is True
+    _shot(ivan, "post")
+
+    # Erin's wall picks the new count up without a reload.
+    erin_clap = erin.locator(f"#{post_id} .reaction", has_text="Applause").locator(
+        ".reaction__count"
+    )
+    erin.wait_for_function(
+        "id => document.querySelector(`#${id} .reaction__count`).textContent.trim() === '1'",
+        arg=post_id,
+        timeout=15_000,
+    )
+    assert erin_clap.inner_text() == "1"
+    assert erin.evaluate("window.__sameDocument") is True
+
+    # Filtering by IT shows the post; by HR it does not. The URL says what is shown.
+    erin.get_by_label("Department", exact=True).select_option(label="IT")
+    erin.get_by_role("heading", name="Thanks given or received by IT").wait_for()
+    assert erin.locator(f"#{post_id}").is_visible()
+    assert "department=it" in erin.url
+    _shot(erin, "filtered")
+    assert_no_axe_violations(erin)
+    erin.get_by_label("Department", exact=True).select_option(label="HR")
+    erin.get_by_role("heading", name="Thanks given or received by HR").wait_for()
+    assert erin.locator(f"#{post_id}").count() == 0
+    assert erin.evaluate("window.__sameDocument") is True
+
+
+def test_the_wall_fits_a_narrow_screen(demo, live_server, browser):
+    context = browser.new_context(viewport={"width": 320, "height": 700})
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, "erin@example.com", DEMO_PASSWORD)
+        page.goto(f"{live_server}/wall")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"the wall scrolls sideways at 320 px ({width} px wide)"
+        assert_no_axe_violations(page)
+    finally:
+        context.close()
