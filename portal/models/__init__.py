@@ -10,7 +10,17 @@ from portal.models.directory import (
     ResponseStandard,
     Service,
 )
-from portal.models.feedback import Suggestion, SuggestionStatus, SuggestionVote
+from portal.models.feedback import (
+    CheckIn,
+    CheckInAnswer,
+    CheckInInvite,
+    RatingInvite,
+    SatisfactionRating,
+    Suggestion,
+    SuggestionStatus,
+    SuggestionVote,
+)
+from portal.models.insights import InsightFlag, InsightsState, RequestMeasure, ScorecardDay
 from portal.models.notify import Notification, OutboxChannel, OutboxMessage, OutboxStatus
 from portal.models.requests import (
     OPEN_STATUSES,
@@ -25,6 +35,15 @@ from portal.models.requests import (
 from portal.models.search import SearchDocument, SearchMiss
 
 __all__ = [
+    "CheckIn",
+    "CheckInAnswer",
+    "CheckInInvite",
+    "InsightFlag",
+    "InsightsState",
+    "RatingInvite",
+    "RequestMeasure",
+    "SatisfactionRating",
+    "ScorecardDay",
     "Suggestion",
     "SuggestionStatus",
     "SuggestionVote",
