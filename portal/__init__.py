@@ -113,12 +113,14 @@ def register_blueprints(app: Flask) -> None:
     from portal.accounts import bp as accounts_bp
     from portal.directory import bp as directory_bp
     from portal.feedback.views import bp as feedback_bp
+    from portal.insights.views import bp as insights_bp
     from portal.service_requests import bp as service_requests_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(service_requests_bp)
     app.register_blueprint(feedback_bp)
+    app.register_blueprint(insights_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
