@@ -172,7 +172,7 @@ def test_post_vote_once_and_answer_through_the_pages(org, client, login):
     assert "Bags &lt;b&gt;please&lt;/b&gt;" in page
     assert (
         client.post(
-            "/d/hr/suggestions/%d/vote" % suggestion.id, data={"csrf_token": token}
+            f"/d/hr/suggestions/{suggestion.id}/vote", data={"csrf_token": token}
         ).status_code
         == 404
     )
