@@ -19,7 +19,9 @@ from portal.notify.urls import Allowlist
 from portal.notify.worker import MailConfigurationError, RetryPolicy, Worker, mailer_factory
 from tests.notify_servers import HttpReceiver, SmtpServer
 
-T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+# The workers' "now": on the hour, after the real clock, because messages are enqueued at the
+# real now and only become due then (a fixed date here went stale within a week).
+T0 = (datetime.now(UTC) + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
 
 
 @pytest.fixture

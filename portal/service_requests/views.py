@@ -120,6 +120,8 @@ def check_field(slug: str, service_slug: str):
 def due_times(slug: str, service_slug: str):
     """The promise for the priority chosen so far (the form updates it as it changes)."""
     service = _service_or_404(slug, service_slug)
+    if not is_htmx():  # the promise is part of the form page itself
+        return redirect(url_for("service_requests.new", slug=slug, service_slug=service_slug))
     preview = services.due_preview(service, _priority(request.args.get("priority")))
     return render(
         NEW_TEMPLATE, "due_preview", service=service, department=service.department, preview=preview

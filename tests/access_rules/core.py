@@ -1,0 +1,30 @@
+"""Sign-in, profiles, the directory and search: open to every signed-in person."""
+
+from __future__ import annotations
+
+from tests.access_rules import ROLES, Rule, everyone
+
+RULES = [
+    # Sign-in is the one page for people who are not signed in; signed-in people go home.
+    Rule("accounts.login", "GET", expect=everyone(302, anonymous=200)),
+    Rule(
+        "accounts.login",
+        "POST",
+        data=lambda w: {"email": "nobody@example.com", "password": "wrong"},
+        expect={role: 422 for role in ROLES},
+    ),
+    Rule("accounts.logout", "POST", expect=everyone(303)),
+    Rule("accounts.me", "GET", expect=everyone(302), note="your own profile page"),
+    Rule("accounts.profile", "GET", url=lambda w: {"user_id": w.users["agent"].id},
+         expect=everyone()),
+    Rule("directory.home", "GET", expect=everyone()),
+    Rule("directory.health", "GET", expect={role: 200 for role in ROLES}),
+    Rule("directory.search_page", "GET", query="q=laptop", expect=everyone()),
+    Rule("directory.department", "GET", url=lambda w: {"slug": w.it.slug}, expect=everyone()),
+    Rule(
+        "directory.service",
+        "GET",
+        url=lambda w: {"slug": w.it.slug, "service_slug": w.laptop.slug},
+        expect=everyone(),
+    ),
+]
