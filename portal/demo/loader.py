@@ -12,6 +12,7 @@ from datetime import time
 from sqlalchemy import delete, select
 
 from portal.demo import content
+from portal.demo.feedback import load_feedback
 from portal.demo.request_forms import load_request_forms
 from portal.demo.request_history import load_request_history
 from portal.directory import search
@@ -255,6 +256,8 @@ def load_demo_organisation(with_history: bool = True) -> str:
     db.session.commit()
     directory_changed()
     history = load_request_history(departments, people) if with_history else ""
+    if with_history:
+        history = f"{history} {load_feedback()}"
     return (
         f"Demo organisation ready: {len(departments)} departments, {services} services, "
         f"{len(people)} people. {history}".strip()
