@@ -36,7 +36,9 @@ TARGETS = {  # share of hello world's requests/s, p99 ceilings in ms, absolute r
     "queue (50 rows)": {"ratio": 10.0},
     "my requests": {"ratio": 10.0},
     "submit request": {"min_rps": 200.0},
+    "scorecard": {"ratio": 0.0, "p99_ms": 200.0},  # issue 5: single user (wrk -t1 -c1)
 }
+SINGLE_USER = {"scorecard"}
 BUSY_DEPARTMENT = "bench-dept-1"  # bench.user.1 works here; a twentieth of all requests
 
 
@@ -134,8 +136,15 @@ def form_session(base: str, cookie: str) -> tuple[str, str, str]:
     return (new_cookie.group(1) if new_cookie else cookie), token, path
 
 
-def wrk(url: str, headers: dict[str, str], duration: int, script: list[str] | None = None) -> dict:
-    args = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency", "--timeout", "5s"]
+def wrk(
+    url: str,
+    headers: dict[str, str],
+    duration: int,
+    script: list[str] | None = None,
+    single: bool = False,
+) -> dict:
+    threads, connections = ("-t1", "-c1") if single else ("-t2", f"-c{CONNECTIONS}")
+    args = ["wrk", threads, connections, f"-d{duration}s", "--latency", "--timeout", "5s"]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
     tail = [url]
@@ -162,6 +171,8 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     run(str(VENV / "flask"), "db", "upgrade")
     print(run(str(VENV / "flask"), "bench-data", "--scale", SCALE), end="")
+    if not ONLY or "scorecard" in ONLY:  # the scorecard rollup (the first run builds it all)
+        print(run(str(VENV / "flask"), "insights", "refresh"), end="")
     servers = [gunicorn("wsgi:app", APP_PORT), gunicorn("bench.hello:app", HELLO_PORT)]
     try:
         cookie = {"Cookie": f"session={session_cookie()}"}
@@ -180,6 +191,7 @@ def main() -> None:
             ),
             "queue (50 rows)": (f"{base}/queue/{BUSY_DEPARTMENT}", cookie),
             "my requests": (f"{base}/requests/mine", cookie),
+            "scorecard": (f"{base}/d/{BUSY_DEPARTMENT}/scorecard?days=90", cookie),
         }
         form_cookie, csrf, form_path = form_session(base, cookie["Cookie"].split("=", 1)[1])
         urls["submit request"] = (f"{base}{form_path}", {"Cookie": f"session={form_cookie}"})
@@ -187,11 +199,13 @@ def main() -> None:
         if ONLY:
             urls = {n: u for n, u in urls.items() if n == "hello world" or n in ONLY}
         for name, (url, headers) in urls.items():  # warm up every worker
-            wrk(url, headers, 2, scripts.get(name))
+            wrk(url, headers, 2, scripts.get(name), name in SINGLE_USER)
         samples: dict[str, list[dict]] = {name: [] for name in urls}
         for _ in range(ROUNDS):  # interleaved, so machine noise hits all alike
             for name, (url, headers) in urls.items():
-                samples[name].append(wrk(url, headers, DURATION, scripts.get(name)))
+                samples[name].append(
+                    wrk(url, headers, DURATION, scripts.get(name), name in SINGLE_USER)
+                )
     finally:
         for server in servers:
             os.killpg(server.pid, signal.SIGTERM)
