@@ -218,6 +218,7 @@ def test_the_manager_opens_and_answers_publicly_through_the_page(org, client, lo
     login(org["outsider"])
     page = client.get("/d/it/check-in").get_data(as_text=True)
     assert "New printers in March" in page
+    assert "New printers in March" in client.get("/d/it/scorecard").get_data(as_text=True)
     login(org["hugo"])
     assert (
         client.post(

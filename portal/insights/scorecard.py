@@ -163,6 +163,7 @@ class Scorecard:
     checkin: CheckInScore | None
     flags: list[InsightFlag]
     refreshed_at: datetime | None
+    answered: CheckIn | None = None  # the latest check-in the department answered publicly
 
     def window(self, days: int) -> Window:
         return next(w for w in self.windows if w.days == days)
@@ -294,6 +295,15 @@ def scorecard(department: Department, now: datetime | None = None) -> Scorecard:
         checkin=checkin_score(department),
         flags=flags,
         refreshed_at=last_refresh(),
+        answered=db.session.scalar(
+            select(CheckIn)
+            .where(
+                CheckIn.department_id == department.id,
+                CheckIn.answered_publicly_at.is_not(None),
+            )
+            .order_by(CheckIn.id.desc())
+            .limit(1)
+        ),
     )
 
 
