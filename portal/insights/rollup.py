@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import delete, insert, or_, select
+from sqlalchemy.orm import load_only
 
 from portal import sla
 from portal.database import write_transaction
@@ -71,9 +72,24 @@ class Measure:
     rating: int | None
 
 
+class Calendars:
+    """Each department's calendar per year, built once per refresh (a refresh commits per
+    chunk, which expires the departments: their hours are not read again)."""
+
+    def __init__(self, departments: dict[int, Department]) -> None:
+        self.departments = departments
+        self.built: dict[tuple[int, int], sla.BusinessCalendar] = {}
+
+    def get(self, department_id: int, day: date) -> sla.BusinessCalendar:
+        key = (department_id, day.year)
+        if key not in self.built:
+            self.built[key] = calendar_for(self.departments[department_id], day)
+        return self.built[key]
+
+
 def measure(
     sr: ServiceRequest,
-    department: Department,
+    calendars: Calendars,
     changes: list[tuple[datetime, str | None, str | None]],
     rating: int | None,
 ) -> Measure | None:
@@ -82,7 +98,7 @@ def measure(
     if sr.status not in MEASURED_STATUSES or sr.resolved_at is None:
         return None
     resolved = clocks._aware(sr.resolved_at)
-    calendar = calendar_for(department, resolved.date())
+    calendar = calendars.get(sr.department_id, resolved.date())
     replay = clocks.measure(sr, calendar, changes, resolved)
     first, resolution = replay.first_response, replay.resolution
     return Measure(
@@ -112,14 +128,29 @@ def _status_changes(ids: list[int]) -> dict[int, list]:
     return found
 
 
-def measure_requests(ids: list[int], departments: dict[int, Department]) -> list[Measure]:
+def measure_requests(
+    ids: list[int], departments: dict[int, Department], calendars: Calendars | None = None
+) -> list[Measure]:
     """Measures of the resolved requests among `ids` (read in one query each for the
     requests, their status changes and their ratings)."""
+    calendars = calendars or Calendars(departments)
     if not ids:
         return []
     requests = db.session.scalars(
-        select(ServiceRequest).where(
-            ServiceRequest.id.in_(ids), ServiceRequest.status.in_(MEASURED_STATUSES)
+        select(ServiceRequest)
+        .where(ServiceRequest.id.in_(ids), ServiceRequest.status.in_(MEASURED_STATUSES))
+        .options(
+            load_only(
+                ServiceRequest.department_id,
+                ServiceRequest.priority,
+                ServiceRequest.status,
+                ServiceRequest.created_at,
+                ServiceRequest.first_response_at,
+                ServiceRequest.resolved_at,
+                ServiceRequest.first_response_target,
+                ServiceRequest.resolution_target,
+                ServiceRequest.version,
+            )
         )
     ).all()
     if not requests:
@@ -135,9 +166,7 @@ def measure_requests(ids: list[int], departments: dict[int, Department]) -> list
     )
     found = []
     for sr in requests:
-        result = measure(
-            sr, departments[sr.department_id], changes.get(sr.id, []), scores.get(sr.id)
-        )
+        result = measure(sr, calendars, changes.get(sr.id, []), scores.get(sr.id))
         if result is not None:
             found.append(result)
     return found
@@ -199,7 +228,7 @@ def _rebuild_days(keys: set[tuple[int, date]]) -> None:
             db.session.execute(insert(ScorecardDay), rows)
 
 
-def _store(ids: list[int], departments: dict[int, Department]) -> set[tuple[int, date]]:
+def _store(ids: list[int], calendars: Calendars) -> set[tuple[int, date]]:
     """Re-measure `ids`; returns the (department, day) keys they left or joined."""
     touched = set(
         db.session.execute(
@@ -209,7 +238,7 @@ def _store(ids: list[int], departments: dict[int, Department]) -> set[tuple[int,
         ).tuples()
     )
     db.session.execute(delete(RequestMeasure).where(RequestMeasure.request_id.in_(ids)))
-    measures = measure_requests(ids, departments)
+    measures = measure_requests(ids, calendars.departments, calendars)
     if measures:
         db.session.execute(insert(RequestMeasure), [vars(m) for m in measures])
     touched |= {(m.department_id, m.day) for m in measures}
@@ -248,9 +277,9 @@ def refresh(now: datetime | None = None, full: bool = False) -> RefreshResult:
     """Bring the rollup up to date with the requests and ratings (see the module doc)."""
     started = now or datetime.now(UTC)
     since = None if full else last_refresh()
-    departments = _departments()
+    calendars = Calendars(_departments())
     if since is None:
-        return _rebuild_all(started, departments)
+        return _rebuild_all(started, calendars)
     since = since - OVERLAP
     changed = set(
         db.session.scalars(select(ServiceRequest.id).where(ServiceRequest.updated_at >= since))
@@ -263,7 +292,7 @@ def refresh(now: datetime | None = None, full: bool = False) -> RefreshResult:
     touched: set[tuple[int, date]] = set()
     for ids in _chunks(sorted(changed)):
         with write_transaction():
-            keys = _store(ids, departments)
+            keys = _store(ids, calendars)
             _rebuild_days(keys)
         touched |= keys
     with write_transaction():
@@ -271,7 +300,7 @@ def refresh(now: datetime | None = None, full: bool = False) -> RefreshResult:
     return RefreshResult(len(changed), len(touched))
 
 
-def _rebuild_all(started: datetime, departments: dict[int, Department]) -> RefreshResult:
+def _rebuild_all(started: datetime, calendars: Calendars) -> RefreshResult:
     with write_transaction():
         db.session.execute(delete(ScorecardDay))
         db.session.execute(delete(RequestMeasure))
@@ -293,7 +322,7 @@ def _rebuild_all(started: datetime, departments: dict[int, Department]) -> Refre
             break
         last_id = ids[-1]
         with write_transaction():
-            measures = measure_requests(ids, departments)
+            measures = measure_requests(ids, calendars.departments, calendars)
             if measures:
                 db.session.execute(insert(RequestMeasure), [vars(m) for m in measures])
         total += len(measures)
