@@ -232,3 +232,22 @@ def factories_csrf(html: str) -> str:
     from tests.conftest import csrf_token_from
 
     return csrf_token_from(html)
+
+
+def test_a_rating_post_without_the_csrf_token_is_refused(desk, client, login):
+    sr = resolved_request(desk)
+    login(desk["erin"])
+    response = client.post(f"/requests/{sr.key}/rate", data={"score": "4"})
+    assert response.status_code == 400
+    token = rating_mail_token()
+    assert client.post(f"/rate/{token}", data={"score": "4"}).status_code == 400
+    assert count(SatisfactionRating) == 0
+
+
+def test_the_link_after_a_rating_on_the_page_records_nothing_more(desk):
+    sr = resolved_request(desk)
+    token = rating_mail_token()
+    ratings.rate(desk["erin"], sr, "2")
+    with pytest.raises(ratings.RatingRefused, match="already rated"):
+        ratings.rate_by_token(token, "5")
+    assert db.session.scalar(select(SatisfactionRating.score)) == 2
