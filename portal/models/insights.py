@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
 from portal.models._time import utcnow
+from portal.models.requests import ServiceRequest
 
 
 class RequestMeasure(db.Model):
@@ -74,3 +75,7 @@ class InsightFlag(db.Model):
     week: Mapped[date] = mapped_column(Date)
     figures: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# The rollup's incremental refresh reads "requests changed since the last run" from here.
+Index("ix_service_request_updated_at", ServiceRequest.updated_at)
