@@ -2,15 +2,19 @@
 
 Read from the precomputed rollup (`portal.insights.rollup`): a 90-day scorecard of the
 busiest department merges a few hundred `ScorecardDay` rows, never the requests. The
-backlog is read live from the request indexes. `direct_window()` computes the same
-figures from the requests themselves; the tests hold the two equal.
+backlog (open requests, the first filed) is read live from the request index.
+`direct_window()` computes the same figures from the requests themselves; the tests hold
+the two equal.
 """
 
 from __future__ import annotations
 
+import math
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 
@@ -53,14 +57,16 @@ class Figure:
 
 
 def figure(durations: Sequence[int], met: int) -> Figure:
-    if len(durations) < figures.MIN_SAMPLE:
-        return Figure(len(durations), None, None, None)
-    return Figure(
-        len(durations),
-        figures.median(durations),
-        figures.percentile(durations, 0.9),
-        met / len(durations),
-    )
+    """Median, nearest-rank p90 (as `figures.median` / `figures.percentile`, sorting once)
+    and share within the promise."""
+    count = len(durations)
+    if count < figures.MIN_SAMPLE:
+        return Figure(count, None, None, None)
+    ordered = sorted(durations)  # runs of pre-sorted days: timsort merges them
+    middle = count // 2
+    median = ordered[middle] if count % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    p90 = ordered[math.ceil(0.9 * count) - 1]
+    return Figure(count, median, p90, met / count)
 
 
 @dataclass
@@ -72,7 +78,7 @@ class _Bucket:
     rating_sum: int = 0
     rating_count: int = 0
 
-    def add_day(self, row: ScorecardDay) -> None:
+    def add_day(self, row: DayRow) -> None:
         self.first += row.first_minutes
         self.first_met += row.first_met
         self.resolution += row.resolution_minutes
@@ -118,8 +124,8 @@ class PriorityRow:
     priority: Priority | None  # None: all priorities together
     promise: directory_services.Promise | None
     delivery: Delivery
-    backlog: int
-    oldest_open: datetime | None
+    backlog: int | None = None  # open requests: for all priorities together only
+    oldest_open: datetime | None = None
 
     @property
     def label(self) -> str:
@@ -174,31 +180,53 @@ def department_today(department: Department, now: datetime | None = None) -> dat
     return now.astimezone(calendar_for(department, now.date()).tz()).date()
 
 
-def _rollup_rows(department_id: int, since: date, until: date) -> list[ScorecardDay]:
-    return list(
-        db.session.scalars(
-            select(ScorecardDay).where(
-                ScorecardDay.department_id == department_id,
-                ScorecardDay.day >= since,
-                ScorecardDay.day <= until,
-            )
+class DayRow(NamedTuple):
+    day: date
+    priority: str
+    first_minutes: list[int]
+    first_met: int
+    resolution_minutes: list[int]
+    resolution_met: int
+    rating_sum: int
+    rating_count: int
+
+
+def _rollup_rows(department_id: int, since: date, until: date) -> list[DayRow]:
+    """The department's rollup rows (plain tuples: no ORM objects to build)."""
+    rows = db.session.execute(
+        select(
+            ScorecardDay.day,
+            ScorecardDay.priority,
+            ScorecardDay.first_minutes,
+            ScorecardDay.first_met,
+            ScorecardDay.resolution_minutes,
+            ScorecardDay.resolution_met,
+            ScorecardDay.rating_sum,
+            ScorecardDay.rating_count,
+        ).where(
+            ScorecardDay.department_id == department_id,
+            ScorecardDay.day >= since,
+            ScorecardDay.day <= until,
         )
     )
+    return [DayRow(*row) for row in rows]
 
 
-def _backlog(department_id: int) -> dict[str, tuple[int, datetime | None]]:
-    rows = db.session.execute(
-        select(ServiceRequest.priority, func.count(), func.min(ServiceRequest.created_at))
-        .where(
+def _backlog(department_id: int) -> tuple[int, datetime | None]:
+    """Open requests and when the first of them was filed, read from the
+    (department, status, due) index alone; then one row for its time."""
+    counts = db.session.execute(
+        select(func.count(), func.min(ServiceRequest.id)).where(
             ServiceRequest.department_id == department_id,
             ServiceRequest.status.in_(OPEN_STATUSES),
         )
-        .group_by(ServiceRequest.priority)
-    ).all()
-    return {
-        (p.value if hasattr(p, "value") else p): (n, oldest and _aware(oldest))
-        for p, n, oldest in rows
-    }
+    ).one()
+    if not counts[0]:
+        return 0, None
+    oldest = db.session.scalar(
+        select(ServiceRequest.created_at).where(ServiceRequest.id == counts[1])
+    )
+    return int(counts[0]), oldest and _aware(oldest)
 
 
 def _aware(at: datetime) -> datetime:
@@ -211,11 +239,8 @@ def promises_of(department: Department) -> dict[str, directory_services.Promise]
     return {p.priority.value: p for p in directory_services._promises(list(standards), day_minutes)}
 
 
-def _window_rows(
-    buckets: dict[str, _Bucket],
-    promises: dict[str, directory_services.Promise],
-    backlog: dict[str, tuple[int, datetime | None]],
-) -> list[PriorityRow]:
+def _deliveries(buckets: dict[str, _Bucket]) -> dict[str, Delivery]:
+    """Per priority and, under "all", for all priorities together."""
     total = _Bucket()
     for bucket in buckets.values():
         total.first += bucket.first
@@ -224,16 +249,24 @@ def _window_rows(
         total.resolution_met += bucket.resolution_met
         total.rating_sum += bucket.rating_sum
         total.rating_count += bucket.rating_count
-    open_total = sum(n for n, _ in backlog.values())
-    oldest = min((o for _, o in backlog.values() if o), default=None)
-    rows = [PriorityRow(None, None, total.delivery(), open_total, oldest)]
+    result = {key: bucket.delivery() for key, bucket in buckets.items()}
+    result["all"] = total.delivery()
+    return result
+
+
+def _window_rows(
+    deliveries: dict[str, Delivery],
+    promises: dict[str, directory_services.Promise],
+    backlog: tuple[int, datetime | None],
+) -> list[PriorityRow]:
+    open_total, oldest = backlog
+    rows = [PriorityRow(None, None, deliveries["all"], open_total, oldest)]
     for priority in PRIORITY_ORDER:
         key = priority.value
-        if key not in buckets and key not in promises and key not in backlog:
+        if key not in deliveries and key not in promises:
             continue
-        n, o = backlog.get(key, (0, None))
         rows.append(
-            PriorityRow(priority, promises.get(key), buckets.get(key, _Bucket()).delivery(), n, o)
+            PriorityRow(priority, promises.get(key), deliveries.get(key) or _Bucket().delivery())
         )
     return rows
 
@@ -242,22 +275,36 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def scorecard(department: Department, now: datetime | None = None) -> Scorecard:
-    now = now or datetime.now(UTC)
-    today = department_today(department, now)
+@dataclass(frozen=True)
+class _Figures:
+    windows: dict[int, dict[str, Delivery]]
+    weeks: list[WeekPoint]
+
+
+# The rollup's figures change only when it is refreshed, so each process keeps what it
+# computed under (department, day, refresh instant): a refresh makes a new key, so nothing
+# here is ever stale. Bounded; plain values, no database objects.
+_FIGURES_CACHE: OrderedDict[tuple, _Figures] = OrderedDict()
+_FIGURES_CACHE_SIZE = 512
+
+
+def _figures(department_id: int, today: date, refreshed_at: datetime | None) -> _Figures:
+    key = (department_id, today, refreshed_at)
+    cached = _FIGURES_CACHE.get(key)
+    if cached is not None:
+        _FIGURES_CACHE.move_to_end(key)
+        return cached
     first_week = week_start(today) - timedelta(weeks=TREND_WEEKS - 1)
     since = min(today - timedelta(days=max(WINDOWS) - 1), first_week)
-    rows = _rollup_rows(department.id, since, today)
-    promises = promises_of(department)
-    backlog = _backlog(department.id)
-    windows = []
+    rows = _rollup_rows(department_id, since, today)
+    windows = {}
     for days in WINDOWS:
         start = today - timedelta(days=days - 1)
         buckets: dict[str, _Bucket] = {}
         for row in rows:
             if row.day >= start:
                 buckets.setdefault(row.priority, _Bucket()).add_day(row)
-        windows.append(Window(days, _window_rows(buckets, promises, backlog)))
+        windows[days] = _deliveries(buckets)
     weekly: dict[date, _Bucket] = {}
     for row in rows:
         if row.day >= first_week:
@@ -276,6 +323,25 @@ def scorecard(department: Department, now: datetime | None = None) -> Scorecard:
                 delivery.rating_average,
             )
         )
+    result = _Figures(windows, weeks)
+    if refreshed_at is not None:
+        _FIGURES_CACHE[key] = result
+        while len(_FIGURES_CACHE) > _FIGURES_CACHE_SIZE:
+            _FIGURES_CACHE.popitem(last=False)
+    return result
+
+
+def scorecard(department: Department, now: datetime | None = None) -> Scorecard:
+    now = now or datetime.now(UTC)
+    today = department_today(department, now)
+    refreshed_at = last_refresh()
+    computed = _figures(department.id, today, refreshed_at)
+    promises = promises_of(department)
+    backlog = _backlog(department.id)
+    windows = [
+        Window(days, _window_rows(computed.windows[days], promises, backlog)) for days in WINDOWS
+    ]
+    weeks = computed.weeks
     flags = list(
         db.session.scalars(
             select(InsightFlag)
@@ -294,7 +360,7 @@ def scorecard(department: Department, now: datetime | None = None) -> Scorecard:
         weeks=weeks,
         checkin=checkin_score(department),
         flags=flags,
-        refreshed_at=last_refresh(),
+        refreshed_at=refreshed_at,
         answered=db.session.scalar(
             select(CheckIn)
             .where(
@@ -335,25 +401,17 @@ def direct_window(department: Department, since: date, until: date) -> dict[str,
         )
     )
     buckets: dict[str, _Bucket] = {}
-    total = _Bucket()
     for m in measure_requests(ids, {department.id: department}):
         if since <= m.day <= until:
             buckets.setdefault(m.priority, _Bucket()).add_measure(m)
-            total.add_measure(m)
-    result = {key: bucket.delivery() for key, bucket in buckets.items()}
-    result["all"] = total.delivery()
-    return result
+    return _deliveries(buckets)
 
 
 def rollup_window(department: Department, since: date, until: date) -> dict[str, Delivery]:
     buckets: dict[str, _Bucket] = {}
-    total = _Bucket()
     for row in _rollup_rows(department.id, since, until):
         buckets.setdefault(row.priority, _Bucket()).add_day(row)
-        total.add_day(row)
-    result = {key: bucket.delivery() for key, bucket in buckets.items()}
-    result["all"] = total.delivery()
-    return result
+    return _deliveries(buckets)
 
 
 def minutes_words(minutes: float | None) -> str:
