@@ -70,6 +70,15 @@ class Config:
 
     SEARCH_MAX_QUERY_CHARS = 200
 
+    # Sign-in: "local" (passwords) or "header" (single sign-on by a trusted reverse proxy
+    # that puts the person's e-mail in AUTH_HEADER; believed only from TRUSTED_PROXIES,
+    # a comma-separated list of addresses and CIDRs, refused with 403 from anywhere else).
+    AUTH_MODE = os.environ.get("AUTH_MODE", "local").strip().lower()
+    AUTH_HEADER = os.environ.get("AUTH_HEADER", "X-Remote-User")
+    TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "")
+    # The largest org file (CSV) /admin/import and `flask org import` accept.
+    ORG_IMPORT_MAX_BYTES = int(os.environ.get("ORG_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+
     # Rendered directory fragments (department pages, the home directory, search
     # suggestions) are cached this many seconds. SimpleCache is per process; with
     # CACHE_REDIS_URL set, every worker shares one cache and a change clears it for all.

@@ -42,10 +42,13 @@ def register_extensions(app: Flask) -> None:
     _configure_sqlite(app)
 
     from portal.accounts import services as accounts_services
+    from portal.accounts import trusted_header
 
     login_manager.user_loader(accounts_services.load_user_by_session_token)
     login_manager.unauthorized_handler(accounts_services.unauthorized)
     login_manager.session_protection = "basic"
+    trusted_header.check_settings(app)
+    app.before_request(trusted_header.sign_in_from_header)  # AUTH_MODE=header only
     app.before_request(accounts_services.require_sign_in)
 
 
@@ -111,12 +114,14 @@ def register_security_headers(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from portal.accounts import bp as accounts_bp
+    from portal.admin import bp as admin_bp
     from portal.directory import bp as directory_bp
     from portal.feedback.views import bp as feedback_bp
     from portal.insights.views import bp as insights_bp
     from portal.service_requests import bp as service_requests_bp
 
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(service_requests_bp)
     app.register_blueprint(feedback_bp)

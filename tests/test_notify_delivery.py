@@ -19,9 +19,10 @@ from portal.notify.urls import Allowlist
 from portal.notify.worker import MailConfigurationError, RetryPolicy, Worker, mailer_factory
 from tests.notify_servers import HttpReceiver, SmtpServer
 
-# The workers' "now": on the hour, after the real clock, because messages are enqueued at the
-# real now and only become due then (a fixed date here went stale within a week).
-T0 = (datetime.now(UTC) + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+# The workers' "now": a day after the real clock, because messages are enqueued at the real
+# now and only become due then (a fixed date here went stale within a week, and "the next
+# hour" went stale during a long run).
+T0 = (datetime.now(UTC) + timedelta(days=1)).replace(second=0, microsecond=0)
 
 
 @pytest.fixture

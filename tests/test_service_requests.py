@@ -449,6 +449,19 @@ def test_a_transfer_keeps_key_and_history(desk, make_department, make_user):
     assert (moved.from_value, moved.to_value) == ("it", "hr")
 
 
+def test_a_transfer_into_a_department_with_the_same_number_keeps_both(
+    desk, make_department, make_service
+):
+    hr = make_department(slug="hr", name="HR", key_prefix="HR")
+    hr_own = factories.make_request(make_service(hr), desk["requester"])
+    moved = factories.make_request(desk["service"], desk["requester"])
+    assert (hr_own.key, hr_own.number, moved.key, moved.number) == ("HR-1", 1, "IT-1", 1)
+    services.transfer(moved, desk["agent"], hr, moved.version)
+    assert moved.key == "IT-1" and moved.department_id == hr.id and moved.number == 2
+    next_in_hr = factories.make_request(make_service(hr), desk["requester"])
+    assert next_in_hr.key == "HR-3"
+
+
 # Permissions ----------------------------------------------------------------------------
 
 

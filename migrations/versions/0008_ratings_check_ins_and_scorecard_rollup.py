@@ -1,7 +1,7 @@
 """ratings check-ins and scorecard rollup
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0010
 Create Date: 2026-11-29 00:40:26.967838
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0006'
+down_revision = '0010'  # written on 0006; chained after main's 0010 when main was merged in
 branch_labels = None
 depends_on = None
 

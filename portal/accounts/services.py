@@ -115,3 +115,14 @@ def contact_roles_of(user: User) -> list[Contact]:
             .order_by(Contact.department_id, Contact.position)
         )
     )
+
+
+def reports_to(user: User) -> User | None:
+    """The active person `user` reports to (from the org import), if any."""
+    from portal.models import ReportingLine
+
+    return db.session.scalar(
+        select(User)
+        .join(ReportingLine, ReportingLine.manager_id == User.id)
+        .where(ReportingLine.user_id == user.id, User.active)
+    )

@@ -60,7 +60,10 @@ def profile(user_id: int):
     if person is None:
         abort(404)
     return render(
-        "accounts/profile.html", person=person, contact_roles=services.contact_roles_of(person)
+        "accounts/profile.html",
+        person=person,
+        contact_roles=services.contact_roles_of(person),
+        manager=services.reports_to(person),
     )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 
 from portal.demo import content
 from portal.demo.feedback import load_feedback
+from portal.demo.reporting_lines import load_reporting_lines
 from portal.demo.request_forms import load_request_forms
 from portal.demo.request_history import load_request_history
 from portal.directory import search
@@ -255,6 +256,7 @@ def load_demo_organisation(with_history: bool = True) -> str:
     search.reindex_all()
     db.session.commit()
     directory_changed()
+    load_reporting_lines()
     history = load_request_history(departments, people) if with_history else ""
     if with_history:
         history = f"{history} {load_feedback()}"

@@ -1,5 +1,6 @@
 """All models, imported here so Alembic sees one metadata."""
 from portal.models.accounts import Membership, MembershipRole, User
+from portal.models.admin import DepartmentSlugRedirect, OrgImportUpload, ReportingLine
 from portal.models.audit import AuditEntry
 from portal.models.directory import (
     Closure,
@@ -56,6 +57,9 @@ __all__ = [
     "RequestStatus",
     "ServiceRequest",
     "AuditEntry",
+    "DepartmentSlugRedirect",
+    "OrgImportUpload",
+    "ReportingLine",
     "Closure",
     "Contact",
     "Department",

@@ -678,6 +678,9 @@ def transfer(
         raise RequestError("Choose another department.", "department")
     old = sr.department
     _event(sr, actor, EventKind.DEPARTMENT, now, from_value=old.slug, to_value=department.slug)
+    # The key stays (people quote it); the number is the new department's next one, so
+    # numbers stay unique within a department (IT-5 moved to HR must not collide with HR-5).
+    sr.number, _key = _allocate_key(department.id)
     sr.department_id = department.id
     sr.department = department
     sr.service_id = None
@@ -1015,8 +1018,14 @@ def timeline(sr: ServiceRequest, viewer: User) -> list[TimelineEntry]:
         for v in (e.from_value, e.to_value)
         if v
     }
+    # Policy: a deactivated person's history stays, named as a former employee.
     people = (
-        dict(db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all())
+        {
+            uid: name if active else f"{name} (former employee)"
+            for uid, name, active in db.session.execute(
+                select(User.id, User.name, User.active).where(User.id.in_(user_ids))
+            ).tuples()
+        }
         if user_ids
         else {}
     )

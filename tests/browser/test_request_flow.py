@@ -62,13 +62,15 @@ def test_erin_asks_for_a_laptop_and_ivan_keeps_the_promise(demo, live_server, pa
     first_row.get_by_role("link").click()
     ivan.wait_for_function("typeof htmx === 'object'")
     ivan.evaluate("window.__sameDocument = true")
+    # Each change's notice is on the page and, a moment later, in the live region too:
+    # wait for the page's own notice.
     ivan.get_by_role("button", name="Pick it up").click()
-    ivan.get_by_text("You picked it up.").wait_for()
+    ivan.locator("p.notice", has_text="You picked it up.").wait_for()
     ivan.get_by_label("Your reply").fill(
         "Ordered a Standard 14-inch; it will be on your desk Thursday."
     )
     ivan.get_by_role("button", name="Send reply").click()
-    ivan.get_by_text("Reply sent.").wait_for()
+    ivan.locator("p.notice", has_text="Reply sent.").wait_for()
     assert ivan.get_by_text("it will be on your desk Thursday").is_visible()
     assert ivan.evaluate("window.__sameDocument") is True
 
@@ -83,7 +85,7 @@ def test_erin_asks_for_a_laptop_and_ivan_keeps_the_promise(demo, live_server, pa
     ivan.get_by_label("Set status").select_option("Waiting on requester")
     ivan.get_by_label("Message to the requester").fill("Which day suits you for the handover?")
     ivan.get_by_role("button", name="Update status").click()
-    ivan.get_by_text("Status changed to waiting on requester.").wait_for()
+    ivan.locator("p.notice", has_text="Status changed to waiting on requester.").wait_for()
     erin.reload()
     assert erin.get_by_text("Paused while we wait for you").is_visible()
     assert erin.get_by_text("Which day suits you for the handover?").is_visible()

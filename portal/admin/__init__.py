@@ -1,0 +1,7 @@
+"""Portal administration (/admin) and the department audit log (/manage/<dept>/audit)."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__)
+
+from portal.admin import views  # noqa: E402,F401

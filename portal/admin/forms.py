@@ -1,0 +1,85 @@
+"""Forms of the administration pages."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from portal.admin import services
+
+
+def _slug_rule(form, field) -> None:
+    problem = services.slug_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
+class DepartmentForm(FlaskForm):
+    name = StringField(
+        "Department name",
+        validators=[
+            DataRequired("Enter the department’s name."),
+            Length(max=120, message="The name must be 120 characters or fewer."),
+        ],
+    )
+    slug = StringField("Address name", validators=[_slug_rule])
+
+
+class MergeForm(FlaskForm):
+    target = SelectField("Merge into", coerce=int, validate_choice=False)
+    confirm = BooleanField(
+        "I understand: this department will be archived, and this cannot be undone",
+        validators=[DataRequired("Tick the box to confirm the merge.")],
+    )
+
+    def validate_target(self, field) -> None:
+        if not field.data or field.data not in {value for value, _ in field.choices}:
+            raise ValidationError("Choose the department to merge into.")
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class AdminRightsForm(FlaskForm):
+    make_admin = HiddenField()
+
+
+class ImportForm(FlaskForm):
+    file = FileField("CSV file")
+    deactivate_missing = BooleanField(
+        "Deactivate people who are not in this file (a full export of everyone)"
+    )
+
+    def validate_file(self, field) -> None:
+        if not field.data or not getattr(field.data, "filename", ""):
+            raise ValidationError("Choose a CSV file to check.")
+
+
+class ApplyImportForm(FlaskForm):
+    token = HiddenField(validators=[DataRequired()])
+    mode = HiddenField(validators=[DataRequired()])
+    deactivate_missing = HiddenField()
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    actor = StringField("Who", validators=[Optional(), Length(max=120)])
+    action = StringField("Action", validators=[Optional(), Length(max=64)])
+    department = SelectField("Department", coerce=str, validate_choice=False)
+    object_type = StringField("Object type", validators=[Optional(), Length(max=40)])
+    object_id = StringField("Object id", validators=[Optional(), Length(max=12)])
+    since = DateField("From", validators=[Optional()])
+    until = DateField("To", validators=[Optional()])
+
+    def validate_object_id(self, field) -> None:
+        if field.data and not field.data.isdigit():
+            raise ValidationError("The object id is a whole number.")
+
+    def validate_until(self, field) -> None:
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError("The end date must be on or after the start date.")

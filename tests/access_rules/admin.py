@@ -1,0 +1,55 @@
+"""Administration: /admin is for portal admins only (404 for everyone else, signed-in or
+not yet: anonymous people are sent to sign in first). A department's audit log is for its
+managers and admins."""
+
+from __future__ import annotations
+
+from tests import factories
+from tests.access_rules import Rule, World, only
+
+ADMIN = {"admin"}
+LOG_READERS = {"manager", "admin"}  # Iris manages IT; Hugo manages HR, not IT
+
+
+def setup(world: World) -> None:
+    world.legal = factories.make_department(slug="legal", name="Legal", key_prefix="LE")
+    world.person = factories.make_user(email="pat@example.com", name="Pat Person")
+
+
+def legal(w: World) -> dict:
+    return {"department_id": w.legal.id}
+
+
+def person(w: World) -> dict:
+    return {"user_id": w.person.id}
+
+
+RULES = [
+    Rule("admin.home", "GET", expect=only(ADMIN, 200)),
+    Rule("admin.create_department", "POST",
+         data=lambda w: {"name": "Facilities", "slug": "facilities"}, expect=only(ADMIN, 303)),
+    Rule("admin.department", "GET", url=legal, expect=only(ADMIN, 200)),
+    Rule("admin.rename_department", "POST", url=legal,
+         data=lambda w: {"name": "Legal team", "slug": "legal-team"}, expect=only(ADMIN, 303)),
+    Rule("admin.merge_department", "POST", url=legal,
+         data=lambda w: {"target": str(w.hr.id), "confirm": "y"}, expect=only(ADMIN, 303)),
+    Rule("admin.archive_department", "POST", url=legal, expect=only(ADMIN, 303)),
+    Rule("admin.restore_department", "POST", url=legal, expect=only(ADMIN, 422),
+         note="an active department cannot be brought back"),
+    Rule("admin.people", "GET", query="q=pat", expect=only(ADMIN, 200)),
+    Rule("admin.deactivate_person", "POST", url=person, expect=only(ADMIN, 303)),
+    Rule("admin.reactivate_person", "POST", url=person, expect=only(ADMIN, 303)),
+    Rule("admin.set_admin", "POST", url=person, data=lambda w: {"make_admin": "yes"},
+         expect=only(ADMIN, 303)),
+    Rule("admin.import_page", "GET", expect=only(ADMIN, 200)),
+    Rule("admin.import_check", "POST", expect=only(ADMIN, 422),
+         note="no file: the form again with its message"),
+    Rule("admin.import_apply", "POST", data=lambda w: {"token": "unknown", "mode": "apply"},
+         expect=only(ADMIN, 422), note="an upload that is not the admin's own"),
+    Rule("admin.audit", "GET", expect=only(ADMIN, 200)),
+    Rule("admin.audit_csv", "GET", expect=only(ADMIN, 200)),
+    Rule("admin.department_audit", "GET", url=lambda w: {"slug": w.it.slug},
+         expect=only(LOG_READERS, 200)),
+    Rule("admin.department_audit_csv", "GET", url=lambda w: {"slug": w.it.slug},
+         expect=only(LOG_READERS, 200)),
+]
