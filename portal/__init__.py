@@ -118,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.directory import bp as directory_bp
     from portal.feedback.views import bp as feedback_bp
     from portal.insights.views import bp as insights_bp
+    from portal.manage import bp as manage_bp
     from portal.service_requests import bp as service_requests_bp
 
     app.register_blueprint(accounts_bp)
@@ -126,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(service_requests_bp)
     app.register_blueprint(feedback_bp)
     app.register_blueprint(insights_bp)
+    app.register_blueprint(manage_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -87,7 +87,7 @@ def test_seed_demo_command(runner, app):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     assert "Demo organisation ready" in result.output
-    assert "Request history: 280 requests over 120 days" in result.output
+    assert "Request history: 548 requests over 120 days" in result.output
 
     statuses = dict(
         db.session.execute(
@@ -104,6 +104,5 @@ def test_seed_demo_command(runner, app):
     assert notes > 10
 
     again = runner.invoke(args=["seed-demo"])
-    # 280 from the request history, 77 more IT requests from the feedback demo (issue 5).
-    assert "already there (357 requests)" in again.output
-    assert db.session.scalar(select(func.count()).select_from(ServiceRequest)) == 357
+    assert "already there (548 requests)" in again.output
+    assert db.session.scalar(select(func.count()).select_from(ServiceRequest)) == 548

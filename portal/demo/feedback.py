@@ -6,29 +6,24 @@ show real figures on first run. Deterministic (seeded) and loaded once."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, timedelta
 
 from sqlalchemy import delete, func, select
 
-from portal.directory.calendars import calendar_for
 from portal.extensions import db
 from portal.feedback import checkins, ratings, suggestion_pages
 from portal.insights import rollup, warning
 from portal.models import (
     CheckIn,
     Department,
-    Membership,
     Notification,
     OutboxMessage,
-    Priority,
     RequestStatus,
     SatisfactionRating,
-    Service,
     ServiceRequest,
     Suggestion,
     User,
 )
-from portal.service_requests import services as request_services
 
 SEED = 11
 COMMENTS = {
@@ -92,7 +87,6 @@ def load_feedback() -> str:
         found = db.session.scalar(select(User).where(User.email == email))
         if found is not None:
             people[email] = found
-    _it_weeks(departments, people, rng)
     resolved = db.session.execute(
         select(ServiceRequest.id, ServiceRequest.requester_id, ServiceRequest.resolved_at)
         .where(ServiceRequest.status.in_((RequestStatus.RESOLVED, RequestStatus.CLOSED)))
@@ -125,68 +119,6 @@ def load_feedback() -> str:
         f"Feedback: {rated} ratings, a check-in with {answered} answers, {posted} suggestions, "
         f"{flags} early warning{'s' if flags != 1 else ''}."
     )
-
-
-IT_WEEKLY_REQUESTS = 77  # 11 weeks x 7, all resolved before the week the demo is loaded
-WEEKLY_TITLES = [
-    "Cannot connect to the VPN from home",
-    "Laptop fan is very loud",
-    "Need access to the finance share",
-    "Outlook keeps asking for my password",
-    "Second monitor for my desk",
-    "Printer on floor 2 jams",
-    "Install a diagram editor",
-]
-
-
-def _it_weeks(
-    departments: dict[str, Department], people: dict[str, User], rng: random.Random
-) -> None:
-    """Eleven past weeks of IT's everyday requests (seven a week, IT_WEEKLY_REQUESTS in all),
-    resolved through the request services, so the scorecard's weekly charts have enough
-    behind each week to show."""
-    it = departments.get("it")
-    ivan = people.get("ivan@example.com") or db.session.scalar(
-        select(User).where(User.email == "ivan@example.com")
-    )
-    if it is None or ivan is None:
-        return
-    service = db.session.scalar(
-        select(Service).where(Service.department_id == it.id, Service.active).order_by(Service.id)
-    )
-    staff = set(
-        db.session.scalars(select(Membership.user_id).where(Membership.department_id == it.id))
-    )
-    requesters = [p for p in people.values() if p.id not in staff and not p.is_admin][:30]
-    if service is None or not requesters:
-        return
-    calendar = calendar_for(it)
-    start = datetime.now(UTC) - timedelta(weeks=12)
-    for week in range(IT_WEEKLY_REQUESTS // 7):
-        for n in range(7):
-            day = start + timedelta(weeks=week, days=rng.randint(0, 4), hours=rng.randint(0, 8))
-            created = calendar.next_opening(day) if not calendar.is_open(day) else day
-            created = created or day
-            # Slower replies in the last weeks: the early warning has something to see.
-            slow = 1.0 + (0.3 * (week - 7) if week > 7 else 0)
-            replied = calendar.add_business_minutes(created, rng.randint(15, 260) * slow)
-            resolved = calendar.add_business_minutes(replied, rng.randint(30, 900))
-            requester = rng.choice(requesters)
-            sr, _ = request_services.submit_request(
-                service,
-                requester,
-                request_services.Submission(
-                    title=rng.choice(WEEKLY_TITLES),
-                    description="Details as discussed with the service desk.",
-                    priority=Priority.NORMAL,
-                    form_token=f"demo-it-week-{week}-{n}",
-                ),
-                now=created,
-            )
-            request_services.reply(sr, ivan, "Thanks — on it.", now=replied)
-            request_services.change_status(
-                sr, ivan, RequestStatus.RESOLVED, now=resolved, body="Sorted — shout if not."
-            )
 
 
 def _check_in(departments: dict[str, Department], people: dict[str, User]) -> int:

@@ -1,0 +1,261 @@
+"""Forms of the manage pages. They carry the inputs (and the CSRF token) and show the
+messages; the rules themselves live in services.py, which checks every change whole."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+
+from portal.directory.services import WEEKDAY_NAMES
+from portal.manage import services
+from portal.models import FieldKind
+from portal.models.directory import PRIORITY_ORDER
+
+UNIT_CHOICES = [
+    SelectChoice("minutes", "business minutes"),
+    SelectChoice("hours", "business hours"),
+    SelectChoice("days", "business days"),
+]
+
+
+class ActionForm(FlaskForm):
+    """A button that changes one thing (move, archive, remove): the token, and a value."""
+
+    direction = HiddenField()
+    role = HiddenField()
+
+
+class DetailsForm(FlaskForm):
+    mission = StringField("Mission line")
+    description = TextAreaField("Description")
+    email = StringField("Team mailbox")
+    phone = StringField("Phone")
+    chat_channel = StringField("Chat channel")
+    location = StringField("Where to find you")
+    webhook_url = StringField("Chat webhook for new and breached requests")
+
+    def change(self) -> services.DetailsChange:
+        return services.DetailsChange(
+            **{name: self[name].data or "" for name in services.DETAIL_FIELDS}
+        )
+
+
+class CalendarForm(FlaskForm):
+    timezone = SelectField("Time zone", validate_choice=False)
+    holiday_country = SelectField("Public holidays of", validate_choice=False)
+    holiday_subdivision = StringField("Region (optional)")
+    closures = TextAreaField("Extra closures")
+
+    def __init__(self, *args, current_timezone: str | None = None, **kw):
+        super().__init__(*args, **kw)
+        zones = services.time_zones()
+        if current_timezone and current_timezone not in zones:
+            zones = (current_timezone, *zones)  # an older name is kept until changed
+        self.timezone.choices = [SelectChoice(z, z) for z in zones]
+        names = services.country_names()
+        self.holiday_country.choices = [
+            SelectChoice("", "No public holidays"),
+            *sorted(
+                (SelectChoice(code, f"{names.get(code, code)} ({code})")
+                 for code in services.holiday_countries()),
+                key=lambda c: c.label,
+            ),
+        ]
+
+    def change(self) -> services.CalendarChange:
+        return services.CalendarChange(
+            timezone=self.timezone.data or "",
+            holiday_country=self.holiday_country.data or "",
+            holiday_subdivision=self.holiday_subdivision.data or "",
+            closures=self.closures.data or "",
+        )
+
+
+class HoursForm(FlaskForm):
+    pass
+
+
+for _day, _name in enumerate(WEEKDAY_NAMES):
+    setattr(HoursForm, f"day_{_day}", StringField(_name))
+
+
+def hours_problems(form: HoursForm) -> tuple[dict[int, list], dict[str, str]]:
+    """The week typed into the form, and a message per day that does not read."""
+    week, errors = {}, {}
+    for day in range(7):
+        try:
+            week[day] = services.parse_periods(form[f"day_{day}"].data or "")
+        except ValueError as exc:
+            errors[f"day_{day}"] = f"{WEEKDAY_NAMES[day]}: {exc}"
+    return week, errors
+
+
+class StandardsForm(FlaskForm):
+    pass
+
+
+for _p in PRIORITY_ORDER:
+    setattr(StandardsForm, f"{_p.value}_first", StringField(f"{_p.label}: first response"))
+    setattr(
+        StandardsForm,
+        f"{_p.value}_first_unit",
+        SelectField(
+            f"{_p.label}: first response unit",
+            choices=UNIT_CHOICES,
+            default="hours",
+            validate_choice=False,
+        ),
+    )
+    setattr(StandardsForm, f"{_p.value}_resolution", StringField(f"{_p.label}: resolved"))
+    setattr(
+        StandardsForm,
+        f"{_p.value}_resolution_unit",
+        SelectField(
+            f"{_p.label}: resolved unit",
+            choices=UNIT_CHOICES,
+            default="days",
+            validate_choice=False,
+        ),
+    )
+
+
+def standards_inputs(form: StandardsForm) -> dict:
+    return {
+        p: services.StandardInput(
+            services.Target(
+                form[f"{p.value}_first"].data or "", form[f"{p.value}_first_unit"].data
+            ),
+            services.Target(
+                form[f"{p.value}_resolution"].data or "", form[f"{p.value}_resolution_unit"].data
+            ),
+        )
+        for p in PRIORITY_ORDER
+    }
+
+
+class ServiceForm(FlaskForm):
+    name = StringField("Service name")
+    slug = StringField("Web address name")
+    summary = StringField("Summary")
+    category = StringField("Category")
+    keywords = StringField("Search keywords")
+    description = TextAreaField("Description")
+    what_to_include = TextAreaField("What to include")
+
+    def change(self) -> services.ServiceChange:
+        return services.ServiceChange(
+            **{name: self[name].data or "" for name in services.SERVICE_FIELDS}
+        )
+
+
+class FieldForm(FlaskForm):
+    label = StringField("Question")
+    kind = SelectField(
+        "Kind of answer",
+        choices=[SelectChoice(k.value, label) for k, label in services.KIND_LABELS.items()],
+        default=FieldKind.SHORT_TEXT.value,
+        validate_choice=False,
+    )
+    required = BooleanField("An answer is required", default=True)
+    help_text = StringField("Hint")
+    options = TextAreaField("Options")
+    min_value = StringField("Smallest number")
+    max_value = StringField("Largest number")
+    show_when_key = SelectField("Show only when", validate_choice=False)
+    show_when_value = StringField("has the answer")
+
+    def __init__(self, *args, controllers=(), **kw):
+        super().__init__(*args, **kw)
+        self.show_when_key.choices = [
+            SelectChoice("", "Always show this question"),
+            *[SelectChoice(f.key, f"“{f.label}”") for f in controllers],
+        ]
+
+    def change(self) -> services.FieldChange:
+        return services.FieldChange(
+            label=self.label.data or "",
+            kind=self.kind.data or "",
+            required=bool(self.required.data),
+            help_text=self.help_text.data or "",
+            options=self.options.data or "",
+            min_value=self.min_value.data or "",
+            max_value=self.max_value.data or "",
+            show_when_key=self.show_when_key.data or "",
+            show_when_value=self.show_when_value.data or "",
+        )
+
+
+def field_form_data(field) -> dict:
+    def number(value):
+        if value is None:
+            return ""
+        return str(int(value)) if float(value).is_integer() else str(value)
+
+    return {
+        "label": field.label,
+        "kind": field.kind.value,
+        "required": field.required,
+        "help_text": field.help_text,
+        "options": "\n".join(field.options or []),
+        "min_value": number(field.min_value),
+        "max_value": number(field.max_value),
+        "show_when_key": field.show_when_key or "",
+        "show_when_value": field.show_when_value or "",
+    }
+
+
+class ContactForm(FlaskForm):
+    label = StringField("Role label")
+    person_email = StringField("Person")
+    mailbox = StringField("Shared mailbox")
+    channel = StringField("Chat channel")
+    service_id = SelectField("For", validate_choice=False)
+
+    def __init__(self, *args, service_choices=(), **kw):
+        super().__init__(*args, **kw)
+        self.service_id.choices = [
+            SelectChoice("", "The whole department"),
+            *[SelectChoice(str(s.id), s.name) for s in service_choices],
+        ]
+
+    def change(self) -> services.ContactChange:
+        raw = (self.service_id.data or "").strip()
+        return services.ContactChange(
+            label=self.label.data or "",
+            person_email=self.person_email.data or "",
+            mailbox=self.mailbox.data or "",
+            channel=self.channel.data or "",
+            service_id=int(raw) if raw.isdigit() and len(raw) < 12 else (-1 if raw else None),
+        )
+
+
+class MemberForm(FlaskForm):
+    email = StringField("Colleague")
+    role = RadioField(
+        "Role",
+        choices=[
+            SelectChoice("agent", "Agent — works the queue"),
+            SelectChoice("manager", "Manager — also manages this page and its members"),
+        ],
+        default="agent",
+        validate_choice=False,
+    )
+
+
+def show_errors(form: FlaskForm, errors: dict[str, str], fallback: str) -> list[str]:
+    """Put each message beside its field; the ones with no field come back for the top."""
+    leftover = []
+    for name, message in errors.items():
+        if name in form._fields:
+            form[name].errors = [message]
+        else:
+            leftover.append(message)
+    return leftover or ([] if errors else [fallback])
