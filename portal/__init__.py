@@ -121,6 +121,8 @@ def register_blueprints(app: Flask) -> None:
     from portal.accounts import bp as accounts_bp
     from portal.admin import bp as admin_bp
     from portal.directory import bp as directory_bp
+    from portal.feedback.views import bp as feedback_bp
+    from portal.insights.views import bp as insights_bp
     from portal.manage import bp as manage_bp
     from portal.notify.views import bp as notifications_bp
     from portal.recognition import bp as recognition_bp
@@ -130,6 +132,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(service_requests_bp)
+    app.register_blueprint(feedback_bp)
+    app.register_blueprint(insights_bp)
     app.register_blueprint(manage_bp)
     app.register_blueprint(recognition_bp)
     app.register_blueprint(notifications_bp)

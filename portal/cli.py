@@ -8,12 +8,14 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from portal.admin.cli import org_cli
+    from portal.insights.cli import insights_cli
     from portal.notify.cli import notify_cli
     from portal.service_requests.cli import requests_cli
 
     app.cli.add_command(notify_cli)
     app.cli.add_command(org_cli)
     app.cli.add_command(requests_cli)
+    app.cli.add_command(insights_cli)
 
     @app.cli.command("seed-demo")
     def seed_demo() -> None:

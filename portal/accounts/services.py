@@ -14,7 +14,10 @@ from portal.htmx import hx_redirect
 from portal.models import Contact, User
 
 # Endpoints reachable without signing in. Everything else needs a signed-in user.
-PUBLIC_ENDPOINTS = frozenset({"accounts.login", "static", "directory.health"})
+# feedback.rate_by_link: the e-mailed rating link, whose signed single-use token is the proof.
+PUBLIC_ENDPOINTS = frozenset(
+    {"accounts.login", "static", "directory.health", "feedback.rate_by_link"}
+)
 
 # Spent on a password check when the account does not exist, so that response
 # times do not tell which e-mail addresses have accounts.

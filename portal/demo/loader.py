@@ -12,6 +12,7 @@ from datetime import time
 from sqlalchemy import delete, select
 
 from portal.demo import content
+from portal.demo.feedback import load_feedback
 from portal.demo.recognition import load_recognition_demo
 from portal.demo.reporting_lines import load_reporting_lines
 from portal.demo.request_forms import load_request_forms
@@ -259,6 +260,8 @@ def load_demo_organisation(with_history: bool = True) -> str:
     load_reporting_lines()
     history = load_request_history(departments, people) if with_history else ""
     wall = load_recognition_demo(departments, people) if with_history else ""
+    if with_history:
+        history = f"{history} {load_feedback()}"
     return (
         f"Demo organisation ready: {len(departments)} departments, {services} services, "
         f"{len(people)} people. {history} {wall}".strip()

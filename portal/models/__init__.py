@@ -11,7 +11,17 @@ from portal.models.directory import (
     ResponseStandard,
     Service,
 )
-from portal.models.feedback import Suggestion, SuggestionStatus, SuggestionVote
+from portal.models.feedback import (
+    CheckIn,
+    CheckInAnswer,
+    CheckInInvite,
+    RatingInvite,
+    SatisfactionRating,
+    Suggestion,
+    SuggestionStatus,
+    SuggestionVote,
+)
+from portal.models.insights import InsightFlag, InsightsState, RequestMeasure, ScorecardDay
 from portal.models.list_stamps import ListStamp
 from portal.models.notify import Notification, OutboxChannel, OutboxMessage, OutboxStatus
 from portal.models.recognition import (
@@ -51,6 +61,15 @@ __all__ = [
     "Report",
     "Spotlight",
     "Visibility",
+    "CheckIn",
+    "CheckInAnswer",
+    "CheckInInvite",
+    "InsightFlag",
+    "InsightsState",
+    "RatingInvite",
+    "RequestMeasure",
+    "SatisfactionRating",
+    "ScorecardDay",
     "Suggestion",
     "SuggestionStatus",
     "SuggestionVote",

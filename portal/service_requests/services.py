@@ -25,6 +25,7 @@ from portal import sla
 from portal.database import write_transaction
 from portal.directory.calendars import calendar_for
 from portal.extensions import db
+from portal.feedback import ratings
 from portal.models import (
     OPEN_STATUSES,
     Closure,
@@ -621,6 +622,7 @@ def change_status(
             f"{sr.department.name} resolved your request “{sr.title}”. If it is not, "
             f"reopen it within {REOPEN_BUSINESS_DAYS} business days from the request page.",
         )
+        ratings.ask_for_rating(sr, now)  # issue 5: "How did IT do?"
     clocks.refresh_due(sr, now)
     _commit_change(sr)
 

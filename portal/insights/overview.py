@@ -1,0 +1,244 @@
+"""The portal overview (`/insights`) and the "How we're doing" strip on department pages.
+
+Both read only counts from the rollup (summed in SQL), never the durations, so they stay
+cheap however many requests there are."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import case, func, select
+
+from portal.extensions import db
+from portal.insights import figures
+from portal.insights.scorecard import (
+    CheckInScore,
+    checkin_score,
+    department_today,
+    promises_of,
+)
+from portal.models import Department, Priority, ScorecardDay, SearchDocument, SearchMiss
+
+TREND_DAYS = 28
+TREND_STEP = 0.05  # five points of "within promise" before the arrow turns
+
+
+@dataclass(frozen=True)
+class Counts:
+    resolved: int = 0
+    first_met: int = 0
+    resolution_met: int = 0
+    rating_sum: int = 0
+    rating_count: int = 0
+
+    @property
+    def first_within(self) -> float | None:
+        return self.first_met / self.resolved if self.resolved >= figures.MIN_SAMPLE else None
+
+    @property
+    def resolution_within(self) -> float | None:
+        if self.resolved < figures.MIN_SAMPLE:
+            return None
+        return self.resolution_met / self.resolved
+
+    @property
+    def rating_average(self) -> float | None:
+        if self.rating_count < figures.MIN_SAMPLE:
+            return None
+        return self.rating_sum / self.rating_count
+
+
+def _counts(department_ids: list[int] | None, buckets: dict[str, tuple[date, date]]):
+    """{(department_id, bucket): Counts} summed in SQL over the named day ranges."""
+    found: dict[tuple[int, str], Counts] = {}
+    if not buckets:
+        return found
+    since = min(start for start, _ in buckets.values())
+    until = max(end for _, end in buckets.values())
+    for name, (start, end) in buckets.items():
+        inside = ScorecardDay.day.between(start, end)
+        query = (
+            select(
+                ScorecardDay.department_id,
+                func.sum(case((inside, ScorecardDay.resolved), else_=0)),
+                func.sum(case((inside, ScorecardDay.first_met), else_=0)),
+                func.sum(case((inside, ScorecardDay.resolution_met), else_=0)),
+                func.sum(case((inside, ScorecardDay.rating_sum), else_=0)),
+                func.sum(case((inside, ScorecardDay.rating_count), else_=0)),
+            )
+            .where(ScorecardDay.day.between(since, until))
+            .group_by(ScorecardDay.department_id)
+        )
+        if department_ids is not None:
+            query = query.where(ScorecardDay.department_id.in_(department_ids))
+        for department_id, *sums in db.session.execute(query):
+            found[(department_id, name)] = Counts(*(int(s or 0) for s in sums))
+    return found
+
+
+def _windows(today: date) -> dict[str, tuple[date, date]]:
+    return {
+        "30": (today - timedelta(days=29), today),
+        "90": (today - timedelta(days=89), today),
+        "recent": (today - timedelta(days=TREND_DAYS - 1), today),
+        "before": (today - timedelta(days=2 * TREND_DAYS - 1), today - timedelta(days=TREND_DAYS)),
+    }
+
+
+def trend(recent: Counts, before: Counts) -> str:
+    """ "up", "down" or "flat" (or "" when either period has too few requests)."""
+    now, then = recent.first_within, before.first_within
+    if now is None or then is None:
+        return ""
+    if now - then >= TREND_STEP:
+        return "up"
+    if then - now >= TREND_STEP:
+        return "down"
+    return "flat"
+
+
+TREND_WORDS = {"up": "Improving", "down": "Getting worse", "flat": "Steady", "": "Not enough data"}
+TREND_ICONS = {"up": "▲", "down": "▼", "flat": "▶", "": "–"}
+
+
+@dataclass(frozen=True)
+class Strip:
+    department: Department
+    last30: Counts
+    last90: Counts
+    trend: str
+    checkin: CheckInScore | None
+    promise_words: str | None
+
+
+def strip_for(department: Department, now: datetime | None = None) -> Strip:
+    today = department_today(department, now)
+    counts = _counts([department.id], _windows(today))
+    promise = promises_of(department).get(Priority.NORMAL.value)
+    return Strip(
+        department,
+        counts.get((department.id, "30"), Counts()),
+        counts.get((department.id, "90"), Counts()),
+        trend(
+            counts.get((department.id, "recent"), Counts()),
+            counts.get((department.id, "before"), Counts()),
+        ),
+        checkin_score(department),
+        promise.first_response if promise else None,
+    )
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    department: Department
+    promise_words: str | None
+    last30: Counts
+    last90: Counts
+    trend: str
+
+
+SORTS = {
+    "name": (lambda r: r.department.name.lower(), False),
+    "delivery": (lambda r: (r.last30.first_within is not None, r.last30.first_within or 0), True),
+    "satisfaction": (
+        lambda r: (r.last90.rating_average is not None, r.last90.rating_average or 0),
+        True,
+    ),
+    "trend": (lambda r: {"up": 3, "flat": 2, "down": 1, "": 0}[r.trend], True),
+}
+
+
+@dataclass(frozen=True)
+class Overview:
+    rows: list[OverviewRow]
+    sort: str
+
+    def __iter__(self):
+        return iter(self.rows)
+
+
+def overview(sort: str = "name", now: datetime | None = None) -> Overview:
+    if sort not in SORTS:
+        sort = "name"
+    departments = list(
+        db.session.scalars(select(Department).where(Department.active).order_by(Department.name))
+    )
+    today = (now or datetime.now(UTC)).date()
+    counts = _counts(None, _windows(today))
+    rows = []
+    for department in departments:
+        promise = promises_of(department).get(Priority.NORMAL.value)
+        rows.append(
+            OverviewRow(
+                department,
+                promise.first_response if promise else None,
+                counts.get((department.id, "30"), Counts()),
+                counts.get((department.id, "90"), Counts()),
+                trend(
+                    counts.get((department.id, "recent"), Counts()),
+                    counts.get((department.id, "before"), Counts()),
+                ),
+            )
+        )
+    key, reverse = SORTS[sort]
+    rows.sort(key=key, reverse=reverse)
+    return Overview(rows, sort)
+
+
+# What people searched for without finding anything -----------------------------------------
+
+_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+STOP_WORDS = frozenset({"the", "and", "for", "with", "how", "what", "new", "can", "get", "our"})
+
+
+def _words(text: str) -> set[str]:
+    return {
+        w for w in (m.group(0).lower() for m in _WORD.finditer(text or "")) if w not in STOP_WORDS
+    }
+
+
+@dataclass(frozen=True)
+class UnfoundSearch:
+    query: str
+    count: int
+    departments: list[Department]
+
+
+def unfound_searches(limit: int = 15) -> list[UnfoundSearch]:
+    """The most frequent searches that found nothing, each with the departments whose
+    own words (names, keywords of their services) share a word with it."""
+    misses = db.session.execute(
+        select(SearchMiss.query, SearchMiss.count)
+        .order_by(SearchMiss.count.desc(), SearchMiss.query)
+        .limit(limit)
+    ).all()
+    if not misses:
+        return []
+    wanted = set().union(*(_words(q) for q, _ in misses))
+    departments = {d.id: d for d in db.session.scalars(select(Department).where(Department.active))}
+    owners: dict[str, set[int]] = defaultdict(set)
+    rows = db.session.execute(
+        select(SearchDocument.department_id, SearchDocument.name, SearchDocument.keywords).where(
+            SearchDocument.kind.in_(("service", "department")),
+            SearchDocument.department_id.is_not(None),
+        )
+    )
+    for department_id, name, keywords in rows:
+        for word in _words(f"{name} {keywords}") & wanted:
+            owners[word].add(department_id)
+    result = []
+    for query, count in misses:
+        ids = (
+            set().union(*(owners.get(w, set()) for w in _words(query))) if _words(query) else set()
+        )
+        result.append(
+            UnfoundSearch(
+                query,
+                count,
+                sorted((departments[i] for i in ids if i in departments), key=lambda d: d.name),
+            )
+        )
+    return result

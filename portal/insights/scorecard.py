@@ -1,0 +1,422 @@
+"""A department's public scorecard: its promises beside what it delivered.
+
+Read from the precomputed rollup (`portal.insights.rollup`): a 90-day scorecard of the
+busiest department merges a few hundred `ScorecardDay` rows, never the requests. The
+backlog (open requests, the first filed) is read live from the request index.
+`direct_window()` computes the same figures from the requests themselves; the tests hold
+the two equal.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
+
+from sqlalchemy import func, select
+
+from portal import sla
+from portal.directory import services as directory_services
+from portal.directory.calendars import calendar_for
+from portal.extensions import db
+from portal.insights import figures
+from portal.insights.rollup import Measure, last_refresh, measure_requests
+from portal.models import (
+    OPEN_STATUSES,
+    CheckIn,
+    CheckInAnswer,
+    Department,
+    InsightFlag,
+    Priority,
+    ScorecardDay,
+    ServiceRequest,
+)
+from portal.models.directory import PRIORITY_ORDER
+
+WINDOWS = (30, 90)
+TREND_WEEKS = 12
+FLAG_SHOWN_DAYS = 21
+
+
+@dataclass(frozen=True)
+class Figure:
+    """Median, 90th percentile and share within target of one measure; None below
+    figures.MIN_SAMPLE requests."""
+
+    count: int
+    median: float | None
+    p90: float | None
+    within: float | None
+
+    @property
+    def hidden(self) -> bool:
+        return self.median is None
+
+
+def figure(durations: Sequence[int], met: int) -> Figure:
+    """Median, nearest-rank p90 (as `figures.median` / `figures.percentile`, sorting once)
+    and share within the promise."""
+    count = len(durations)
+    if count < figures.MIN_SAMPLE:
+        return Figure(count, None, None, None)
+    ordered = sorted(durations)  # runs of pre-sorted days: timsort merges them
+    middle = count // 2
+    median = ordered[middle] if count % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    p90 = ordered[math.ceil(0.9 * count) - 1]
+    return Figure(count, median, p90, met / count)
+
+
+@dataclass
+class _Bucket:
+    first: list[int] = field(default_factory=list)
+    first_met: int = 0
+    resolution: list[int] = field(default_factory=list)
+    resolution_met: int = 0
+    rating_sum: int = 0
+    rating_count: int = 0
+
+    def add_day(self, row: DayRow) -> None:
+        self.first += row.first_minutes
+        self.first_met += row.first_met
+        self.resolution += row.resolution_minutes
+        self.resolution_met += row.resolution_met
+        self.rating_sum += row.rating_sum
+        self.rating_count += row.rating_count
+
+    def add_measure(self, m: Measure) -> None:
+        self.first.append(m.first_minutes)
+        self.first_met += m.first_met
+        self.resolution.append(m.resolution_minutes)
+        self.resolution_met += m.resolution_met
+        if m.rating is not None:
+            self.rating_sum += m.rating
+            self.rating_count += 1
+
+    def delivery(self) -> Delivery:
+        average = (
+            self.rating_sum / self.rating_count if self.rating_count >= figures.MIN_SAMPLE else None
+        )
+        return Delivery(
+            figure(self.first, self.first_met),
+            figure(self.resolution, self.resolution_met),
+            average,
+            self.rating_count,
+        )
+
+
+@dataclass(frozen=True)
+class Delivery:
+    first: Figure
+    resolution: Figure
+    rating_average: float | None
+    rating_count: int
+
+    @property
+    def resolved(self) -> int:
+        return self.first.count
+
+
+@dataclass(frozen=True)
+class PriorityRow:
+    priority: Priority | None  # None: all priorities together
+    promise: directory_services.Promise | None
+    delivery: Delivery
+    backlog: int | None = None  # open requests: for all priorities together only
+    oldest_open: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        return self.priority.label if self.priority else "All priorities"
+
+
+@dataclass(frozen=True)
+class Window:
+    days: int
+    rows: list[PriorityRow]
+
+    @property
+    def total(self) -> PriorityRow:
+        return self.rows[0]
+
+
+@dataclass(frozen=True)
+class WeekPoint:
+    start: date
+    resolved: int
+    first_within: float | None
+    resolution_within: float | None
+    first_median: float | None
+    rating_average: float | None
+
+
+@dataclass(frozen=True)
+class CheckInScore:
+    period: str
+    average: float | None
+    answers: int
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    department: Department
+    today: date
+    day_minutes: int
+    windows: list[Window]
+    weeks: list[WeekPoint]
+    checkin: CheckInScore | None
+    flags: list[InsightFlag]
+    refreshed_at: datetime | None
+    answered: CheckIn | None = None  # the latest check-in the department answered publicly
+
+    def window(self, days: int) -> Window:
+        return next(w for w in self.windows if w.days == days)
+
+
+def department_today(department: Department, now: datetime | None = None) -> date:
+    now = now or datetime.now(UTC)
+    return now.astimezone(calendar_for(department, now.date()).tz()).date()
+
+
+class DayRow(NamedTuple):
+    day: date
+    priority: str
+    first_minutes: list[int]
+    first_met: int
+    resolution_minutes: list[int]
+    resolution_met: int
+    rating_sum: int
+    rating_count: int
+
+
+def _rollup_rows(department_id: int, since: date, until: date) -> list[DayRow]:
+    """The department's rollup rows (plain tuples: no ORM objects to build)."""
+    rows = db.session.execute(
+        select(
+            ScorecardDay.day,
+            ScorecardDay.priority,
+            ScorecardDay.first_minutes,
+            ScorecardDay.first_met,
+            ScorecardDay.resolution_minutes,
+            ScorecardDay.resolution_met,
+            ScorecardDay.rating_sum,
+            ScorecardDay.rating_count,
+        ).where(
+            ScorecardDay.department_id == department_id,
+            ScorecardDay.day >= since,
+            ScorecardDay.day <= until,
+        )
+    )
+    return [DayRow(*row) for row in rows]
+
+
+def _backlog(department_id: int) -> tuple[int, datetime | None]:
+    """Open requests and when the first of them was filed, read from the
+    (department, status, due) index alone; then one row for its time."""
+    counts = db.session.execute(
+        select(func.count(), func.min(ServiceRequest.id)).where(
+            ServiceRequest.department_id == department_id,
+            ServiceRequest.status.in_(OPEN_STATUSES),
+        )
+    ).one()
+    if not counts[0]:
+        return 0, None
+    oldest = db.session.scalar(
+        select(ServiceRequest.created_at).where(ServiceRequest.id == counts[1])
+    )
+    return int(counts[0]), oldest and _aware(oldest)
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def promises_of(department: Department) -> dict[str, directory_services.Promise]:
+    day_minutes = calendar_for(department).typical_day_minutes()
+    standards = directory_services._department_defaults([department.id]).get(department.id, [])
+    return {p.priority.value: p for p in directory_services._promises(list(standards), day_minutes)}
+
+
+def _deliveries(buckets: dict[str, _Bucket]) -> dict[str, Delivery]:
+    """Per priority and, under "all", for all priorities together."""
+    total = _Bucket()
+    for bucket in buckets.values():
+        total.first += bucket.first
+        total.first_met += bucket.first_met
+        total.resolution += bucket.resolution
+        total.resolution_met += bucket.resolution_met
+        total.rating_sum += bucket.rating_sum
+        total.rating_count += bucket.rating_count
+    result = {key: bucket.delivery() for key, bucket in buckets.items()}
+    result["all"] = total.delivery()
+    return result
+
+
+def _window_rows(
+    deliveries: dict[str, Delivery],
+    promises: dict[str, directory_services.Promise],
+    backlog: tuple[int, datetime | None],
+) -> list[PriorityRow]:
+    open_total, oldest = backlog
+    rows = [PriorityRow(None, None, deliveries["all"], open_total, oldest)]
+    for priority in PRIORITY_ORDER:
+        key = priority.value
+        if key not in deliveries and key not in promises:
+            continue
+        rows.append(
+            PriorityRow(priority, promises.get(key), deliveries.get(key) or _Bucket().delivery())
+        )
+    return rows
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class _Figures:
+    windows: dict[int, dict[str, Delivery]]
+    weeks: list[WeekPoint]
+
+
+# The rollup's figures change only when it is refreshed, so each process keeps what it
+# computed under (department, day, refresh instant): a refresh makes a new key, so nothing
+# here is ever stale. Bounded; plain values, no database objects.
+_FIGURES_CACHE: OrderedDict[tuple, _Figures] = OrderedDict()
+_FIGURES_CACHE_SIZE = 512
+
+
+def _figures(department_id: int, today: date, refreshed_at: datetime | None) -> _Figures:
+    key = (department_id, today, refreshed_at)
+    cached = _FIGURES_CACHE.get(key)
+    if cached is not None:
+        _FIGURES_CACHE.move_to_end(key)
+        return cached
+    first_week = week_start(today) - timedelta(weeks=TREND_WEEKS - 1)
+    since = min(today - timedelta(days=max(WINDOWS) - 1), first_week)
+    rows = _rollup_rows(department_id, since, today)
+    windows = {}
+    for days in WINDOWS:
+        start = today - timedelta(days=days - 1)
+        buckets: dict[str, _Bucket] = {}
+        for row in rows:
+            if row.day >= start:
+                buckets.setdefault(row.priority, _Bucket()).add_day(row)
+        windows[days] = _deliveries(buckets)
+    weekly: dict[date, _Bucket] = {}
+    for row in rows:
+        if row.day >= first_week:
+            weekly.setdefault(week_start(row.day), _Bucket()).add_day(row)
+    weeks = []
+    for i in range(TREND_WEEKS):
+        start = first_week + timedelta(weeks=i)
+        delivery = weekly.get(start, _Bucket()).delivery()
+        weeks.append(
+            WeekPoint(
+                start,
+                delivery.resolved,
+                delivery.first.within,
+                delivery.resolution.within,
+                delivery.first.median,
+                delivery.rating_average,
+            )
+        )
+    result = _Figures(windows, weeks)
+    if refreshed_at is not None:
+        _FIGURES_CACHE[key] = result
+        while len(_FIGURES_CACHE) > _FIGURES_CACHE_SIZE:
+            _FIGURES_CACHE.popitem(last=False)
+    return result
+
+
+def scorecard(department: Department, now: datetime | None = None) -> Scorecard:
+    now = now or datetime.now(UTC)
+    today = department_today(department, now)
+    refreshed_at = last_refresh()
+    computed = _figures(department.id, today, refreshed_at)
+    promises = promises_of(department)
+    backlog = _backlog(department.id)
+    windows = [
+        Window(days, _window_rows(computed.windows[days], promises, backlog)) for days in WINDOWS
+    ]
+    weeks = computed.weeks
+    flags = list(
+        db.session.scalars(
+            select(InsightFlag)
+            .where(
+                InsightFlag.department_id == department.id,
+                InsightFlag.week >= today - timedelta(days=FLAG_SHOWN_DAYS),
+            )
+            .order_by(InsightFlag.week.desc())
+        )
+    )
+    return Scorecard(
+        department=department,
+        today=today,
+        day_minutes=calendar_for(department, today).typical_day_minutes(),
+        windows=windows,
+        weeks=weeks,
+        checkin=checkin_score(department),
+        flags=flags,
+        refreshed_at=refreshed_at,
+        answered=db.session.scalar(
+            select(CheckIn)
+            .where(
+                CheckIn.department_id == department.id,
+                CheckIn.answered_publicly_at.is_not(None),
+            )
+            .order_by(CheckIn.id.desc())
+            .limit(1)
+        ),
+    )
+
+
+def checkin_score(department: Department) -> CheckInScore | None:
+    """The latest check-in with enough answers to show (average of "How well does
+    <department> serve you?")."""
+    row = db.session.execute(
+        select(CheckIn.period, func.avg(CheckInAnswer.score), func.count(CheckInAnswer.id))
+        .join(CheckInAnswer, CheckInAnswer.check_in_id == CheckIn.id)
+        .where(CheckIn.department_id == department.id)
+        .group_by(CheckIn.id, CheckIn.period)
+        .having(func.count(CheckInAnswer.id) >= figures.MIN_SAMPLE)
+        .order_by(CheckIn.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return CheckInScore(row[0], float(row[1]), int(row[2]))
+
+
+# The same figures without the rollup (for tests and checks) -------------------------------
+
+
+def direct_window(department: Department, since: date, until: date) -> dict[str, Delivery]:
+    """Deliveries per priority (and "all") measured from the requests themselves."""
+    ids = list(
+        db.session.scalars(
+            select(ServiceRequest.id).where(ServiceRequest.department_id == department.id)
+        )
+    )
+    buckets: dict[str, _Bucket] = {}
+    for m in measure_requests(ids, {department.id: department}):
+        if since <= m.day <= until:
+            buckets.setdefault(m.priority, _Bucket()).add_measure(m)
+    return _deliveries(buckets)
+
+
+def rollup_window(department: Department, since: date, until: date) -> dict[str, Delivery]:
+    buckets: dict[str, _Bucket] = {}
+    for row in _rollup_rows(department.id, since, until):
+        buckets.setdefault(row.priority, _Bucket()).add_day(row)
+    return _deliveries(buckets)
+
+
+def minutes_words(minutes: float | None) -> str:
+    return "—" if minutes is None else sla.describe_duration(minutes)
+
+
+def share_words(share: float | None) -> str:
+    return "—" if share is None else f"{round(share * 100)}%"

@@ -1,0 +1,85 @@
+"""Insights pages: a department's public scorecard, the portal overview and the managers'
+CSV exports. Thin views over scorecard.py, overview.py and export.py."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, request
+from flask_login import current_user
+
+from portal.directory import services as directory_services
+from portal.htmx import render
+from portal.insights import export, overview, scorecard
+
+bp = Blueprint("insights", __name__)
+
+
+@bp.app_context_processor
+def _insights_globals():
+    return {
+        "scorecard_strip": overview.strip_for,
+        "minutes_words": scorecard.minutes_words,
+        "share_words": scorecard.share_words,
+        "trend_words": overview.TREND_WORDS,
+        "trend_icons": overview.TREND_ICONS,
+    }
+
+
+def _department_or_404(slug: str):
+    department = directory_services.get_department(slug)
+    if department is None:
+        abort(404)
+    return department
+
+
+@bp.get("/d/<slug>/scorecard")
+def department_scorecard(slug: str):
+    department = _department_or_404(slug)
+    days = request.args.get("days", type=int)
+    if days not in scorecard.WINDOWS:
+        days = scorecard.WINDOWS[0]
+    card = scorecard.scorecard(department)
+    return render(
+        "insights/scorecard.html",
+        "scorecard_window",
+        card=card,
+        days=days,
+        window=card.window(days),
+        can_export=export.can_export(current_user, department),
+    )
+
+
+@bp.get("/insights")
+def portal_overview():
+    sort = request.args.get("sort", "name")
+    rows = overview.overview(sort)
+    return render(
+        "insights/overview.html",
+        "overview_table",
+        rows=rows,
+        sort=rows.sort,
+        misses=overview.unfound_searches(),
+    )
+
+
+def _csv(name: str, text: str) -> Response:
+    response = Response(text, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/d/<slug>/scorecard.csv")
+def scorecard_csv(slug: str):
+    department = _department_or_404(slug)
+    if not export.can_export(current_user, department):
+        abort(404)
+    return _csv(f"{department.slug}-scorecard.csv", export.scorecard_csv(department))
+
+
+@bp.get("/d/<slug>/requests.csv")
+def requests_csv(slug: str):
+    department = _department_or_404(slug)
+    if not export.can_export(current_user, department):
+        abort(404)
+    return _csv(f"{department.slug}-requests.csv", export.requests_csv(department))

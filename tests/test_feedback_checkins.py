@@ -1,0 +1,228 @@
+"""Check-ins: who is invited, anonymous answers, results from 5 answers, and the refusals
+the issue lists (not invited, answering twice, another department reading answers)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import func, inspect, select
+
+from portal.extensions import db
+from portal.feedback import checkins
+from portal.models import CheckInAnswer, CheckInInvite, OutboxMessage, Priority
+from tests import factories
+from tests.conftest import csrf_token_from
+
+
+@pytest.fixture
+def org(app, make_department, make_service, make_user):
+    it = make_department(
+        slug="it",
+        name="IT",
+        key_prefix="IT",
+        hours=(time(9), time(17)),
+        standards={Priority.NORMAL: (240, 960)},
+    )
+    hr = make_department(slug="hr", name="HR", key_prefix="HR")
+    service = make_service(it, slug="laptop", name="Laptop")
+    iris = make_user(name="Iris Manager", email="iris@example.com", roles={it: "manager"})
+    ivan = make_user(name="Ivan Agent", email="ivan@example.com", roles={it: "agent"})
+    hugo = make_user(name="Hugo Manager", email="hugo@example.com", roles={hr: "manager"})
+    customers = [make_user(name=f"Customer {i}", email=f"c{i}@example.com") for i in range(6)]
+    outsider = make_user(name="Olga Outsider", email="olga@example.com")
+    now = datetime.now(UTC)
+    for person in customers:
+        factories.make_request(service, person, now=now - timedelta(days=10))
+    factories.make_request(service, ivan, now=now - timedelta(days=3))  # staff: not invited
+    return {
+        "it": it,
+        "hr": hr,
+        "iris": iris,
+        "ivan": ivan,
+        "hugo": hugo,
+        "customers": customers,
+        "outsider": outsider,
+    }
+
+
+def open_one(org, questions=("Is the wifi good enough?",)):
+    return checkins.open_check_in(
+        org["iris"], org["it"], "Q4 2026", date.today() + timedelta(days=14), list(questions)
+    )
+
+
+def test_opening_invites_the_people_served_in_90_days_but_not_staff(org):
+    ci = open_one(org)
+    invited = set(db.session.scalars(select(CheckInInvite.user_id)))
+    assert invited == {c.id for c in org["customers"]}
+    assert ci.invited == 6
+    mails = db.session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.topic == "feedback.check_in")
+    )
+    assert mails == 6
+
+
+def test_only_a_manager_opens_and_bad_input_is_refused(org):
+    with pytest.raises(LookupError):
+        checkins.open_check_in(org["hugo"], org["it"], "Q4", date.today() + timedelta(days=3), [])
+    with pytest.raises(checkins.CheckInRefused, match="period"):
+        checkins.open_check_in(org["iris"], org["it"], " ", date.today() + timedelta(days=3), [])
+    with pytest.raises(checkins.CheckInRefused, match="today or later"):
+        checkins.open_check_in(org["iris"], org["it"], "Q4", date.today() - timedelta(days=2), [])
+    with pytest.raises(checkins.CheckInRefused, match="at most 3"):
+        checkins.open_check_in(
+            org["iris"], org["it"], "Q4", date.today() + timedelta(days=3), ["a", "b", "c", "d"]
+        )
+
+
+def test_four_answers_show_nothing_the_fifth_shows_results(org):
+    ci = open_one(org)
+    for i, person in enumerate(org["customers"][:4]):
+        checkins.answer(person, ci, str(i % 5 + 1), f"best {i}", "", [f"wifi {i}"])
+    shown = checkins.results(org["iris"], ci, org["it"])
+    assert (shown.answers, shown.enough, shown.average, shown.best) == (4, False, None, None)
+    checkins.answer(org["customers"][4], ci, "5", "", "Slow approvals", [""])
+    shown = checkins.results(org["iris"], ci, org["it"])
+    assert shown.enough and shown.answers == 5
+    assert shown.average == pytest.approx((1 + 2 + 3 + 4 + 5) / 5)
+    assert shown.best == ["best 0", "best 1", "best 2", "best 3"]
+    assert shown.obstacles == ["Slow approvals"]
+    assert shown.extra == [("Is the wifi good enough?", ["wifi 0", "wifi 1", "wifi 2", "wifi 3"])]
+    # Another department's manager sees the score, never the words.
+    other = checkins.results(org["hugo"], ci, org["it"])
+    assert other.average == shown.average and other.best is None and other.extra is None
+
+
+def test_not_invited_and_twice_are_refused_and_nothing_is_recorded_twice(org):
+    ci = open_one(org)
+    with pytest.raises(checkins.CheckInRefused, match="not asked"):
+        checkins.answer(org["outsider"], ci, "4")
+    with pytest.raises(checkins.CheckInRefused, match="not asked"):
+        checkins.answer(org["ivan"], ci, "4")
+    person = org["customers"][0]
+    checkins.answer(person, ci, "4")
+    with pytest.raises(checkins.CheckInRefused, match="already answered"):
+        checkins.answer(person, ci, "2")
+    for bad in ["0", "6", "5.5", ""]:
+        with pytest.raises(checkins.CheckInRefused):
+            checkins.answer(org["customers"][1], ci, bad)
+    assert db.session.scalar(select(func.count()).select_from(CheckInAnswer)) == 1
+    db.session.refresh(ci)
+    assert ci.answered == 1
+
+
+def test_an_answer_row_has_nothing_that_leads_to_its_author():
+    columns = {c.key for c in inspect(CheckInAnswer).columns}
+    assert columns == {"id", "check_in_id", "score", "best", "obstacles", "extra"}
+
+
+def test_a_closed_check_in_takes_no_answers(org):
+    ci = open_one(org)
+    with pytest.raises(checkins.CheckInRefused, match="closed"):
+        checkins.answer(org["customers"][0], ci, "4", now=datetime.now(UTC) + timedelta(days=30))
+
+
+# Pages ---------------------------------------------------------------------------------
+
+
+def test_the_page_shows_not_enough_answers_then_results(org, client, login):
+    ci = open_one(org)
+    for person in org["customers"][:4]:
+        checkins.answer(person, ci, "4", "Kind people")
+    login(org["customers"][5])
+    page = client.get("/d/it/check-in").get_data(as_text=True)
+    assert "Not enough answers yet" in page
+    assert "Kind people" not in page
+    token = csrf_token_from(page)
+    response = client.post(
+        "/d/it/check-in/answer",
+        data={"score": "5", "best": "Fast", "extra_0": "Yes", "csrf_token": token},
+        headers={"HX-Request": "true"},
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in body
+    assert "Not enough answers yet" not in body
+    assert "4.2" in body
+    assert "Customer" not in body
+
+
+def test_a_bad_answer_is_422_beside_the_field_with_text_kept(org, client, login):
+    open_one(org)
+    login(org["customers"][0])
+    token = csrf_token_from(client.get("/d/it/check-in").get_data(as_text=True))
+    response = client.post(
+        "/d/it/check-in/answer",
+        data={"score": "6", "best": "kept words", "csrf_token": token},
+        headers={"HX-Request": "true"},
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="score-error"' in body and "kept words" in body
+
+
+def test_an_uninvited_answer_is_refused_on_the_page(org, client, login):
+    open_one(org)
+    login(org["outsider"])
+    page = client.get("/d/it/check-in").get_data(as_text=True)
+    assert "you were not asked" in page
+    response = client.post(
+        "/d/it/check-in/answer", data={"score": "4", "csrf_token": csrf_token_from(page)}
+    )
+    assert response.status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(CheckInAnswer)) == 0
+
+
+def test_individual_answers_are_for_the_department_only(org, client, login):
+    ci = open_one(org)
+    for person in org["customers"][:5]:
+        checkins.answer(person, ci, "3", "Secret words")
+    url = f"/d/it/check-in/{ci.id}/answers"
+    login(org["hugo"])
+    assert client.get(url).status_code == 404
+    assert "Secret words" not in client.get("/d/it/check-in").get_data(as_text=True)
+    login(org["outsider"])
+    assert client.get(url).status_code == 404
+    login(org["ivan"])
+    page = client.get(url).get_data(as_text=True)
+    assert "Secret words" in page and "Customer" not in page
+
+
+def test_the_manager_opens_and_answers_publicly_through_the_page(org, client, login):
+    login(org["iris"])
+    token = csrf_token_from(client.get("/d/it/check-in").get_data(as_text=True))
+    bad = client.post(
+        "/d/it/check-in/open", data={"period": "Q1", "closes_on": "soon", "csrf_token": token}
+    )
+    assert bad.status_code == 422 and "like 31/03/2027" in bad.get_data(as_text=True)
+    closes = (date.today() + timedelta(days=10)).strftime("%d/%m/%Y")
+    ok = client.post(
+        "/d/it/check-in/open",
+        data={"period": "Q1", "closes_on": closes, "question_0": "Printers?", "csrf_token": token},
+    )
+    assert ok.status_code == 303
+    ci = checkins.latest(org["it"])
+    for person in org["customers"][:5]:
+        checkins.answer(person, ci, "4")
+    done = client.post(
+        "/d/it/check-in/respond",
+        data={
+            "heard": "Printers are slow",
+            "will_change": "New printers in March",
+            "csrf_token": token,
+        },
+    )
+    assert done.status_code == 303
+    login(org["outsider"])
+    page = client.get("/d/it/check-in").get_data(as_text=True)
+    assert "New printers in March" in page
+    assert "New printers in March" in client.get("/d/it/scorecard").get_data(as_text=True)
+    login(org["hugo"])
+    assert (
+        client.post(
+            "/d/it/check-in/respond", data={"heard": "x", "will_change": "y", "csrf_token": token}
+        ).status_code
+        == 404
+    )
