@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from portal.extensions import cache, db, limiter
@@ -490,6 +491,29 @@ def department_options(chosen: str = "") -> Markup:
         ),
     )
     return Markup(html)  # noqa: S704 - every value was escaped above
+
+
+@bp.app_template_global("wall_reaction_bar")
+def reaction_bar(card, oob: bool = False) -> Markup:
+    """The reaction form of a post (the markup the macro `reaction_bar` stands for)."""
+    post_id = int(card.post.id)
+    url = escape(url_for("recognition.react", post_id=post_id))
+    buttons = "".join(
+        f'<button type="submit" name="kind" value="{kind.value}" '
+        f'class="reaction{" reaction--mine" if mine else ""}" id="react-{post_id}-{kind.value}" '
+        f'aria-pressed="{"true" if mine else "false"}"><span aria-hidden="true">{kind.emoji}'
+        f'</span><span class="visually-hidden">{escape(kind.label)}</span> '
+        f'<span class="reaction__count">{int(count)}</span></button>'
+        for kind, count, mine in card.reactions
+    )
+    out_of_band = ' hx-swap-oob="true"' if oob else ""
+    return Markup(  # noqa: S704 - fixed enum strings, integers and escaped values only
+        f'<form class="reactions" id="reactions-{post_id}" action="{url}" method="post" '
+        f'hx-post="{url}" hx-target="this" hx-swap="outerHTML"'
+        f"{out_of_band}>"
+        f'<input type="hidden" name="csrf_token" value="{escape(generate_csrf())}">'
+        f'<input type="hidden" class="poll-id" name="ids" value="{post_id}">{buttons}</form>'
+    )
 
 
 @bp.app_template_global("wall_card_part")

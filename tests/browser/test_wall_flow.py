@@ -75,6 +75,8 @@ def test_erin_thanks_ivan_and_it_and_ivan_joins_in(demo, live_server, page, seco
         arg=clap.get_attribute("id"),
     )
     assert clap.locator(".reaction__count").inner_text() == "1"
+    # Focus stays on the button that was pressed (it was swapped with the bar).
+    assert ivan.evaluate("document.activeElement.id") == clap.get_attribute("id")
     assert ivan.evaluate("window.__sameDocument") is True
     _shot(ivan, "post")
 
