@@ -748,7 +748,7 @@ def transfer(
     _event(sr, actor, EventKind.DEPARTMENT, now, from_value=old.slug, to_value=department.slug)
     # The key stays (people quote it); the number is the new department's next one, so
     # numbers stay unique within a department (IT-5 moved to HR must not collide with HR-5).
-    sr.number, _key = _allocate_key(department.id)
+    sr.number, _key = _allocate_key(department)
     sr.department_id = department.id
     sr.department = department
     sr.service_id = None
