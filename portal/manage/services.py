@@ -137,12 +137,18 @@ def _check(actor: User, department: Department) -> None:
         raise NotFound
 
 
-def _service_of(actor: User, department: Department, service_id: int) -> Service:
+def _owned_by(actor: User, department: Department, model, object_id: int):
+    """The department's own row of `model` with this id, for someone who manages it;
+    NotFound for anything else (another department's, missing, or a forged id)."""
     _check(actor, department)
-    service = db.session.get(Service, service_id) if isinstance(service_id, int) else None
-    if service is None or service.department_id != department.id:
+    obj = db.session.get(model, object_id) if isinstance(object_id, int) else None
+    if obj is None or obj.department_id != department.id:
         raise NotFound
-    return service
+    return obj
+
+
+def _service_of(actor: User, department: Department, service_id: int) -> Service:
+    return _owned_by(actor, department, Service, service_id)
 
 
 def get_service(actor: User, department: Department, service_id: int) -> Service:
@@ -1384,11 +1390,7 @@ def _contact_words(contact: Contact, person: User | None = None) -> str:
 
 
 def _contact_of(actor: User, department: Department, contact_id: int) -> Contact:
-    _check(actor, department)
-    contact = db.session.get(Contact, contact_id) if isinstance(contact_id, int) else None
-    if contact is None or contact.department_id != department.id:
-        raise NotFound
-    return contact
+    return _owned_by(actor, department, Contact, contact_id)
 
 
 def remove_contact(actor: User, department: Department, contact_id: int) -> None:
