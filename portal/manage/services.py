@@ -114,24 +114,6 @@ def may_manage_slug(user: User, slug: str | None) -> bool:
     )
 
 
-def managed_departments(user: User) -> list[Department]:
-    """Departments the user manages (as a manager; admins reach the others from them)."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return list(
-        db.session.scalars(
-            select(Department)
-            .join(Membership, Membership.department_id == Department.id)
-            .where(
-                Membership.user_id == user.id,
-                Membership.role == MembershipRole.MANAGER,
-                Department.active,
-            )
-            .order_by(Department.name)
-        )
-    )
-
-
 def _check(actor: User, department: Department) -> None:
     if not can_manage(actor, department):
         raise NotFound

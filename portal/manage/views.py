@@ -15,7 +15,7 @@ from portal.directory import services as directory_services
 from portal.extensions import db
 from portal.htmx import hx_redirect, is_htmx, render
 from portal.manage import bp, forms, services
-from portal.models import Department, RequestField
+from portal.models import Department, MembershipRole, RequestField
 from portal.service_requests.forms import build_request_form
 
 INDEX = "manage/index.html"
@@ -665,12 +665,15 @@ def _member_name(department, membership_id) -> str:
 
 @bp.app_context_processor
 def _manage_links():
+    # From the same per-request read of the reader's memberships as the Queue links.
+    from portal.service_requests.views import header_memberships
+
     def managed():
-        if not current_user.is_authenticated:
-            return []
-        return services.managed_departments(current_user)
+        return [row for row in header_memberships() if row.role == MembershipRole.MANAGER]
 
     def may_manage(slug: str | None) -> bool:
-        return services.may_manage_slug(current_user, slug)
+        if current_user.is_authenticated and current_user.is_admin:
+            return services.may_manage_slug(current_user, slug)
+        return any(row.slug == slug for row in managed())
 
     return {"managed_departments": managed, "may_manage": may_manage}

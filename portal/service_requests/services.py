@@ -108,7 +108,7 @@ def is_manager(user: User, department_id: int) -> bool:
 
 # Read on every page for the header's "Queue" links: plain SQL, no ORM entities.
 _MEMBER_DEPARTMENTS = text(
-    "SELECT d.slug, d.name FROM department AS d "
+    "SELECT d.slug, d.name, m.role FROM department AS d "
     "JOIN department_membership AS m ON m.department_id = d.id "
     "WHERE m.user_id = :user_id AND d.active ORDER BY d.name"
 )
@@ -119,7 +119,7 @@ _ROLE = text(
 
 
 def member_departments(user: User) -> list:
-    """(slug, name) of the active departments the user works in, by name."""
+    """(slug, name, role) of the active departments the user works in, by name."""
     return list(db.session.execute(_MEMBER_DEPARTMENTS, {"user_id": user.id}).all())
 
 
