@@ -22,7 +22,7 @@ from portal.models import (
     RecognitionRecipient,
     User,
 )
-from portal.recognition import markup
+from portal.recognition import feed_cache, markup
 
 CHUNK = 10_000
 SPAN_DAYS = 730
@@ -231,4 +231,5 @@ def _join_in(rng: random.Random, first_id: int, total: int, user_ids: list[int],
             .values(addon_count=bindparam("n")),
             [{"pid": pid, "n": n} for pid, n in counts.items()],
         )
+    feed_cache.bump(db.session)  # the Core UPDATE above is not seen by the ORM's hooks
     db.session.commit()

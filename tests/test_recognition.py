@@ -54,6 +54,11 @@ def assert_inert(html: str) -> None:
 
 @pytest.fixture
 def world(app):
+    return make_world()
+
+
+def make_world() -> SimpleNamespace:
+    """Three departments, five people (one an admin, one deactivated), three values."""
     it = factories.make_department(name="IT", slug="it")
     hr = factories.make_department(name="HR", slug="hr")
     sales = factories.make_department(name="Sales", slug="sales")

@@ -11,9 +11,22 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import and_, case, delete, exists, false, func, or_, select, true, update
+from sqlalchemy import (
+    and_,
+    bindparam,
+    delete,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -181,6 +194,21 @@ def active_values() -> list[CompanyValue]:
             .order_by(CompanyValue.position, CompanyValue.name)
         )
     )
+
+
+@dataclass(frozen=True)
+class ValueChoice:
+    """A value as the thank-you form offers it (plain data: it can be cached)."""
+
+    id: int
+    name: str
+    description: str
+    emoji: str
+    colour: str
+
+
+def value_choices() -> list[ValueChoice]:
+    return [ValueChoice(v.id, v.name, v.description, v.emoji, v.colour) for v in active_values()]
 
 
 def all_values() -> list[CompanyValue]:
@@ -715,9 +743,17 @@ def hidden_posts(admin: User, limit: int = 50) -> list[Recognition]:
 # Reading the wall -----------------------------------------------------------------------
 
 
+class DepartmentRef(NamedTuple):
+    """What a filter needs of a department."""
+
+    id: int
+    slug: str
+    name: str
+
+
 @dataclass
 class WallFilter:
-    department: Department | None = None
+    department: Department | DepartmentRef | None = None
     value: CompanyValue | None = None
     person: User | None = None
     mentions_me: bool = False
@@ -739,14 +775,18 @@ class WallFilter:
         return out
 
 
-def parse_filter(args) -> WallFilter:
-    """Filters from the query string; unknown values are ignored, never an error."""
+def parse_filter(args, known_departments: dict[str, DepartmentRef] | None = None) -> WallFilter:
+    """Filters from the query string; unknown values are ignored, never an error.
+    `known_departments`: departments by slug the caller holds already (read if absent)."""
     wall_filter = WallFilter()
     slug = (args.get("department") or "").strip().lower()[:64]
-    if slug and all(ch.isascii() and (ch.isalnum() or ch == "-") for ch in slug):
-        wall_filter.department = db.session.scalar(
-            select(Department).where(Department.slug == slug)
-        )
+    if known_departments and slug in known_departments:
+        wall_filter.department = known_departments[slug]
+    elif slug and all(ch.isascii() and (ch.isalnum() or ch == "-") for ch in slug):
+        row = db.session.execute(
+            select(Department.id, Department.slug, Department.name).where(Department.slug == slug)
+        ).first()
+        wall_filter.department = DepartmentRef(*row) if row else None
     value = args.get("value", "")
     if value.isdigit() and len(value) < 10:
         wall_filter.value = db.session.get(CompanyValue, int(value))
@@ -905,22 +945,42 @@ def _filtered(query, viewer: User, wall_filter: WallFilter):
     return query
 
 
+def feed_ids(
+    viewer: User,
+    wall_filter: WallFilter | None = None,
+    before: int | None = None,
+    limit: int = PAGE_SIZE,
+) -> tuple[list[int], int | None]:
+    """Newest first; `before` is the keyset cursor (the last id already shown). Returns
+    the ids of the page's posts and the cursor of the next page (None on the last)."""
+    query = select(Recognition.id).where(visible_posts(viewer))
+    query = _filtered(query, viewer, wall_filter or WallFilter())
+    if before is not None:
+        query = query.where(Recognition.id < before)
+    ids = list(db.session.scalars(query.order_by(Recognition.id.desc()).limit(limit + 1)))
+    more = len(ids) > limit
+    ids = ids[:limit]
+    return ids, (ids[-1] if more and ids else None)
+
+
+def posts_by_ids(ids: list[int]) -> list[Recognition]:
+    """These posts, in the order of `ids` (those that no longer exist left out)."""
+    if not ids:
+        return []
+    found = {
+        p.id: p for p in db.session.scalars(select(Recognition).where(Recognition.id.in_(ids)))
+    }
+    return [found[i] for i in ids if i in found]
+
+
 def feed_posts(
     viewer: User,
     wall_filter: WallFilter | None = None,
     before: int | None = None,
     limit: int = PAGE_SIZE,
 ) -> tuple[list[Recognition], int | None]:
-    """Newest first; `before` is the keyset cursor (the last id already shown). Returns
-    the posts and the cursor of the next page (None on the last)."""
-    query = select(Recognition).where(visible_posts(viewer))
-    query = _filtered(query, viewer, wall_filter or WallFilter())
-    if before is not None:
-        query = query.where(Recognition.id < before)
-    posts = list(db.session.scalars(query.order_by(Recognition.id.desc()).limit(limit + 1)))
-    more = len(posts) > limit
-    posts = posts[:limit]
-    return posts, (posts[-1].id if more and posts else None)
+    ids, cursor = feed_ids(viewer, wall_filter, before, limit)
+    return posts_by_ids(ids), cursor
 
 
 def feed(
@@ -933,22 +993,27 @@ def feed(
     return FeedPage(cards(viewer, posts), cursor)
 
 
-@dataclass
-class WallPage:
-    feed: FeedPage
-    spotlight: Card | None
+_REACTIONS_ON = text(
+    "SELECT recognition_id, kind, COUNT(*), "
+    "MAX(CASE WHEN user_id = :viewer THEN 1 ELSE 0 END) "
+    "FROM recognition_reaction WHERE recognition_id IN :ids GROUP BY recognition_id, kind"
+).bindparams(bindparam("ids", expanding=True))
+_KINDS = [(k, k.value) for k in ReactionKind]
 
 
-def wall_page(
-    viewer: User, wall_filter: WallFilter | None = None, before: int | None = None
-) -> WallPage:
-    """The wall: a page of the feed and (on the first page) today's spotlight, their
-    cards made together."""
-    posts, cursor = feed_posts(viewer, wall_filter, before)
-    spot = spotlight_post(viewer) if before is None else None
-    made = cards(viewer, posts + ([spot] if spot is not None else []))
-    spot_card = made.pop() if spot is not None else None
-    return WallPage(FeedPage(made, cursor), spot_card)
+def reactions_on(viewer: User, ids: list[int]) -> dict[int, list[tuple[ReactionKind, int, bool]]]:
+    """Per post: each reaction with its count and whether it is the viewer's own (one
+    statement for a page: it runs on every view of the wall)."""
+    counts: dict[tuple[int, str], int] = {}
+    mine: set[tuple[int, str]] = set()
+    if ids:
+        for post_id, kind, count, own in db.session.execute(
+            _REACTIONS_ON, {"viewer": viewer.id, "ids": ids}
+        ):
+            counts[(post_id, kind)] = count
+            if own:
+                mine.add((post_id, kind))
+    return {i: [(k, counts.get((i, v), 0), (i, v) in mine) for k, v in _KINDS] for i in ids}
 
 
 def cards(viewer: User, posts: list[Recognition], addons_per_post: int = 3) -> list[Card]:
@@ -956,30 +1021,13 @@ def cards(viewer: User, posts: list[Recognition], addons_per_post: int = 3) -> l
     the reactions now (they are the viewer's own), the rest when first read."""
     if not posts:
         return []
-    ids = [p.id for p in posts]
-    counts: dict[tuple[int, str], int] = {}
-    mine: set[tuple[int, str]] = set()
-    for post_id, kind, count, own in db.session.execute(
-        select(
-            Reaction.recognition_id,
-            Reaction.kind,
-            func.count(),
-            func.max(case((Reaction.user_id == viewer.id, 1), else_=0)),
-        )
-        .where(Reaction.recognition_id.in_(ids))
-        .group_by(Reaction.recognition_id, Reaction.kind)
-    ):
-        counts[(post_id, kind)] = count
-        if own:
-            mine.add((post_id, kind))
+    reactions = reactions_on(viewer, [p.id for p in posts])
     batch = _CardBatch(viewer.id, posts, addons_per_post)
     now = datetime.now(UTC)
     return [
         Card(
             post=post,
-            reactions=[
-                (k, counts.get((post.id, k), 0), (post.id, k) in mine) for k in ReactionKind
-            ],
+            reactions=reactions[post.id],
             can_edit=can_edit(viewer, post, now),
             can_delete=post.author_id == viewer.id,
             _batch=batch,

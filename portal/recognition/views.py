@@ -6,12 +6,13 @@ from __future__ import annotations
 from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from jinja2_fragments.flask import render_block
 from markupsafe import Markup, escape
 
 from portal.extensions import cache, db, limiter
 from portal.htmx import hx_redirect, is_htmx, render, trigger
 from portal.models import CompanyValue, Department, Recognition
-from portal.recognition import bp, services
+from portal.recognition import bp, feed_cache, services
 from portal.recognition.forms import (
     AddOnForm,
     EditForm,
@@ -53,49 +54,84 @@ def _cached(key: str, make, factor: int = 6):
     return found
 
 
-def _not_thanked():
-    """The manager's own list (never shown to anyone else), kept a minute."""
-    return _cached(
-        f"wall-not-thanked:{current_user.id}",
-        lambda: _none_as_word(services.not_thanked_lately(current_user)),
+def _not_thanked_panel() -> Markup:
+    """The manager's own "not thanked in a while" panel (never shown to anyone else),
+    drawn at most once a minute."""
+
+    def draw() -> str:
+        found = services.not_thanked_lately(current_user)
+        return "" if found is None else render_block(WALL, "not_thanked", not_thanked=found)
+
+    return Markup(_cached(f"wall-not-thanked:{current_user.id}", draw))  # noqa: S704 - our render
+
+
+_TOKEN_MARK = "\x00csrf-token\x00"  # noqa: S105 - where the reader's token goes
+
+
+def _blank_thank_form(values) -> Markup:
+    """The thank-you form as a first visit shows it (nothing filled in, no errors): the
+    same for everyone but the form token, so it is drawn once per version of the values
+    and each reader's own token put in."""
+    token = generate_csrf()
+    html = feed_cache.cached_for_wall(
+        "thank-form",
+        lambda: render_block(
+            WALL,
+            "thank_form",
+            form=RecognitionForm(formdata=None, values=values),
+            values=values,
+            request_for=None,
+        ).replace(generate_csrf(), _TOKEN_MARK),
     )
+    return Markup(html.replace(_TOKEN_MARK, token))  # noqa: S704 - our render, a token
 
 
 def _none_as_word(found):
     return "none" if found is None else found  # the cache cannot tell None from a miss
 
 
-def _departments() -> list[tuple[str, str]]:
-    """(slug, name) of every active department, for the filter."""
+def _departments() -> dict[str, services.DepartmentRef]:
+    """Every active department by slug, in name order, for the filter (kept like the
+    directory: a rename shows within a minute)."""
     from sqlalchemy import select
 
     return _cached(
         "wall-departments",
-        lambda: [
-            tuple(row)
+        lambda: {
+            row.slug: services.DepartmentRef(*row)
             for row in db.session.execute(
-                select(Department.slug, Department.name)
+                select(Department.id, Department.slug, Department.name)
                 .where(Department.active)
                 .order_by(Department.name)
             )
-        ],
+        },
     )
 
 
+def _parse_filter() -> services.WallFilter:
+    return services.parse_filter(request.args, known_departments=_departments())
+
+
 def _wall_context(
-    form: RecognitionForm, wall_filter: services.WallFilter, before: int | None, **extra
+    form: RecognitionForm | None,
+    values: list,
+    wall_filter: services.WallFilter,
+    before: int | None,
+    **extra,
 ):
-    wall = services.wall_page(current_user, wall_filter, before)
-    focus = wall_filter.department or (current_user.department if before is None else None)
+    timezone = _viewer_timezone()
+    focus = wall_filter.department.id if wall_filter.department else None
+    if focus is None and before is None:
+        focus = current_user.department_id
     context = {
         "form": form,
-        "values": form.values,
+        "values": values,
         "wall_filter": wall_filter,
-        "page": wall.feed,
+        "page": feed_cache.feed(current_user, wall_filter, before, timezone),
         "before": before,
-        "spotlight": wall.spotlight,
+        "spotlight": feed_cache.spotlight(current_user, timezone) if before is None else None,
         "month": _department_month(focus) if focus is not None and before is None else None,
-        "not_thanked": _not_thanked() if before is None else None,
+        "not_thanked_panel": _not_thanked_panel() if before is None else None,
         "poll_seconds": current_app.config.get("WALL_POLL_SECONDS", 15),
         "request_for": None,
     }
@@ -103,34 +139,40 @@ def _wall_context(
     return context
 
 
-def _department_month(department: Department):
+def _department_month(department_id: int):
     """The same for every reader (public posts only)."""
-    return _cached(f"wall-month:{department.id}", lambda: services.department_month(department))
+    return _cached(
+        f"wall-month:{department_id}",
+        lambda: services.department_month(db.session.get(Department, department_id)),
+    )
 
 
 @bp.get("/wall")
 def wall():
-    wall_filter = services.parse_filter(request.args)
+    wall_filter = _parse_filter()
     before = services.parse_cursor(request.args.get("before"))
     if is_htmx() and before is not None:  # the next page of the feed, nothing else
-        page = services.feed(current_user, wall_filter, before)
+        page = feed_cache.feed(current_user, wall_filter, before, _viewer_timezone())
         return render(
             WALL, "feed_page", page=page, before=before, wall_filter=wall_filter, values=[]
         )
-    values = services.active_values()
+    values = feed_cache.value_choices()
     recipients, sr = services.prefill_for(
         current_user,
         to_user=services.parse_cursor(request.args.get("to")),
         to_department=request.args.get("to_department"),
         request_key=request.args.get("request"),
     )
-    form = RecognitionForm(
-        formdata=None,
-        values=values,
-        recipients=recipients,
-        request_key=sr.key if sr else "",
+    if not recipients and sr is None:  # the form as everyone first sees it
+        form, blank = None, _blank_thank_form(values)
+    else:
+        form = RecognitionForm(
+            formdata=None, values=values, recipients=recipients, request_key=sr.key if sr else ""
+        )
+        blank = None
+    context = _wall_context(
+        form, values, wall_filter, before, request_for=sr, blank_thank_form=blank
     )
-    context = _wall_context(form, wall_filter, before, request_for=sr)
     return render(WALL, "feed", **context)
 
 
@@ -171,7 +213,9 @@ def post():
     sr = services.thankable_request(current_user, form.request_key.data)
     if is_htmx():
         return render(WALL, "thank_form", status=422, form=form, values=values, request_for=sr)
-    return render(WALL, status=422, **_wall_context(form, wall_filter, None, request_for=sr))
+    return render(
+        WALL, status=422, **_wall_context(form, values, wall_filter, None, request_for=sr)
+    )
 
 
 @bp.get("/wall/people")
@@ -487,7 +531,7 @@ def department_options(chosen: str = "") -> Markup:
         lambda: "".join(
             f'<option value="{escape(slug)}"{" selected" if slug == chosen else ""}>'
             f"{escape(name)}</option>"
-            for slug, name in _departments()
+            for slug, name in ((d.slug, d.name) for d in _departments().values())
         ),
     )
     return Markup(html)  # noqa: S704 - every value was escaped above
@@ -496,27 +540,27 @@ def department_options(chosen: str = "") -> Markup:
 @bp.app_template_global("wall_reaction_bar")
 def reaction_bar(card, oob: bool = False) -> Markup:
     """The reaction form of a post (the markup the macro `reaction_bar` stands for)."""
-    post_id = int(card.post.id)
-    url = escape(url_for("recognition.react", post_id=post_id))
-    buttons = "".join(
-        f'<button type="submit" name="kind" value="{kind.value}" '
-        f'class="reaction{" reaction--mine" if mine else ""}" id="react-{post_id}-{kind.value}" '
-        f'aria-pressed="{"true" if mine else "false"}"><span aria-hidden="true">{kind.emoji}'
-        f'</span><span class="visually-hidden">{escape(kind.label)}</span> '
-        f'<span class="reaction__count">{int(count)}</span></button>'
-        for kind, count, mine in card.reactions
-    )
-    out_of_band = ' hx-swap-oob="true"' if oob else ""
     return Markup(  # noqa: S704 - fixed enum strings, integers and escaped values only
-        f'<form class="reactions" id="reactions-{post_id}" action="{url}" method="post" '
-        f'hx-post="{url}" hx-target="this" hx-swap="outerHTML"'
-        f"{out_of_band}>"
-        f'<input type="hidden" name="csrf_token" value="{escape(generate_csrf())}">'
-        f'<input type="hidden" class="poll-id" name="ids" value="{post_id}">{buttons}</form>'
+        feed_cache.reaction_form(card.post.id, card.reactions, generate_csrf(), oob)
     )
 
 
-@bp.app_template_global("wall_card_part")
+@bp.app_template_global("wall_post_card")
+def post_card(top, tail, card, detail: bool, compact: bool, level: int) -> Markup:
+    """A post's card (the macro `post_card`): its parts, the same for every reader, from
+    `card_part`; the reaction bar, the reader's own, drawn every time."""
+    before, after = feed_cache.card_markup(
+        lambda c, *args: card_part(top, c, *args),
+        lambda c, *args: card_part(tail, c, *args),
+        card,
+        detail,
+        compact,
+        level,
+    )
+    bar = "" if compact else str(reaction_bar(card))
+    return Markup(before + bar + after)  # noqa: S704 - our own template's output
+
+
 def card_part(macro, card, *args):
     """A part of a post's card that is the same for every reader who may see the post,
     cached per post state, reader's time zone and minute (the "2 h ago") when caching is on.

@@ -22,29 +22,20 @@ of this module). The cache is Flask-Caching's: per process, or shared with Redis
 
 from __future__ import annotations
 
-import secrets
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import bindparam, event, inspect, text
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from portal.extensions import cache
 from portal.models import ServiceRequest
+from portal.stamps import bump
+from portal.stamps import read as read_stamps_of
 
 ALL = "all"
-_BUMPED = "list_cache.bumped"
-_READ = text("SELECT scope, version FROM request_list_stamp WHERE scope IN :scopes").bindparams(
-    bindparam("scopes", expanding=True)
-)
-# A new scope starts at a random version, so a cache that outlives a rebuilt database
-# (Redis) cannot hand out a list rendered under the same numbers before the rebuild.
-_BUMP = text(
-    "INSERT INTO request_list_stamp (scope, version) VALUES (:scope, :start) "
-    "ON CONFLICT (scope) DO UPDATE SET version = request_list_stamp.version + 1"
-)
 
 
 def department_scope(department_id: int) -> str:
@@ -70,27 +61,6 @@ def _scopes_of(sr: ServiceRequest) -> set[str]:
     return scopes
 
 
-def bump(session: Session, scopes: Iterable[str]) -> None:
-    """Move the stamps on in the session's transaction, once each per transaction (one
-    move is enough: readers see the transaction's changes and the new stamp together),
-    sorted so that concurrent writers take the stamp rows in one order."""
-    done = session.info.setdefault(_BUMPED, set())
-    ordered = sorted(set(scopes) - done)
-    if ordered:
-        session.connection().execute(
-            _BUMP, [{"scope": s, "start": secrets.randbelow(2**30) + 1} for s in ordered]
-        )
-        done.update(ordered)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_bumped(session: Session, transaction) -> None:
-    # The end of the transaction, or of a savepoint (a rolled-back savepoint may have
-    # taken a bump with it); not the inner transaction every flush opens and closes.
-    if transaction.parent is None or transaction.nested:
-        session.info.pop(_BUMPED, None)
-
-
 @event.listens_for(Session, "before_flush")
 def _bump_on_flush(session: Session, _context, _instances) -> None:
     scopes: set[str] = set()
@@ -112,10 +82,8 @@ def _bump_on_bulk(orm_execute_state) -> None:
 
 
 def stamps(session: Session, scopes: Iterable[str]) -> str:
-    """The current versions of these lists, as one string for a cache key."""
-    wanted = sorted({ALL, *scopes})
-    found = dict(session.execute(_READ, {"scopes": wanted}).all())
-    return ".".join(str(found.get(s, 0)) for s in wanted)
+    """The current versions of these lists (and of "all"), as one string for a cache key."""
+    return read_stamps_of(session, {ALL, *scopes})
 
 
 def cached(

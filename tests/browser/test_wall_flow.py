@@ -18,11 +18,17 @@ def demo(app):
     from portal.demo.loader import load_demo_organisation
     from portal.demo.recognition import demo_values
 
+    from portal.extensions import cache
+
     load_demo_organisation(with_history=False)
     demo_values()
-    app.config["WALL_POLL_SECONDS"] = 1
+    # The wall as production serves it: its feed, cards and form from the cache.
+    app.config.update(WALL_POLL_SECONDS=1, LIST_CACHE_SECONDS=30, DIRECTORY_CACHE_SECONDS=10)
+    cache.clear()
     yield
     app.config.pop("WALL_POLL_SECONDS", None)
+    app.config.update(LIST_CACHE_SECONDS=0, DIRECTORY_CACHE_SECONDS=0)
+    cache.clear()
 
 
 def _shot(page, name: str) -> None:
@@ -91,6 +97,13 @@ def test_erin_thanks_ivan_and_it_and_ivan_joins_in(demo, live_server, page, seco
     )
     assert erin_clap.inner_text() == "1"
     assert erin.evaluate("window.__sameDocument") is True
+    pressed = f"#{post_id} .reaction[aria-pressed='true']"
+    assert erin.locator(pressed).count() == 0  # Ivan's reaction is his, not Erin's
+
+    # On Ivan's wall (the feed from the cache), his own reaction shows as pressed.
+    ivan.goto(f"{live_server}/wall")
+    assert ivan.locator(pressed).count() == 1
+    assert ivan.locator(f"#{post_id} .reaction__count").first.inner_text() == "1"
 
     # Filtering by IT shows the post; by HR it does not. The URL says what is shown.
     erin.get_by_label("Department", exact=True).select_option(label="IT")

@@ -1,0 +1,56 @@
+"""Version stamps for rendered things that are cached (request lists, the wall's feed).
+
+A stamp is a row (scope, version) in `request_list_stamp`. A change moves the stamps of
+what it affects on, in its own transaction, so the change and the new version commit
+together; a reader reads the stamps FIRST and files what it renders under them. Once a
+change is committed, the next reader's key differs and nothing rendered before the change
+is shown again. Scopes in use: "all", "department:<id>" and "person:<id>" (request
+lists, portal.service_requests.list_cache) and "wall" (portal.recognition.feed_cache).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+
+from sqlalchemy import bindparam, event, text
+from sqlalchemy.orm import Session
+
+_BUMPED = "stamps.bumped"
+_READ = text("SELECT scope, version FROM request_list_stamp WHERE scope IN :scopes").bindparams(
+    bindparam("scopes", expanding=True)
+)
+# A new scope starts at a random version, so a cache that outlives a rebuilt database
+# (Redis) cannot hand out something rendered under the same numbers before the rebuild.
+_BUMP = text(
+    "INSERT INTO request_list_stamp (scope, version) VALUES (:scope, :start) "
+    "ON CONFLICT (scope) DO UPDATE SET version = request_list_stamp.version + 1"
+)
+
+
+def bump(session: Session, scopes: Iterable[str]) -> None:
+    """Move the stamps on in the session's transaction, once each per transaction (one
+    move is enough: readers see the transaction's changes and the new stamp together),
+    sorted so that concurrent writers take the stamp rows in one order."""
+    done = session.info.setdefault(_BUMPED, set())
+    ordered = sorted(set(scopes) - done)
+    if ordered:
+        session.connection().execute(
+            _BUMP, [{"scope": s, "start": secrets.randbelow(2**30) + 1} for s in ordered]
+        )
+        done.update(ordered)
+
+
+def read(session: Session, scopes: Iterable[str]) -> str:
+    """The current versions of these scopes, as one string for a cache key."""
+    wanted = sorted(set(scopes))
+    found = dict(session.execute(_READ, {"scopes": wanted}).all())
+    return ".".join(str(found.get(s, 0)) for s in wanted)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_bumped(session: Session, transaction) -> None:
+    # The end of the transaction, or of a savepoint (a rolled-back savepoint may have
+    # taken a bump with it); not the inner transaction every flush opens and closes.
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(_BUMPED, None)
