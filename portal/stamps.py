@@ -5,7 +5,8 @@ what it affects on, in its own transaction, so the change and the new version co
 together; a reader reads the stamps FIRST and files what it renders under them. Once a
 change is committed, the next reader's key differs and nothing rendered before the change
 is shown again. Scopes in use: "all", "department:<id>" and "person:<id>" (request
-lists, portal.service_requests.list_cache) and "wall" (portal.recognition.feed_cache).
+lists, portal.service_requests.list_cache), "wall" and "wall-reactions"
+(portal.recognition.feed_cache).
 """
 
 from __future__ import annotations
@@ -43,9 +44,15 @@ def bump(session: Session, scopes: Iterable[str]) -> None:
 
 def read(session: Session, scopes: Iterable[str]) -> str:
     """The current versions of these scopes, as one string for a cache key."""
+    found = read_each(session, scopes)
+    return ".".join(str(found[s]) for s in sorted(found))
+
+
+def read_each(session: Session, scopes: Iterable[str]) -> dict[str, int]:
+    """The current version of each scope (0 for one never moved), in one statement."""
     wanted = sorted(set(scopes))
     found = dict(session.execute(_READ, {"scopes": wanted}).all())
-    return ".".join(str(found.get(s, 0)) for s in wanted)
+    return {s: found.get(s, 0) for s in wanted}
 
 
 @event.listens_for(Session, "after_transaction_end")

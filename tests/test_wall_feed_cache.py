@@ -190,6 +190,19 @@ def test_the_thank_form_carries_each_readers_own_token(world, cached_app):
     assert erin_tokens.isdisjoint(hugo_tokens)
 
 
+def test_a_readers_second_session_gets_its_own_tokens_in_the_cached_feed(world, cached_app):
+    thanks = post(world)
+    laptop, phone = reader(cached_app, world.hugo), reader(cached_app, world.hugo)
+    page(laptop)  # the feed as Hugo sees it is now cached, drawn in the laptop's session
+    html = page(phone)
+    tokens = {m.group(1) for m in CSRF_PATTERN.finditer(html) if m.group(1)}
+    assert len(tokens) == 1  # the phone's own, in every form of the page
+    response = phone.post(
+        f"/wall/{thanks.id}/react", data={"csrf_token": tokens.pop(), "kind": "heart"}
+    )
+    assert response.status_code == 303
+
+
 def test_a_prefilled_form_is_never_the_cached_blank_one(world, cached_app):
     erin = reader(cached_app, world.erin)
     page(erin)
@@ -233,8 +246,10 @@ def test_the_stamp_moves_with_every_kind_of_write(world, cached_app):
     after_bulk = version()
     assert after_bulk != after_post
 
-    services.toggle_reaction(world.ivan, thanks, "heart")  # reactions are read live
+    reactions = stamps.read(db.session, [feed_cache.REACTIONS])
+    services.toggle_reaction(world.ivan, thanks, "heart")  # reactions have their own stamp
     assert version() == after_bulk
+    assert stamps.read(db.session, [feed_cache.REACTIONS]) != reactions
 
     feed_cache.bump(db.session)  # Core writers (bench data) move it themselves
     db.session.commit()

@@ -1,23 +1,28 @@
-"""The wall's feed, rendered fast: what a page of the feed shows is cached under the
-"wall" version stamp (portal.stamps); only the reactions, which are each reader's own,
-are read and drawn on every request.
+"""The wall's feed, rendered fast: what a page of the feed shows is cached under two
+version stamps (portal.stamps): "wall" for the posts and "wall-reactions" for the
+reactions on them.
 
 How it stays correct:
 
 - Every flush that inserts, changes or deletes a post, its recipients, mentions or
   add-ons, a company value or a department membership (which decides who sees a
-  department-only post) moves the "wall" stamp on in the same transaction; so does a
-  bulk ORM statement on those tables. Bulk loaders that write with Core (bench data, the
-  demo) move it themselves.
-- A reader reads the stamp FIRST, then (on a miss) the rows, so what is filed under a
-  stamp is at least as new as the stamp; once a change commits, the next reader's key
-  differs and nothing rendered before it is shown again.
-- Which posts a page holds is cached per reader (visibility differs per person: their
-  own posts, their departments, posts that name them) and per filter and cursor. The
-  card around a post's reaction bar is the same for everyone who may see the post: it
-  is cached per post, reader's time zone and minute (its "2 h ago"), so it is drawn
-  once a minute per time zone, not once per reader.
+  department-only post) moves the "wall" stamp on in the same transaction; every
+  reaction added or taken back moves "wall-reactions". So do bulk ORM statements on
+  those tables; bulk loaders that write with Core (bench data) move them themselves.
+- A reader reads the stamps FIRST (both in one statement), then (on a miss) the rows, so
+  what is filed under a stamp is at least as new as the stamp; once a change commits,
+  the next reader's key differs and nothing drawn before it is shown again.
+- Three layers, each keyed by what it depends on:
+  * which posts a page holds: per reader (visibility differs per person: their own
+    posts, their departments, posts that name them), filter and cursor, under "wall";
+  * each post's card around its reaction bar: the same for everyone who may see the
+    post, per post, time zone and minute (its "2 h ago"), under "wall";
+  * the page as this reader sees it, reaction bars (their own presses) included: per
+    reader, filter, cursor, time zone and minute, under both stamps, with a mark where
+    the form token goes (each session's own token is put in when it is served).
 - People's and departments' names on a card may lag a rename by up to a minute.
+- The stamps are single rows: every post or reaction in the company updates one of
+  them, which serialises those writes on it (fine at an intranet's rate of thanks).
 
 LIST_CACHE_SECONDS = 0 turns this off (the test suite does, except in the tests of
 this module); the page is then read and drawn directly, through the same functions.
@@ -42,6 +47,7 @@ from portal.models import (
     AddOn,
     CompanyValue,
     Membership,
+    Reaction,
     ReactionKind,
     Recognition,
     RecognitionDepartment,
@@ -52,6 +58,8 @@ from portal.models import (
 from portal.recognition import services
 
 WALL = "wall"
+REACTIONS = "wall-reactions"
+TOKEN_MARK = "\x00csrf-token\x00"  # noqa: S105 - where a reader's form token goes
 _WALL_MODELS = (
     Recognition,
     RecognitionRecipient,
@@ -64,12 +72,21 @@ _WALL_MODELS = (
 CARD_SECONDS = 60  # a drawn card is keyed by the minute; kept no longer than that
 
 
+def _scopes_of(classes) -> set[str]:
+    scopes = set()
+    for cls in classes:
+        if issubclass(cls, _WALL_MODELS):
+            scopes.add(WALL)
+        elif issubclass(cls, Reaction):
+            scopes.add(REACTIONS)
+    return scopes
+
+
 @event.listens_for(Session, "before_flush")
 def _bump_on_flush(session: Session, _context, _instances) -> None:
-    if any(
-        isinstance(obj, _WALL_MODELS) for obj in chain(session.new, session.dirty, session.deleted)
-    ):
-        stamps.bump(session, [WALL])
+    changed = {type(obj) for obj in chain(session.new, session.dirty, session.deleted)}
+    if changed:
+        stamps.bump(session, _scopes_of(changed))
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -79,26 +96,30 @@ def _bump_on_bulk(orm_execute_state) -> None:
     ):
         return
     mapper = orm_execute_state.bind_mapper
-    if mapper is not None and issubclass(mapper.class_, _WALL_MODELS):
-        stamps.bump(orm_execute_state.session, [WALL])
+    if mapper is not None:
+        stamps.bump(orm_execute_state.session, _scopes_of([mapper.class_]))
 
 
 def bump(session: Session) -> None:
-    """For writers that bypass the ORM's flush (Core inserts of bench and demo data)."""
-    stamps.bump(session, [WALL])
+    """For writers that bypass the ORM's flush (Core statements of bench data)."""
+    stamps.bump(session, [WALL, REACTIONS])
 
 
 def _seconds() -> int:
     return current_app.config.get("LIST_CACHE_SECONDS", 0)
 
 
-def _version() -> str:
-    """The wall's stamp, read once per request (first: see the module's notes)."""
+def _versions() -> dict[str, int]:
+    """The wall's stamps, read once per request (first: see the module's notes)."""
     from flask import g
 
-    if "wall_version" not in g:
-        g.wall_version = stamps.read(db.session, [WALL])
-    return g.wall_version
+    if "wall_versions" not in g:
+        g.wall_versions = stamps.read_each(db.session, [WALL, REACTIONS])
+    return g.wall_versions
+
+
+def _version() -> int:
+    return _versions()[WALL]
 
 
 def cached_for_wall(name: str, make):
@@ -134,10 +155,38 @@ def feed(
     before: int | None,
     timezone: str,
 ) -> RenderedFeed:
+    """A page of the feed as this reader sees it (their reactions pressed, their token)."""
+    token = str(escape(generate_csrf()))
+    seconds = _seconds()
+    if seconds <= 0:
+        return _draw_page(viewer, wall_filter, before, timezone, token)
+    versions = _versions()
+    minute = int(time.time() // 60)
+    filter_key = ",".join(f"{k}={v}" for k, v in sorted(wall_filter.args().items()))
+    key = (
+        f"wall-page:{versions[WALL]}.{versions[REACTIONS]}:{viewer.id}:{viewer.department_id}"
+        f":{filter_key}:{before}:{timezone}:{minute}"
+    )
+    found = cache.get(key)
+    if found is None:
+        drawn = _draw_page(viewer, wall_filter, before, timezone, TOKEN_MARK)
+        found = (str(drawn.html), drawn.count, drawn.next_cursor)
+        cache.set(key, found, timeout=min(seconds, CARD_SECONDS))
+    html, count, cursor = found
+    return RenderedFeed(Markup(html.replace(TOKEN_MARK, token)), count, cursor)  # noqa: S704
+
+
+def _draw_page(
+    viewer: User,
+    wall_filter: services.WallFilter,
+    before: int | None,
+    timezone: str,
+    token: str,
+) -> RenderedFeed:
     ids, cursor = _page_ids(viewer, wall_filter, before)
     halves = card_halves(viewer, ids, timezone)
     reactions = services.reactions_on(viewer, ids)
-    token, url = generate_csrf(), react_url()
+    url = react_url()
     html = "".join(
         top + reaction_form(post_id, reactions[post_id], token, url_with_mark=url) + tail
         for post_id in ids
@@ -225,7 +274,8 @@ def reaction_form(
     url_with_mark: str | None = None,
 ) -> str:
     """A post's reaction form: one toggle button per reaction, aria-pressed for the
-    reader's own, each count in place (htmx swaps the form after a toggle)."""
+    reader's own, each count in place (htmx swaps the form after a toggle). `token`:
+    the form token, escaped (or TOKEN_MARK)."""
     post_id = int(post_id)
     url = (url_with_mark or react_url()).replace(_URL_MARK, str(post_id))
     buttons = "".join(
@@ -239,7 +289,7 @@ def reaction_form(
     return (
         f'<form class="reactions" id="reactions-{post_id}" action="{url}" method="post" '
         f'hx-post="{url}" hx-target="this" hx-swap="outerHTML"{out_of_band}>'
-        f'<input type="hidden" name="csrf_token" value="{escape(token)}">'
+        f'<input type="hidden" name="csrf_token" value="{token}">'
         f'<input type="hidden" class="poll-id" name="ids" value="{post_id}">{buttons}</form>'
     )
 

@@ -65,9 +65,6 @@ def _not_thanked_panel() -> Markup:
     return Markup(_cached(f"wall-not-thanked:{current_user.id}", draw))  # noqa: S704 - our render
 
 
-_TOKEN_MARK = "\x00csrf-token\x00"  # noqa: S105 - where the reader's token goes
-
-
 def _blank_thank_form(values) -> Markup:
     """The thank-you form as a first visit shows it (nothing filled in, no errors): the
     same for everyone but the form token, so it is drawn once per version of the values
@@ -81,9 +78,9 @@ def _blank_thank_form(values) -> Markup:
             form=RecognitionForm(formdata=None, values=values),
             values=values,
             request_for=None,
-        ).replace(generate_csrf(), _TOKEN_MARK),
+        ).replace(generate_csrf(), feed_cache.TOKEN_MARK),
     )
-    return Markup(html.replace(_TOKEN_MARK, token))  # noqa: S704 - our render, a token
+    return Markup(html.replace(feed_cache.TOKEN_MARK, token))  # noqa: S704 - our render, a token
 
 
 def _none_as_word(found):
@@ -109,7 +106,13 @@ def _departments() -> dict[str, services.DepartmentRef]:
 
 
 def _parse_filter() -> services.WallFilter:
-    return services.parse_filter(request.args, known_departments=_departments())
+    """The filter from the query string; a department by slug from the cached list."""
+    slug = (request.args.get("department") or "").strip().lower()[:64]
+    known = None
+    if slug:
+        found = _cached(f"wall-department:{slug}", lambda: _departments().get(slug) or "none")
+        known = {slug: found} if found != "none" else None
+    return services.parse_filter(request.args, known_departments=known)
 
 
 def _wall_context(
@@ -541,7 +544,7 @@ def department_options(chosen: str = "") -> Markup:
 def reaction_bar(card, oob: bool = False) -> Markup:
     """The reaction form of a post (the markup the macro `reaction_bar` stands for)."""
     return Markup(  # noqa: S704 - fixed enum strings, integers and escaped values only
-        feed_cache.reaction_form(card.post.id, card.reactions, generate_csrf(), oob)
+        feed_cache.reaction_form(card.post.id, card.reactions, str(escape(generate_csrf())), oob)
     )
 
 

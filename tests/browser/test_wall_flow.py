@@ -17,7 +17,6 @@ DEMO_PASSWORD = "inward-demo"
 def demo(app):
     from portal.demo.loader import load_demo_organisation
     from portal.demo.recognition import demo_values
-
     from portal.extensions import cache
 
     load_demo_organisation(with_history=False)
