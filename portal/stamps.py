@@ -55,6 +55,17 @@ def read_each(session: Session, scopes: Iterable[str]) -> dict[str, int]:
     return {s: found.get(s, 0) for s in wanted}
 
 
+def bulk_write_class(orm_execute_state) -> type | None:
+    """The mapped class a bulk INSERT, UPDATE or DELETE run through the session writes
+    (for a do_orm_execute listener), or None for anything else."""
+    if not (
+        orm_execute_state.is_update or orm_execute_state.is_delete or orm_execute_state.is_insert
+    ):
+        return None
+    mapper = orm_execute_state.bind_mapper
+    return mapper.class_ if mapper is not None else None
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _forget_bumped(session: Session, transaction) -> None:
     # The end of the transaction, or of a savepoint (a rolled-back savepoint may have

@@ -128,6 +128,15 @@ def make_service(app):
     return factories.make_service
 
 
+def signed_in_client(app, user):
+    """A test client of `app` with `user` signed in (a session of its own)."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.session_token
+        session["_fresh"] = True
+    return client
+
+
 def csrf_token_from(html: str) -> str:
     match = CSRF_PATTERN.search(html)
     assert match, "no CSRF token on the page"

@@ -14,6 +14,7 @@ from portal.models import ListStamp, Priority, RequestStatus, ServiceRequest
 from portal.service_requests import list_cache, services
 from tests import factories
 from tests.conftest import CSRF_PATTERN
+from tests.conftest import signed_in_client as client_for
 
 
 @pytest.fixture
@@ -44,14 +45,6 @@ def desk(cached_app):
         "hr_agent": hr_agent,
         "erin": erin,
     }
-
-
-def client_for(app, user):
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.session_token
-        session["_fresh"] = True
-    return client
 
 
 def without_tokens(html: str) -> str:

@@ -16,6 +16,8 @@ from portal.models import Membership, MembershipRole, Recognition
 from portal.recognition import feed_cache, services
 from tests import factories
 from tests.conftest import CSRF_PATTERN
+from tests.conftest import signed_in_client as reader
+from tests.test_recognition import _post as post
 from tests.test_recognition import make_world
 
 HX = {"HX-Request": "true"}
@@ -34,24 +36,6 @@ def cached_app(app, build_app):
 @pytest.fixture
 def world(cached_app):
     return make_world()
-
-
-def reader(app, user):
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.session_token
-        session["_fresh"] = True
-    return client
-
-
-def post(world, author=None, **kw):
-    return services.post_recognition(
-        author or world.erin,
-        recipients=kw.pop("recipients", "@ivan, IT"),
-        value_id=kw.pop("value_id", world.customer_first.id),
-        message=kw.pop("message", "Thanks for **sorting** my laptop"),
-        **kw,
-    )
 
 
 def page(client, url="/wall", **headers) -> str:

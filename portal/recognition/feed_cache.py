@@ -91,13 +91,9 @@ def _bump_on_flush(session: Session, _context, _instances) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _bump_on_bulk(orm_execute_state) -> None:
-    if not (
-        orm_execute_state.is_update or orm_execute_state.is_delete or orm_execute_state.is_insert
-    ):
-        return
-    mapper = orm_execute_state.bind_mapper
-    if mapper is not None:
-        stamps.bump(orm_execute_state.session, _scopes_of([mapper.class_]))
+    written = stamps.bulk_write_class(orm_execute_state)
+    if written is not None:
+        stamps.bump(orm_execute_state.session, _scopes_of([written]))
 
 
 def bump(session: Session) -> None:

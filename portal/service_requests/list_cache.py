@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from portal.extensions import cache
 from portal.models import ServiceRequest
-from portal.stamps import bump
+from portal.stamps import bulk_write_class, bump
 from portal.stamps import read as read_stamps_of
 
 ALL = "all"
@@ -72,12 +72,7 @@ def _bump_on_flush(session: Session, _context, _instances) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _bump_on_bulk(orm_execute_state) -> None:
-    if not (
-        orm_execute_state.is_update or orm_execute_state.is_delete or orm_execute_state.is_insert
-    ):
-        return
-    mapper = orm_execute_state.bind_mapper
-    if mapper is not None and mapper.class_ is ServiceRequest:
+    if bulk_write_class(orm_execute_state) is ServiceRequest:
         bump(orm_execute_state.session, [ALL])
 
 
