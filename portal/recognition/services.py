@@ -1245,10 +1245,9 @@ def not_thanked_lately(
     if not departments:
         return None
     since = _now(now) - timedelta(days=NOT_THANKED_DAYS)
-    team = list(
-        db.session.scalars(
-            select(User)
-            .options(load_only(User.id, User.name))
+    team = list(  # rows of (id, name): up to TEAM_LIMIT people, no entities to build
+        db.session.execute(
+            select(User.id, User.name)
             .where(
                 User.active,
                 User.id != manager.id,
@@ -1288,7 +1287,7 @@ def not_thanked_lately(
             continue
         waiting.append(
             (
-                Colleague(person.id, person.name, person.first_name),
+                Colleague(person.id, person.name, person.name.split(" ", 1)[0]),
                 _aware(last_at) if last_at is not None else None,
             )
         )
