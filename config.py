@@ -89,6 +89,9 @@ class Config:
     # Rendered queues and "my requests" lists, kept at most this many seconds under
     # version stamps that every change bumps (portal/service_requests/list_cache.py).
     LIST_CACHE_SECONDS = int(os.environ.get("LIST_CACHE_SECONDS", "30"))
+    # What is kept per reader (their wall page, about 50 KB; their "my requests") lives in a
+    # cache of its own; per process without Redis, at most this many entries.
+    READER_CACHE_ENTRIES = int(os.environ.get("READER_CACHE_ENTRIES", "1000"))
 
     # Notifications (`flask notify run`, portal/notify). E-mail goes over SMTP when
     # SMTP_HOST is set; without it, development only logs e-mails and production refuses

@@ -43,6 +43,7 @@ TARGETS = {  # share of hello world's requests/s, p99 ceilings in ms, absolute r
     "scorecard": {"ratio": 0.0, "p99_ms": 200.0},  # issue 5: single user (wrk -t1 -c1)
 }
 SINGLE_USER = {"scorecard", "hello (1 user)"}
+READERS = int(os.environ.get("BENCH_READERS", "50000"))  # "wall (many readers)": one request each
 BUSY_DEPARTMENT = "bench-dept-1"  # bench.user.1 works here; a twentieth of all requests
 
 
@@ -149,6 +150,31 @@ def wall_cursor(base: str, cookie: dict[str, str]) -> str:
     return re.search(r"/wall\?before=(\d+)", page).group(1)
 
 
+def reader_cookies(settled: str, count: int) -> Path:
+    """A file of session cookies of `count` different bench users, one a line, each as a
+    browser holds it after its first page: the settled cookie's marks with the user's own
+    sign-in token and a CSRF secret of its own."""
+    path = RESULTS / "reader-cookies.txt"
+    code = (
+        "import secrets, sys\n"
+        "from portal import create_app\n"
+        "from portal.extensions import db\n"
+        "from portal.models import User\n"
+        "from sqlalchemy import select\n"
+        "app = create_app()\n"
+        "signer = app.session_interface.get_signing_serializer(app)\n"
+        "base = signer.loads(sys.argv[1])\n"
+        "with app.app_context():\n"
+        "    tokens = db.session.scalars(select(User.session_token)"
+        ".where(User.email.like('bench.user.%')).order_by(User.id).limit(int(sys.argv[2])))\n"
+        "    for token in tokens:\n"
+        "        session = {**base, '_user_id': token, 'csrf_token': secrets.token_hex(20)}\n"
+        "        sys.stdout.write(signer.dumps(session) + '\\n')\n"
+    )
+    path.write_text(run(str(VENV / "python"), "-c", code, settled, str(count)))
+    return path
+
+
 def form_session(base: str, cookie: str) -> tuple[str, str, str]:
     """(session cookie with a CSRF token in it, the CSRF token, the form's path) for the
     first service of the busy department, as a browser would have after opening the form."""
@@ -173,7 +199,7 @@ def wrk(
     url: str,
     headers: dict[str, str],
     duration: int,
-    script: list[str] | None = None,
+    script: tuple[str, list[str]] | None = None,
     single: bool = False,
 ) -> dict:
     threads, connections = ("-t1", "-c1") if single else ("-t2", f"-c{CONNECTIONS}")
@@ -181,9 +207,9 @@ def wrk(
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
     tail = [url]
-    if script:
-        args += ["-s", str(ROOT / "bench" / "submit.lua")]
-        tail += ["--", *script]
+    if script:  # (the Lua file in bench/, its arguments)
+        args += ["-s", str(ROOT / "bench" / script[0])]
+        tail += ["--", *script[1]]
     out = subprocess.run([*args, *tail], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
@@ -235,7 +261,14 @@ def main() -> None:
         )
         form_cookie, csrf, form_path = form_session(base, cookie["Cookie"].split("=", 1)[1])
         urls["submit request"] = (f"{base}{form_path}", {"Cookie": f"session={form_cookie}"})
-        scripts = {"submit request": [csrf, form_path]}
+        scripts = {"submit request": ("submit.lua", [csrf, form_path])}
+        if not ONLY or "wall (many readers)" in ONLY:
+            urls["wall (many readers)"] = (f"{base}/wall", {})
+            settled = cookie["Cookie"].split("=", 1)[1]
+            scripts["wall (many readers)"] = (
+                "readers.lua",
+                [str(reader_cookies(settled, READERS))],
+            )
         if ONLY:
             urls = {n: u for n, u in urls.items() if n == "hello world" or n in ONLY}
         if SINGLE_USER & set(urls):  # the same machine noise, one user: the fair reference

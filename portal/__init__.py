@@ -9,7 +9,7 @@ from flask_talisman import Talisman
 from sqlalchemy import event
 
 from config import HTMX_CDN_URL, HTMX_INTEGRITY, HTMX_VERSION, Config, config_from_environment
-from portal.extensions import cache, csrf, db, limiter, login_manager, migrate
+from portal.extensions import cache, csrf, db, limiter, login_manager, migrate, reader_cache
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,16 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     cache.init_app(app)
+    reader_cache.init_app(
+        app,
+        config={
+            "CACHE_TYPE": app.config["CACHE_TYPE"],
+            "CACHE_REDIS_URL": app.config.get("CACHE_REDIS_URL"),
+            "CACHE_KEY_PREFIX": "inward-reader:",
+            "CACHE_THRESHOLD": app.config["READER_CACHE_ENTRIES"],
+            "CACHE_DEFAULT_TIMEOUT": 60,
+        },
+    )
     login_manager.init_app(app)
     _configure_sqlite(app)
 

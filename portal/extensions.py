@@ -28,3 +28,7 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 cache = Cache()
+# What is kept per reader (their page of the wall, their "my requests"): a cache of its own,
+# so that many readers cannot push out what every reader shares (SimpleCache drops the
+# entries that expire soonest once it is full).
+reader_cache = Cache()

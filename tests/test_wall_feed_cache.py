@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import update
 
 from portal import stamps
-from portal.extensions import cache, db
+from portal.extensions import cache, db, reader_cache
 from portal.models import Membership, MembershipRole, Recognition
 from portal.recognition import feed_cache, services
 from tests import factories
@@ -29,8 +29,10 @@ def cached_app(app, build_app):
     other = build_app(LIST_CACHE_SECONDS=30, DIRECTORY_CACHE_SECONDS=10)
     with other.app_context():
         cache.clear()
+        reader_cache.clear()
         yield other
         cache.clear()
+        reader_cache.clear()
 
 
 @pytest.fixture
@@ -198,6 +200,26 @@ def test_the_not_thanked_panel_is_only_the_managers(world, cached_app):
     iris, ivan = reader(cached_app, world.iris), reader(cached_app, world.ivan)
     assert "Not thanked in a while" in page(iris)
     assert "Not thanked in a while" not in page(ivan)
+
+
+def test_many_readers_do_not_push_out_what_all_readers_share(world, build_app, monkeypatch):
+    # A small shared cache: what is kept per reader must not take its room.
+    crowded = build_app(
+        LIST_CACHE_SECONDS=30,
+        DIRECTORY_CACHE_SECONDS=10,
+        CACHE_THRESHOLD=12,
+        READER_CACHE_ENTRIES=5,
+    )
+    with crowded.app_context():
+        post(world, message="For the crowd")
+        drawn = []
+        draw = feed_cache._draw
+        monkeypatch.setattr(feed_cache, "_draw", lambda *args: drawn.append(args[1]) or draw(*args))
+        crowd = [factories.make_user(department_id=world.sales.id) for _ in range(25)]
+        for person in crowd:
+            assert "For the crowd" in page(reader(crowded, person))
+        assert len(drawn) == 1  # the card was drawn once, for all 25 readers
+        assert len(cache.cache._cache) <= 12
 
 
 def test_next_pages_neither_repeat_nor_skip_while_others_post(world, cached_app):

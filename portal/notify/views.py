@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from portal.extensions import cache
+from portal.extensions import reader_cache
 from portal.htmx import is_htmx, render, trigger
 from portal.notify import inbox
 
@@ -68,15 +68,15 @@ def _cached_unread_count() -> int:
     seconds = current_app.config.get("DIRECTORY_CACHE_SECONDS", 0)
     if not seconds:
         return inbox.unread_count(current_user)
-    count = cache.get(_unread_key())
+    count = reader_cache.get(_unread_key())
     if count is None:
         count = inbox.unread_count(current_user)
-        cache.set(_unread_key(), count, timeout=seconds)
+        reader_cache.set(_unread_key(), count, timeout=seconds)
     return count
 
 
 def _forget_unread_count() -> None:
-    cache.delete(_unread_key())
+    reader_cache.delete(_unread_key())
 
 
 @bp.app_context_processor

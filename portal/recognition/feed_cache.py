@@ -14,7 +14,8 @@ How it stays correct:
   the next reader's key differs and nothing drawn before it is shown again.
 - Three layers, each keyed by what it depends on:
   * which posts a page holds: per reader (visibility differs per person: their own
-    posts, their departments, posts that name them), filter and cursor, under "wall";
+    posts, their departments, posts that name them), filter and cursor, under "wall"
+    (in `reader_cache`, with the next layer: many readers cannot push out what all share);
   * each post's card around its reaction bar: the same for everyone who may see the
     post, per post, time zone and minute (its "2 h ago"), under "wall";
   * the page as this reader sees it, reaction bars (their own presses) included: per
@@ -42,7 +43,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from portal import stamps
-from portal.extensions import cache, db
+from portal.extensions import cache, db, reader_cache
 from portal.models import (
     AddOn,
     CompanyValue,
@@ -163,11 +164,11 @@ def feed(
         f"wall-page:{versions[WALL]}.{versions[REACTIONS]}:{viewer.id}:{viewer.department_id}"
         f":{filter_key}:{before}:{timezone}:{minute}"
     )
-    found = cache.get(key)
+    found = reader_cache.get(key)
     if found is None:
         drawn = _draw_page(viewer, wall_filter, before, timezone, TOKEN_MARK)
         found = (str(drawn.html), drawn.count, drawn.next_cursor)
-        cache.set(key, found, timeout=min(seconds, CARD_SECONDS))
+        reader_cache.set(key, found, timeout=min(seconds, CARD_SECONDS))
     html, count, cursor = found
     return RenderedFeed(Markup(html.replace(TOKEN_MARK, token)), count, cursor)  # noqa: S704
 
@@ -200,10 +201,10 @@ def _page_ids(
         return services.feed_ids(viewer, wall_filter, before)
     filter_key = ",".join(f"{k}={v}" for k, v in sorted(wall_filter.args().items()))
     key = f"wall-feed:{_version()}:{viewer.id}:{viewer.department_id}:{filter_key}:{before}"
-    found = cache.get(key)
+    found = reader_cache.get(key)
     if found is None:
         found = services.feed_ids(viewer, wall_filter, before)
-        cache.set(key, found, timeout=seconds)
+        reader_cache.set(key, found, timeout=seconds)
     return found
 
 

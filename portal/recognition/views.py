@@ -9,7 +9,7 @@ from flask_wtf.csrf import generate_csrf
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup, escape
 
-from portal.extensions import cache, db, limiter
+from portal.extensions import cache, db, limiter, reader_cache
 from portal.htmx import hx_redirect, is_htmx, render, trigger
 from portal.models import CompanyValue, Department, Recognition
 from portal.recognition import bp, feed_cache, services
@@ -56,13 +56,26 @@ def _cached(key: str, make, factor: int = 6):
 
 def _not_thanked_panel() -> Markup:
     """The manager's own "not thanked in a while" panel (never shown to anyone else),
-    drawn at most once a minute."""
+    drawn at most once a minute. Nothing is read or kept for anyone who manages nothing."""
+    from portal.models import MembershipRole
+    from portal.service_requests.views import header_memberships
+
+    if not any(row.role == MembershipRole.MANAGER for row in header_memberships()):
+        return Markup("")
 
     def draw() -> str:
         found = services.not_thanked_lately(current_user)
         return "" if found is None else render_block(WALL, "not_thanked", not_thanked=found)
 
-    return Markup(_cached(f"wall-not-thanked:{current_user.id}", draw))  # noqa: S704 - our render
+    seconds = current_app.config.get("DIRECTORY_CACHE_SECONDS", 0)
+    if not seconds:
+        return Markup(draw())  # noqa: S704 - our render
+    key = f"wall-not-thanked:{current_user.id}"
+    html = reader_cache.get(key)
+    if html is None:
+        html = draw()
+        reader_cache.set(key, html, timeout=seconds * 6)
+    return Markup(html)  # noqa: S704 - our render
 
 
 def _blank_thank_form(values) -> Markup:

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from flask import current_app
+from flask_caching import Cache
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
@@ -86,10 +87,12 @@ def cached(
     key: str,
     build: Callable[[], tuple[str, datetime | None]],
     read_stamps: str | None = None,
+    store: Cache = cache,
 ) -> str:
     """The list rendered by `build` (html, the next instant its clocks change state),
     from the cache when nothing in `scopes` has changed since it was rendered.
-    `read_stamps`: the scopes' versions when the caller read them already (first)."""
+    `read_stamps`: the scopes' versions when the caller read them already (first);
+    `store`: `reader_cache` for a list only one person reads."""
     seconds = current_app.config["LIST_CACHE_SECONDS"]
     if seconds <= 0:
         return build()[0]
@@ -98,7 +101,7 @@ def cached(
     versions = read_stamps if read_stamps is not None else stamps(db.session, scopes)
     full_key = f"requests:{key}:{versions}"
     now = time.time()
-    entry = cache.get(full_key)
+    entry = store.get(full_key)
     if entry is not None and entry[1] > now:
         return entry[0]
     html, changes_at = build()
@@ -106,5 +109,5 @@ def cached(
     if changes_at is not None:
         keep_until = min(keep_until, changes_at.timestamp())
     if keep_until > now:
-        cache.set(full_key, (html, keep_until), timeout=seconds)
+        store.set(full_key, (html, keep_until), timeout=seconds)
     return html

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from portal.directory import services as directory_services
-from portal.extensions import db
+from portal.extensions import db, reader_cache
 from portal.htmx import is_htmx, render, trigger
 from portal.models import Department, Priority, RequestAttachment, RequestStatus, Service
 from portal.service_requests import attachments, bp, clocks, list_cache, services
@@ -399,6 +399,7 @@ def mine():
         [list_cache.person_scope(current_user.id)],
         f"mine:{current_user.id}:{block}:{before}",
         build,
+        store=reader_cache,
     )
     return _list_response(MINE_TEMPLATE, html)
 

@@ -17,17 +17,19 @@ DEMO_PASSWORD = "inward-demo"
 def demo(app):
     from portal.demo.loader import load_demo_organisation
     from portal.demo.recognition import demo_values
-    from portal.extensions import cache
+    from portal.extensions import cache, reader_cache
 
     load_demo_organisation(with_history=False)
     demo_values()
     # The wall as production serves it: its feed, cards and form from the cache.
     app.config.update(WALL_POLL_SECONDS=1, LIST_CACHE_SECONDS=30, DIRECTORY_CACHE_SECONDS=10)
     cache.clear()
+    reader_cache.clear()
     yield
     app.config.pop("WALL_POLL_SECONDS", None)
     app.config.update(LIST_CACHE_SECONDS=0, DIRECTORY_CACHE_SECONDS=0)
     cache.clear()
+    reader_cache.clear()
 
 
 def _shot(page, name: str) -> None:
