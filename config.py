@@ -86,6 +86,10 @@ class Config:
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
     CACHE_TYPE = "RedisCache" if CACHE_REDIS_URL else os.environ.get("CACHE_TYPE", "SimpleCache")
     CACHE_KEY_PREFIX = "inward:"
+    # What every reader shares (directory fragments, wall cards, each department's month):
+    # per process without Redis, at most this many entries. When full, SimpleCache drops the
+    # entries that expire soonest, which are the most read (the 10-second fragments).
+    CACHE_THRESHOLD = int(os.environ.get("CACHE_THRESHOLD", "5000"))
     # Rendered queues and "my requests" lists, kept at most this many seconds under
     # version stamps that every change bumps (portal/service_requests/list_cache.py).
     LIST_CACHE_SECONDS = int(os.environ.get("LIST_CACHE_SECONDS", "30"))

@@ -43,7 +43,7 @@ def register_extensions(app: Flask) -> None:
         config={
             "CACHE_TYPE": app.config["CACHE_TYPE"],
             "CACHE_REDIS_URL": app.config.get("CACHE_REDIS_URL"),
-            "CACHE_KEY_PREFIX": "inward-reader:",
+            "CACHE_KEY_PREFIX": f"{app.config['CACHE_KEY_PREFIX']}reader:",
             "CACHE_THRESHOLD": app.config["READER_CACHE_ENTRIES"],
             "CACHE_DEFAULT_TIMEOUT": 60,
         },

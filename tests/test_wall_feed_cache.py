@@ -5,7 +5,9 @@ only what they may see, and their own reactions and form token."""
 
 from __future__ import annotations
 
+import os
 import re
+import secrets
 
 import pytest
 from sqlalchemy import update
@@ -23,10 +25,33 @@ from tests.test_recognition import make_world
 HX = {"HX-Request": "true"}
 
 
-@pytest.fixture
-def cached_app(app, build_app):
-    # Pushed after the suite app, so the test runs in the caching app.
-    other = build_app(LIST_CACHE_SECONDS=30, DIRECTORY_CACHE_SECONDS=10)
+def _redis_url() -> str | None:
+    """Redis on this machine (CI has it), or None."""
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return None
+    return url
+
+
+@pytest.fixture(params=["SimpleCache", "RedisCache"])
+def cached_app(request, app, build_app):
+    # Pushed after the suite app, so the test runs in the caching app: per process
+    # (SimpleCache), or shared by every worker (Redis, as production with CACHE_REDIS_URL).
+    settings = {"LIST_CACHE_SECONDS": 30, "DIRECTORY_CACHE_SECONDS": 10}
+    if request.param == "RedisCache":
+        url = _redis_url()
+        if url is None:
+            pytest.skip("Redis is not running on this machine (TEST_REDIS_URL)")
+        settings.update(
+            CACHE_TYPE="RedisCache",
+            CACHE_REDIS_URL=url,
+            CACHE_KEY_PREFIX=f"inward-test-{secrets.token_hex(6)}:",
+        )
+    other = build_app(**settings)
     with other.app_context():
         cache.clear()
         reader_cache.clear()
