@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from flask_login import current_user
 
 from portal import sla
@@ -50,10 +50,38 @@ def local_time(at: datetime | None, style: str = "short", tz: str | None = None)
     return local.strftime("%a %-d %b %H:%M")
 
 
+LINKS_KEPT = 4096
+
+
+def remembered_url_for(app: Flask):
+    """Templates' url_for, with each internal link remembered once built: a page's header
+    builds the same dozen links on every request. An internal URL depends only on the
+    endpoint, its values and where the app is mounted (request.script_root); anything
+    asking for more (_external, _scheme, _anchor, _method) is built every time."""
+    build = app.url_for
+    built: dict[tuple, str] = {}
+
+    def url_for(endpoint: str, **values) -> str:
+        if not has_request_context() or any(name.startswith("_") for name in values):
+            return build(endpoint, **values)
+        blueprint = request.blueprint if endpoint.startswith(".") else None
+        key = (endpoint, blueprint, request.script_root, *sorted(values.items()))
+        found = built.get(key)
+        if found is None:
+            found = build(endpoint, **values)
+            if len(built) < LINKS_KEPT:
+                built[key] = found
+        return found
+
+    return url_for
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_time=local_time,
         business_time=business_time,
         tz_abbreviation=tz_abbreviation,
     )
-    app.jinja_env.globals.update(viewer_timezone=viewer_timezone)
+    app.jinja_env.globals.update(
+        viewer_timezone=viewer_timezone, url_for=remembered_url_for(app)
+    )
