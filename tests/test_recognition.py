@@ -396,6 +396,14 @@ def test_not_thanked_lately_is_for_managers_only(world):
     assert services.not_thanked_lately(world.iris) == []
 
 
+def test_not_thanked_lately_counts_the_department_and_those_who_serve_in_it(world):
+    factories.make_user(name="Dana Desk", department_id=world.it.id)  # no membership
+    factories.make_user(name="Sam Serving", department_id=world.sales.id, roles={world.it: "agent"})
+    factories.make_user(name="Olga Other", department_id=world.sales.id)
+    names = [u.name for u, _ in services.not_thanked_lately(world.iris)]
+    assert names == ["Dana Desk", "Ivan Petrov", "Sam Serving"]
+
+
 # Values (admins) -------------------------------------------------------------------------------
 
 
