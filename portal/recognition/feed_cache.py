@@ -119,17 +119,26 @@ def _version() -> int:
     return _versions()[WALL]
 
 
+def _kept(store, key: str, make, timeout: int):
+    found = store.get(key)
+    if found is None:
+        found = make()
+        store.set(key, found, timeout=timeout)
+    return found
+
+
+def _reader_key(viewer: User, wall_filter: services.WallFilter, before: int | None) -> str:
+    """Who reads (visibility: the person and their department), which filter, which page."""
+    filter_key = ",".join(f"{k}={v}" for k, v in sorted(wall_filter.args().items()))
+    return f"{viewer.id}:{viewer.department_id}:{filter_key}:{before}"
+
+
 def cached_for_wall(name: str, make):
     """Something that changes only with the wall's stamp, kept under it."""
     seconds = _seconds()
     if seconds <= 0:
         return make()
-    key = f"wall-{name}:{_version()}"
-    found = cache.get(key)
-    if found is None:
-        found = make()
-        cache.set(key, found, timeout=seconds)
-    return found
+    return _kept(cache, f"wall-{name}:{_version()}", make, seconds)
 
 
 def value_choices() -> list[services.ValueChoice]:
@@ -159,17 +168,16 @@ def feed(
         return _draw_page(viewer, wall_filter, before, timezone, token)
     versions = _versions()
     minute = int(time.time() // 60)
-    filter_key = ",".join(f"{k}={v}" for k, v in sorted(wall_filter.args().items()))
     key = (
-        f"wall-page:{versions[WALL]}.{versions[REACTIONS]}:{viewer.id}:{viewer.department_id}"
-        f":{filter_key}:{before}:{timezone}:{minute}"
+        f"wall-page:{versions[WALL]}.{versions[REACTIONS]}:"
+        f"{_reader_key(viewer, wall_filter, before)}:{timezone}:{minute}"
     )
-    found = reader_cache.get(key)
-    if found is None:
+
+    def draw() -> tuple[str, int, int | None]:
         drawn = _draw_page(viewer, wall_filter, before, timezone, TOKEN_MARK)
-        found = (str(drawn.html), drawn.count, drawn.next_cursor)
-        reader_cache.set(key, found, timeout=min(seconds, CARD_SECONDS))
-    html, count, cursor = found
+        return str(drawn.html), drawn.count, drawn.next_cursor
+
+    html, count, cursor = _kept(reader_cache, key, draw, min(seconds, CARD_SECONDS))
     return RenderedFeed(Markup(html.replace(TOKEN_MARK, token)), count, cursor)  # noqa: S704
 
 
@@ -199,13 +207,8 @@ def _page_ids(
     seconds = _seconds()
     if seconds <= 0:
         return services.feed_ids(viewer, wall_filter, before)
-    filter_key = ",".join(f"{k}={v}" for k, v in sorted(wall_filter.args().items()))
-    key = f"wall-feed:{_version()}:{viewer.id}:{viewer.department_id}:{filter_key}:{before}"
-    found = reader_cache.get(key)
-    if found is None:
-        found = services.feed_ids(viewer, wall_filter, before)
-        reader_cache.set(key, found, timeout=seconds)
-    return found
+    key = f"wall-feed:{_version()}:{_reader_key(viewer, wall_filter, before)}"
+    return _kept(reader_cache, key, lambda: services.feed_ids(viewer, wall_filter, before), seconds)
 
 
 def card_halves(

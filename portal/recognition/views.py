@@ -42,15 +42,16 @@ def _admin_or_404() -> None:
         abort(404)
 
 
-def _cached(key: str, make, factor: int = 6):
-    """Something the same for every reader, cached like the directory (not in tests)."""
+def _cached(key: str, make, factor: int = 6, store=cache):
+    """Something cached like the directory (not in tests): the same for every reader, or
+    with `store=reader_cache` a reader's own."""
     seconds = current_app.config.get("DIRECTORY_CACHE_SECONDS", 0)
     if not seconds:
         return make()
-    found = cache.get(key)
+    found = store.get(key)
     if found is None:
         found = make()
-        cache.set(key, found, timeout=seconds * factor)
+        store.set(key, found, timeout=seconds * factor)
     return found
 
 
@@ -67,14 +68,7 @@ def _not_thanked_panel() -> Markup:
         found = services.not_thanked_lately(current_user)
         return "" if found is None else render_block(WALL, "not_thanked", not_thanked=found)
 
-    seconds = current_app.config.get("DIRECTORY_CACHE_SECONDS", 0)
-    if not seconds:
-        return Markup(draw())  # noqa: S704 - our render
-    key = f"wall-not-thanked:{current_user.id}"
-    html = reader_cache.get(key)
-    if html is None:
-        html = draw()
-        reader_cache.set(key, html, timeout=seconds * 6)
+    html = _cached(f"wall-not-thanked:{current_user.id}", draw, store=reader_cache)
     return Markup(html)  # noqa: S704 - our render
 
 
@@ -94,10 +88,6 @@ def _blank_thank_form(values) -> Markup:
         ).replace(generate_csrf(), feed_cache.TOKEN_MARK),
     )
     return Markup(html.replace(feed_cache.TOKEN_MARK, token))  # noqa: S704 - our render, a token
-
-
-def _none_as_word(found):
-    return "none" if found is None else found  # the cache cannot tell None from a miss
 
 
 def _departments() -> dict[str, services.DepartmentRef]:
@@ -266,7 +256,7 @@ def reaction_counts():
 
 def _detail(post: Recognition, status: int = 200, **extra):
     context = {
-        "card": services.cards(current_user, [post], addons_per_post=0)[0],
+        "card": services.card(current_user, post),
         "addon_form": extra.pop("addon_form", None) or AddOnForm(formdata=None),
         "report_form": extra.pop("report_form", None) or ReasonForm(formdata=None),
         "moderate_form": extra.pop("moderate_form", None) or ReasonForm(formdata=None),
@@ -301,7 +291,7 @@ def react(post_id: int):
     except services.NotFound:
         abort(404)
     if is_htmx():
-        card = services.cards(current_user, [post], addons_per_post=0)[0]
+        card = services.card(current_user, post)
         response = render(WALL, "reactions", reacted_card=card)
         return trigger(response, "wallReacted", {"id": post.id, "on": now_on})
     return redirect(
@@ -321,14 +311,14 @@ def add_addon(post_id: int):
         else:
             if is_htmx():
                 db.session.refresh(post)
-                card = services.cards(current_user, [post], addons_per_post=0)[0]
+                card = services.card(current_user, post)
                 return render(
                     POST, "addons", card=card, addon_form=AddOnForm(formdata=None), added=True
                 )
             return redirect(
                 url_for("recognition.post_detail", post_id=post.id) + "#addons", code=303
             )
-    card = services.cards(current_user, [post], addons_per_post=0)[0]
+    card = services.card(current_user, post)
     if is_htmx():
         return render(POST, "addons", status=422, card=card, addon_form=form)
     return _detail(post, status=422, addon_form=form)
