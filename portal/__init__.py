@@ -9,6 +9,7 @@ from flask_talisman import Talisman
 from sqlalchemy import event
 
 from config import HTMX_CDN_URL, HTMX_INTEGRITY, HTMX_VERSION, Config, config_from_environment
+from portal.core.ids import BoundedIntConverter
 from portal.extensions import cache, csrf, db, limiter, login_manager, migrate, reader_cache
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         config_class.check()
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
     app.config.from_object(config_class)
+    app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
 
     register_extensions(app)
     register_security_headers(app)

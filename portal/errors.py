@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from portal.core.errors import NotFound
 from portal.extensions import db
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,10 @@ def _rollback_quietly() -> None:
 
 
 def register(app: Flask) -> None:
+    @app.errorhandler(NotFound)
+    def not_found(error):
+        return _render_error(404)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return _render_error(

@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from portal import audit
+from portal.core.errors import NotFound, Refused  # noqa: F401  (one of each, app-wide)
 from portal.database import write_transaction
 from portal.directory import search
 from portal.directory.fragments import directory_changed
@@ -40,17 +41,9 @@ DEPARTMENT_FIELDS = ["name", "slug", "key_prefix", "active"]
 PERSON_FIELDS = ["active", "is_admin"]
 
 
-class NotFound(Exception):
-    """The actor may not see this (or it does not exist): the view answers 404."""
 
 
-class AdminError(Exception):
-    """A change that cannot be made, with words for the admin and the field it is about."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+AdminError = Refused
 
 
 def require_admin(actor: User | None) -> User:

@@ -198,8 +198,12 @@ def load_request_history(departments: dict[str, Department], people: dict[str, U
             spread = 9 * count // PER_DEPARTMENT  # Erin asks about as often wherever she asks
             use_erin = erin_id and index % spread == 4 and department.slug in {"it", "hr", "facilities"}
             requester = db.session.get(User, erin_id if use_erin else rng.choice(outsider_ids))
+            # Erin's last IT request is always fresh and still open, whatever day the demo
+            # is loaded on: "my requests" and the IT queue always show her a live one.
+            keep_open = bool(use_erin and department.slug == "it" and index + spread >= count)
             made += _one_request(
-                department, service, agent, requester, outsider_ids, (index, count), now, rng
+                department, service, agent, requester, outsider_ids, (index, count), now, rng,
+                keep_open=keep_open,
             )
     db.session.expunge_all()
     # The history is the past: its e-mails and notices were "sent" back then. Sending them
@@ -210,14 +214,16 @@ def load_request_history(departments: dict[str, Department], people: dict[str, U
     return f"Request history: {made} requests over {DAYS} days."
 
 
-def _one_request(department, service, agent, requester, outsider_ids, place, now, rng) -> int:  # noqa: C901
+def _one_request(  # noqa: C901
+    department, service, agent, requester, outsider_ids, place, now, rng, keep_open=False
+) -> int:
     # Older requests first, so a department's numbers grow with time.
     # The last few are from this past week, so queues have open, waiting and late work.
     index, count = place
     recent = index >= count - 8
     age_days = rng.random() * 6 if recent else DAYS * (1 - index / count) - rng.random() * 3
     created = _working_instant(department, now - timedelta(days=max(age_days, 0.05)), rng)
-    if created >= now:
+    if created >= now or keep_open:
         created = now - timedelta(minutes=30)
     priority = rng.choices(
         [Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT], [2, 6, 2, 1]
@@ -243,7 +249,7 @@ def _one_request(department, service, agent, requester, outsider_ids, place, now
         created,
         target * (1.1 + rng.random() * 1.5 if late else 0.1 + rng.random() * 0.8),
     )
-    if first_reply >= now or (recent and late):
+    if first_reply >= now or (recent and late) or keep_open:
         return 1  # still new: nobody has replied yet (some of these are overdue)
     services.pick_up(sr, agent, now=first_reply - timedelta(minutes=1))
     services.reply(sr, agent, rng.choice(REPLIES), now=first_reply)

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from portal import audit, sla
+from portal.core.errors import NotFound, Refused  # noqa: F401  (one of each, app-wide)
 from portal.database import write_transaction
 from portal.directory import search
 from portal.directory.calendars import calendar_for
@@ -50,10 +51,6 @@ from portal.models import (
 )
 from portal.models.directory import PRIORITY_ORDER
 from portal.notify.urls import check_webhook_url
-
-
-class NotFound(Exception):
-    """The actor may not manage this (or it does not exist): the view answers 404."""
 
 
 class Invalid(Exception):

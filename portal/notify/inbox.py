@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
 
+from portal.core.errors import NotFound
 from portal.database import write_transaction
 from portal.extensions import db
 from portal.models import Notification, User
@@ -44,10 +45,6 @@ def inbox(user: User, before: int | None = None, limit: int = PAGE_SIZE) -> Inbo
     more = len(rows) > limit
     rows = rows[:limit]
     return InboxPage(rows, rows[-1].id if more and rows else None, unread_count(user))
-
-
-class NotFound(Exception):
-    pass
 
 
 def mark_read(user: User, notification_id: int, now: datetime | None = None) -> Notification:

@@ -33,6 +33,7 @@ from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal import audit
+from portal.core.errors import NotFound, Refused  # noqa: F401  (one of each, app-wide)
 from portal.database import write_transaction
 from portal.extensions import db
 from portal.models import (
@@ -71,17 +72,9 @@ DEPARTMENT_NOTICE_LIMIT = 200
 PALETTE = ["blue", "teal", "green", "amber", "red", "purple", "pink", "slate", "indigo", "orange"]
 
 
-class WallError(Exception):
-    """A refused change, with the form field it is about (for a 422 beside that field)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+WallError = Refused
 
 
-class NotFound(Exception):
-    """Not there, or not for this viewer: both answer 404."""
 
 
 def _now(now: datetime | None) -> datetime:

@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm.session import make_transient_to_detached
 
 from portal import sla
+from portal.core.errors import NotFound, Refused  # noqa: F401  (one of each, app-wide)
 from portal.database import write_transaction
 from portal.directory.calendars import calendar_for
 from portal.extensions import db
@@ -63,13 +64,7 @@ FALLBACK_TARGETS = {
 }
 
 
-class RequestError(Exception):
-    """A change that cannot be made, with words for the person who tried."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+RequestError = Refused
 
 
 class ChangedMeanwhile(RequestError):
@@ -80,8 +75,6 @@ class ChangedMeanwhile(RequestError):
         self.changed_by = changed_by
 
 
-class NotFound(Exception):
-    """The viewer may not see this (or it does not exist): the view answers 404."""
 
 
 def _now(now: datetime | None) -> datetime:

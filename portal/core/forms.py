@@ -1,0 +1,59 @@
+"""The base of every form in the portal (`Form`, not FlaskForm): two rules in one place.
+
+1. A field reads only what it can hold: text fields take text parts of the request, file
+   fields take file parts. A file sent where text is expected is simply not there (the
+   field says it is missing) instead of a `FileStorage` reaching the rules as a "string".
+2. No text field accepts control characters (NUL cannot be stored on PostgreSQL; the
+   others are never typed on purpose): the message stands beside the field, 422.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, MultipleFileField
+from werkzeug.datastructures import FileStorage, MultiDict
+from wtforms import Field, TextAreaField
+from wtforms.fields.core import UnboundField  # noqa: F401  (re-export for dynamic forms)
+
+from portal.core.text import text_problem
+
+_FILE_FIELDS = (FileField, MultipleFileField)
+
+
+def _reads_files(field: Field) -> bool:
+    return isinstance(field, _FILE_FIELDS) or getattr(field, "reads_files", False)
+
+
+def _sorted_parts(form: FlaskForm, formdata) -> MultiDict | None:
+    if formdata is None:
+        return None
+    file_names = {field.name for field in form if _reads_files(field)}
+    parts: MultiDict = MultiDict()
+    for key, value in formdata.items(multi=True):
+        is_file = isinstance(value, FileStorage)
+        if is_file == (key in file_names):
+            parts.add(key, value)
+    return parts
+
+
+class Form(FlaskForm):
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            return _sorted_parts(form, super().wrap_formdata(form, formdata))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            for value in field.raw_data or ():
+                problem = text_problem(value, multiline=True) if isinstance(value, str) else None
+                if problem:
+                    if problem not in field.errors:
+                        field.errors.append(problem)
+                    valid = False
+                    break
+        return valid
+
+
+def text_field_problem(field: Field) -> str | None:
+    """For one field read outside a form's validate (a live check of one field)."""
+    return text_problem(field.data, multiline=isinstance(field, TextAreaField))
