@@ -229,7 +229,7 @@ def wrk(
 def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     run(str(VENV / "flask"), "db", "upgrade")
-    print(run(str(VENV / "flask"), "bench-data", "--scale", SCALE), end="")
+    print(run(str(VENV / "python"), "-m", "bench.data", "--scale", SCALE), end="")
     if not ONLY or "scorecard" in ONLY:  # the scorecard rollup (the first run builds it all)
         print(run(str(VENV / "flask"), "insights", "refresh"), end="")
     servers = [gunicorn("wsgi:app", APP_PORT), gunicorn("bench.hello:app", HELLO_PORT)]

@@ -1,4 +1,5 @@
-"""Command-line tasks: flask seed-demo, flask bench-data, flask create-admin."""
+"""Command-line tasks: flask seed-demo; registers each area's commands. The bench data
+generators are not product commands: `python -m bench.data` (bench/README.md)."""
 
 from __future__ import annotations
 
@@ -24,19 +25,3 @@ def register(app: Flask) -> None:
 
         summary = load_demo_organisation()
         click.echo(summary)
-
-    @app.cli.command("bench-data")
-    @click.option("--scale", default=1.0, show_default=True, help="Fraction of the full size.")
-    def bench_data(scale: float) -> None:
-        """Generate a large organisation for bench/ (300 departments, 5,000 services,
-        100,000 people, a million requests and a million recognitions at scale 1)."""
-        from portal.bench_data import generate_bench_data
-
-        generate_bench_data(
-            departments=max(3, int(300 * scale)),
-            services=max(10, int(5000 * scale)),
-            employees=max(10, int(100_000 * scale)),
-            requests=max(100, int(1_000_000 * scale)),
-            recognitions=max(100, int(1_000_000 * scale)),
-            echo=click.echo,
-        )

@@ -1,13 +1,15 @@
-"""flask bench-data makes a consistent organisation and request history at any scale."""
+"""The bench data (`python -m bench.data`, not a product command) makes a consistent
+organisation and request history at any scale."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from portal.bench_data import generate_bench_data
+from bench.data import generate_bench_data
+from bench.data.__main__ import sizes
 from portal.extensions import db
-from portal.models import Department, RequestEvent, ServiceRequest
-from portal.service_requests import services
+from portal.models import Department, RequestEvent, ServiceRequest, User
+from tests import factories
 
 
 def test_bench_requests_have_unique_keys_events_and_counters(app):
@@ -28,8 +30,19 @@ def test_bench_requests_have_unique_keys_events_and_counters(app):
     # A new submission continues the department's numbering instead of colliding.
     department = db.session.scalar(select(Department).where(Department.slug == "bench-dept-1"))
     service = department.services[0]
-    requester = db.session.scalar(select(services.User).order_by(services.User.id))
-    from tests import factories
-
+    requester = db.session.scalar(select(User).order_by(User.id))
     sr = factories.make_request(service, requester)
     assert sr.number == department.request_counter
+
+
+def test_the_product_command_line_does_not_ship_the_bench_generators(app):
+    assert "bench-data" not in app.cli.commands
+    assert "seed-demo" in app.cli.commands
+    assert sizes(1.0) == {
+        "departments": 300,
+        "services": 5000,
+        "employees": 100_000,
+        "requests": 1_000_000,
+        "recognitions": 1_000_000,
+    }
+    assert min(sizes(0.0).values()) >= 3

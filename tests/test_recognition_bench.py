@@ -1,11 +1,12 @@
-"""flask bench-data adds a wall: recognitions whose ids follow time, with recipients and the
-departments they touch, that the wall's own queries and services then work with."""
+"""The bench data (`python -m bench.data`) adds a wall: recognitions whose ids follow time,
+with recipients and the departments they touch, that the wall's own queries and services then
+work with."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from portal.bench_data import generate_bench_data
+from bench.data import generate_bench_data
 from portal.extensions import db
 from portal.models import (
     CompanyValue,

@@ -1,4 +1,5 @@
-"""`flask bench-data`: a large organisation for the load benchmarks in bench/.
+"""The bench organisation (`python -m bench.data`): a large organisation for the load
+benchmarks in bench/.
 
 300 departments, 5,000 services and 100,000 people by default, inserted in bulk
 (Core inserts in chunks), then the search index rebuilt in bulk."""
@@ -11,6 +12,8 @@ from datetime import UTC, datetime, time
 
 from sqlalchemy import insert, select
 
+from bench.data.recognition import generate_recognition_bench_data
+from bench.data.service_requests import generate_request_bench_data
 from portal.directory import search
 from portal.directory.fragments import directory_changed
 from portal.extensions import db
@@ -58,11 +61,7 @@ def generate_bench_data(
 ) -> bool:
     if db.session.scalar(select(Department.id).where(Department.slug == "bench-dept-1")):
         echo("Bench organisation already present.")
-        from portal.bench_requests import generate_request_bench_data
-
         generate_request_bench_data(requests, echo=echo)  # adds them if an older run did not
-        from portal.bench_recognition import generate_recognition_bench_data
-
         generate_recognition_bench_data(
             requests if recognitions is None else recognitions, echo=echo
         )
@@ -216,12 +215,8 @@ def generate_bench_data(
     db.session.commit()
     directory_changed()
     phase("search index")
-    from portal.bench_requests import generate_request_bench_data
-
     generate_request_bench_data(requests, echo=echo)
     phase("requests")
-    from portal.bench_recognition import generate_recognition_bench_data
-
     generate_recognition_bench_data(requests if recognitions is None else recognitions, echo=echo)
     phase("recognitions")
     return True

@@ -1,0 +1,1 @@
+"""Load benchmarks and their data generators; not part of the product (see README.md)."""
