@@ -27,7 +27,7 @@ help:
 	@echo "  make run     set up, migrate, load the demo organisation and serve http://127.0.0.1:5000"
 	@echo "  make setup   .venv (requirements-dev.txt), htmx $(HTMX_VERSION) from npm (SRI-checked), instance/"
 	@echo "  make test    lint, then the whole suite on SQLite (and on PostgreSQL when TEST_POSTGRES_URL is set)"
-	@echo "  make lint    ruff check --config .ci/ruff.toml"
+	@echo "  make lint    ruff check --config .ci/ruff.toml, then lint-imports (.importlinter)"
 	@echo "  make bench   load benchmarks (bench/run; see bench/README.md)"
 	@echo "  make clean   remove .venv, static/vendor and instance/"
 	@echo "CI runs: bash .ci/run"
@@ -83,6 +83,7 @@ run: setup
 
 lint: $(STAMP)
 	$(BIN)/ruff check --config .ci/ruff.toml .
+	$(BIN)/lint-imports --no-logo --no-cache
 
 test: setup lint
 	@$(MAKE) --no-print-directory test-sqlite

@@ -1,0 +1,248 @@
+"""The rules of the house (docs/architecture.md, "Start here"), checked on the code itself:
+short modules, functions and templates; one permission rule; no view catching NotFound; no
+string surgery on rendered HTML; and imports that point one way (`lint-imports`, run by
+`make lint`, and shown here to fail on an upward import).
+
+Each rule is a small function over a tree of files, tested first on a planted tree (so a
+rule that can never fail is caught), then applied to the project."""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+
+MAX_MODULE_LINES = 600
+MAX_FUNCTION_LINES = 80
+MAX_TEMPLATE_LINES = 300
+# Pure data, not code: long by nature. Name each one; nothing else may grow past the limit.
+DATA_MODULES = {"portal/demo/content.py"}
+# The names the one permission rule has had in the areas before portal/core/policy.py.
+PERMISSION_COPIES = re.compile(r"^\s*def (_?manages|_?can_manage|_?is_manager)\b", re.MULTILINE)
+NOT_FOUND_CAUGHT = re.compile(r"except .*NotFound")
+STRING_SURGERY = re.compile(r"TOKEN_MARK|_URL_MARK")
+
+RESHAPING = pytest.mark.xfail(
+    strict=False, reason="being reshaped on other branches (issue 13); the lead removes this"
+)
+
+
+def _python_files(root: Path) -> list[Path]:
+    return sorted((root / "portal").rglob("*.py"))
+
+
+def _relative(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def long_modules(root: Path) -> list[str]:
+    found = []
+    for path in _python_files(root):
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        if lines > MAX_MODULE_LINES and _relative(path, root) not in DATA_MODULES:
+            found.append(f"{_relative(path, root)}: {lines} lines")
+    return found
+
+
+def long_functions(root: Path) -> list[str]:
+    found = []
+    for path in _python_files(root):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > MAX_FUNCTION_LINES:
+                    found.append(f"{_relative(path, root)}:{node.lineno} {node.name}: {lines}")
+    return found
+
+
+def long_templates(root: Path) -> list[str]:
+    found = []
+    for path in sorted((root / "templates").rglob("*")):
+        if path.is_file():
+            lines = len(path.read_text(encoding="utf-8").splitlines())
+            if lines > MAX_TEMPLATE_LINES:
+                found.append(f"{_relative(path, root)}: {lines} lines")
+    return found
+
+
+def permission_rules(root: Path) -> list[str]:
+    """Every definition of "does this person manage that department" in portal/."""
+    found = []
+    for path in _python_files(root):
+        text = path.read_text(encoding="utf-8")
+        for match in PERMISSION_COPIES.finditer(text):
+            line = text.count("\n", 0, match.start()) + 1
+            found.append(f"{_relative(path, root)}:{line} {match.group(1)}")
+    return found
+
+
+def _grep(paths: list[Path], pattern: re.Pattern, root: Path) -> list[str]:
+    found = []
+    for path in paths:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if pattern.search(line):
+                found.append(f"{_relative(path, root)}:{number} {line.strip()}")
+    return found
+
+
+def views_catching_not_found(root: Path) -> list[str]:
+    return _grep(sorted((root / "portal").glob("*/views.py")), NOT_FOUND_CAUGHT, root)
+
+
+def string_surgery(root: Path) -> list[str]:
+    return _grep(_python_files(root), STRING_SURGERY, root)
+
+
+def lint_imports(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 - our own tool, on our own files
+        [str(LINT_IMPORTS), "--no-logo", "--no-cache", "--config", str(root / ".importlinter")],
+        cwd=root,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root), "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+# --- each rule finds what it is for, in a planted tree ------------------------------------
+
+
+def _plant(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def test_the_rules_find_what_they_are_for(tmp_path):
+    long_body = "".join(f"    x{n} = {n}\n" for n in range(MAX_FUNCTION_LINES))
+    root = _plant(
+        tmp_path,
+        {
+            "portal/area/services.py": "def ok():\n    return 1\n\n\ndef big():\n" + long_body,
+            "portal/area/huge.py": "x = 1\n" * (MAX_MODULE_LINES + 1),
+            "portal/demo/content.py": "x = 1\n" * (MAX_MODULE_LINES + 1),
+            "portal/area/views.py": (
+                "def manages(user, department):\n    return True\n\n\n"
+                "def page():\n    try:\n        pass\n"
+                "    except services.NotFound:\n        pass\n"
+            ),
+            "portal/core/policy.py": "def manages(user, department):\n    return False\n",
+            "portal/area/feed.py": 'TOKEN_MARK = "\\x00token"\n_URL_MARK = "/0/"\n',
+            "templates/area/page.html": "<p>\n" * (MAX_TEMPLATE_LINES + 1),
+            "templates/area/short.html": "<p>\n",
+        },
+    )
+    assert long_modules(root) == [f"portal/area/huge.py: {MAX_MODULE_LINES + 1} lines"]
+    assert long_functions(root) == [f"portal/area/services.py:5 big: {MAX_FUNCTION_LINES + 1}"]
+    assert long_templates(root) == [f"templates/area/page.html: {MAX_TEMPLATE_LINES + 1} lines"]
+    assert permission_rules(root) == [
+        "portal/area/views.py:1 manages",
+        "portal/core/policy.py:1 manages",
+    ]
+    assert views_catching_not_found(root) == ["portal/area/views.py:8 except services.NotFound:"]
+    assert len(string_surgery(root)) == 2
+
+
+# --- the project keeps them -------------------------------------------------------------
+
+
+@RESHAPING
+def test_no_product_module_is_over_600_lines():
+    assert long_modules(ROOT) == []
+
+
+@RESHAPING
+def test_no_function_is_over_80_lines():
+    assert long_functions(ROOT) == []
+
+
+@RESHAPING
+def test_no_template_is_over_300_lines():
+    assert long_templates(ROOT) == []
+
+
+@RESHAPING
+def test_manages_is_written_once_in_the_core_policy():
+    assert permission_rules(ROOT) == [
+        f"portal/core/policy.py:{_line_of(ROOT / 'portal/core/policy.py', 'def manages')} manages"
+    ]
+
+
+@RESHAPING
+def test_no_view_catches_not_found():
+    assert views_catching_not_found(ROOT) == []
+
+
+@RESHAPING
+def test_no_string_surgery_on_rendered_html():
+    assert string_surgery(ROOT) == []
+
+
+def _line_of(path: Path, text: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.startswith(text):
+            return number
+    return 0
+
+
+# --- imports point one way ---------------------------------------------------------------
+
+
+def test_imports_point_one_way():
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("module", "planted", "contract"),
+    [
+        (  # a model reaching up into an area
+            "portal/models/list_stamps.py",
+            "from portal.recognition import services as _upward  # noqa",
+            "Areas above core and the shared modules",
+        ),
+        (  # the core reaching up into an area
+            "portal/core/clock.py",
+            "import portal.manage.services as _upward  # noqa",
+            "Areas above core and the shared modules",
+        ),
+        (  # a service reaching up to its own area's views
+            "portal/directory/services.py",
+            "from portal.directory import views as _upward  # noqa",
+            "Within an area",
+        ),
+        (  # one area's views borrowing another's
+            "portal/feedback/views.py",
+            "from portal.directory import views as _sideways  # noqa",
+            "No module imports another area's views",
+        ),
+        (  # the pure SLA core importing Flask
+            "portal/sla.py",
+            "import flask as _web  # noqa",
+            "portal.sla is pure Python",
+        ),
+    ],
+)
+def test_lint_imports_fails_on_an_upward_import(tmp_path, module, planted, contract):
+    copy = tmp_path / "project"
+    copy.mkdir()
+    shutil.copytree(ROOT / "portal", copy / "portal", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / ".importlinter", copy / ".importlinter")
+    kept = lint_imports(copy)
+    assert kept.returncode == 0, kept.stdout + kept.stderr
+    with (copy / module).open("a", encoding="utf-8") as file:
+        file.write(f"\n{planted}\n")
+    broken = lint_imports(copy)
+    assert broken.returncode != 0
+    assert re.search(rf"{re.escape(contract)}[^\n]*BROKEN", broken.stdout), broken.stdout
