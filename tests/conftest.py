@@ -1,4 +1,6 @@
-"""Fixtures, flaskr style: app, client, runner, login; factories in tests/factories.py.
+"""Fixtures, flaskr style: app, client, runner, login; factories in tests/factories.py;
+the shared worlds (the IT desk, the wall, a check-in, an app with its caches on) in
+tests/worlds.py.
 
 The suite runs against SQLite by default and against PostgreSQL when
 TEST_DATABASE_URL is set. The schema comes from the Alembic migrations (so the
@@ -19,6 +21,8 @@ from config import TestConfig
 from portal import create_app
 from portal.extensions import db, limiter
 from tests import factories
+
+pytest_plugins = ("tests.worlds",)
 
 CSRF_PATTERN = re.compile(
     r'name="csrf_token"[^>]*value="([^"]+)"|<meta name="csrf-token" content="([^"]+)"'

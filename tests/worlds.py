@@ -1,0 +1,191 @@
+"""Shared test worlds: the IT desk (IT with its laptop service and standards, Ivan the agent,
+Iris the manager, Erin the employee), the wall, a check-in, and one app with its caches on.
+
+Registered as fixtures by tests/conftest.py (`pytest_plugins`): `it_desk`, `wall`,
+`checkin`, `cached_app`. A test file that needs the same world with a different detail (the
+desk's hours, a service called "Laptop", a second agent) calls the builder with that detail
+instead of writing the world again:
+
+    @pytest.fixture
+    def desk(app):
+        return worlds.it_desk(laptop=("laptop", "Laptop"), standards={Priority.NORMAL: (240, 960)})
+
+A world reads both ways, `desk.ivan` and `desk["agent"]`: the names the test files used for
+the same person or thing (department/it, service/laptop, agent/ivan, manager/iris,
+requester/erin) are the same object."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from types import SimpleNamespace
+
+import pytest
+
+from portal.extensions import cache, db, reader_cache
+from portal.models import CompanyValue, Priority
+from tests import factories
+
+# The desk's standards by default: normal replies in 4 business hours and resolves in two
+# business days (16 h); urgent in 30 minutes and 4 hours.
+STANDARDS = {Priority.NORMAL: (240, 960), Priority.URGENT: (30, 240)}
+NAMES = {
+    "ivan": ("Ivan Agent", "ivan@example.com", "agent"),
+    "iris": ("Iris Manager", "iris@example.com", "manager"),
+    "erin": ("Erin Requester", "erin@example.com", None),
+    "hugo": ("Hugo Manager", "hugo@example.com", "manager"),  # HR's manager
+}
+ALIASES = {
+    "department": "it",
+    "service": "laptop",
+    "agent": "ivan",
+    "manager": "iris",
+    "requester": "erin",
+}
+
+
+class World(SimpleNamespace):
+    """A namespace that also answers `world["name"]` (and the aliases above)."""
+
+    def __getitem__(self, name: str):
+        return getattr(self, ALIASES.get(name, name) if not hasattr(self, name) else name)
+
+    def __contains__(self, name: str) -> bool:
+        return hasattr(self, ALIASES.get(name, name))
+
+
+def it_desk(
+    *,
+    hours: tuple[time, time] | None = (time(9), time(17)),
+    weekdays=None,
+    standards: dict | None = STANDARDS,
+    laptop: tuple[str, str] = ("new-laptop", "New laptop"),
+    laptop_options: dict | None = None,
+    people: tuple[str, ...] = ("ivan", "iris", "erin"),
+    names: dict[str, str] | None = None,
+    hr: bool = False,
+) -> World:
+    """IT (key prefix IT, London hours `hours`, `standards`), its laptop service and the
+    people named in `people`, made in that order (Ivan the agent, Iris the manager, Erin the
+    employee; Hugo manages HR, which `hr=True` or Hugo adds after IT)."""
+    department = {"slug": "it", "name": "IT", "key_prefix": "IT"}
+    if hours is not None:
+        department["hours"] = hours
+    if weekdays is not None:
+        department["weekdays"] = weekdays
+    if standards is not None:
+        department["standards"] = standards
+    world = World(it=factories.make_department(**department))
+    if hr or "hugo" in people:
+        world.hr = factories.make_department(slug="hr", name="HR", key_prefix="HR")
+    slug, name = laptop
+    world.laptop = factories.make_service(world.it, slug=slug, name=name, **(laptop_options or {}))
+    for person in people:
+        full_name, email, role = NAMES[person]
+        full_name = (names or {}).get(person, full_name)
+        where = world.hr if person == "hugo" else world.it
+        setattr(
+            world,
+            person,
+            factories.make_user(name=full_name, email=email, roles={where: role} if role else {}),
+        )
+    return world
+
+
+def wall() -> World:
+    """Three departments, five people (one an admin, one deactivated), three values."""
+    it = factories.make_department(name="IT", slug="it")
+    hr = factories.make_department(name="HR", slug="hr")
+    sales = factories.make_department(name="Sales", slug="sales")
+    erin = factories.make_user(name="Erin Walsh", email="erin@example.com", department_id=sales.id)
+    ivan = factories.make_user(
+        name="Ivan Petrov", email="ivan@example.com", department_id=it.id, roles={it: "agent"}
+    )
+    iris = factories.make_user(
+        name="Iris Novak", email="iris@example.com", department_id=it.id, roles={it: "manager"}
+    )
+    hugo = factories.make_user(
+        name="Hugo Lind", email="hugo@example.com", department_id=hr.id, roles={hr: "manager"}
+    )
+    ada = factories.make_user(name="Ada Admin", email="ada@example.com", is_admin=True)
+    gone = factories.make_user(
+        name="Gus Gone", email="gus@example.com", department_id=sales.id, active=False
+    )
+    values = []
+    for n, name in enumerate(["Customer first", "Own it", "Better together"]):
+        value = CompanyValue(
+            name=name, description=f"{name}.", emoji="⭐", colour="blue", position=n
+        )
+        db.session.add(value)
+        values.append(value)
+    db.session.commit()
+    return World(
+        it=it,
+        hr=hr,
+        sales=sales,
+        erin=erin,
+        ivan=ivan,
+        iris=iris,
+        hugo=hugo,
+        ada=ada,
+        gone=gone,
+        customer_first=values[0],
+        own_it=values[1],
+        together=values[2],
+    )
+
+
+def checkin() -> World:
+    """The check-in: the IT desk (normal standard only, a "Laptop" service) with Iris, Ivan
+    and Hugo (HR's manager), six customers whose requests were made ten days ago, Olga who
+    asked for nothing, and Ivan's own request three days ago (staff are not invited)."""
+    world = it_desk(
+        standards={Priority.NORMAL: (240, 960)},
+        laptop=("laptop", "Laptop"),
+        people=("iris", "ivan", "hugo"),
+        hr=True,
+    )
+    world.customers = [
+        factories.make_user(name=f"Customer {i}", email=f"c{i}@example.com") for i in range(6)
+    ]
+    world.outsider = factories.make_user(name="Olga Outsider", email="olga@example.com")
+    now = datetime.now(UTC)
+    for person in world.customers:
+        factories.make_request(world.laptop, person, now=now - timedelta(days=10))
+    factories.make_request(world.laptop, world.ivan, now=now - timedelta(days=3))
+    return world
+
+
+# --- fixtures -------------------------------------------------------------------------------
+
+
+@pytest.fixture(name="it_desk")
+def it_desk_fixture(app) -> World:
+    return it_desk()
+
+
+@pytest.fixture(name="wall")
+def wall_fixture(app) -> World:
+    return wall()
+
+
+@pytest.fixture(name="checkin")
+def checkin_fixture(app) -> World:
+    return checkin()
+
+
+CACHES_ON = {"LIST_CACHE_SECONDS": 30, "DIRECTORY_CACHE_SECONDS": 60}
+
+
+@pytest.fixture
+def cached_app(request, app, build_app):
+    """An app on the suite's database with every cache on (the request lists, the wall, the
+    directory's fragments), pushed after the suite's app so the test runs in it, its caches
+    empty before and after. Parametrize it indirectly with a dict of settings to change
+    (e.g. the Redis cache): `@pytest.mark.parametrize("cached_app", [{...}], indirect=True)`."""
+    other = build_app(**{**CACHES_ON, **getattr(request, "param", {})})
+    with other.app_context():
+        cache.clear()
+        reader_cache.clear()
+        yield other
+        cache.clear()
+        reader_cache.clear()
