@@ -3,47 +3,21 @@ the issue lists (not invited, answering twice, another department reading answer
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, inspect, select
 
 from portal.extensions import db
 from portal.feedback import checkins
-from portal.models import CheckInAnswer, CheckInInvite, OutboxMessage, Priority
-from tests import factories
+from portal.models import CheckInAnswer, CheckInInvite, OutboxMessage
+from tests import worlds
 from tests.conftest import csrf_token_from
 
 
 @pytest.fixture
-def org(app, make_department, make_service, make_user):
-    it = make_department(
-        slug="it",
-        name="IT",
-        key_prefix="IT",
-        hours=(time(9), time(17)),
-        standards={Priority.NORMAL: (240, 960)},
-    )
-    hr = make_department(slug="hr", name="HR", key_prefix="HR")
-    service = make_service(it, slug="laptop", name="Laptop")
-    iris = make_user(name="Iris Manager", email="iris@example.com", roles={it: "manager"})
-    ivan = make_user(name="Ivan Agent", email="ivan@example.com", roles={it: "agent"})
-    hugo = make_user(name="Hugo Manager", email="hugo@example.com", roles={hr: "manager"})
-    customers = [make_user(name=f"Customer {i}", email=f"c{i}@example.com") for i in range(6)]
-    outsider = make_user(name="Olga Outsider", email="olga@example.com")
-    now = datetime.now(UTC)
-    for person in customers:
-        factories.make_request(service, person, now=now - timedelta(days=10))
-    factories.make_request(service, ivan, now=now - timedelta(days=3))  # staff: not invited
-    return {
-        "it": it,
-        "hr": hr,
-        "iris": iris,
-        "ivan": ivan,
-        "hugo": hugo,
-        "customers": customers,
-        "outsider": outsider,
-    }
+def org(app):
+    return worlds.checkin()
 
 
 def open_one(org, questions=("Is the wifi good enough?",)):
