@@ -5,7 +5,7 @@ a second rating)."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
@@ -15,31 +15,20 @@ from portal.extensions import db
 from portal.feedback import ratings
 from portal.models import OutboxMessage, Priority, RatingInvite, RequestStatus, SatisfactionRating
 from portal.service_requests import services
-from tests import factories
+from tests import factories, worlds
 
 MONDAY_10 = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def desk(app, make_department, make_service, make_user):
-    department = make_department(
-        slug="it",
-        name="IT",
-        key_prefix="IT",
-        hours=(time(9), time(17)),
+def desk(app):
+    world = worlds.it_desk(
         standards={Priority.NORMAL: (240, 960)},
+        laptop=("laptop", "Laptop"),
+        people=("ivan", "erin"),
     )
-    service = make_service(department, slug="laptop", name="Laptop")
-    agent = make_user(name="Ivan Agent", email="ivan@example.com", roles={department: "agent"})
-    erin = make_user(name="Erin Requester", email="erin@example.com")
-    other = make_user(name="Olga Other", email="olga@example.com")
-    return {
-        "department": department,
-        "service": service,
-        "agent": agent,
-        "erin": erin,
-        "other": other,
-    }
+    world.other = factories.make_user(name="Olga Other", email="olga@example.com")
+    return world
 
 
 def resolved_request(desk, now=MONDAY_10):
