@@ -3,7 +3,7 @@ period) and the rollup equal to computing from the requests directly."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -13,7 +13,7 @@ from portal.feedback import ratings
 from portal.insights import rollup, scorecard
 from portal.models import Priority, RequestStatus, ScorecardDay
 from portal.service_requests import services
-from tests import factories
+from tests import factories, worlds
 
 
 def at(y, mo, d, h, mi=0):
@@ -21,19 +21,13 @@ def at(y, mo, d, h, mi=0):
 
 
 @pytest.fixture
-def desk(app, make_department, make_service, make_user):
+def desk(app):
     # London, Mon-Fri 09:00-17:00, English bank holidays; normal: reply 4 h, resolve 2 days.
-    department = make_department(
-        slug="it",
-        name="IT",
-        key_prefix="IT",
-        hours=(time(9), time(17)),
+    return worlds.it_desk(
         standards={Priority.NORMAL: (240, 960)},
+        laptop=("laptop", "Laptop"),
+        people=("ivan", "erin"),
     )
-    service = make_service(department, slug="laptop", name="Laptop")
-    agent = make_user(name="Ivan Agent", email="ivan@example.com", roles={department: "agent"})
-    erin = make_user(name="Erin Requester", email="erin@example.com")
-    return {"department": department, "service": service, "agent": agent, "erin": erin}
 
 
 def handle(desk, created, replied, resolved, waiting=None, rating=None):
