@@ -5,7 +5,6 @@ on an internal note never to the requester)."""
 from __future__ import annotations
 
 import io
-from datetime import time
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +12,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import EventKind, RequestAttachment, RequestEvent
 from portal.service_requests import services
-from tests import factories
+from tests import factories, worlds
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -21,12 +20,10 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 @pytest.fixture
 def desk(app, tmp_path):
     app.config["ATTACHMENT_DIR"] = str(tmp_path)
-    it = factories.make_department(slug="it", name="IT", key_prefix="IT", hours=(time(9), time(17)))
-    service = factories.make_service(it, slug="new-laptop", name="New laptop")
-    agent = factories.make_user(name="Ivan Agent", email="ivan@example.com", roles={it: "agent"})
-    erin = factories.make_user(name="Erin Requester", email="erin@example.com")
-    sr = factories.make_request(service, erin)
-    return {"agent": agent, "erin": erin, "sr": sr, "dir": tmp_path}
+    world = worlds.it_desk(standards=None, people=("ivan", "erin"))
+    world.sr = factories.make_request(world.laptop, world.erin)
+    world.dir = tmp_path
+    return world
 
 
 def reply(client, csrf, sr, body, file=None, internal="0", htmx=True):
