@@ -79,16 +79,17 @@ def it_desk(
         world.hr = factories.make_department(slug="hr", name="HR", key_prefix="HR")
     slug, name = laptop
     world.laptop = factories.make_service(world.it, slug=slug, name=name, **(laptop_options or {}))
-    for person in people:
-        full_name, email, role = NAMES[person]
-        full_name = (names or {}).get(person, full_name)
-        where = world.hr if person == "hugo" else world.it
-        setattr(
-            world,
-            person,
-            factories.make_user(name=full_name, email=email, roles={where: role} if role else {}),
-        )
+    for key in people:
+        where = world.hr if key == "hugo" else world.it
+        setattr(world, key, person(key, where, name=(names or {}).get(key)))
     return world
+
+
+def person(key: str, department=None, *, name: str | None = None):
+    """One of the desk's people (`NAMES`), with their role in `department` (none without)."""
+    full_name, email, role = NAMES[key]
+    roles = {department: role} if role and department is not None else {}
+    return factories.make_user(name=name or full_name, email=email, roles=roles)
 
 
 def wall() -> World:
