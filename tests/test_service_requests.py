@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -20,22 +20,16 @@ from portal.models import (
     ServiceRequest,
 )
 from portal.service_requests import clocks, services
-from tests import factories
+from tests import factories, worlds
 
 # Monday 2026-11-16 10:00 London (GMT): the desk is open 09:00-17:00 on weekdays.
 MONDAY_10 = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def desk(app, make_department, make_service, make_user):
-    department = make_department(
-        slug="it",
-        name="IT",
-        key_prefix="IT",
-        hours=(time(9), time(17)),
-        standards={Priority.NORMAL: (240, 960), Priority.URGENT: (30, 240)},
-    )
-    service = make_service(department, slug="new-laptop", name="New laptop")
+def desk(app):
+    world = worlds.it_desk()  # 09:00-17:00, normal 4 h / 16 h, urgent 30 min / 4 h
+    service = world.laptop
     factories.make_field(
         service, "model", "choice", label="Which laptop?", options=["Standard", "Performance"]
     )
@@ -58,18 +52,7 @@ def desk(app, make_department, make_service, make_user):
     )
     factories.make_field(service, "notes", "long_text", label="Anything else", required=False)
     factories.make_field(service, "receipt", "file", label="Quote", required=False)
-    agent = make_user(name="Ivan Agent", email="ivan@example.com", roles={department: "agent"})
-    manager = make_user(
-        name="Iris Manager", email="iris@example.com", roles={department: "manager"}
-    )
-    requester = make_user(name="Erin Requester", email="erin@example.com")
-    return {
-        "department": department,
-        "service": service,
-        "agent": agent,
-        "manager": manager,
-        "requester": requester,
-    }
+    return world  # desk["agent"] is Ivan, desk["manager"] Iris, desk["requester"] Erin
 
 
 def form_url(desk):
