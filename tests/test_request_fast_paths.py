@@ -5,7 +5,6 @@ reads without repeats or gaps, and SQLite writers take turns on a lock file."""
 from __future__ import annotations
 
 import threading
-from datetime import time
 
 import pytest
 from sqlalchemy import event, func, select
@@ -23,17 +22,18 @@ from portal.models import (
 )
 from portal.notify import outbox
 from portal.service_requests import list_cache, services
-from tests import factories
+from tests import factories, worlds
 
 
 @pytest.fixture
 def desk(app):
-    it = factories.make_department(slug="it", name="IT", key_prefix="IT", hours=(time(9), time(17)))
-    service = factories.make_service(it, slug="new-laptop", name="New laptop")
-    agent = factories.make_user(name="Ivan Agent", email="ivan@example.com", roles={it: "agent"})
-    other = factories.make_user(name="Olga Agent", email="olga@example.com", roles={it: "agent"})
-    erin = factories.make_user(name="Erin Requester", email="erin@example.com")
-    return {"it": it, "service": service, "agents": [agent, other], "erin": erin}
+    world = worlds.it_desk(standards=None, people=("ivan",))
+    olga = factories.make_user(
+        name="Olga Agent", email="olga@example.com", roles={world.it: "agent"}
+    )
+    world.agents = [world.ivan, olga]
+    world.erin = worlds.person("erin")
+    return world
 
 
 def submit(desk, actor, requester=None, title="Laptop"):
