@@ -14,26 +14,21 @@ from portal.feedback import ratings
 from portal.insights import rollup
 from portal.models import Priority, RequestStatus, SearchMiss, Suggestion, SuggestionVote
 from portal.service_requests import services
-from tests import factories
+from tests import factories, worlds
 from tests.conftest import csrf_token_from
 
 
 @pytest.fixture
-def org(app, make_department, make_service, make_user):
-    it = make_department(
-        slug="it",
-        name="IT",
-        key_prefix="IT",
+def org(app):
+    world = worlds.it_desk(
         hours=(time(0), time(23, 59)),
         weekdays=range(7),
         standards={Priority.NORMAL: (240, 960)},
+        laptop=("laptop", "Laptop"),
+        laptop_options={"keywords": "computer notebook"},
+        people=("iris", "ivan", "hugo", "erin"),
     )
-    hr = make_department(slug="hr", name="HR", key_prefix="HR")
-    service = make_service(it, slug="laptop", name="Laptop", keywords="computer notebook")
-    iris = make_user(name="Iris Manager", email="iris@example.com", roles={it: "manager"})
-    ivan = make_user(name="Ivan Agent", email="ivan@example.com", roles={it: "agent"})
-    hugo = make_user(name="Hugo Manager", email="hugo@example.com", roles={hr: "manager"})
-    erin = make_user(name="Erin Requester", email="erin@example.com")
+    service, ivan, erin = world.laptop, world.ivan, world.erin
     now = datetime.now(UTC) - timedelta(days=3)
     for i in range(6):
         sr = factories.make_request(
@@ -44,7 +39,7 @@ def org(app, make_department, make_service, make_user):
         ratings.rate(erin, sr, str(3 + i % 3), "fine", now=now + timedelta(hours=3))
     factories.make_request(service, erin)  # one open
     rollup.refresh(full=True)
-    return {"it": it, "hr": hr, "iris": iris, "ivan": ivan, "hugo": hugo, "erin": erin}
+    return world
 
 
 def test_scorecard_page_shows_promise_and_delivery_with_accessible_charts(org, client, login):
