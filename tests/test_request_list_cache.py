@@ -9,42 +9,22 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from portal.extensions import cache, db
+from portal.extensions import db
 from portal.models import ListStamp, Priority, RequestStatus, ServiceRequest
 from portal.service_requests import list_cache, services
-from tests import factories
+from tests import factories, worlds
 from tests.conftest import CSRF_PATTERN
 from tests.conftest import signed_in_client as client_for
 
 
 @pytest.fixture
-def cached_app(app, build_app):
-    # Pushed after the suite app, so the test runs in the caching app.
-    other = build_app(LIST_CACHE_SECONDS=30)
-    with other.app_context():
-        cache.clear()
-        yield other
-        cache.clear()
-
-
-@pytest.fixture
 def desk(cached_app):
-    it = factories.make_department(
-        slug="it", name="IT", key_prefix="IT", hours=(time(0), time(23, 59))
+    world = worlds.it_desk(hours=(time(0), time(23, 59)), standards=None, people=("ivan",), hr=True)
+    world.hr_agent = factories.make_user(
+        name="Hugo Hr", email="hugo@example.com", roles={world.hr: "agent"}
     )
-    hr = factories.make_department(slug="hr", name="HR", key_prefix="HR")
-    service = factories.make_service(it, slug="new-laptop", name="New laptop")
-    agent = factories.make_user(name="Ivan Agent", email="ivan@example.com", roles={it: "agent"})
-    hr_agent = factories.make_user(name="Hugo Hr", email="hugo@example.com", roles={hr: "agent"})
-    erin = factories.make_user(name="Erin Requester", email="erin@example.com")
-    return {
-        "it": it,
-        "hr": hr,
-        "service": service,
-        "agent": agent,
-        "hr_agent": hr_agent,
-        "erin": erin,
-    }
+    world.erin = worlds.person("erin")
+    return world
 
 
 def without_tokens(html: str) -> str:
