@@ -16,7 +16,9 @@ requester/erin) are the same object."""
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, time, timedelta
+from secrets import token_hex
 from types import SimpleNamespace
 
 import pytest
@@ -156,6 +158,18 @@ def checkin() -> World:
     return world
 
 
+def redis_url() -> str | None:
+    """Redis on this machine (CI has it: TEST_REDIS_URL), or None."""
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return None
+    return url
+
+
 # --- fixtures -------------------------------------------------------------------------------
 
 
@@ -181,9 +195,17 @@ CACHES_ON = {"LIST_CACHE_SECONDS": 30, "DIRECTORY_CACHE_SECONDS": 60}
 def cached_app(request, app, build_app):
     """An app on the suite's database with every cache on (the request lists, the wall, the
     directory's fragments), pushed after the suite's app so the test runs in it, its caches
-    empty before and after. Parametrize it indirectly with a dict of settings to change
-    (e.g. the Redis cache): `@pytest.mark.parametrize("cached_app", [{...}], indirect=True)`."""
-    other = build_app(**{**CACHES_ON, **getattr(request, "param", {})})
+    empty before and after. Parametrize it indirectly with a dict of settings to change:
+    `@pytest.mark.parametrize("cached_app", [{...}], indirect=True)`; with
+    `"CACHE_TYPE": "RedisCache"` it uses TEST_REDIS_URL under a prefix of its own, and is
+    skipped when Redis is not running."""
+    settings = {**CACHES_ON, **getattr(request, "param", {})}
+    if settings.get("CACHE_TYPE") == "RedisCache" and "CACHE_REDIS_URL" not in settings:
+        url = redis_url()
+        if url is None:
+            pytest.skip("Redis is not running on this machine (TEST_REDIS_URL)")
+        settings.update(CACHE_REDIS_URL=url, CACHE_KEY_PREFIX=f"inward-test-{token_hex(6)}:")
+    other = build_app(**settings)
     with other.app_context():
         cache.clear()
         reader_cache.clear()
