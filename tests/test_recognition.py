@@ -7,7 +7,6 @@ import math
 import time
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -23,7 +22,7 @@ from portal.models import (
     RecognitionDepartment,
 )
 from portal.recognition import markup, services
-from tests import factories
+from tests import factories, worlds
 
 HX = {"HX-Request": "true"}
 
@@ -53,51 +52,11 @@ def assert_inert(html: str) -> None:
 
 
 @pytest.fixture
-def world(app):
-    return make_world()
+def world(wall):
+    return wall
 
 
-def make_world() -> SimpleNamespace:
-    """Three departments, five people (one an admin, one deactivated), three values."""
-    it = factories.make_department(name="IT", slug="it")
-    hr = factories.make_department(name="HR", slug="hr")
-    sales = factories.make_department(name="Sales", slug="sales")
-    erin = factories.make_user(name="Erin Walsh", email="erin@example.com", department_id=sales.id)
-    ivan = factories.make_user(
-        name="Ivan Petrov", email="ivan@example.com", department_id=it.id, roles={it: "agent"}
-    )
-    iris = factories.make_user(
-        name="Iris Novak", email="iris@example.com", department_id=it.id, roles={it: "manager"}
-    )
-    hugo = factories.make_user(
-        name="Hugo Lind", email="hugo@example.com", department_id=hr.id, roles={hr: "manager"}
-    )
-    ada = factories.make_user(name="Ada Admin", email="ada@example.com", is_admin=True)
-    gone = factories.make_user(
-        name="Gus Gone", email="gus@example.com", department_id=sales.id, active=False
-    )
-    values = []
-    for n, name in enumerate(["Customer first", "Own it", "Better together"]):
-        value = CompanyValue(
-            name=name, description=f"{name}.", emoji="⭐", colour="blue", position=n
-        )
-        db.session.add(value)
-        values.append(value)
-    db.session.commit()
-    return SimpleNamespace(
-        it=it,
-        hr=hr,
-        sales=sales,
-        erin=erin,
-        ivan=ivan,
-        iris=iris,
-        hugo=hugo,
-        ada=ada,
-        gone=gone,
-        customer_first=values[0],
-        own_it=values[1],
-        together=values[2],
-    )
+make_world = worlds.wall  # three departments, five people (an admin, one gone), three values
 
 
 def _post(world, author=None, **kw):
