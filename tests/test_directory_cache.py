@@ -1,22 +1,13 @@
-"""Rendered directory fragments are cached briefly, and a change clears them."""
+"""Rendered directory fragments are cached briefly, and a change clears them (in
+`cached_app`, tests/worlds.py: an app with its caches on)."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from portal.directory.fragments import directory_changed
 from portal.extensions import db
 from portal.models import SearchMiss
-
-
-@pytest.fixture
-def cached_app(app, build_app):
-    # Pushed after the suite app, so this test runs in the caching app.
-    other = build_app(DIRECTORY_CACHE_SECONDS=60)
-    with other.app_context():
-        yield other
-        directory_changed()
 
 
 def signed_in_client(app, user):
