@@ -5,64 +5,37 @@ only what they may see, and their own reactions and form token."""
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
 
 import pytest
 from sqlalchemy import update
 
 from portal import stamps
-from portal.extensions import cache, db, reader_cache
+from portal.extensions import cache, db
 from portal.models import Membership, MembershipRole, Recognition
 from portal.recognition import feed_cache, services
-from tests import factories
+from tests import factories, worlds
 from tests.conftest import CSRF_PATTERN
 from tests.conftest import signed_in_client as reader
 from tests.test_recognition import _post as post
-from tests.test_recognition import make_world
 
 HX = {"HX-Request": "true"}
 
 
-def _redis_url() -> str | None:
-    """Redis on this machine (CI has it), or None."""
-    import redis
-
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        return None
-    return url
-
-
-@pytest.fixture(params=["SimpleCache", "RedisCache"])
-def cached_app(request, app, build_app):
-    # Pushed after the suite app, so the test runs in the caching app: per process
-    # (SimpleCache), or shared by every worker (Redis, as production with CACHE_REDIS_URL).
-    settings = {"LIST_CACHE_SECONDS": 30, "DIRECTORY_CACHE_SECONDS": 10}
-    if request.param == "RedisCache":
-        url = _redis_url()
-        if url is None:
-            pytest.skip("Redis is not running on this machine (TEST_REDIS_URL)")
-        settings.update(
-            CACHE_TYPE="RedisCache",
-            CACHE_REDIS_URL=url,
-            CACHE_KEY_PREFIX=f"inward-test-{secrets.token_hex(6)}:",
-        )
-    other = build_app(**settings)
-    with other.app_context():
-        cache.clear()
-        reader_cache.clear()
-        yield other
-        cache.clear()
-        reader_cache.clear()
+# Every test on each cache backend: per process (SimpleCache), or shared by every worker
+# (Redis, as production with CACHE_REDIS_URL), through the one `cached_app` (tests/worlds.py).
+WALL_CACHES = {"LIST_CACHE_SECONDS": 30, "DIRECTORY_CACHE_SECONDS": 10}
+pytestmark = pytest.mark.parametrize(
+    "cached_app",
+    [WALL_CACHES, {**WALL_CACHES, "CACHE_TYPE": "RedisCache"}],
+    ids=["SimpleCache", "RedisCache"],
+    indirect=True,
+)
 
 
 @pytest.fixture
 def world(cached_app):
-    return make_world()
+    return worlds.wall()
 
 
 def page(client, url="/wall", **headers) -> str:
