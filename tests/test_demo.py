@@ -10,6 +10,8 @@ from portal.directory import search
 from portal.extensions import db
 from portal.models import Contact, Department, Membership, Service, User
 
+pytestmark = pytest.mark.slow  # every test loads the demo organisation (CI runs them)
+
 
 @pytest.fixture
 def demo(app):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from portal.demo.loader import load_demo_organisation
 from portal.extensions import db
 from portal.insights import scorecard
 from portal.models import CheckInAnswer, Department, OutboxMessage, SatisfactionRating, Suggestion
+
+pytestmark = pytest.mark.slow  # the demo organisation with 120 days of history (CI runs it)
 
 
 def test_demo_has_ratings_a_check_in_and_suggestions_and_a_scorecard_with_figures(app):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from portal.demo.loader import load_demo_organisation
@@ -19,6 +20,8 @@ from portal.models import (
     User,
     Visibility,
 )
+
+pytestmark = pytest.mark.slow  # loads the demo organisation and its wall (CI runs it)
 
 
 def _count(model) -> int:
