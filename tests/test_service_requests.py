@@ -20,15 +20,15 @@ from portal.models import (
     ServiceRequest,
 )
 from portal.service_requests import clocks, services
-from tests import factories, worlds
+from tests import factories
 
 # Monday 2026-11-16 10:00 London (GMT): the desk is open 09:00-17:00 on weekdays.
 MONDAY_10 = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def desk(app):
-    world = worlds.it_desk()  # 09:00-17:00, normal 4 h / 16 h, urgent 30 min / 4 h
+def desk(it_desk):
+    world = it_desk  # tests/worlds.py: 09:00-17:00, normal 4 h / 16 h, urgent 30 min / 4 h
     service = world.laptop
     factories.make_field(
         service, "model", "choice", label="Which laptop?", options=["Standard", "Performance"]
