@@ -26,7 +26,7 @@ MAX_TEMPLATE_LINES = 300
 # Pure data, not code: long by nature. Name each one; nothing else may grow past the limit.
 DATA_MODULES = {"portal/demo/content.py"}
 # The names the one permission rule has had in the areas before portal/core/policy.py.
-PERMISSION_COPIES = re.compile(r"^\s*def (_?manages|_?can_manage|_?is_manager)\b", re.MULTILINE)
+PERMISSION_COPIES = re.compile(r"^[ \t]*def (_?manages|_?can_manage|_?is_manager)\b", re.MULTILINE)
 NOT_FOUND_CAUGHT = re.compile(r"except .*NotFound")
 STRING_SURGERY = re.compile(r"TOKEN_MARK|_URL_MARK")
 
@@ -74,14 +74,36 @@ def long_templates(root: Path) -> list[str]:
     return found
 
 
+def _delegates_to_manages(node: ast.FunctionDef) -> bool:
+    """`return policy.manages(...)` and nothing else: a name for the one rule, not a copy."""
+    body = [n for n in node.body if not isinstance(n, ast.Expr)]  # a docstring may stay
+    if len(body) != 1 or not isinstance(body[0], ast.Return):
+        return False
+    call = body[0].value
+    if not isinstance(call, ast.Call):
+        return False
+    callee = call.func
+    return (isinstance(callee, ast.Attribute) and callee.attr == "manages") or (
+        isinstance(callee, ast.Name) and callee.id == "manages"
+    )
+
+
 def permission_rules(root: Path) -> list[str]:
-    """Every definition of "does this person manage that department" in portal/."""
+    """Every place "does this person manage that department" is written out in portal/ (a
+    function that only returns `policy.manages(...)` names the rule; it does not copy it)."""
     found = []
     for path in _python_files(root):
         text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text, filename=str(path))
+        delegates = {
+            node.lineno
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef) and _delegates_to_manages(node)
+        }
         for match in PERMISSION_COPIES.finditer(text):
             line = text.count("\n", 0, match.start()) + 1
-            found.append(f"{_relative(path, root)}:{line} {match.group(1)}")
+            if line not in delegates:
+                found.append(f"{_relative(path, root)}:{line} {match.group(1)}")
     return found
 
 
@@ -133,11 +155,14 @@ def test_the_rules_find_what_they_are_for(tmp_path):
             "portal/area/huge.py": "x = 1\n" * (MAX_MODULE_LINES + 1),
             "portal/demo/content.py": "x = 1\n" * (MAX_MODULE_LINES + 1),
             "portal/area/views.py": (
-                "def manages(user, department):\n    return True\n\n\n"
+                '"""Views."""\n\n\ndef manages(user, department):\n    return True\n\n\n'
                 "def page():\n    try:\n        pass\n"
                 "    except services.NotFound:\n        pass\n"
             ),
             "portal/core/policy.py": "def manages(user, department):\n    return False\n",
+            "portal/other/services.py": (
+                "def can_manage(user, department):\n    return policy.manages(user, department)\n"
+            ),
             "portal/area/feed.py": 'TOKEN_MARK = "\\x00token"\n_URL_MARK = "/0/"\n',
             "templates/area/page.html": "<p>\n" * (MAX_TEMPLATE_LINES + 1),
             "templates/area/short.html": "<p>\n",
@@ -147,10 +172,10 @@ def test_the_rules_find_what_they_are_for(tmp_path):
     assert long_functions(root) == [f"portal/area/services.py:5 big: {MAX_FUNCTION_LINES + 1}"]
     assert long_templates(root) == [f"templates/area/page.html: {MAX_TEMPLATE_LINES + 1} lines"]
     assert permission_rules(root) == [
-        "portal/area/views.py:1 manages",
+        "portal/area/views.py:4 manages",
         "portal/core/policy.py:1 manages",
     ]
-    assert views_catching_not_found(root) == ["portal/area/views.py:8 except services.NotFound:"]
+    assert views_catching_not_found(root) == ["portal/area/views.py:11 except services.NotFound:"]
     assert len(string_surgery(root)) == 2
 
 
