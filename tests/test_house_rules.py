@@ -270,6 +270,7 @@ def clean_copy(tmp_path_factory) -> Path:
             "portal.sla is pure Python",
         ),
     ],
+    ids=["model-to-area", "core-to-area", "service-to-view", "views-sideways", "sla-to-flask"],
 )
 def test_lint_imports_fails_on_an_upward_import(clean_copy, tmp_path, module, planted, contract):
     copy = tmp_path / "project"
