@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import func, select
 
+import tests.worlds as worlds
 from portal.extensions import db
 from portal.models import (
     AuditEntry,
@@ -22,7 +23,7 @@ from portal.models import (
     RecognitionDepartment,
 )
 from portal.recognition import markup, services
-from tests import factories, worlds
+from tests import factories
 
 HX = {"HX-Request": "true"}
 
