@@ -10,11 +10,12 @@ import re
 import pytest
 from sqlalchemy import update
 
+import tests.worlds as worlds
 from portal import stamps
 from portal.extensions import cache, db
 from portal.models import Membership, MembershipRole, Recognition
 from portal.recognition import feed_cache, services
-from tests import factories, worlds
+from tests import factories
 from tests.conftest import CSRF_PATTERN
 from tests.conftest import signed_in_client as reader
 from tests.test_recognition import _post as post
