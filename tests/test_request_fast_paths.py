@@ -9,6 +9,7 @@ import threading
 import pytest
 from sqlalchemy import event, func, select
 
+import tests.worlds as worlds
 from portal import database
 from portal.extensions import db
 from portal.models import (
@@ -22,7 +23,7 @@ from portal.models import (
 )
 from portal.notify import outbox
 from portal.service_requests import list_cache, services
-from tests import factories, worlds
+from tests import factories
 
 
 @pytest.fixture
