@@ -9,10 +9,11 @@ import io
 import pytest
 from sqlalchemy import select
 
+import tests.worlds as worlds
 from portal.extensions import db
 from portal.models import EventKind, RequestAttachment, RequestEvent
 from portal.service_requests import services
-from tests import factories, worlds
+from tests import factories
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
