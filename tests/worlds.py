@@ -2,7 +2,8 @@
 Iris the manager, Erin the employee), the wall, a check-in, and one app with its caches on.
 
 Registered as fixtures by tests/conftest.py (`pytest_plugins`): `it_desk`, `wall`,
-`checkin`, `cached_app`. A test file that needs the same world with a different detail (the
+`checkin`, `cached_app`, and `worlds` (this module, so a fixture can call a builder without an
+import). A test file that needs the same world with a different detail (the
 desk's hours, a service called "Laptop", a second agent) calls the builder with that detail
 instead of writing the world again:
 
@@ -17,6 +18,7 @@ requester/erin) are the same object."""
 from __future__ import annotations
 
 import os
+import sys
 from datetime import UTC, datetime, time, timedelta
 from secrets import token_hex
 from types import SimpleNamespace
@@ -171,6 +173,13 @@ def redis_url() -> str | None:
 
 
 # --- fixtures -------------------------------------------------------------------------------
+
+
+@pytest.fixture(name="worlds")
+def worlds_fixture(app):
+    """This module, for a fixture that calls a builder with a detail of its own (no import
+    needed in the test file)."""
+    return sys.modules[__name__]
 
 
 @pytest.fixture(name="it_desk")
