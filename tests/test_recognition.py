@@ -11,7 +11,6 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import func, select
 
-import tests.worlds as worlds
 from portal.extensions import db
 from portal.models import (
     AuditEntry,
@@ -56,8 +55,6 @@ def assert_inert(html: str) -> None:
 def world(wall):
     return wall
 
-
-make_world = worlds.wall  # three departments, five people (an admin, one gone), three values
 
 
 def _post(world, author=None, **kw):
