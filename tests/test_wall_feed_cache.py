@@ -10,7 +10,6 @@ import re
 import pytest
 from sqlalchemy import update
 
-import tests.worlds as worlds
 from portal import stamps
 from portal.extensions import cache, db
 from portal.models import Membership, MembershipRole, Recognition
@@ -35,8 +34,8 @@ pytestmark = pytest.mark.parametrize(
 
 
 @pytest.fixture
-def world(cached_app):
-    return worlds.wall()
+def world(cached_app, wall):  # the wall world (tests/worlds.py), made in the caching app
+    return wall
 
 
 def page(client, url="/wall", **headers) -> str:
