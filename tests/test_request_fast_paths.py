@@ -9,7 +9,6 @@ import threading
 import pytest
 from sqlalchemy import event, func, select
 
-import tests.worlds as worlds
 from portal import database
 from portal.extensions import db
 from portal.models import (
@@ -27,7 +26,7 @@ from tests import factories
 
 
 @pytest.fixture
-def desk(app):
+def desk(app, worlds):
     world = worlds.it_desk(standards=None, people=("ivan",))
     olga = factories.make_user(
         name="Olga Agent", email="olga@example.com", roles={world.it: "agent"}
