@@ -9,7 +9,6 @@ import io
 import pytest
 from sqlalchemy import select
 
-import tests.worlds as worlds
 from portal.extensions import db
 from portal.models import EventKind, RequestAttachment, RequestEvent
 from portal.service_requests import services
@@ -19,7 +18,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def desk(app, tmp_path):
+def desk(app, tmp_path, worlds):
     app.config["ATTACHMENT_DIR"] = str(tmp_path)
     world = worlds.it_desk(standards=None, people=("ivan", "erin"))
     world.sr = factories.make_request(world.laptop, world.erin)
