@@ -39,7 +39,7 @@ def test_bench_recognitions_feed_the_wall(app):
     )
     assert received == 700  # every post reaches at least one department
     user = db.session.scalar(select(User).where(User.email == "bench.user.1@example.com"))
-    page = services.feed(user)
+    page = services.feed_page(user)
     assert len(page.cards) == 20 and page.next_cursor is not None
     # A new post after the bulk insert gets the next id (the sequence was moved on).
     value = db.session.scalar(select(CompanyValue).order_by(CompanyValue.id))
@@ -48,4 +48,4 @@ def test_bench_recognitions_feed_the_wall(app):
         user, recipients=other.email, value_id=value.id, message="Thanks", notify=False
     )
     assert post.id > max(c.post.id for c in page.cards)
-    assert services.feed(user).cards[0].post.id == post.id
+    assert services.feed_page(user).cards[0].post.id == post.id
