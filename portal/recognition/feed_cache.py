@@ -189,32 +189,46 @@ def _body(card: Card, variant: Variant) -> CardBody:
 
 @dataclass
 class FeedEntry:
-    post_id: int
     body: CardBody
     reactions: list[tuple[ReactionKind, int, bool]]
 
 
 @dataclass
 class FeedPage:
-    """A page of the feed as this reader sees it: each card's body and reactions (the
-    template draws the reaction forms), how many, and the next cursor."""
+    """A page of the feed as this reader sees it: its cards (their reaction forms drawn
+    with the reader's presses; the session's form token is not in them: the template
+    gives each form its token, `form="reactions-<id>"`), the posts' ids, the next cursor."""
 
-    entries: list[FeedEntry]
+    html: Markup
+    ids: list[int]
     next_cursor: int | None
 
     @property
     def count(self) -> int:
-        return len(self.entries)
+        return len(self.ids)
 
 
-def feed(
-    viewer: User, wall_filter: WallFilter, before: int | None, timezone: str
-) -> FeedPage:
-    ids, cursor = _page_ids(viewer, wall_filter, before)
-    bodies = card_bodies(viewer, ids, timezone)
-    shown = [i for i in ids if i in bodies]
-    on = _reactions(viewer, shown)
-    return FeedPage([FeedEntry(i, bodies[i], on[i]) for i in shown], cursor)
+def feed(viewer: User, wall_filter: WallFilter, before: int | None, timezone: str) -> FeedPage:
+    versions = _versions()
+    minute = int(time.time() // 60)
+    key = (
+        f"wall-page:{versions[WALL]}.{versions[REACTIONS]}:"
+        f"{_reader_key(viewer, wall_filter, before)}:{timezone}:{minute}"
+    )
+
+    def draw() -> tuple[str, list[int], int | None]:
+        ids, cursor = _page_ids(viewer, wall_filter, before)
+        bodies = card_bodies(viewer, ids, timezone)
+        shown = [i for i in ids if i in bodies]
+        on = reactions.reactions_on(viewer, shown)
+        cards = get_template_attribute(CARDS, "feed_cards")
+        html = str(cards([FeedEntry(bodies[i], on[i]) for i in shown]))
+        return html, shown, cursor
+
+    html, ids, cursor = caching.cached(
+        key, draw, seconds=min(_seconds(), CARD_SECONDS), store=reader_cache
+    )
+    return FeedPage(Markup(html), ids, cursor)  # noqa: S704 - drawn by our templates
 
 
 def _page_ids(
@@ -223,17 +237,6 @@ def _page_ids(
     return caching.cached(
         f"wall-feed:{_versions()[WALL]}:{_reader_key(viewer, wall_filter, before)}",
         lambda: feed_service.feed_ids(viewer, wall_filter, before),
-        seconds=_seconds(),
-        store=reader_cache,
-    )
-
-
-def _reactions(viewer: User, ids: list[int]) -> dict[int, list]:
-    if not ids:
-        return {}
-    return caching.cached(
-        f"wall-reactions:{_versions()[REACTIONS]}:{viewer.id}:{','.join(map(str, ids))}",
-        lambda: reactions.reactions_on(viewer, ids),
         seconds=_seconds(),
         store=reader_cache,
     )

@@ -34,7 +34,13 @@ def departments() -> dict[str, feed.DepartmentRef]:
 
 
 def department_for_filter(slug: str) -> feed.DepartmentRef | None:
-    return departments().get(slug) if slug else None
+    """One department of the filter, kept by itself (not the whole list on every view)."""
+    if not slug:
+        return None
+    found = caching.cached(
+        f"wall-department:{slug}", lambda: departments().get(slug) or False, seconds=_seconds()
+    )
+    return found or None
 
 
 def department_options(chosen: str = "") -> Markup:

@@ -24,7 +24,7 @@ from portal.recognition.forms import (
     RecognitionForm,
     RetireForm,
     ValueForm,
-    WallQueryForm,
+    WallQuery,
 )
 from portal.recognition.markup import safe_html
 from portal.recognition.services import (
@@ -77,7 +77,7 @@ def _wall_context(form, values_shown, wall_filter, before, **extra):
 
 @bp.get("/wall")
 def wall():
-    query = WallQueryForm(formdata=request.args).query()
+    query = WallQuery.from_args(request.args)
     wall_filter = _wall_filter(query)
     if is_htmx() and query.before is not None:  # the next page of the feed, nothing else
         page = feed_cache.feed(current_user, wall_filter, query.before, _viewer_timezone())
