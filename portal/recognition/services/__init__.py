@@ -1,12 +1,13 @@
-"""The recognition wall's use cases, one module each. Views call these; nothing here
-reads flask.request. While callers move to the modules, the names are re-exported here."""
+"""The recognition wall's use cases, one module each (import the module you need):
 
-from portal.core.errors import NotFound, Refused  # noqa: F401
-from portal.recognition.services.feed import *  # noqa: F403
-from portal.recognition.services.highlights import *  # noqa: F403
-from portal.recognition.services.moderation import *  # noqa: F403
-from portal.recognition.services.posting import *  # noqa: F403
-from portal.recognition.services.reactions import *  # noqa: F403
-from portal.recognition.services.recipients import *  # noqa: F403
-from portal.recognition.services.values import *  # noqa: F403
-from portal.recognition.services.visibility import *  # noqa: F403
+- visibility: who sees which post, who may change it;
+- values: the company values and their administration;
+- recipients: the recipients box, its type-ahead and what it starts with;
+- posting: post, edit, delete a thanks;
+- reactions: reactions and add-ons;
+- moderation: reports, moderation, hiding a post from one's profile;
+- feed: filters, pages of the feed, cards, the thanks other pages include;
+- highlights: a department's month, the spotlight, "not thanked in a while".
+
+Views call these; nothing here reads flask.request. Refusals are `portal.core.errors`'
+`Refused` (with the field) and `NotFound` (404)."""
