@@ -16,7 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
-from portal.core import clock
+from portal.core import clock, policy
 from portal.database import write_transaction
 from portal.extensions import db
 from portal.models import (
@@ -178,6 +178,11 @@ class Colleague:
 
 
 def managed_departments(user: User) -> list[int]:
+    """The departments a person is a manager of (the people they look after). Not
+    `policy.manages`, which lets portal admins manage every department: an admin is not
+    every team's manager here. Active people only, as the policy says."""
+    if not policy.is_active_person(user):
+        return []
     return list(
         db.session.scalars(
             select(Membership.department_id).where(
