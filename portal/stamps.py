@@ -1,4 +1,5 @@
-"""Version stamps for rendered things that are cached (request lists, the wall's feed).
+"""Version stamps for rendered things that are cached (request lists, the wall's feed);
+the one cache-or-build helper over them is portal.core.caching.
 
 A stamp is a row (scope, version) in `request_list_stamp`. A change moves the stamps of
 what it affects on, in its own transaction, so the change and the new version commit
@@ -6,13 +7,20 @@ together; a reader reads the stamps FIRST and files what it renders under them. 
 change is committed, the next reader's key differs and nothing rendered before the change
 is shown again. Scopes in use: "all", "department:<id>" and "person:<id>" (request
 lists, portal.service_requests.list_cache), "wall" and "wall-reactions"
-(portal.recognition.feed_cache).
+(portal.recognition.feed).
+
+One mechanism moves them: an area says once which of its models move which scopes
+(`watch`); this module's listeners on every session then move them in the transaction of
+every flush that adds, changes or deletes such a row, and of every bulk ORM statement on
+such a table. A writer that skips the ORM (a Core INSERT or UPDATE) calls `bump` itself
+with the same scopes, in its own transaction.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from itertools import chain
 
 from sqlalchemy import bindparam, event, text
 from sqlalchemy.orm import Session
@@ -53,6 +61,44 @@ def read_each(session: Session, scopes: Iterable[str]) -> dict[str, int]:
     wanted = sorted(set(scopes))
     found = dict(session.execute(_READ, {"scopes": wanted}).all())
     return {s: found.get(s, 0) for s in wanted}
+
+
+# model → (the scopes a row's change moves, the scopes a bulk statement on the table moves)
+_WATCHED: dict[type, tuple[Callable[[object], Iterable[str]], tuple[str, ...]]] = {}
+
+
+def watch(
+    model: type, scopes_of: Callable[[object], Iterable[str]], bulk: Iterable[str]
+) -> None:
+    """Move `scopes_of(row)` whenever a flush adds, changes or deletes a `model` row, and
+    `bulk` on every bulk ORM INSERT, UPDATE or DELETE of `model`."""
+    _WATCHED[model] = (scopes_of, tuple(bulk))
+
+
+def _watched(cls: type):
+    for klass in cls.__mro__:
+        if klass in _WATCHED:
+            return _WATCHED[klass]
+    return None
+
+
+@event.listens_for(Session, "before_flush")
+def _bump_on_flush(session: Session, _context, _instances) -> None:
+    scopes: set[str] = set()
+    for obj in chain(session.new, session.dirty, session.deleted):
+        found = _watched(type(obj))
+        if found is not None:
+            scopes.update(found[0](obj))
+    if scopes:
+        bump(session, scopes)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bump_on_bulk(orm_execute_state) -> None:
+    written = bulk_write_class(orm_execute_state)
+    found = _watched(written) if written is not None else None
+    if found is not None and found[1]:
+        bump(orm_execute_state.session, found[1])
 
 
 def bulk_write_class(orm_execute_state) -> type | None:

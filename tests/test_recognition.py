@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import func, select
 
+from portal.core.errors import NotFound, Refused
 from portal.extensions import db
 from portal.models import (
     AuditEntry,
@@ -21,7 +22,15 @@ from portal.models import (
     Recognition,
     RecognitionDepartment,
 )
-from portal.recognition import markup, services
+from portal.recognition import markup
+from portal.recognition.services import feed as wall_feed
+from portal.recognition.services import highlights
+from portal.recognition.services import moderation as wall_moderation
+from portal.recognition.services import posting as wall_posting
+from portal.recognition.services import reactions as wall_reactions
+from portal.recognition.services import recipients as wall_recipients
+from portal.recognition.services import values as wall_values
+from portal.recognition.services import visibility as wall_visibility
 from tests import factories
 
 HX = {"HX-Request": "true"}
@@ -58,7 +67,7 @@ def world(wall):
 
 
 def _post(world, author=None, **kw):
-    return services.post_recognition(
+    return wall_posting.post_recognition(
         author or world.erin,
         recipients=kw.pop("recipients", "@ivan, IT"),
         value_id=kw.pop("value_id", world.customer_first.id),
@@ -68,7 +77,7 @@ def _post(world, author=None, **kw):
 
 
 def _ids(viewer, wall_filter=None, before=None, limit=20):
-    page = services.feed(viewer, wall_filter, before, limit)
+    page = wall_feed.feed_page(viewer, wall_filter, before, limit)
     return [c.post.id for c in page.cards], page.next_cursor
 
 
@@ -119,7 +128,7 @@ def test_a_post_thanks_people_and_departments_and_tells_them(world):
 def test_bad_posts_are_refused_with_the_field_and_a_reason(
     world, recipients, message, field, words
 ):
-    with pytest.raises(services.WallError) as refused:
+    with pytest.raises(Refused) as refused:
         _post(world, recipients=recipients, message=message)
     assert refused.value.field == field
     assert words in refused.value.message
@@ -127,9 +136,9 @@ def test_bad_posts_are_refused_with_the_field_and_a_reason(
 
 
 def test_a_retired_or_missing_value_is_refused(world):
-    services.set_value_retired(world.ada, world.own_it, True)
+    wall_values.set_value_retired(world.ada, world.own_it, True)
     for value_id in (world.own_it.id, None, 999_999):
-        with pytest.raises(services.WallError) as refused:
+        with pytest.raises(Refused) as refused:
             _post(world, value_id=value_id)
         assert refused.value.field == "value"
 
@@ -171,14 +180,14 @@ def test_only_the_requester_of_a_resolved_request_links_a_post_to_it(world):
 
     service = factories.make_service(world.it, name="New laptop")
     sr = factories.make_request(service, world.erin)
-    with pytest.raises(services.WallError):
+    with pytest.raises(Refused):
         _post(world, request_key=sr.key)  # still open
     sr.status = RequestStatus.RESOLVED
     sr.assignee_id = world.ivan.id
     db.session.commit()
-    with pytest.raises(services.WallError):
+    with pytest.raises(Refused):
         _post(world, author=world.hugo, recipients="@ivan", request_key=sr.key)  # not Hugo's
-    prefill, found = services.prefill_for(world.erin, request_key=sr.key)
+    prefill, found = wall_recipients.prefill_for(world.erin, request_key=sr.key)
     assert prefill == "@ivan, IT" and found.id == sr.id
     post = _post(world, request_key=sr.key)
     assert post.request_id == sr.id and post.request_department_id == world.it.id
@@ -194,36 +203,37 @@ def test_department_only_posts_reach_only_their_audience(world):
     assert _ids(world.ivan)[0] == [public.id, private.id]  # named
     assert _ids(world.erin)[0] == [public.id, private.id]  # the author
     assert _ids(world.hugo)[0] == [public.id]  # HR: not in the audience
-    hr_filter = services.WallFilter(department=world.it)
+    hr_filter = wall_feed.WallFilter(department=world.it)
     assert _ids(world.hugo, hr_filter)[0] == []
     assert _ids(world.iris, hr_filter)[0] == [private.id]
-    with pytest.raises(services.NotFound):
-        services.get_visible(world.hugo, private.id)
-    assert services.received_by_person(world.hugo, world.ivan) == []
-    assert services.received_by_department(world.hugo, world.it) == []
-    assert [c.post.id for c in services.recent_thanks(world.hugo)] == [public.id]
+    with pytest.raises(NotFound):
+        wall_visibility.get_visible(world.hugo, private.id)
+    assert wall_feed.received_by_person(world.hugo, world.ivan) == []
+    assert wall_feed.received_by_department(world.hugo, world.it) == []
+    assert [c.post.id for c in wall_feed.recent_thanks(world.hugo)] == [public.id]
     _post(world, recipients="@ivan", visibility="department", message="hi @hugo")
-    assert _ids(world.hugo, services.WallFilter(mentions_me=True))[0] == []
-    with pytest.raises(services.NotFound):
-        services.toggle_reaction(world.hugo, private, "clap")
-    with pytest.raises(services.NotFound):
-        services.add_addon(world.hugo, private, "me too")
-    with pytest.raises(services.NotFound):
-        services.report_post(world.hugo, private, "spam")
+    assert _ids(world.hugo, wall_feed.WallFilter(mentions_me=True))[0] == []
+    with pytest.raises(NotFound):
+        wall_reactions.toggle_reaction(world.hugo, private, "clap")
+    with pytest.raises(NotFound):
+        wall_reactions.add_addon(world.hugo, private, "me too")
+    with pytest.raises(NotFound):
+        wall_moderation.report_post(world.hugo, private, "spam")
 
 
 def test_hidden_posts_leave_the_wall_and_come_back(world):
     post = _post(world)
-    with pytest.raises(services.NotFound):
-        services.moderate(world.iris, post, hide=True, reason="no")
-    with pytest.raises(services.WallError):
-        services.moderate(world.ada, post, hide=True, reason="  ")
-    services.report_post(world.hugo, post, "Not appropriate")
-    assert len(services.open_reports(world.ada)) == 1
-    services.moderate(world.ada, post, hide=True, reason="Breaks the guidelines")
-    assert _ids(world.ivan)[0] == [] and services.open_reports(world.ada) == []
-    assert services.can_view(world.ada, post) and not services.can_view(world.erin, post)
-    services.moderate(world.ada, post, hide=False, reason="Reviewed again: fine")
+    with pytest.raises(NotFound):
+        wall_moderation.moderate(world.iris, post, hide=True, reason="no")
+    with pytest.raises(Refused):
+        wall_moderation.moderate(world.ada, post, hide=True, reason="  ")
+    wall_moderation.report_post(world.hugo, post, "Not appropriate")
+    assert len(wall_moderation.open_reports(world.ada)) == 1
+    wall_moderation.moderate(world.ada, post, hide=True, reason="Breaks the guidelines")
+    assert _ids(world.ivan)[0] == [] and wall_moderation.open_reports(world.ada) == []
+    assert wall_visibility.can_view(world.ada, post)
+    assert not wall_visibility.can_view(world.erin, post)
+    wall_moderation.moderate(world.ada, post, hide=False, reason="Reviewed again: fine")
     assert _ids(world.ivan)[0] == [post.id]
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["recognition.report", "recognition.hide", "recognition.restore"]
@@ -233,7 +243,7 @@ def test_filters_by_department_value_person_and_mentions(world):
     a = _post(world, recipients="@ivan", value_id=world.own_it.id)
     b = _post(world, author=world.hugo, recipients="Sales", message="thanks @iris")
     c = _post(world, author=world.iris, recipients="@hugo")
-    wall = services.WallFilter
+    wall = wall_feed.WallFilter
     assert _ids(world.ada, wall(department=world.it))[0] == [c.id, a.id]  # given or received
     assert _ids(world.ada, wall(department=world.hr))[0] == [c.id, b.id]
     assert _ids(world.ada, wall(value=world.own_it))[0] == [a.id]
@@ -260,20 +270,20 @@ def test_keyset_pages_never_repeat_or_skip_while_others_post(world):
 
 def test_reactions_toggle_once_per_person_and_kind(world):
     post = _post(world)
-    assert services.toggle_reaction(world.ivan, post, "clap") is True
-    assert services.toggle_reaction(world.iris, post, "clap") is True
-    assert services.toggle_reaction(world.ivan, post, "heart") is True
-    assert services.toggle_reaction(world.ivan, post, "clap") is False
-    card = services.card(world.ivan, post)
+    assert wall_reactions.toggle_reaction(world.ivan, post, "clap") is True
+    assert wall_reactions.toggle_reaction(world.iris, post, "clap") is True
+    assert wall_reactions.toggle_reaction(world.ivan, post, "heart") is True
+    assert wall_reactions.toggle_reaction(world.ivan, post, "clap") is False
+    card = wall_feed.card(world.ivan, post)
     counts = {k.value: (n, mine) for k, n, mine in card.reactions}
     assert counts["clap"] == (1, False) and counts["heart"] == (1, True)
-    with pytest.raises(services.WallError):
-        services.toggle_reaction(world.ivan, post, "thumbs-down")
+    with pytest.raises(Refused):
+        wall_reactions.toggle_reaction(world.ivan, post, "thumbs-down")
 
 
 def test_addons_count_and_notify_the_recipients(world):
     post = _post(world)
-    services.add_addon(world.iris, post, "Seconded — saved my morning too")
+    wall_reactions.add_addon(world.iris, post, "Seconded — saved my morning too")
     db.session.refresh(post)
     assert post.addon_count == 1
     assert any(
@@ -281,40 +291,42 @@ def test_addons_count_and_notify_the_recipients(world):
         for n in db.session.scalars(select(Notification))
     )
     for bad in ("", "   ", "\u200b", "y" * 281):
-        with pytest.raises(services.WallError):
-            services.add_addon(world.iris, post, bad)
+        with pytest.raises(Refused):
+            wall_reactions.add_addon(world.iris, post, bad)
 
 
 def test_authors_edit_for_fifteen_minutes_and_delete_their_own(world):
     post = _post(world)
     later = datetime.now(UTC) + timedelta(minutes=10)
-    services.edit_recognition(
+    wall_posting.edit_recognition(
         world.erin, post, value_id=world.own_it.id, message="_Better_ words", now=later
     )
     assert post.value_id == world.own_it.id and "<em>Better</em>" in post.message_html
-    with pytest.raises(services.NotFound):
-        services.edit_recognition(world.ivan, post, value_id=world.own_it.id, message="mine now")
-    with pytest.raises(services.WallError):
-        services.edit_recognition(
+    with pytest.raises(NotFound):
+        wall_posting.edit_recognition(
+            world.ivan, post, value_id=world.own_it.id, message="mine now"
+        )
+    with pytest.raises(Refused):
+        wall_posting.edit_recognition(
             world.erin,
             post,
             value_id=world.own_it.id,
             message="too late",
             now=datetime.now(UTC) + timedelta(minutes=16),
         )
-    with pytest.raises(services.NotFound):
-        services.delete_recognition(world.ivan, post)
-    services.delete_recognition(world.erin, post)
+    with pytest.raises(NotFound):
+        wall_posting.delete_recognition(world.ivan, post)
+    wall_posting.delete_recognition(world.erin, post)
     assert db.session.get(Recognition, post.id) is None
 
 
 def test_a_recipient_hides_a_post_from_their_profile(world):
     post = _post(world)
-    assert [c.post.id for c in services.received_by_person(world.hugo, world.ivan)] == [post.id]
-    with pytest.raises(services.NotFound):
-        services.hide_from_profile(world.hugo, post, True)
-    services.hide_from_profile(world.ivan, post, True)
-    assert services.received_by_person(world.hugo, world.ivan) == []
+    assert [c.post.id for c in wall_feed.received_by_person(world.hugo, world.ivan)] == [post.id]
+    with pytest.raises(NotFound):
+        wall_moderation.hide_from_profile(world.hugo, post, True)
+    wall_moderation.hide_from_profile(world.ivan, post, True)
+    assert wall_feed.received_by_person(world.hugo, world.ivan) == []
     assert _ids(world.hugo)[0] == [post.id]  # still on the wall
 
 
@@ -326,7 +338,7 @@ def test_department_month_counts_public_thanks_and_the_value_mix(world):
     _post(world, recipients="IT")
     _post(world, recipients="IT", visibility="department")
     _post(world, author=world.iris, recipients="Sales")
-    month = services.department_month(world.it)
+    month = highlights.department_month(world.it)
     assert (month.received, month.given) == (2, 1)
     assert sorted((v.name, n) for v, n in month.values) == [("Customer first", 1), ("Own it", 1)]
 
@@ -334,30 +346,30 @@ def test_department_month_counts_public_thanks_and_the_value_mix(world):
 def test_the_spotlight_never_shows_the_same_person_twice_in_thirty_days(world):
     first = _post(world, recipients="@ivan")
     second = _post(world, recipients="@hugo")
-    services.add_addon(world.iris, first, "Yes!")
-    services.add_addon(world.hugo, first, "Agreed")
-    services.add_addon(world.iris, second, "Well done")
+    wall_reactions.add_addon(world.iris, first, "Yes!")
+    wall_reactions.add_addon(world.hugo, first, "Agreed")
+    wall_reactions.add_addon(world.iris, second, "Well done")
     today = datetime.now(UTC).date()
-    assert services.spotlight(world.erin, today).post.id == first.id
-    assert services.spotlight(world.erin, today).post.id == first.id  # kept for the day
-    assert services.spotlight(world.erin, today + timedelta(days=1)).post.id == second.id
-    assert services.spotlight(world.erin, today + timedelta(days=2)) is None
+    assert highlights.spotlight(world.erin, today).post.id == first.id
+    assert highlights.spotlight(world.erin, today).post.id == first.id  # kept for the day
+    assert highlights.spotlight(world.erin, today + timedelta(days=1)).post.id == second.id
+    assert highlights.spotlight(world.erin, today + timedelta(days=2)) is None
 
 
 def test_not_thanked_lately_is_for_managers_only(world):
-    assert services.not_thanked_lately(world.erin) is None
-    assert services.not_thanked_lately(world.ivan) is None
-    names = [u.name for u, _ in services.not_thanked_lately(world.iris)]
+    assert highlights.not_thanked_lately(world.erin) is None
+    assert highlights.not_thanked_lately(world.ivan) is None
+    names = [u.name for u, _ in highlights.not_thanked_lately(world.iris)]
     assert names == ["Ivan Petrov"]
     _post(world, recipients="@ivan")
-    assert services.not_thanked_lately(world.iris) == []
+    assert highlights.not_thanked_lately(world.iris) == []
 
 
 def test_not_thanked_lately_counts_the_department_and_those_who_serve_in_it(world):
     factories.make_user(name="Dana Desk", department_id=world.it.id)  # no membership
     factories.make_user(name="Sam Serving", department_id=world.sales.id, roles={world.it: "agent"})
     factories.make_user(name="Olga Other", department_id=world.sales.id)
-    names = [u.name for u, _ in services.not_thanked_lately(world.iris)]
+    names = [u.name for u, _ in highlights.not_thanked_lately(world.iris)]
     assert names == ["Dana Desk", "Ivan Petrov", "Sam Serving"]
 
 
@@ -365,18 +377,18 @@ def test_not_thanked_lately_counts_the_department_and_those_who_serve_in_it(worl
 
 
 def test_values_are_added_edited_and_retired_by_admins_with_an_audit_trail(world):
-    with pytest.raises(services.NotFound):
-        services.add_value(world.iris, name="Sneaky")
-    value = services.add_value(world.ada, name="Keep learning", emoji="📚", colour="teal")
-    with pytest.raises(services.WallError):
-        services.add_value(world.ada, name="keep LEARNING")
-    with pytest.raises(services.WallError):
-        services.add_value(world.ada, name="Bad colour", colour="url(x)")
-    services.edit_value(
+    with pytest.raises(NotFound):
+        wall_values.add_value(world.iris, name="Sneaky")
+    value = wall_values.add_value(world.ada, name="Keep learning", emoji="📚", colour="teal")
+    with pytest.raises(Refused):
+        wall_values.add_value(world.ada, name="keep LEARNING")
+    with pytest.raises(Refused):
+        wall_values.add_value(world.ada, name="Bad colour", colour="url(x)")
+    wall_values.edit_value(
         world.ada, value, name="Keep learning", description="Grow", emoji="📚", colour="green"
     )
-    services.set_value_retired(world.ada, value, True)
-    assert value not in services.active_values()
+    wall_values.set_value_retired(world.ada, value, True)
+    assert value not in wall_values.active_values()
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["value.add", "value.edit", "value.retire"]
 
@@ -531,7 +543,7 @@ def test_the_reaction_limit_refuses_with_429_and_keeps_one_row(world, client, lo
     finally:
         app.config.pop("WALL_REACTION_LIMIT")
     assert statuses == [200] * 5 + [429] * 15
-    assert services.card(world.ivan, post).reactions[1][1:] == (1, True)  # on, once
+    assert wall_feed.card(world.ivan, post).reactions[1][1:] == (1, True)  # on, once
 
 
 def test_pages_404_for_what_a_viewer_may_not_see(world, client, login, csrf):
@@ -653,11 +665,11 @@ def test_cached_card_parts_follow_edits_add_ons_and_each_readers_reactions(
     try:
         login(world.ivan)
         assert "First words" in client.get("/wall").get_data(as_text=True)
-        services.toggle_reaction(world.ivan, post, "clap")
-        services.edit_recognition(
+        wall_reactions.toggle_reaction(world.ivan, post, "clap")
+        wall_posting.edit_recognition(
             world.erin, post, value_id=world.own_it.id, message="Better words"
         )
-        services.add_addon(world.iris, post, "Agreed!")
+        wall_reactions.add_addon(world.iris, post, "Agreed!")
         page = client.get("/wall").get_data(as_text=True)
         assert "Better words" in page and "First words" not in page and "Agreed!" in page
         assert 'aria-pressed="true"' in page  # Ivan's own reaction, never from the cache

@@ -16,7 +16,7 @@ from portal.models import (
     RecognitionRecipient,
     User,
 )
-from portal.recognition import services
+from portal.recognition.services import feed, posting
 
 
 def test_bench_recognitions_feed_the_wall(app):
@@ -40,13 +40,13 @@ def test_bench_recognitions_feed_the_wall(app):
     )
     assert received == 700  # every post reaches at least one department
     user = db.session.scalar(select(User).where(User.email == "bench.user.1@example.com"))
-    page = services.feed(user)
+    page = feed.feed_page(user)
     assert len(page.cards) == 20 and page.next_cursor is not None
     # A new post after the bulk insert gets the next id (the sequence was moved on).
     value = db.session.scalar(select(CompanyValue).order_by(CompanyValue.id))
     other = db.session.scalar(select(User).where(User.id != user.id).order_by(User.id))
-    post = services.post_recognition(
+    post = posting.post_recognition(
         user, recipients=other.email, value_id=value.id, message="Thanks", notify=False
     )
     assert post.id > max(c.post.id for c in page.cards)
-    assert services.feed(user).cards[0].post.id == post.id
+    assert feed.feed_page(user).cards[0].post.id == post.id

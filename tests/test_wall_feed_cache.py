@@ -13,7 +13,9 @@ from sqlalchemy import update
 from portal import stamps
 from portal.extensions import cache, db
 from portal.models import Membership, MembershipRole, Recognition
-from portal.recognition import feed_cache, services
+from portal.recognition import feed_cache
+from portal.recognition.services import moderation, posting, values
+from portal.recognition.services import reactions as wall_reactions
 from tests import factories
 from tests.conftest import CSRF_PATTERN
 from tests.conftest import signed_in_client as reader
@@ -70,31 +72,31 @@ def test_every_change_to_a_post_shows_to_the_next_reader(world, cached_app):
     html = page(hugo)
     assert feed_ids(html) == [second.id, first.id]
 
-    services.edit_recognition(world.erin, first, value_id=world.own_it.id, message="Better")
-    services.add_addon(world.iris, first, "Seconded!")
+    posting.edit_recognition(world.erin, first, value_id=world.own_it.id, message="Better")
+    wall_reactions.add_addon(world.iris, first, "Seconded!")
     html = page(hugo)
     assert "Better" in html and "First words" not in html and "Seconded!" in html
 
     value = db.session.get(type(world.own_it), world.own_it.id)
-    services.edit_value(
+    values.edit_value(
         world.ada, value, name="Own the outcome", description="", emoji="", colour="green"
     )
     html = page(hugo)
     assert "Own the outcome" in html and "value-tag--green" in html
 
-    services.moderate(world.ada, first, hide=True, reason="Off topic")
+    moderation.moderate(world.ada, first, hide=True, reason="Off topic")
     assert feed_ids(page(hugo)) == [second.id]
-    services.moderate(world.ada, first, hide=False, reason="Fine after all")
+    moderation.moderate(world.ada, first, hide=False, reason="Fine after all")
     assert feed_ids(page(hugo)) == [second.id, first.id]
 
-    services.delete_recognition(world.iris, second)
+    posting.delete_recognition(world.iris, second)
     assert feed_ids(page(hugo)) == [first.id]
 
 
 def test_the_cached_page_is_the_page_drawn_without_the_cache(world, cached_app, app):
     for n in range(3):
         post(world, message=f"Post {n}")
-    services.add_addon(world.iris, db.session.get(Recognition, 1), "Agreed")
+    wall_reactions.add_addon(world.iris, db.session.get(Recognition, 1), "Agreed")
     hugo = reader(cached_app, world.hugo)
     page(hugo)  # fill the cache
     cached = page(hugo)
@@ -137,7 +139,7 @@ def test_reactions_are_each_readers_own_and_current(world, cached_app):
     ivan, hugo = reader(cached_app, world.ivan), reader(cached_app, world.hugo)
     page(ivan), page(hugo)  # both cached
 
-    services.toggle_reaction(world.ivan, thanks, "clap")
+    wall_reactions.toggle_reaction(world.ivan, thanks, "clap")
     mine = page(ivan)
     theirs = page(hugo)
     clap = f'id="react-{thanks.id}-clap" aria-pressed="%s"><span aria-hidden="true">👏'
@@ -145,7 +147,7 @@ def test_reactions_are_each_readers_own_and_current(world, cached_app):
     count = re.compile(rf'id="react-{thanks.id}-clap".*?reaction__count">(\d+)<', re.S)
     assert count.search(mine).group(1) == count.search(theirs).group(1) == "1"
 
-    services.toggle_reaction(world.ivan, thanks, "clap")
+    wall_reactions.toggle_reaction(world.ivan, thanks, "clap")
     assert count.search(page(hugo)).group(1) == "0"
     assert clap % "false" in page(ivan)
 
@@ -251,7 +253,7 @@ def test_the_stamp_moves_with_every_kind_of_write(world, cached_app):
     assert after_bulk != after_post
 
     reactions = stamps.read(db.session, [feed_cache.REACTIONS])
-    services.toggle_reaction(world.ivan, thanks, "heart")  # reactions have their own stamp
+    wall_reactions.toggle_reaction(world.ivan, thanks, "heart")  # reactions have their own stamp
     assert version() == after_bulk
     assert stamps.read(db.session, [feed_cache.REACTIONS]) != reactions
 

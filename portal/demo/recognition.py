@@ -16,10 +16,13 @@ from portal.models import (
     Department,
     Notification,
     OutboxMessage,
+    ReactionKind,
     Recognition,
     User,
 )
-from portal.recognition import services
+from portal.recognition.services import posting
+from portal.recognition.services import reactions as wall_reactions
+from portal.recognition.services import visibility as wall_visibility
 
 DAYS = 120
 POSTS = 320
@@ -114,7 +117,7 @@ def load_recognition_demo(departments: dict[str, Department], people: dict[str, 
             entries.append(rng.choice(team_names))
         if n == POSTS - 1 and erin and it_name:  # the newest: Erin thanks Ivan and IT
             author_id, entries = erin, ["@ivan", it_name]
-        post = services.post_recognition(
+        post = posting.post_recognition(
             db.session.get(User, author_id),
             recipients=", ".join(entries),
             value_id=rng.choice(values),
@@ -131,12 +134,12 @@ def load_recognition_demo(departments: dict[str, Department], people: dict[str, 
         busy = 8 if (now - created).days < 14 else 4
         for person_id, _ in rng.sample(colleagues, rng.randint(0, busy)):
             person = db.session.get(User, person_id)
-            if services.can_view(person, post):
-                services.toggle_reaction(person, post, rng.choice(list(services.ReactionKind)))
+            if wall_visibility.can_view(person, post):
+                wall_reactions.toggle_reaction(person, post, rng.choice(list(ReactionKind)))
         for person_id, _ in rng.sample(colleagues, rng.choice([0, 0, 0, 1, 1, 2, 3, 5])):
             person = db.session.get(User, person_id)
-            if services.can_view(person, post) and person.id != post.author_id:
-                services.add_addon(
+            if wall_visibility.can_view(person, post) and person.id != post.author_id:
+                wall_reactions.add_addon(
                     person,
                     post,
                     rng.choice(ADDONS),

@@ -1,4 +1,4 @@
-"""Rendered directory fragments, cached for a few seconds.
+"""Rendered directory fragments, cached for a few seconds (portal.core.caching).
 
 The directory is read far more than it changes, and the same for everyone, so its
 rendered parts are cached (DIRECTORY_CACHE_SECONDS, 10 s by default): a change shows
@@ -10,23 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app
 from markupsafe import Markup
 
+from portal.core import caching
 from portal.extensions import cache
 
 
 def cached(key: str, build: Callable[[], Any]) -> Any:
     """The value cached under `key`, or build it (None is returned, not cached)."""
-    seconds = current_app.config["DIRECTORY_CACHE_SECONDS"]
-    if seconds <= 0:
-        return build()
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        if value is not None:
-            cache.set(key, value, timeout=seconds)
-    return value
+    return caching.cached(key, build, seconds=caching.lifetime("DIRECTORY_CACHE_SECONDS"))
 
 
 def as_markup(html: str) -> Markup:

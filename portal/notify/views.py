@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, redirect, request, url_for
+from flask import Blueprint, abort, g, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from portal.core import caching
 from portal.extensions import reader_cache
 from portal.htmx import is_htmx, render, trigger
 from portal.notify import inbox
@@ -63,16 +64,14 @@ def _unread_key() -> str:
 
 
 def _cached_unread_count() -> int:
-    """Cached per person for a few seconds (DIRECTORY_CACHE_SECONDS) when caching is on:
+    """Cached per person for a few seconds (portal.core.caching) when caching is on:
     every page shows it; marking read clears it at once."""
-    seconds = current_app.config.get("DIRECTORY_CACHE_SECONDS", 0)
-    if not seconds:
-        return inbox.unread_count(current_user)
-    count = reader_cache.get(_unread_key())
-    if count is None:
-        count = inbox.unread_count(current_user)
-        reader_cache.set(_unread_key(), count, timeout=seconds)
-    return count
+    return caching.cached(
+        _unread_key(),
+        lambda: inbox.unread_count(current_user),
+        seconds=caching.lifetime("DIRECTORY_CACHE_SECONDS"),
+        store=reader_cache,
+    )
 
 
 def _forget_unread_count() -> None:

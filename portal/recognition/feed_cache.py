@@ -1,32 +1,32 @@
-"""The wall's feed, rendered fast: what a page of the feed shows is cached under two
-version stamps (portal.stamps): "wall" for the posts and "wall-reactions" for the
+"""The wall's feed, drawn fast: what a page of the feed shows is cached (portal.core.caching)
+under two version stamps (portal.stamps): "wall" for the posts and "wall-reactions" for the
 reactions on them.
 
 How it stays correct:
 
-- Every flush that inserts, changes or deletes a post, its recipients, mentions or
-  add-ons, a company value or a department membership (which decides who sees a
-  department-only post) moves the "wall" stamp on in the same transaction; every
-  reaction added or taken back moves "wall-reactions". So do bulk ORM statements on
-  those tables; bulk loaders that write with Core (bench data) move them themselves.
+- portal.stamps watches the wall's models: every flush that inserts, changes or deletes a
+  post, its recipients, mentions or add-ons, a company value or a department membership
+  (which decides who sees a department-only post) moves "wall" in the same transaction;
+  every reaction added or taken back moves "wall-reactions". So do bulk ORM statements on
+  those tables; bulk loaders that write with Core (bench data) call `bump`.
 - A reader reads the stamps FIRST (both in one statement), then (on a miss) the rows, so
-  what is filed under a stamp is at least as new as the stamp; once a change commits,
-  the next reader's key differs and nothing drawn before it is shown again.
-- Three layers, each keyed by what it depends on:
-  * which posts a page holds: per reader (visibility differs per person: their own
-    posts, their departments, posts that name them), filter and cursor, under "wall"
-    (in `reader_cache`, with the next layer: many readers cannot push out what all share);
-  * each post's card around its reaction bar: the same for everyone who may see the
-    post, per post, time zone and minute (its "2 h ago"), under "wall";
-  * the page as this reader sees it, reaction bars (their own presses) included: per
-    reader, filter, cursor, time zone and minute, under both stamps, with a mark where
-    the form token goes (each session's own token is put in when it is served).
+  what is filed under a stamp is at least as new as the stamp; once a change commits, the
+  next reader's key differs and nothing drawn before it is shown again.
+- What is cached, each keyed by what it depends on:
+  * which posts a page holds: per reader (visibility differs per person: their own posts,
+    their departments, posts that name them), filter and cursor, under "wall" (in
+    `reader_cache`: many readers cannot push out what all share);
+  * each post's card body (everything but the reaction form): ONE cache for every page
+    that shows a card (feed, spotlight, post page, profiles, department pages), the same
+    for every reader who may see the post, per post, variant, time zone and minute (its
+    "2 h ago"), under "wall";
+  * the reactions on a page (counts, and which are the reader's own): per reader and page,
+    under "wall-reactions" (in `reader_cache`).
+  The reaction forms (the reader's presses and their session's form token) are drawn by
+  the template's `reaction_bar` macro on every request, around the cached bodies.
 - People's and departments' names on a card may lag a rename by up to a minute.
 - The stamps are single rows: every post or reaction in the company updates one of
   them, which serialises those writes on it (fine at an intranet's rate of thanks).
-
-LIST_CACHE_SECONDS = 0 turns this off (the test suite does, except in the tests of
-this module); the page is then read and drawn directly, through the same functions.
 """
 
 from __future__ import annotations
@@ -34,16 +34,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import chain
 
-from flask import current_app, url_for
-from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup, escape
-from sqlalchemy import event
+from flask import g, get_template_attribute
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from portal import stamps
-from portal.extensions import cache, db, reader_cache
+from portal.core import caching
+from portal.extensions import db, reader_cache
 from portal.models import (
     AddOn,
     CompanyValue,
@@ -55,13 +53,18 @@ from portal.models import (
     RecognitionMention,
     RecognitionRecipient,
     User,
+    Visibility,
 )
-from portal.recognition import services
+from portal.recognition.services import feed as feed_service
+from portal.recognition.services import highlights, reactions, values
+from portal.recognition.services.feed import Card, WallFilter
 
 WALL = "wall"
 REACTIONS = "wall-reactions"
-TOKEN_MARK = "\x00csrf-token\x00"  # noqa: S105 - where a reader's form token goes
-_WALL_MODELS = (
+CARD_SECONDS = 60  # a drawn card is keyed by the minute; kept no longer than that
+CARDS = "recognition/_cards.html"
+
+for _model in (
     Recognition,
     RecognitionRecipient,
     RecognitionDepartment,
@@ -69,32 +72,9 @@ _WALL_MODELS = (
     AddOn,
     CompanyValue,
     Membership,
-)
-CARD_SECONDS = 60  # a drawn card is keyed by the minute; kept no longer than that
-
-
-def _scopes_of(classes) -> set[str]:
-    scopes = set()
-    for cls in classes:
-        if issubclass(cls, _WALL_MODELS):
-            scopes.add(WALL)
-        elif issubclass(cls, Reaction):
-            scopes.add(REACTIONS)
-    return scopes
-
-
-@event.listens_for(Session, "before_flush")
-def _bump_on_flush(session: Session, _context, _instances) -> None:
-    changed = {type(obj) for obj in chain(session.new, session.dirty, session.deleted)}
-    if changed:
-        stamps.bump(session, _scopes_of(changed))
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _bump_on_bulk(orm_execute_state) -> None:
-    written = stamps.bulk_write_class(orm_execute_state)
-    if written is not None:
-        stamps.bump(orm_execute_state.session, _scopes_of([written]))
+):
+    stamps.watch(_model, lambda _row: (WALL,), bulk=[WALL])
+stamps.watch(Reaction, lambda _row: (REACTIONS,), bulk=[REACTIONS])
 
 
 def bump(session: Session) -> None:
@@ -103,69 +83,132 @@ def bump(session: Session) -> None:
 
 
 def _seconds() -> int:
-    return current_app.config.get("LIST_CACHE_SECONDS", 0)
+    return caching.lifetime("LIST_CACHE_SECONDS")
 
 
 def _versions() -> dict[str, int]:
     """The wall's stamps, read once per request (first: see the module's notes)."""
-    from flask import g
-
     if "wall_versions" not in g:
         g.wall_versions = stamps.read_each(db.session, [WALL, REACTIONS])
     return g.wall_versions
 
 
-def _version() -> int:
-    return _versions()[WALL]
-
-
-def _kept(store, key: str, make, timeout: int):
-    found = store.get(key)
-    if found is None:
-        found = make()
-        store.set(key, found, timeout=timeout)
-    return found
-
-
-def _reader_key(viewer: User, wall_filter: services.WallFilter, before: int | None) -> str:
+def _reader_key(viewer: User, wall_filter: WallFilter, before: int | None) -> str:
     """Who reads (visibility: the person and their department), which filter, which page."""
     filter_key = ",".join(f"{k}={v}" for k, v in sorted(wall_filter.args().items()))
     return f"{viewer.id}:{viewer.department_id}:{filter_key}:{before}"
 
 
 def cached_for_wall(name: str, make):
-    """Something that changes only with the wall's stamp, kept under it."""
-    seconds = _seconds()
-    if seconds <= 0:
-        return make()
-    return _kept(cache, f"wall-{name}:{_version()}", make, seconds)
+    """Something that changes only with the wall's stamp (and the minute's lifetime)."""
+    return caching.cached(
+        f"wall-{name}:{_versions()[WALL]}", make, seconds=min(_seconds(), CARD_SECONDS)
+    )
 
 
-def value_choices() -> list[services.ValueChoice]:
+def value_choices() -> list[values.ValueChoice]:
     """The values the thank-you form offers (a value's change moves the stamp)."""
-    return cached_for_wall("values", services.value_choices)
+    return cached_for_wall("values", values.value_choices)
+
+
+# Card bodies: one cache for every page that shows a card -------------------------------
+
+
+@dataclass(frozen=True)
+class Variant:
+    """How a card is drawn: the feed's (level 3, reactions, add-ons), a compact one
+    (profiles, department pages, the spotlight: no reactions), a post's own page."""
+
+    detail: bool = False
+    compact: bool = False
+    level: int = 3
+    prefix: str = ""  # before every id in the card, so one post can be on a page twice
+
+    @property
+    def key(self) -> str:
+        return f"{int(self.detail)}{int(self.compact)}{self.level}{self.prefix}"
+
+
+FEED = Variant()
+SPOTLIGHT = Variant(compact=True, prefix="spotlight-")
+
+
+@dataclass(frozen=True)
+class CardBody:
+    """A card's markup before and after its reaction form (the same for every reader)."""
+
+    post_id: int
+    top: Markup
+    tail: Markup
+
+
+def _card_keys(ids: list[int], timezone: str, variant: Variant) -> dict[int, str]:
+    minute = int(time.time() // 60)
+    prefix = f"wall-card:{_versions()[WALL]}:{timezone}:{minute}:{variant.key}:"
+    return {i: f"{prefix}{i}" for i in ids}
+
+
+def card_bodies(
+    viewer: User, ids: list[int], timezone: str, variant: Variant = FEED
+) -> dict[int, CardBody]:
+    """Per post: its card body (`viewer` only reads the rows on a miss)."""
+    return caching.cached_many(
+        _card_keys(ids, timezone, variant),
+        lambda missing: _draw(viewer, missing, variant),
+        seconds=min(_seconds(), CARD_SECONDS),
+    )
+
+
+def card_body(card: Card, timezone: str, variant: Variant) -> CardBody:
+    """One card's body, for a card already read (a post's page, a profile)."""
+    found = caching.cached_many(
+        _card_keys([card.post.id], timezone, variant),
+        lambda _missing: {card.post.id: _body(card, variant)},
+        seconds=min(_seconds(), CARD_SECONDS),
+    )
+    return found[card.post.id]
+
+
+def _draw(viewer: User, ids: list[int], variant: Variant) -> dict[int, CardBody]:
+    posts = feed_service.posts_by_ids(ids)
+    return {card.post.id: _body(card, variant) for card in feed_service.cards(viewer, posts)}
+
+
+def _body(card: Card, variant: Variant) -> CardBody:
+    top = get_template_attribute(CARDS, "card_top")
+    tail = get_template_attribute(CARDS, "card_tail")
+    return CardBody(
+        int(card.post.id),
+        Markup(str(top(card, variant.level, variant.prefix))),  # noqa: S704 - our template
+        Markup(str(tail(card, variant.detail, variant.compact))),  # noqa: S704 - our template
+    )
+
+
+# A page of the feed ---------------------------------------------------------------------
 
 
 @dataclass
-class RenderedFeed:
-    """A page of the feed, drawn: the cards' markup, how many, and the next cursor."""
+class FeedEntry:
+    body: CardBody
+    reactions: list[tuple[ReactionKind, int, bool]]
+
+
+@dataclass
+class FeedPage:
+    """A page of the feed as this reader sees it: its cards (their reaction forms drawn
+    with the reader's presses; the session's form token is not in them: the template
+    gives each form its token, `form="reactions-<id>"`), the posts' ids, the next cursor."""
 
     html: Markup
-    count: int
+    ids: list[int]
     next_cursor: int | None
 
+    @property
+    def count(self) -> int:
+        return len(self.ids)
 
-def feed(
-    viewer: User,
-    wall_filter: services.WallFilter,
-    before: int | None,
-    timezone: str,
-) -> RenderedFeed:
-    """A page of the feed as this reader sees it (their reactions pressed, their token)."""
-    token = str(escape(generate_csrf()))
-    seconds = _seconds()
-    if seconds <= 0:
-        return _draw_page(viewer, wall_filter, before, timezone, token)
+
+def feed(viewer: User, wall_filter: WallFilter, before: int | None, timezone: str) -> FeedPage:
     versions = _versions()
     minute = int(time.time() // 60)
     key = (
@@ -173,154 +216,50 @@ def feed(
         f"{_reader_key(viewer, wall_filter, before)}:{timezone}:{minute}"
     )
 
-    def draw() -> tuple[str, int, int | None]:
-        drawn = _draw_page(viewer, wall_filter, before, timezone, TOKEN_MARK)
-        return str(drawn.html), drawn.count, drawn.next_cursor
+    def draw() -> tuple[str, list[int], int | None]:
+        ids, cursor = _page_ids(viewer, wall_filter, before)
+        bodies = card_bodies(viewer, ids, timezone)
+        shown = [i for i in ids if i in bodies]
+        on = reactions.reactions_on(viewer, shown)
+        cards = get_template_attribute(CARDS, "feed_cards")
+        html = str(cards([FeedEntry(bodies[i], on[i]) for i in shown]))
+        return html, shown, cursor
 
-    html, count, cursor = _kept(reader_cache, key, draw, min(seconds, CARD_SECONDS))
-    return RenderedFeed(Markup(html.replace(TOKEN_MARK, token)), count, cursor)  # noqa: S704
-
-
-def _draw_page(
-    viewer: User,
-    wall_filter: services.WallFilter,
-    before: int | None,
-    timezone: str,
-    token: str,
-) -> RenderedFeed:
-    ids, cursor = _page_ids(viewer, wall_filter, before)
-    halves = card_halves(viewer, ids, timezone)
-    reactions = services.reactions_on(viewer, ids)
-    url = react_url()
-    html = "".join(
-        top + reaction_form(post_id, reactions[post_id], token, url_with_mark=url) + tail
-        for post_id in ids
-        if (found := halves.get(post_id)) is not None
-        for top, tail in (found,)
+    html, ids, cursor = caching.cached(
+        key, draw, seconds=min(_seconds(), CARD_SECONDS), store=reader_cache
     )
-    return RenderedFeed(Markup(html), len(ids), cursor)  # noqa: S704 - drawn by our templates
+    return FeedPage(Markup(html), ids, cursor)  # noqa: S704 - drawn by our templates
 
 
 def _page_ids(
-    viewer: User, wall_filter: services.WallFilter, before: int | None
+    viewer: User, wall_filter: WallFilter, before: int | None
 ) -> tuple[list[int], int | None]:
-    seconds = _seconds()
-    if seconds <= 0:
-        return services.feed_ids(viewer, wall_filter, before)
-    key = f"wall-feed:{_version()}:{_reader_key(viewer, wall_filter, before)}"
-    return _kept(reader_cache, key, lambda: services.feed_ids(viewer, wall_filter, before), seconds)
-
-
-def card_halves(
-    viewer: User, ids: list[int], timezone: str, compact: bool = False
-) -> dict[int, tuple[str, str]]:
-    """Per post: its card's markup before and after the reaction bar (the same for every
-    reader who may see the post; `viewer` only reads the rows on a miss)."""
-    if not ids:
-        return {}
-    seconds = _seconds()
-    if seconds <= 0:
-        return _draw(viewer, ids, compact)
-    minute = int(time.time() // 60)
-    prefix = f"wall-card:{_version()}:{timezone}:{minute}:{'c' if compact else 'f'}:"
-    keys = [f"{prefix}{i}" for i in ids]
-    found = dict(zip(ids, cache.get_many(*keys), strict=True))
-    missing = [i for i, halves in found.items() if halves is None]
-    if missing:
-        drawn = _draw(viewer, missing, compact)
-        cache.set_many(
-            {f"{prefix}{i}": halves for i, halves in drawn.items()},
-            timeout=min(seconds, CARD_SECONDS),
-        )
-        found.update(drawn)
-    return {i: halves for i, halves in found.items() if halves is not None}
-
-
-def _draw(viewer: User, ids: list[int], compact: bool) -> dict[int, tuple[str, str]]:
-    from flask import get_template_attribute
-
-    top = get_template_attribute("recognition/_cards.html", "card_top")
-    tail = get_template_attribute("recognition/_cards.html", "card_tail")
-    posts = services.posts_by_ids(ids)
-    return {
-        card.post.id: card_markup(top, tail, card, detail=False, compact=compact, level=3)
-        for card in services.cards(viewer, posts)
-    }
-
-
-def card_markup(top, tail, card, detail: bool, compact: bool, level: int) -> tuple[str, str]:
-    """A post's card around its reaction bar: (opening and head, add-ons and closing)."""
-    post_id = int(card.post.id)
-    return (
-        f'<article class="post-card" id="post-{post_id}" '
-        f'aria-labelledby="post-{post_id}-title">{top(card, level)}',
-        f"{tail(card, detail, compact)}</article>",
+    return caching.cached(
+        f"wall-feed:{_versions()[WALL]}:{_reader_key(viewer, wall_filter, before)}",
+        lambda: feed_service.feed_ids(viewer, wall_filter, before),
+        seconds=_seconds(),
+        store=reader_cache,
     )
 
 
-_URL_MARK = "987654321987"
-
-
-def react_url() -> str:
-    """The reaction URL with a mark where the post's id goes (url_for once a page)."""
-    return str(escape(url_for("recognition.react", post_id=int(_URL_MARK))))
-
-
-def reaction_form(
-    post_id: int,
-    reactions: list[tuple[ReactionKind, int, bool]],
-    token: str,
-    oob: bool = False,
-    url_with_mark: str | None = None,
-) -> str:
-    """A post's reaction form: one toggle button per reaction, aria-pressed for the
-    reader's own, each count in place (htmx swaps the form after a toggle). `token`:
-    the form token, escaped (or TOKEN_MARK)."""
-    post_id = int(post_id)
-    url = (url_with_mark or react_url()).replace(_URL_MARK, str(post_id))
-    buttons = "".join(
-        f'<button type="submit" name="kind" value="{kind.value}" '
-        f'class="reaction{" reaction--mine" if mine else ""}" id="react-{post_id}-{kind.value}" '
-        f'aria-pressed="{"true" if mine else "false"}">{_FACES[kind]}'
-        f'<span class="reaction__count">{int(count)}</span></button>'
-        for kind, count, mine in reactions
-    )
-    out_of_band = ' hx-swap-oob="true"' if oob else ""
-    return (
-        f'<form class="reactions" id="reactions-{post_id}" action="{url}" method="post" '
-        f'hx-post="{url}" hx-target="this" hx-swap="outerHTML"{out_of_band}>'
-        f'<input type="hidden" name="csrf_token" value="{token}">'
-        f'<input type="hidden" class="poll-id" name="ids" value="{post_id}">{buttons}</form>'
-    )
-
-
-# Each reaction's emoji (hidden from screen readers) and its name (for them).
-_FACES = {
-    kind: f'<span aria-hidden="true">{kind.emoji}</span>'
-    f'<span class="visually-hidden">{escape(kind.label)}</span> '
-    for kind in ReactionKind
-}
-
-
-def spotlight(viewer: User, timezone: str) -> Markup | None:
-    """Today's spotlight card (compact, no reactions). Spotlight posts are public, so
-    which post it is is kept per day under the stamp for everyone."""
-    seconds = _seconds()
+def spotlight(viewer: User, timezone: str) -> CardBody | None:
+    """Today's spotlight card (compact, no reactions; its ids apart from the feed's).
+    Spotlight posts are public, so which post it is is kept per day for everyone (one
+    that is not public is this reader's alone: not kept)."""
     today = datetime.now(UTC).date()
-    post_id = None
-    key = f"wall-spotlight:{_version()}:{today.isoformat()}" if seconds > 0 else None
-    found = cache.get(key) if key else None
-    if found is not None:
-        post_id = found or None
-    else:
-        post = services.spotlight_post(viewer, today)
-        post_id = post.id if post is not None else None
-        public = post is None or post.visibility.value == "public"
-        if key and public:
-            cache.set(key, post_id or 0, timeout=seconds)
-    if post_id is None:
+    found: dict[str, Recognition | None] = {}
+
+    def choose() -> int | None:
+        post = found["post"] = highlights.spotlight_post(viewer, today)
+        if post is not None and post.visibility != Visibility.PUBLIC:
+            return None
+        return post.id if post is not None else 0
+
+    chosen = caching.cached(
+        f"wall-spotlight:{_versions()[WALL]}:{today.isoformat()}", choose, seconds=_seconds()
+    )
+    if chosen is None and found.get("post") is not None:
+        chosen = found["post"].id
+    if not chosen:
         return None
-    halves = card_halves(viewer, [post_id], timezone, compact=True).get(post_id)
-    if halves is None:
-        return None
-    return Markup(halves[0] + halves[1])  # noqa: S704 - drawn by our templates
+    return card_bodies(viewer, [chosen], timezone, SPOTLIGHT).get(chosen)

@@ -1,35 +1,53 @@
-"""Wall forms. They parse; the rules (who, how long, which value) are in services.py,
-which names the field a refusal is about so the view can show it beside that field."""
+"""Wall forms. They parse (text through the core Form's rule, every id through
+`parse_id`); the rules (who, how long, which value) are in the services, which name the
+field a refusal is about so the view can show it beside that field."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from dataclasses import dataclass
+
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from portal.accounts.forms import without_nul
-from portal.models import CompanyValue, ReactionKind
-from portal.recognition import services
+from portal.core.errors import Refused
+from portal.core.forms import Form
+from portal.core.ids import parse_id
+from portal.core.text import has_control_characters
+from portal.models import ReactionKind
+from portal.recognition.services.values import PALETTE
 
 
 def _stripped(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+class _Refusable:
+    """A refusal from a service lands beside its field (every one, when there are several)."""
+
+    default_field = "message"
+
+    def refuse(self, error: Refused) -> None:
+        for problem in getattr(error, "problems", None) or [error]:
+            target = getattr(self, problem.field or self.default_field, None)
+            if target is None or not hasattr(target, "errors"):
+                target = getattr(self, self.default_field)
+            if problem.message not in target.errors:
+                target.errors = [*list(target.errors), problem.message]
 
 
-class RecognitionForm(FlaskForm):
-    recipients = StringField("Who are you thanking?", filters=[without_nul, _stripped], default="")
+class _ValueChoices:
+    def _set_values(self, values) -> None:
+        self.value.choices = [SelectChoice(v.id, v.name) for v in (values or [])]
+        self.values = values or []
+
+
+class RecognitionForm(_Refusable, _ValueChoices, Form):
+    recipients = StringField("Who are you thanking?", filters=[_stripped], default="")
     value = RadioField(
-        "Which company value did they show?", coerce=_int_or_none, validate_choice=False
+        "Which company value did they show?", coerce=parse_id, validate_choice=False
     )
-    message = TextAreaField("What did they do?", filters=[without_nul], default="")
+    message = TextAreaField("What did they do?", default="")
     visibility = RadioField(
         "Who can see it?",
         choices=[
@@ -39,70 +57,121 @@ class RecognitionForm(FlaskForm):
         default="public",
         validate_choice=False,
     )
-    request_key = HiddenField(filters=[without_nul, _stripped])
+    request_key = HiddenField(filters=[_stripped])
 
-    def __init__(self, *args, values: list[CompanyValue] | None = None, **kwargs):
+    def __init__(self, *args, values=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.value.choices = [SelectChoice(v.id, v.name) for v in (values or [])]
-        self.values = values or []
+        self._set_values(values)
 
-    def refuse(self, error: services.WallError) -> None:
-        target = getattr(self, error.field or "message", None) or self.message
-        target.errors = [*list(target.errors), error.message]
+    def post_fields(self) -> dict:
+        """What the author typed, for the posting use case."""
+        return {
+            "recipients": self.recipients.data or "",
+            "value_id": self.value.data,
+            "message": self.message.data or "",
+            "visibility": self.visibility.data or "public",
+            "request_key": self.request_key.data or None,
+        }
+
+    def refuse_others(self, problems: list[Refused]) -> None:
+        """The use case's problems beside the fields that have none of their own yet."""
+        for problem in problems:
+            target = getattr(self, problem.field or "message", self.message)
+            if not target.errors:
+                target.errors = [problem.message]
+
+    def fields_in_order(self) -> list:
+        """The fields an error summary lists, in the order the form shows them."""
+        return [self.recipients, self.value, self.message, self.visibility]
 
 
-class EditForm(FlaskForm):
+class EditForm(_Refusable, _ValueChoices, Form):
     value = RadioField(
-        "Which company value did they show?", coerce=_int_or_none, validate_choice=False
+        "Which company value did they show?", coerce=parse_id, validate_choice=False
     )
-    message = TextAreaField("What did they do?", filters=[without_nul], default="")
+    message = TextAreaField("What did they do?", default="")
 
-    def __init__(self, *args, values: list[CompanyValue] | None = None, **kwargs):
+    def __init__(self, *args, values=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.value.choices = [SelectChoice(v.id, v.name) for v in (values or [])]
-        self.values = values or []
-
-    def refuse(self, error: services.WallError) -> None:
-        target = getattr(self, error.field or "message", None) or self.message
-        target.errors = [*list(target.errors), error.message]
+        self._set_values(values)
 
 
-class ReactionForm(FlaskForm):
-    kind = HiddenField(filters=[without_nul])
+class ReactionForm(Form):
+    kind = HiddenField()
 
     def valid_kind(self) -> bool:
         return self.kind.data in {k.value for k in ReactionKind}
 
 
-class AddOnForm(FlaskForm):
-    message = StringField("Add to the thanks", filters=[without_nul, _stripped], default="")
-
-    def refuse(self, error: services.WallError) -> None:
-        self.message.errors = [*list(self.message.errors), error.message]
+class AddOnForm(_Refusable, Form):
+    message = StringField("Add to the thanks", filters=[_stripped], default="")
 
 
-class ReasonForm(FlaskForm):
-    reason = TextAreaField("Reason", filters=[without_nul, _stripped], default="")
-
-    def refuse(self, error: services.WallError) -> None:
-        self.reason.errors = [*list(self.reason.errors), error.message]
+class ReasonForm(_Refusable, Form):
+    default_field = "reason"
+    reason = TextAreaField("Reason", filters=[_stripped], default="")
 
 
-class ValueForm(FlaskForm):
+class ModerateForm(ReasonForm):
+    action = HiddenField()
+
+    @property
+    def hide(self) -> bool:
+        return self.action.data != "restore"
+
+
+class ProfileForm(ReasonForm):
+    hidden = HiddenField()
+
+
+class RetireForm(ReasonForm):
+    retired = HiddenField(default="1")
+
+
+class ValueForm(_Refusable, Form):
+    default_field = "name"
     name = StringField(
-        "Name",
-        validators=[InputRequired("Enter the value's name")],
-        filters=[without_nul, _stripped],
+        "Name", validators=[InputRequired("Enter the value's name")], filters=[_stripped]
     )
-    description = StringField("What it means", filters=[without_nul, _stripped], default="")
-    emoji = StringField("Emoji", filters=[without_nul, _stripped], default="")
+    description = StringField("What it means", filters=[_stripped], default="")
+    emoji = StringField("Emoji", filters=[_stripped], default="")
     colour = SelectField(
         "Colour",
-        choices=[SelectChoice(c, c.capitalize()) for c in services.PALETTE],
+        choices=[SelectChoice(c, c.capitalize()) for c in PALETTE],
         default="blue",
         validate_choice=False,
     )
 
-    def refuse(self, error: services.WallError) -> None:
-        target = getattr(self, error.field or "name", None) or self.name
-        target.errors = [*list(target.errors), error.message]
+
+@dataclass(frozen=True)
+class WallQuery:
+    """What the wall's query string asks for, parsed: ids through `parse_id` (`²`, -1 or
+    20 digits are no id), text bounded and without control characters. (A GET filter
+    changes nothing and is read on every view of the wall: parsed directly, without a
+    form object, which would cost a tenth of the page.)"""
+
+    department: str = ""
+    value_id: int | None = None
+    person_id: int | None = None
+    mentions_me: bool = False
+    before: int | None = None
+    to_user: int | None = None
+    to_department: str = ""
+    request_key: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> WallQuery:
+        def text(name: str, limit: int) -> str:
+            value = args.get(name) or ""
+            return "" if has_control_characters(value) else value.strip()[:limit]
+
+        return cls(
+            department=text("department", 64).lower(),
+            value_id=parse_id(args.get("value")),
+            person_id=parse_id(args.get("person")),
+            mentions_me=args.get("mentions") == "me",
+            before=parse_id(args.get("before")),
+            to_user=parse_id(args.get("to")),
+            to_department=text("to_department", 64),
+            request_key=text("request", 24),
+        )

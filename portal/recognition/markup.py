@@ -17,6 +17,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from portal.core import text as core_text
+
 MAX_MESSAGE = 1000
 
 ALLOWED_TAGS = {"p", "strong", "em", "a", "ul", "ol", "li", "br", "code"}
@@ -50,9 +52,11 @@ MENTION = re.compile(r"(?<![\w@/.])@([a-z0-9][a-z0-9._-]{0,62}[a-z0-9]|[a-z0-9])
 
 
 def clean_text(text: str) -> str:
-    """Text as it will be stored: invisible and direction-changing characters and other
-    control characters (except newlines and tabs) removed, line endings normalised."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """Text as the wall stores it: the portal's one rule (portal.core.text: line endings
+    normalised, stripped), and, for words shown to the whole company, invisible and
+    direction-changing characters and other control characters (but newlines and tabs)
+    removed."""
+    text = unicodedata.normalize("NFC", core_text.clean_text(text))
     text = text.translate(_INVISIBLE)
     return "".join(
         ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")

@@ -3,11 +3,12 @@ version stamps that every change to a request bumps in its own transaction.
 
 How it stays correct:
 
-- Every flush that inserts, changes or deletes a ServiceRequest bumps the stamps of the
-  lists the request is in ("department:<id>" — old and new department on a transfer —
-  and "person:<id>" for its requester and whoever filed it) in the same transaction, so
-  the change and the new stamp commit together. A bulk ORM statement on requests (the
-  autoclose UPDATE, bench data) bumps "all", which is part of every list's key.
+- portal.stamps watches ServiceRequest: every flush that inserts, changes or deletes
+  a request bumps the stamps of the lists the request is in ("department:<id>" — old
+  and new department on a transfer — and "person:<id>" for its requester and whoever
+  filed it) in the same transaction, so the change and the new stamp commit together.
+  A bulk ORM statement on requests (the autoclose UPDATE, bench data) bumps "all",
+  which is part of every list's key.
 - A reader reads the stamps FIRST, then (on a miss) the rows: what it renders is at
   least as new as the stamps it is filed under, so once a change is committed, the next
   reader's key differs and nothing rendered before the change is shown again.
@@ -16,25 +17,26 @@ How it stays correct:
   and at most LIST_CACHE_SECONDS (30 s by default), so the words drift by well under
   a minute and a state change shows on time.
 
-LIST_CACHE_SECONDS = 0 turns the cache off (the test suite does, except in the tests
-of this module). The cache is Flask-Caching's: per process, or shared with Redis.
+The one switch of portal.core.caching turns it off (the test suite does, except in the
+tests of this module). The cache is Flask-Caching's: per process, or shared with Redis.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from flask import current_app
 from flask_caching import Cache
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
+from portal.core import caching
 from portal.extensions import cache
 from portal.models import ServiceRequest
-from portal.stamps import bulk_write_class, bump
+from portal.stamps import bump, watch
 from portal.stamps import read as read_stamps_of
+
+__all__ = ["ALL", "bump", "cached", "department_scope", "person_scope", "stamps"]
 
 ALL = "all"
 
@@ -62,19 +64,7 @@ def _scopes_of(sr: ServiceRequest) -> set[str]:
     return scopes
 
 
-@event.listens_for(Session, "before_flush")
-def _bump_on_flush(session: Session, _context, _instances) -> None:
-    scopes: set[str] = set()
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, ServiceRequest):
-            scopes |= _scopes_of(obj)
-    bump(session, scopes)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _bump_on_bulk(orm_execute_state) -> None:
-    if bulk_write_class(orm_execute_state) is ServiceRequest:
-        bump(orm_execute_state.session, [ALL])
+watch(ServiceRequest, _scopes_of, bulk=[ALL])
 
 
 def stamps(session: Session, scopes: Iterable[str]) -> str:
@@ -90,24 +80,15 @@ def cached(
     store: Cache = cache,
 ) -> str:
     """The list rendered by `build` (html, the next instant its clocks change state),
-    from the cache when nothing in `scopes` has changed since it was rendered.
-    `read_stamps`: the scopes' versions when the caller read them already (first);
-    `store`: `reader_cache` for a list only one person reads."""
-    seconds = current_app.config["LIST_CACHE_SECONDS"]
-    if seconds <= 0:
-        return build()[0]
-    from portal.extensions import db
-
-    versions = read_stamps if read_stamps is not None else stamps(db.session, scopes)
-    full_key = f"requests:{key}:{versions}"
-    now = time.time()
-    entry = store.get(full_key)
-    if entry is not None and entry[1] > now:
-        return entry[0]
-    html, changes_at = build()
-    keep_until = now + seconds
-    if changes_at is not None:
-        keep_until = min(keep_until, changes_at.timestamp())
-    if keep_until > now:
-        store.set(full_key, (html, keep_until), timeout=seconds)
-    return html
+    from the cache when nothing in `scopes` has changed since it was rendered
+    (portal.core.caching). `read_stamps`: the scopes' versions when the caller read them
+    already (first); `store`: `reader_cache` for a list only one person reads."""
+    return caching.cached(
+        f"requests:{key}",
+        build,
+        seconds=caching.lifetime("LIST_CACHE_SECONDS"),
+        scopes={ALL, *scopes},
+        read_versions=read_stamps,
+        store=store,
+        expires=lambda made: made[1].timestamp() if made[1] is not None else None,
+    )[0]

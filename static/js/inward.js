@@ -90,8 +90,15 @@
     announce(list.getAttribute("data-announce"));
   });
 
+  // With hx-swap="outerHTML" the event's target is the old element, now detached:
+  // what was swapped in is the element with its id in the document.
+  function swappedIn(target) {
+    if (target && !target.isConnected && target.id) return document.getElementById(target.id);
+    return target;
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
-    var target = event.detail.target;
+    var target = swappedIn(event.detail.target);
     var focusTarget = target && target.querySelector ? target.querySelector("[data-focus-after-swap]") : null;
     if (!focusTarget && target && target.matches && target.matches("[data-focus-after-swap]")) focusTarget = target;
     if (focusTarget) {

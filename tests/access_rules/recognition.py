@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from portal.extensions import db
 from portal.models import CompanyValue
-from portal.recognition import services
+from portal.recognition.services import posting
 from tests.access_rules import Rule, World, everyone, only
 
 HX = {"HX-Request": "true"}
@@ -20,10 +20,10 @@ def setup(world: World) -> None:
     db.session.add(world.value)
     db.session.commit()
     erin = world.users["employee"]
-    world.post = services.post_recognition(
+    world.post = posting.post_recognition(
         erin, recipients="@ivan", value_id=world.value.id, message="Thanks **Ivan**"
     )
-    world.private = services.post_recognition(
+    world.private = posting.post_recognition(
         erin,
         recipients="@ivan",
         value_id=world.value.id,

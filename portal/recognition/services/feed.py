@@ -1,0 +1,386 @@
+"""Reading the wall: filters, pages of the feed (keyset by id) and the cards they show,
+and the thanks other pages include (a person's, a department's, the latest)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import NamedTuple
+
+from sqlalchemy import (
+    false,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm.attributes import set_committed_value
+
+from portal.core.errors import NotFound
+from portal.extensions import db
+from portal.models import (
+    AddOn,
+    CompanyValue,
+    Department,
+    ReactionKind,
+    Recognition,
+    RecognitionDepartment,
+    RecognitionMention,
+    RecognitionRecipient,
+    User,
+)
+from portal.recognition.services.reactions import reactions_on
+from portal.recognition.services.visibility import can_edit, visible_posts
+
+PAGE_SIZE = 20
+
+
+class DepartmentRef(NamedTuple):
+    """What a filter needs of a department."""
+
+    id: int
+    slug: str
+    name: str
+
+
+@dataclass
+class WallFilter:
+    department: Department | DepartmentRef | None = None
+    value: CompanyValue | None = None
+    person: User | None = None
+    mentions_me: bool = False
+
+    @property
+    def active(self) -> bool:
+        return bool(self.department or self.value or self.person or self.mentions_me)
+
+    def args(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        if self.department:
+            out["department"] = self.department.slug
+        if self.value:
+            out["value"] = str(self.value.id)
+        if self.person:
+            out["person"] = str(self.person.id)
+        if self.mentions_me:
+            out["mentions"] = "me"
+        return out
+
+
+def active_departments() -> dict[str, DepartmentRef]:
+    """Every active department by slug, in name order (the filter's choices)."""
+    return {
+        row.slug: DepartmentRef(*row)
+        for row in db.session.execute(
+            select(Department.id, Department.slug, Department.name)
+            .where(Department.active)
+            .order_by(Department.name)
+        )
+    }
+
+
+def department_ref(slug: str) -> DepartmentRef | None:
+    """An active department by its slug, or None."""
+    if not slug or not all(ch.isascii() and (ch.isalnum() or ch == "-") for ch in slug):
+        return None
+    row = db.session.execute(
+        select(Department.id, Department.slug, Department.name).where(
+            Department.slug == slug, Department.active
+        )
+    ).first()
+    return DepartmentRef(*row) if row else None
+
+
+def department_by_slug(slug: str) -> Department:
+    """An active department by its slug; NotFound otherwise."""
+    ref = department_ref(slug[:64]) if "\x00" not in slug else None
+    if ref is None:
+        raise NotFound(slug)
+    return db.session.get(Department, ref.id)
+
+
+def wall_filter(
+    *,
+    department: DepartmentRef | None = None,
+    value_id: int | None = None,
+    person_id: int | None = None,
+    mentions_me: bool = False,
+) -> WallFilter:
+    """A filter from parsed ids; ids of nothing are ignored, never an error."""
+    return WallFilter(
+        department=department,
+        value=db.session.get(CompanyValue, value_id) if value_id else None,
+        person=db.session.get(User, person_id) if person_id else None,
+        mentions_me=mentions_me,
+    )
+
+
+@dataclass
+class Card:
+    """What a post's card shows. Recipients, add-ons, author and value are loaded for the
+    whole page at the first read of any of them (`_CardBatch`), so a page whose cards come
+    from the cache reads only the reactions, which are the viewer's own."""
+
+    post: Recognition
+    reactions: list[tuple[ReactionKind, int, bool]]
+    can_edit: bool
+    can_delete: bool
+    _batch: _CardBatch
+
+    def _rows(self) -> list[RecognitionRecipient]:
+        return self._batch.load().recipients.get(self.post.id, [])
+
+    @property
+    def people(self) -> list[User]:
+        return [r.user for r in self._rows() if r.user is not None]
+
+    @property
+    def departments(self) -> list[Department]:
+        return [r.department for r in self._rows() if r.department is not None]
+
+    @property
+    def addons(self) -> list[AddOn]:
+        found = self._batch.load().addons.get(self.post.id, [])
+        keep = self._batch.addons_per_post
+        return found[-keep:] if keep else found
+
+    @property
+    def is_recipient(self) -> bool:
+        return any(r.user_id == self._batch.viewer_id for r in self._rows())
+
+    @property
+    def hidden_from_profile(self) -> bool:
+        return any(
+            r.user_id == self._batch.viewer_id and r.hidden_from_profile for r in self._rows()
+        )
+
+
+class _CardBatch:
+    """The rows a page of cards shares, read in four queries the first time one is needed."""
+
+    def __init__(self, viewer_id: int, posts: list[Recognition], addons_per_post: int):
+        self.viewer_id = viewer_id
+        self.posts = posts
+        self.addons_per_post = addons_per_post
+        self.loaded = False
+        self.recipients: dict[int, list[RecognitionRecipient]] = {}
+        self.addons: dict[int, list[AddOn]] = {}
+
+    def load(self) -> _CardBatch:
+        if self.loaded:
+            return self
+        self.loaded = True
+        posts = self.posts
+        ids = [p.id for p in posts]
+        for recipient in db.session.scalars(
+            select(RecognitionRecipient)
+            .where(RecognitionRecipient.recognition_id.in_(ids))
+            .order_by(RecognitionRecipient.id)
+            .options(
+                joinedload(RecognitionRecipient.user).load_only(User.id, User.name),
+                joinedload(RecognitionRecipient.department).load_only(
+                    Department.id, Department.slug, Department.name
+                ),
+            )
+        ):
+            self.recipients.setdefault(recipient.recognition_id, []).append(recipient)
+        with_addons = [p.id for p in posts if p.addon_count]
+        if with_addons:
+            for addon in db.session.scalars(
+                select(AddOn)
+                .where(AddOn.recognition_id.in_(with_addons))
+                .order_by(AddOn.recognition_id, AddOn.id)
+                .options(joinedload(AddOn.author).load_only(User.id, User.name))
+            ):
+                self.addons.setdefault(addon.recognition_id, []).append(addon)
+        # Authors and values set on the posts directly: one query each for the page, and
+        # the posts hold them (the session only keeps weak references).
+        authors = {
+            u.id: u
+            for u in db.session.scalars(
+                select(User)
+                .where(User.id.in_({p.author_id for p in posts}))
+                .options(load_only(User.id, User.name))
+            )
+        }
+        values = {
+            v.id: v
+            for v in db.session.scalars(
+                select(CompanyValue).where(CompanyValue.id.in_({p.value_id for p in posts}))
+            )
+        }
+        for post in posts:
+            set_committed_value(post, "author", authors.get(post.author_id))
+            set_committed_value(post, "value", values.get(post.value_id))
+            if post.request_department_id is None:
+                set_committed_value(post, "request_department", None)
+        return self
+
+
+@dataclass
+class FeedPage:
+    cards: list[Card]
+    next_cursor: int | None
+
+
+def _filtered(query, viewer: User, wall_filter: WallFilter):
+    if wall_filter.department is not None:
+        query = query.where(
+            Recognition.id.in_(
+                select(RecognitionDepartment.recognition_id).where(
+                    RecognitionDepartment.department_id == wall_filter.department.id
+                )
+            )
+        )
+    if wall_filter.value is not None:
+        query = query.where(Recognition.value_id == wall_filter.value.id)
+    if wall_filter.person is not None:
+        person_id = wall_filter.person.id
+        query = query.where(
+            or_(
+                Recognition.author_id == person_id,
+                Recognition.id.in_(
+                    select(RecognitionRecipient.recognition_id).where(
+                        RecognitionRecipient.user_id == person_id
+                    )
+                ),
+            )
+        )
+    if wall_filter.mentions_me:
+        query = query.where(
+            Recognition.id.in_(
+                select(RecognitionMention.recognition_id).where(
+                    RecognitionMention.user_id == viewer.id
+                )
+            )
+        )
+    return query
+
+
+def feed_ids(
+    viewer: User,
+    wall_filter: WallFilter | None = None,
+    before: int | None = None,
+    limit: int = PAGE_SIZE,
+) -> tuple[list[int], int | None]:
+    """Newest first; `before` is the keyset cursor (the last id already shown). Returns
+    the ids of the page's posts and the cursor of the next page (None on the last)."""
+    query = select(Recognition.id).where(visible_posts(viewer))
+    query = _filtered(query, viewer, wall_filter or WallFilter())
+    if before is not None:
+        query = query.where(Recognition.id < before)
+    ids = list(db.session.scalars(query.order_by(Recognition.id.desc()).limit(limit + 1)))
+    more = len(ids) > limit
+    ids = ids[:limit]
+    return ids, (ids[-1] if more and ids else None)
+
+
+def posts_by_ids(ids: list[int]) -> list[Recognition]:
+    """These posts, in the order of `ids` (those that no longer exist left out)."""
+    if not ids:
+        return []
+    found = {
+        p.id: p for p in db.session.scalars(select(Recognition).where(Recognition.id.in_(ids)))
+    }
+    return [found[i] for i in ids if i in found]
+
+
+def feed_posts(
+    viewer: User,
+    wall_filter: WallFilter | None = None,
+    before: int | None = None,
+    limit: int = PAGE_SIZE,
+) -> tuple[list[Recognition], int | None]:
+    ids, cursor = feed_ids(viewer, wall_filter, before, limit)
+    return posts_by_ids(ids), cursor
+
+
+def feed_page(
+    viewer: User,
+    wall_filter: WallFilter | None = None,
+    before: int | None = None,
+    limit: int = PAGE_SIZE,
+) -> FeedPage:
+    posts, cursor = feed_posts(viewer, wall_filter, before, limit)
+    return FeedPage(cards(viewer, posts), cursor)
+
+
+def cards(viewer: User, posts: list[Recognition], addons_per_post: int = 3) -> list[Card]:
+    """Everything a post's card shows, in a fixed number of queries for the whole page:
+    the reactions now (they are the viewer's own), the rest when first read."""
+    if not posts:
+        return []
+    reactions = reactions_on(viewer, [p.id for p in posts])
+    batch = _CardBatch(viewer.id, posts, addons_per_post)
+    now = datetime.now(UTC)
+    return [
+        Card(
+            post=post,
+            reactions=reactions[post.id],
+            can_edit=can_edit(viewer, post, now),
+            can_delete=post.author_id == viewer.id,
+            _batch=batch,
+        )
+        for post in posts
+    ]
+
+
+def visible_cards(viewer: User, ids: list[int]) -> list[Card]:
+    """The cards (reactions only: no add-ons) of those of these posts the viewer may see."""
+    posts = db.session.scalars(
+        select(Recognition)
+        .where(Recognition.id.in_(ids), visible_posts(viewer))
+        .order_by(Recognition.id.desc())
+    )
+    return cards(viewer, list(posts), addons_per_post=0)
+
+
+def card(viewer: User, post: Recognition) -> Card:
+    return cards(viewer, [post], addons_per_post=0)[0]
+
+
+def received_by_person(viewer: User, person: User, limit: int = 5) -> list[Card]:
+    """Thanks a person received, newest first, without those they hid from their profile."""
+    query = (
+        select(Recognition)
+        .where(
+            visible_posts(viewer),
+            Recognition.id.in_(
+                select(RecognitionRecipient.recognition_id).where(
+                    RecognitionRecipient.user_id == person.id,
+                    RecognitionRecipient.hidden_from_profile.is_(false()),
+                )
+            ),
+        )
+        .order_by(Recognition.id.desc())
+        .limit(limit)
+    )
+    return cards(viewer, list(db.session.scalars(query)), addons_per_post=0)
+
+
+def received_by_department(viewer: User, department: Department, limit: int = 5) -> list[Card]:
+    query = (
+        select(Recognition)
+        .where(
+            visible_posts(viewer),
+            Recognition.id.in_(
+                select(RecognitionDepartment.recognition_id).where(
+                    RecognitionDepartment.department_id == department.id,
+                    RecognitionDepartment.received.is_(true()),
+                )
+            ),
+        )
+        .order_by(Recognition.id.desc())
+        .limit(limit)
+    )
+    return cards(viewer, list(db.session.scalars(query)), addons_per_post=0)
+
+
+def recent_thanks(viewer: User, limit: int = 3) -> list[Card]:
+    query = (
+        select(Recognition)
+        .where(visible_posts(viewer))
+        .order_by(Recognition.id.desc())
+        .limit(limit)
+    )
+    return cards(viewer, list(db.session.scalars(query)), addons_per_post=0)
