@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal import sla
+from portal.core.errors import Refused
 from portal.extensions import db
 from portal.models import (
     EventKind,
@@ -20,6 +21,7 @@ from portal.models import (
     ServiceRequest,
 )
 from portal.service_requests import clocks, services
+from portal.service_requests.services import queues
 from tests import factories
 
 # Monday 2026-11-16 10:00 London (GMT): the desk is open 09:00-17:00 on weekdays.
@@ -380,7 +382,7 @@ def test_the_requester_confirms_or_reopens_within_ten_business_days(desk):
     services.change_status(
         sr, desk["agent"], RequestStatus.RESOLVED, sr.version, now=MONDAY_10 + timedelta(days=4)
     )
-    with pytest.raises(services.RequestError, match="within 10 business days"):
+    with pytest.raises(Refused, match="within 10 business days"):
         services.reopen(sr, desk["requester"], "", sr.version, now=MONDAY_10 + timedelta(days=20))
     services.confirm(sr, desk["requester"], sr.version, now=MONDAY_10 + timedelta(days=5))
     assert sr.status is RequestStatus.CLOSED
@@ -429,12 +431,12 @@ def test_a_change_from_an_old_version_says_who_changed_it_and_keeps_the_text(
 
 def test_managers_assign_agents_pick_up_for_themselves_only(desk, make_user):
     sr = factories.make_request(desk["service"], desk["requester"])
-    with pytest.raises(services.RequestError):
+    with pytest.raises(Refused):
         services.assign(sr, desk["agent"], desk["manager"], sr.version)
     services.assign(sr, desk["manager"], desk["agent"], sr.version)
     assert sr.assignee_id == desk["agent"].id
     outsider = make_user()
-    with pytest.raises(services.RequestError):
+    with pytest.raises(Refused):
         services.assign(sr, desk["manager"], outsider, sr.version)
 
 
@@ -645,7 +647,7 @@ def test_an_oversized_attachment_is_refused_with_a_message(
 def test_the_queue_sorts_by_nearest_due_counts_tabs_and_pages_without_repeats(
     client, login, desk, monkeypatch
 ):
-    monkeypatch.setattr(services, "QUEUE_PAGE_SIZE", 3)
+    monkeypatch.setattr(queues, "QUEUE_PAGE_SIZE", 3)
     made = []
     for n, priority in enumerate(
         [Priority.NORMAL, Priority.URGENT, Priority.NORMAL, Priority.URGENT, Priority.NORMAL]

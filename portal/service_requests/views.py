@@ -9,6 +9,7 @@ from jinja2_fragments.flask import render_block
 from markupsafe import Markup
 from sqlalchemy import select
 
+from portal.core.errors import NotFound, Refused
 from portal.directory import services as directory_services
 from portal.extensions import db, reader_cache
 from portal.htmx import is_htmx, render, trigger
@@ -72,7 +73,7 @@ def new(slug: str, service_slug: str):
                 files=form.uploads(),
             ),
         )
-    except services.RequestError as exc:
+    except Refused as exc:
         target = getattr(form, exc.field, None) if exc.field else None
         if target is not None:
             target.errors = [*target.errors, exc.message]
@@ -142,7 +143,7 @@ def pick_person():
 def _visible_or_404(key: str):
     try:
         return services.get_visible_request(current_user, key)
-    except services.NotFound:
+    except NotFound:
         abort(404)
 
 
@@ -201,7 +202,7 @@ def _after_change(sr, message: str, status: int = 200, **extra):
     return redirect(url_for("service_requests.detail", key=sr.key), code=303)
 
 
-def _refused(sr, exc: services.RequestError, **extra):
+def _refused(sr, exc: Refused, **extra):
     """A change the service refused: nothing is kept, the reason is shown (409 when someone
     else changed the request meanwhile, 422 otherwise), and what was typed stays."""
     db.session.rollback()
@@ -229,7 +230,7 @@ def post_reply(key: str):
             services.add_note(sr, current_user, form.body.data, files=form.uploads())
         else:
             services.reply(sr, current_user, form.body.data, files=form.uploads())
-    except services.RequestError as exc:
+    except Refused as exc:
         form.body.errors = [exc.message]
         return _after_change(sr, "", status=422, reply_form=form)
     return _after_change(sr, "Internal note added." if internal else "Reply sent.")
@@ -248,7 +249,7 @@ def change(key: str):
             try:
                 status = RequestStatus(form.status.data)
             except ValueError:
-                raise services.RequestError("Choose a status from the list.", "status") from None
+                raise Refused("Choose a status from the list.", "status") from None
             services.change_status(sr, current_user, status, version, body=form.body.data or "")
             message = f"Status changed to {status.label.lower()}."
         elif form.assignee.data:
@@ -261,7 +262,7 @@ def change(key: str):
                     else None
                 )
                 if assignee is None:
-                    raise services.RequestError(
+                    raise Refused(
                         "Choose someone who works in this department.", "assignee"
                     )
             services.assign(sr, current_user, assignee, version)
@@ -270,7 +271,7 @@ def change(key: str):
             try:
                 priority = Priority(form.priority.data)
             except ValueError:
-                raise services.RequestError(
+                raise Refused(
                     "Choose a priority from the list.", "priority"
                 ) from None
             services.change_priority(sr, current_user, priority, version)
@@ -278,7 +279,7 @@ def change(key: str):
         elif form.department.data:
             department = directory_services.get_department(form.department.data)
             if department is None:
-                raise services.RequestError("Choose another department.", "department")
+                raise Refused("Choose another department.", "department")
             services.transfer(sr, current_user, department, version)
             if not services.can_view(current_user, sr):
                 if is_htmx():
@@ -290,10 +291,10 @@ def change(key: str):
                 return redirect(url_for("service_requests.mine"), code=303)
             message = f"Transferred to {department.name}."
         else:
-            raise services.RequestError("Choose what to change.")
-    except services.NotFound:
+            raise Refused("Choose what to change.")
+    except NotFound:
         abort(404)
-    except services.RequestError as exc:
+    except Refused as exc:
         return _refused(sr, exc, change_form=form)
     return _after_change(sr, message)
 
@@ -309,9 +310,9 @@ def _requester_action(key: str, action, message: str):
         return _after_change(sr, "Reload the page and try again.", status=422)
     try:
         action(sr, form)
-    except services.NotFound:
+    except NotFound:
         abort(404)
-    except services.RequestError as exc:
+    except Refused as exc:
         return _refused(sr, exc)
     return _after_change(sr, message)
 
@@ -408,7 +409,7 @@ def mine():
 def queue(slug: str):
     try:
         entry = services.queue_entry(slug, current_user)
-    except services.NotFound:
+    except NotFound:
         abort(404)
     if entry is None:
         abort(404)
@@ -434,7 +435,7 @@ def queue(slug: str):
         department = db.session.get(Department, entry.id)
         try:
             page = services.queue(department, current_user, filters)
-        except services.NotFound:
+        except NotFound:
             abort(404)
         html = render_block(
             QUEUE_TEMPLATE,

@@ -1,0 +1,130 @@
+"""Who hears about a request and in which words: e-mails, in-app notices and webhooks,
+written to the outbox in the caller's transaction. The words are templates/email/request_*."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select, text
+
+from portal import sla
+from portal.directory.calendars import calendar_for
+from portal.extensions import db
+from portal.models import (
+    Department,
+    Membership,
+    ServiceRequest,
+    User,
+)
+from portal.notify import outbox
+
+
+def request_link(sr: ServiceRequest) -> str:
+    return f"{current_app.config['PORTAL_URL']}/requests/{sr.key}"
+
+
+def notify_requester(sr: ServiceRequest, topic: str, subject: str, text: str) -> None:
+    requester = db.session.get(User, sr.requester_id)
+    if requester is None or not requester.active:
+        return
+    outbox.enqueue_email(
+        requester.email,
+        subject,
+        f"Hello {requester.first_name},\n\n{text}\n\nFollow it here: {request_link(sr)}\n",
+        topic=topic,
+    )
+    outbox.notify_user(requester, topic, subject, f"/requests/{sr.key}")
+
+
+def department_members(department_id: int) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.department_id == department_id, User.active)
+            .order_by(User.id)
+        )
+    )
+
+
+def department_addresses(department_id: int) -> list:
+    """(id, email) of the department's active people, for e-mails to all of them."""
+    return list(db.session.execute(_ADDRESSES, {"department_id": department_id}).all())
+
+
+_ADDRESSES = text(
+    "SELECT u.id, u.email FROM user_account AS u "
+    "JOIN department_membership AS m ON m.user_id = u.id "
+    "WHERE m.department_id = :department_id AND u.active ORDER BY u.id"
+)
+
+
+def notify_workers(
+    sr: ServiceRequest, topic: str, subject: str, text: str, dedupe: str | None = None
+) -> bool:
+    """The assignee if there is one, else everyone in the department."""
+    people = (
+        [sr.assignee]
+        if sr.assignee_id and sr.assignee and sr.assignee.active
+        else department_members(sr.department_id)
+    )
+    sent = False
+    for person in people:
+        key = f"{dedupe}:{person.id}" if dedupe else None
+        if outbox.enqueue_email(
+            person.email, subject, f"{text}\n\n{request_link(sr)}\n", topic=topic, dedupe_key=key
+        ):
+            sent = True
+    return sent
+
+
+def promise_words(sr: ServiceRequest) -> str:
+    day = calendar_for(sr.department).typical_day_minutes()
+    return sla.describe_business_minutes(sr.first_response_target, day)
+
+
+def notify_created(
+    sr: ServiceRequest,
+    transferred_from: Department | None = None,
+    workers: list | None = None,
+) -> None:
+    """The department (its assignee, else everyone: `workers` when the caller read them
+    already) and, for a new request, the requester; their e-mails in one INSERT."""
+    requester = db.session.get(User, sr.requester_id)
+    origin = f" (transferred from {transferred_from.name})" if transferred_from else ""
+    topic = "request.created"
+    link = request_link(sr)
+    if sr.assignee_id and sr.assignee and sr.assignee.active:
+        workers = [sr.assignee]
+    elif workers is None:
+        workers = department_addresses(sr.department_id)
+    subject = f"New request {sr.key}{origin}: {sr.title}"
+    text = f"{requester.name} asked for “{sr.title}”, priority {sr.priority.label.lower()}."
+    emails = [(person.email, subject, f"{text}\n\n{link}\n", topic) for person in workers]
+    if transferred_from is None and requester.active:
+        subject = f"{sr.key} sent to {sr.department.name}"
+        text = (
+            f"{sr.department.name} has your request “{sr.title}”. "
+            f"They promise a first reply within {promise_words(sr)}."
+        )
+        emails.append(
+            (
+                requester.email,
+                subject,
+                f"Hello {requester.first_name},\n\n{text}\n\nFollow it here: {link}\n",
+                topic,
+            )
+        )
+        outbox.enqueue_emails(emails)
+        outbox.notify_users([(requester.id, topic, subject, f"/requests/{sr.key}")])
+    else:
+        outbox.enqueue_emails(emails)
+    if sr.department.webhook_url:
+        outbox.enqueue_webhook(
+            sr.department.webhook_url,
+            {
+                "text": f"New request {sr.key}: {sr.title} ({sr.priority.label}) {request_link(sr)}",
+                "key": sr.key,
+                "event": "created",
+            },
+            topic="request.created",
+        )
