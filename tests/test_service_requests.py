@@ -350,7 +350,9 @@ def test_first_reply_stops_the_clock_within_promise_and_waiting_pauses(desk):
     assert measured.first_response.state is sla.ClockState.MET
     assert measured.first_response.elapsed_minutes == 130
     words = clocks.clock_words(measured.first_response, 480, for_requester=True, name="First reply")
-    assert words == "First reply 2 h 10 min — within the 4 business hours promise"
+    assert words == (
+        "First reply 2 business hours and 10 business minutes — within the 4 business hours promise"
+    )
 
     services.change_status(
         sr, agent, RequestStatus.WAITING, sr.version, now=MONDAY_10 + timedelta(hours=3)
@@ -742,3 +744,4 @@ def test_the_cron_commands_close_and_scan(runner, desk):
     assert result.exit_code == 0 and "Closed 1 request " in result.output
     result = runner.invoke(args=["requests", "scan"])
     assert result.exit_code == 0 and "Queued 0 at-risk or breached alerts." in result.output
+

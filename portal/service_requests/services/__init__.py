@@ -5,7 +5,7 @@ Re-exported here while other areas still import `services.<name>`."""
 from portal.core.errors import NotFound, Refused  # noqa: F401
 from portal.service_requests.services.access import *  # noqa: F403
 from portal.service_requests.services.conversation import *  # noqa: F403
-from portal.service_requests.services.figures import *  # noqa: F403
+from portal.service_requests.services.history import *  # noqa: F403
 from portal.service_requests.services.jobs import *  # noqa: F403
 from portal.service_requests.services.lifecycle import *  # noqa: F403
 from portal.service_requests.services.mine import *  # noqa: F403
@@ -15,4 +15,3 @@ from portal.service_requests.services.promises import *  # noqa: F403
 from portal.service_requests.services.queues import *  # noqa: F403
 from portal.service_requests.services.recording import *  # noqa: F403
 from portal.service_requests.services.submission import *  # noqa: F403
-from portal.service_requests.services.timeline import *  # noqa: F403

@@ -6,8 +6,10 @@ from datetime import datetime
 
 from portal.core import clock
 from portal.core.errors import NotFound, Refused
+from portal.extensions import db
 from portal.models import (
     EventKind,
+    RequestAttachment,
     RequestEvent,
     RequestStatus,
     ServiceRequest,
@@ -86,3 +88,15 @@ def add_note(
         attachments.discard(stored)
         raise
     return event
+
+
+def visible_attachment(viewer: User, sr: ServiceRequest, attachment_id: int) -> RequestAttachment:
+    """A file of this request the viewer may download (internal ones: its department)."""
+    file = db.session.get(RequestAttachment, attachment_id)
+    if (
+        file is None
+        or file.request_id != sr.id
+        or (file.internal and not can_work(viewer, sr))
+    ):
+        raise NotFound
+    return file

@@ -5,6 +5,7 @@ transaction."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from portal.core import clock
 from portal.core.errors import NotFound, Refused
 from portal.core.policy import is_member
 from portal.directory.calendars import calendar_for
+from portal.directory.services import get_department
 from portal.extensions import db
 from portal.models import (
     Department,
@@ -331,3 +333,72 @@ def reopen(
     notify_workers(sr, "request.reopened", f"{sr.key}: reopened by {actor.name}", body or sr.title)
     clocks.refresh_due(sr, now)
     commit_change(sr)
+
+
+def transfer_targets(sr: ServiceRequest) -> list[Department]:
+    """The departments a request may be transferred to, by name."""
+    return list(
+        db.session.scalars(
+            select(Department)
+            .where(Department.active, Department.id != sr.department_id)
+            .order_by(Department.name)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class RequestChange:
+    """One change from the agent's controls, as the form read it (ChangeForm.change())."""
+
+    version: int | None
+    status: str = ""
+    assignee: str = ""  # "none", or a person's id as typed
+    assignee_id: int | None = None  # the id, when `assignee` reads as one
+    priority: str = ""
+    department: str = ""  # a department's slug
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class ChangeDone:
+    message: str
+    still_visible: bool = True  # False: transferred out of the viewer's sight
+    left_department: str = ""  # the slug of the department a transfer left
+
+
+def apply_change(sr: ServiceRequest, actor: User, change: RequestChange) -> ChangeDone:
+    """The one change the agent asked for (status, assignee, priority or department)."""
+    version = change.version
+    if change.status:
+        try:
+            status = RequestStatus(change.status)
+        except ValueError:
+            raise Refused("Choose a status from the list.", "status") from None
+        change_status(sr, actor, status, version, body=change.body)
+        return ChangeDone(f"Status changed to {status.label.lower()}.")
+    if change.assignee:
+        assignee = None
+        if change.assignee != "none":
+            user = db.session.get(User, change.assignee_id) if change.assignee_id else None
+            assignee = user if user is not None and user.active else None
+            if assignee is None:
+                raise Refused("Choose someone who works in this department.", "assignee")
+        assign(sr, actor, assignee, version)
+        return ChangeDone(
+            f"Assigned to {assignee.name}." if assignee else "Nobody is assigned now."
+        )
+    if change.priority:
+        try:
+            priority = Priority(change.priority)
+        except ValueError:
+            raise Refused("Choose a priority from the list.", "priority") from None
+        change_priority(sr, actor, priority, version)
+        return ChangeDone(f"Priority changed to {priority.label.lower()}.")
+    if change.department:
+        department = get_department(change.department)
+        if department is None:
+            raise Refused("Choose another department.", "department")
+        left = sr.department.slug
+        transfer(sr, actor, department, version)
+        return ChangeDone(f"Transferred to {department.name}.", can_view(actor, sr), left)
+    raise Refused("Choose what to change.")

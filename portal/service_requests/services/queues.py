@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import and_, func, or_, select, text
@@ -77,6 +77,9 @@ class QueuePage:
     counts: dict[str, int]
     next_cursor: str | None
     filters: QueueFilters
+    department: Department | None = None
+    people: list[User] = field(default_factory=list)  # for the assignee filter
+    next_change: datetime | None = None  # the next instant a row turns at risk or overdue
 
 
 def _encode_cursor(sr: ServiceRequest) -> str:
@@ -265,3 +268,20 @@ def queue(
         )
     next_cursor = _encode_cursor(rows[QUEUE_PAGE_SIZE - 1]) if len(rows) > QUEUE_PAGE_SIZE else None
     return QueuePage(rows[:QUEUE_PAGE_SIZE], counts, next_cursor, filters)
+
+
+def queue_of(
+    department_id: int, viewer: User, filters: QueueFilters, now: datetime | None = None
+) -> QueuePage:
+    """The whole queue page of a department (by id, from `queue_entry`): the rows, the
+    people to filter by and the next instant its badges change."""
+    department = db.session.get(Department, department_id)
+    if department is None:
+        raise NotFound
+    page = queue(department, viewer, filters, now)
+    return replace(
+        page,
+        department=department,
+        people=department_people(department),
+        next_change=next_clock_change(department, now),
+    )

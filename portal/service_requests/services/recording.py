@@ -112,3 +112,13 @@ def set_assignee(sr: ServiceRequest, actor: User, assignee: User | None, now: da
         to_value=str(assignee.id) if assignee else None,
     )
     sr.assignee_id = assignee.id if assignee else None
+
+
+def reread(sr: ServiceRequest) -> None:
+    """The request as committed (after a change, before showing it again)."""
+    db.session.refresh(sr)
+
+
+def discard_changes() -> None:
+    """Forget what a refused change left in the session."""
+    db.session.rollback()

@@ -22,9 +22,13 @@ from portal.service_requests.services.access import can_work
 
 @dataclass(frozen=True)
 class TimelineEntry:
+    """One event with the names its words need (the words are the template's:
+    templates/service_requests/_timeline.html)."""
+
     event: RequestEvent
     actor_name: str
-    words: str
+    before: str | None
+    after: str | None
     attachments: list[RequestAttachment]
 
 
@@ -91,25 +95,7 @@ def timeline(sr: ServiceRequest, viewer: User) -> list[TimelineEntry]:
     entries = []
     for e in events:
         actor = people.get(e.actor_id, "Inward") if e.actor_id else "Inward"
-        if e.kind is EventKind.CREATED:
-            words = "sent the request"
-        elif e.kind is EventKind.REPLY:
-            words = "replied"
-        elif e.kind is EventKind.NOTE:
-            words = "added an internal note"
-        elif e.kind is EventKind.ATTACHMENT:
-            words = "attached a file"
-        elif e.kind is EventKind.SERVICE:
-            words = "changed the service"
-        else:
-            noun = {
-                EventKind.STATUS: "status",
-                EventKind.ASSIGNEE: "assignee",
-                EventKind.PRIORITY: "priority",
-                EventKind.DEPARTMENT: "department",
-            }[e.kind]
-            before = _value_words(e.kind, e.from_value, people, departments)
-            after = _value_words(e.kind, e.to_value, people, departments)
-            words = f"changed the {noun} from {before} to {after}"
-        entries.append(TimelineEntry(e, actor, words, files.get(e.id, [])))
+        before = _value_words(e.kind, e.from_value, people, departments)
+        after = _value_words(e.kind, e.to_value, people, departments)
+        entries.append(TimelineEntry(e, actor, before, after, files.get(e.id, [])))
     return entries
