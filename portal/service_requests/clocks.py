@@ -120,7 +120,7 @@ def request_clocks(
     changes: list[tuple[datetime, str | None, str | None]] | None = None,
 ) -> RequestClocks:
     """`changes`: the status changes when the caller knows them (a new request has none)."""
-    now = now or datetime.now(UTC)
+    now = clock.now(now)
     calendar = calendar_for(sr.department, now.date())
     return measure(sr, calendar, _status_changes(sr) if changes is None else changes, now)
 
@@ -131,7 +131,7 @@ def refresh_due(
     changes: list[tuple[datetime, str | None, str | None]] | None = None,
 ) -> RequestClocks:
     """Recompute the stored instants the queues sort and filter by."""
-    now = now or datetime.now(UTC)
+    now = clock.now(now)
     clocks = request_clocks(sr, now, changes)
     running = clocks.running
     if running is None or running.due_at is None:

@@ -20,6 +20,7 @@ from portal.models import (
     ServiceRequest,
 )
 from portal.notify import outbox
+from portal.presentation import local_time
 from portal.service_requests import clocks
 from portal.service_requests.services.notices import notify_workers, request_link
 
@@ -124,10 +125,8 @@ def scan_alerts(now: datetime | None = None) -> int:
             continue
         words = "breached" if state == "breached" else "at risk"
         subject = f"{sr.key}: {label} promise {words}"
-        words_now = clocks.clock_words(
-            running, request_clocks.day_minutes, for_requester=False, name=label.capitalize()
-        )
-        body = f"“{sr.title}” — {words_now}\n{request_link(sr)}"
+        words_now = figure_words(clocks.clock_figure(request_clocks, running, now), sr)
+        body = f"“{sr.title}” — {label.capitalize()}: {words_now}\n{request_link(sr)}"
         if notify_workers(
             sr, f"request.{state}", subject, body, dedupe=f"{state}:{which}:{sr.key}"
         ):
@@ -135,9 +134,22 @@ def scan_alerts(now: datetime | None = None) -> int:
         if state == "breached" and sr.department.webhook_url:
             outbox.enqueue_webhook(
                 sr.department.webhook_url,
-                {"text": f"{subject} — {sr.title} {request_link(sr)}", "key": sr.key, "event": "breached"},
+                {
+                    "text": f"{subject} — {sr.title}: {words_now} {request_link(sr)}",
+                    "key": sr.key,
+                    "event": "breached",
+                },
                 topic="request.breached",
                 dedupe_key=f"webhook:{state}:{which}:{sr.key}",
             )
     db.session.commit()
     return sent
+
+
+def figure_words(figure: clocks.Figure, sr: ServiceRequest) -> str:
+    """The figure as the request page says it, due in the department's own time zone (an
+    alert goes to the whole department at once)."""
+    if figure.due_at is None:
+        return figure.text
+    due = local_time(figure.due_at, "long", sr.department.timezone)
+    return f"{figure.text}, due {due}"

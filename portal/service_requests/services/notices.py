@@ -122,7 +122,9 @@ def notify_created(
         outbox.enqueue_webhook(
             sr.department.webhook_url,
             {
-                "text": f"New request {sr.key}: {sr.title} ({sr.priority.label}) {request_link(sr)}",
+                "text": (
+                    f"New request {sr.key}: {sr.title} ({sr.priority.label}) {request_link(sr)}"
+                ),
                 "key": sr.key,
                 "event": "created",
             },
