@@ -46,17 +46,12 @@ def reply(
                 sr.first_response_at = now
             if sr.status is RequestStatus.NEW:
                 set_status(sr, actor, RequestStatus.IN_PROGRESS, now)
-            notify_requester(
-                sr,
-                "request.replied",
-                f"{sr.key}: {sr.department.name} replied",
-                f"{actor.name} replied to your request “{sr.title}”:\n\n{body}",
-            )
+            notify_requester(sr, "request.replied", "replied", actor=actor, reply=body)
         else:
             if sr.status is RequestStatus.WAITING:
                 set_status(sr, actor, RequestStatus.IN_PROGRESS, now)
             notify_workers(
-                sr, "request.requester_replied", f"{sr.key}: {actor.name} replied", body
+                sr, "request.requester_replied", "requester_replied", actor=actor, reply=body
             )
         clocks.refresh_due(sr, now)
         commit_change(sr)

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from portal import sla
 from portal.core import clock
 from portal.database import write_transaction
 from portal.directory.calendars import calendar_for
@@ -20,9 +19,8 @@ from portal.models import (
     ServiceRequest,
 )
 from portal.notify import outbox
-from portal.presentation import local_time
 from portal.service_requests import clocks
-from portal.service_requests.services.notices import notify_workers, request_link
+from portal.service_requests.services.notices import notify_workers, request_link, words
 
 AUTOCLOSE_BUSINESS_DAYS = 5
 
@@ -116,40 +114,33 @@ def scan_alerts(now: datetime | None = None) -> int:
         if running is None:
             continue
         which = "first" if running is request_clocks.first_response else "resolution"
-        label = "first response" if which == "first" else "resolution"
-        if running.state is sla.ClockState.BREACHED:
-            state = "breached"
-        elif running.state is sla.ClockState.AT_RISK:
-            state = "at_risk"
-        else:
+        figure = clocks.clock_figure(request_clocks, running, now)  # what the page says
+        if figure.state not in ("at_risk", "breached"):
             continue
-        words = "breached" if state == "breached" else "at risk"
-        subject = f"{sr.key}: {label} promise {words}"
-        words_now = figure_words(clocks.clock_figure(request_clocks, running, now), sr)
-        body = f"“{sr.title}” — {label.capitalize()}: {words_now}\n{request_link(sr)}"
-        if notify_workers(
-            sr, f"request.{state}", subject, body, dedupe=f"{state}:{which}:{sr.key}"
-        ):
+        if _alert(sr, figure, figure.state, which):
             sent += 1
-        if state == "breached" and sr.department.webhook_url:
-            outbox.enqueue_webhook(
-                sr.department.webhook_url,
-                {
-                    "text": f"{subject} — {sr.title}: {words_now} {request_link(sr)}",
-                    "key": sr.key,
-                    "event": "breached",
-                },
-                topic="request.breached",
-                dedupe_key=f"webhook:{state}:{which}:{sr.key}",
-            )
     db.session.commit()
     return sent
 
 
-def figure_words(figure: clocks.Figure, sr: ServiceRequest) -> str:
-    """The figure as the request page says it, due in the department's own time zone (an
-    alert goes to the whole department at once)."""
-    if figure.due_at is None:
-        return figure.text
-    due = local_time(figure.due_at, "long", sr.department.timezone)
-    return f"{figure.text}, due {due}"
+def _alert(sr: ServiceRequest, figure: clocks.Figure, state: str, which: str) -> bool:
+    """One alert (e-mails, and a webhook when breached), once per clock and state: the
+    figure the request page shows, due in the department's own time zone (the alert goes
+    to the whole department at once)."""
+    context = {
+        "state": state,
+        "clock_name": "first response" if which == "first" else "resolution",
+        "figure": figure,
+    }
+    sent = notify_workers(
+        sr, f"request.{state}", "alert", dedupe=f"{state}:{which}:{sr.key}", **context
+    )
+    if state == "breached" and sr.department.webhook_url:
+        (hook,) = words("alert", "webhook", sr=sr, link=request_link(sr), **context)
+        outbox.enqueue_webhook(
+            sr.department.webhook_url,
+            {"text": hook, "key": sr.key, "event": "breached"},
+            topic="request.breached",
+            dedupe_key=f"webhook:{state}:{which}:{sr.key}",
+        )
+    return sent

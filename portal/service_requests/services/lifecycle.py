@@ -112,20 +112,10 @@ def change_status(
         set_assignee(sr, actor, actor, now)
     set_status(sr, actor, status, now)
     if status is RequestStatus.WAITING:
-        notify_requester(
-            sr,
-            "request.waiting",
-            f"{sr.key}: {sr.department.name} is waiting for you",
-            f"{actor.name} needs something from you before {sr.department.name} can go on "
-            f"with “{sr.title}”." + (f"\n\n{body}" if body else ""),
-        )
+        notify_requester(sr, "request.waiting", "waiting", actor=actor, note=body)
     elif status is RequestStatus.RESOLVED:
         notify_requester(
-            sr,
-            "request.resolved",
-            f"{sr.key}: resolved",
-            f"{sr.department.name} resolved your request “{sr.title}”. If it is not, "
-            f"reopen it within {REOPEN_BUSINESS_DAYS} business days from the request page.",
+            sr, "request.resolved", "resolved", reopen_days=REOPEN_BUSINESS_DAYS
         )
         for action in _WHEN_RESOLVED:
             action(sr, now)
@@ -330,7 +320,7 @@ def reopen(
     if body:
         record_event(sr, actor, EventKind.REPLY, now, body=body)
     set_status(sr, actor, RequestStatus.IN_PROGRESS, now)
-    notify_workers(sr, "request.reopened", f"{sr.key}: reopened by {actor.name}", body or sr.title)
+    notify_workers(sr, "request.reopened", "reopened", actor=actor, note=body)
     clocks.refresh_due(sr, now)
     commit_change(sr)
 
