@@ -272,6 +272,21 @@ def _required_message(spec: RequestField) -> str:
     return f"Enter {lowered}."
 
 
+def _text_field(kind: FieldKind, label: str, presence: list, kw: dict):
+    limit = TEXT_LIMITS[kind]
+    cls = StringField if kind is FieldKind.SHORT_TEXT else TextAreaField
+    return cls(
+        label,
+        filters=[_stripped],
+        validators=[
+            *presence,
+            Length(max=limit, message=f"{label} must be {limit:,} characters or fewer."),
+            *([] if kind is FieldKind.LONG_TEXT else [_one_line]),
+        ],
+        **kw,
+    )
+
+
 def _field_for(spec: RequestField):
     kw = {"description": spec.help_text or ""}
     required = spec.required
@@ -279,18 +294,7 @@ def _field_for(spec: RequestField):
     kind = spec.kind
     label = spec.label
     if kind in (FieldKind.SHORT_TEXT, FieldKind.LONG_TEXT):
-        limit = TEXT_LIMITS[kind]
-        cls = StringField if kind is FieldKind.SHORT_TEXT else TextAreaField
-        return cls(
-            label,
-            filters=[_stripped],
-            validators=[
-                *presence,
-                Length(max=limit, message=f"{label} must be {limit:,} characters or fewer."),
-                *([] if kind is FieldKind.LONG_TEXT else [_one_line]),
-            ],
-            **kw,
-        )
+        return _text_field(kind, label, presence, kw)
     if kind is FieldKind.EMAIL:
         return EmailField(
             label,

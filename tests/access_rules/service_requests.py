@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import RequestAttachment
-from portal.service_requests import attachments, services
+from portal.service_requests import attachments
+from portal.service_requests.services import conversation
 from tests.access_rules import Rule, World, everyone, only
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -16,7 +17,7 @@ WORKERS = {"agent", "manager", "admin"}
 
 
 def setup(world: World) -> None:
-    services.reply(
+    conversation.reply(
         world.request,
         world.users["employee"],
         "The quote is attached.",

@@ -75,28 +75,13 @@ def _existing_for_token(token: str, actor: User) -> ServiceRequest | None:
     return sr
 
 
-def submit_request(
-    service: Service, actor: User, data: Submission, now: datetime | None = None
-) -> tuple[ServiceRequest, bool]:
-    """File a request; returns (request, created). The same form token gives back the
-    request it already made (a double click, a resubmission), not a second one.
-
-    Everything that only reads (the promise, the calendar, who to tell) happens before
-    the write transaction; inside it, the key is taken and the rows are written, so
-    parallel submissions queue on the database's write lock as briefly as possible."""
-    now = clock.now(now)
+def _new_request(
+    service: Service, actor: User, requester: User, data: Submission, now: datetime
+) -> ServiceRequest:
+    """The row of a new request, with its promise (not yet written)."""
     department = service.department
-    if not service.active or not department.active:
-        raise Refused("This service no longer takes requests.")
-    existing = _existing_for_token(data.form_token, actor)
-    if existing is not None:
-        return existing, False
-    requester = data.requester or actor
-    if not requester.active:
-        raise Refused("Choose a current colleague.", field="on_behalf_of")
     first, resolution = targets_for(department, service, data.priority)
-    workers = department_addresses(department.id)
-    sr = ServiceRequest(
+    return ServiceRequest(
         version=1,
         assignee_id=None,
         first_response_at=None,
@@ -117,6 +102,29 @@ def submit_request(
         first_response_target=first,
         resolution_target=resolution,
     )
+
+
+def submit_request(
+    service: Service, actor: User, data: Submission, now: datetime | None = None
+) -> tuple[ServiceRequest, bool]:
+    """File a request; returns (request, created). The same form token gives back the
+    request it already made (a double click, a resubmission), not a second one.
+
+    Everything that only reads (the promise, the calendar, who to tell) happens before
+    the write transaction; inside it, the key is taken and the rows are written, so
+    parallel submissions queue on the database's write lock as briefly as possible."""
+    now = clock.now(now)
+    department = service.department
+    if not service.active or not department.active:
+        raise Refused("This service no longer takes requests.")
+    existing = _existing_for_token(data.form_token, actor)
+    if existing is not None:
+        return existing, False
+    requester = data.requester or actor
+    if not requester.active:
+        raise Refused("Choose a current colleague.", field="on_behalf_of")
+    workers = department_addresses(department.id)
+    sr = _new_request(service, actor, requester, data, now)
     set_committed_value(sr, "department", department)
     set_committed_value(sr, "requester", requester)
     clocks.refresh_due(sr, now, changes=[])  # new: no status changes yet
