@@ -16,6 +16,7 @@ from portal.extensions import db
 from portal.models import OutboxChannel, OutboxMessage, Priority, RequestStatus
 from portal.service_requests import clocks
 from portal.service_requests.services import jobs, lifecycle
+from portal.service_requests.services import mine as my_list
 from tests import factories
 
 MONDAY_8 = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)  # London is on GMT (UTC+0)
@@ -174,6 +175,34 @@ def test_my_requests_are_grouped_needs_you_open_closed_newest_first(app, frozen)
     # A broken cursor is no cursor.
     for junk in ("²", "-1", "x" * 500, "MjAyNi0xMS0xNlQwODowMDowMCswMDowMHzCsg"):
         assert client_as(app, requester).get(f"/requests/mine?after={junk}").status_code == 200
+
+
+def test_closed_requests_come_in_keyset_pages_newest_first(app, frozen, monkeypatch):
+    department, agent, requester, first = world("ten")
+    service = department.services[0]
+    made = []
+    for n in range(5):
+        sr = factories.make_request(service, requester, now=MONDAY_8 + timedelta(minutes=n))
+        lifecycle.cancel(sr, requester, sr.version)
+        made.append(sr.key)
+    seen, after = [], None
+    while True:
+        page = my_list.my_requests(requester, after, limit=2)
+        assert after is None or not page.open  # later pages: Closed only
+        seen += [sr.key for sr in page.closed]
+        if page.next_cursor is None:
+            break
+        after = page.next_cursor
+    assert seen == made[::-1]
+    # The htmx "show older" answers with rows only.
+    monkeypatch.setattr(my_list, "CLOSED_PAGE_SIZE", 2)
+    client = client_as(app, requester)
+    html = client.get("/requests/mine").get_data(as_text=True)
+    cursor = re.search(r'/requests/mine\?after=([^"&]+)', html).group(1)
+    more = client.get(f"/requests/mine?after={cursor}", headers={"HX-Request": "true"})
+    body = more.get_data(as_text=True)
+    assert more.status_code == 200 and "<html" not in body and "<tr" in body
+    assert made[2] in body and made[4] not in body
 
 
 def test_ids_in_query_and_form_never_500(app, frozen):

@@ -95,10 +95,11 @@ def _newest_first(query, limit: int) -> list[ServiceRequest]:
 
 
 def my_requests(
-    user: User, after: str | None = None, limit: int = CLOSED_PAGE_SIZE, now: datetime | None = None
+    user: User, after: str | None = None, limit: int | None = None, now: datetime | None = None
 ) -> MinePage:
     """The three groups; with a cursor, only the next page of Closed."""
     now = clock.now(now)
+    limit = limit or CLOSED_PAGE_SIZE
     base = select(ServiceRequest).where(_theirs(user))
     asked = and_(ServiceRequest.status == RequestStatus.CLOSED, _rating_asked(now))
     needs_you: list[ServiceRequest] = []
