@@ -655,3 +655,11 @@ def test_a_days_intervals_are_ordered_disjoint_and_within_the_day(calendar, day)
         previous_end = closes
     if calendar.closed_reason(day) is not None:
         assert intervals == []
+
+
+def test_the_template_filters_read_business_time_in_the_departments_days(app):
+    env = app.jinja_env
+    assert env.from_string("{{ 1080|business_duration(720) }}").render() == (
+        "1 business day and 6 business hours"
+    )
+    assert env.from_string("{{ 1440|business_time(720) }}").render() == "2 business days"
