@@ -27,7 +27,13 @@ def tz_abbreviation(name: str, at: datetime | None = None) -> str:
 
 
 def business_time(minutes: int, day_minutes: int = 480) -> str:
+    """A promise: "4 business hours", "2 business days" (days of the department's length)."""
     return sla.describe_business_minutes(int(minutes), day_minutes)
+
+
+def business_duration(minutes: float, day_minutes: int = 480) -> str:
+    """Business time used, left or over: "1 business day and 3 business hours"."""
+    return sla.describe_duration(minutes, day_minutes)
 
 
 def local_time(at: datetime | None, style: str = "short", tz: str | None = None) -> str:
@@ -80,6 +86,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_time=local_time,
         business_time=business_time,
+        business_duration=business_duration,
         tz_abbreviation=tz_abbreviation,
     )
     app.jinja_env.globals.update(

@@ -351,17 +351,19 @@ def describe_business_minutes(minutes: int, day_minutes: int = 480) -> str:
     return _plural(minutes, "minute")
 
 
-def describe_duration(minutes: float) -> str:
-    """A compact duration for clocks: "45 min", "3 h", "2 h 10 min", "1 d 3 h".
-    Rounded to whole minutes (halves up); never negative."""
+def describe_duration(minutes: float, day_minutes: int = 480) -> str:
+    """Business time in the units of the promise, for clocks: "45 business minutes",
+    "3 business hours and 10 business minutes", "1 business day and 6 business hours"
+    where a business day is `day_minutes` long (the department's own day: 720 for 12-hour
+    days, 1440 for a desk open around the clock). Rounded to whole minutes (halves up),
+    never negative; a day or more drops the minutes."""
     total = max(0, math.floor(minutes + 0.5)) if math.isfinite(minutes) else 0
-    days, rest = divmod(total, 24 * 60)
+    day = day_minutes if day_minutes > 0 else 24 * 60
+    days, rest = divmod(total, day)
     hours, mins = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
-    if hours:
-        return f"{hours} h {mins} min" if mins else f"{hours} h"
-    return f"{mins} min"
+    parts = [(days, "day"), (hours, "hour")] if days else [(hours, "hour"), (mins, "minute")]
+    words = [_plural(value, unit) for value, unit in parts if value]
+    return " and ".join(words) or _plural(0, "minute")
 
 
 # Clocks -----------------------------------------------------------------------

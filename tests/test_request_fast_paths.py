@@ -21,7 +21,8 @@ from portal.models import (
     ServiceRequest,
 )
 from portal.notify import outbox
-from portal.service_requests import list_cache, services
+from portal.service_requests import list_cache
+from portal.service_requests.services import mine, submission
 from tests import factories
 
 
@@ -37,14 +38,14 @@ def desk(app, worlds):
 
 
 def submit(desk, actor, requester=None, title="Laptop"):
-    return services.submit_request(
+    return submission.submit_request(
         desk["service"],
         actor,
-        services.Submission(
+        submission.Submission(
             title=title,
             description="Please",
             priority=Priority.NORMAL,
-            form_token=services.new_form_token(),
+            form_token=submission.new_form_token(),
             requester=requester,
         ),
     )[0]
@@ -110,9 +111,9 @@ def test_a_submission_holds_the_write_lock_for_its_writes_only(app, desk):
 
 
 def test_the_same_form_token_twice_still_gives_one_request(app, desk):
-    data = services.Submission("Once", "Please", Priority.NORMAL, services.new_form_token())
-    first, created = services.submit_request(desk["service"], desk["erin"], data)
-    again, created_again = services.submit_request(desk["service"], desk["erin"], data)
+    data = submission.Submission("Once", "Please", Priority.NORMAL, submission.new_form_token())
+    first, created = submission.submit_request(desk["service"], desk["erin"], data)
+    again, created_again = submission.submit_request(desk["service"], desk["erin"], data)
     assert created and not created_again and again.id == first.id
     assert db.session.scalar(select(func.count()).select_from(ServiceRequest)) == 1
 
@@ -128,14 +129,14 @@ def test_my_requests_merges_mine_and_those_filed_for_me_newest_first_without_rep
     submit(desk, agent, title="Ivan's own")
     seen, before = [], None
     while True:
-        page = services.my_requests(erin, before, limit=3)
+        page = mine.my_requests(erin, before, limit=3)
         seen += [sr.id for sr in page.rows]
         if page.next_cursor is None:
             break
         before = page.next_cursor
     assert seen == sorted(made, reverse=True)
     # Ivan filed three of them for Erin: they are in his list too, beside his own.
-    assert len(services.my_requests(agent).rows) == 4
+    assert len(mine.my_requests(agent).rows) == 4
 
 
 def test_outbox_bulk_writers_keep_the_single_writers_rules(app, desk):

@@ -9,9 +9,10 @@ import io
 import pytest
 from sqlalchemy import select
 
+from portal.core.errors import NotFound
 from portal.extensions import db
 from portal.models import EventKind, RequestAttachment, RequestEvent
-from portal.service_requests import services
+from portal.service_requests.services import conversation
 from tests import factories
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -124,9 +125,11 @@ def test_an_oversized_file_is_refused_with_a_message(app, client, login, csrf, d
 def test_a_note_with_a_file_stores_it_in_the_notes_transaction(desk):
     from portal.service_requests.attachments import Upload
 
-    event = services.add_note(desk["sr"], desk["agent"], "See file", files=[Upload("a.pdf", PDF)])
+    event = conversation.add_note(
+        desk["sr"], desk["agent"], "See file", files=[Upload("a.pdf", PDF)]
+    )
     [attachment] = db.session.scalars(select(RequestAttachment))
     assert attachment.event_id == event.id and attachment.internal
-    with pytest.raises(services.NotFound):
-        services.add_note(desk["sr"], desk["erin"], "Not mine", files=[Upload("b.pdf", PDF)])
+    with pytest.raises(NotFound):
+        conversation.add_note(desk["sr"], desk["erin"], "Not mine", files=[Upload("b.pdf", PDF)])
     assert len(list(desk["dir"].iterdir())) == 1

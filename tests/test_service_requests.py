@@ -10,16 +10,21 @@ import pytest
 from sqlalchemy import func, select
 
 from portal import sla
+from portal.core.errors import Refused
 from portal.extensions import db
 from portal.models import (
     EventKind,
     OutboxMessage,
     Priority,
+    RequestAttachment,
     RequestEvent,
     RequestStatus,
+    Service,
     ServiceRequest,
+    User,
 )
-from portal.service_requests import clocks, services
+from portal.service_requests import clocks
+from portal.service_requests.services import access, conversation, jobs, lifecycle, promises, queues
 from tests import factories
 
 # Monday 2026-11-16 10:00 London (GMT): the desk is open 09:00-17:00 on weekdays.
@@ -124,8 +129,8 @@ def test_parallel_submissions_get_unique_keys(app, desk):
     def submit(worker: int) -> None:
         with app.app_context():
             try:
-                service = db.session.get(services.Service, service_id)
-                requester = db.session.get(services.User, requester_id)
+                service = db.session.get(Service, service_id)
+                requester = db.session.get(User, requester_id)
                 for n in range(5):
                     factories.make_request(service, requester, form_token=f"w{worker}-{n}")
             except BaseException as exc:  # noqa: BLE001 - reported below
@@ -305,7 +310,7 @@ def test_a_field_validates_on_its_own_as_a_fragment(client, login, csrf, desk):
 
 def test_the_form_says_when_the_department_is_closed(desk):
     saturday = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
-    preview = services.due_preview(desk["service"], Priority.NORMAL, now=saturday)
+    preview = promises.due_preview(desk["service"], Priority.NORMAL, now=saturday)
     assert preview.is_open_now is False
     assert preview.next_opening == datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     assert preview.first_response_due == datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
@@ -324,16 +329,18 @@ def test_a_post_without_csrf_is_refused(client, login, desk):
 def test_first_reply_stops_the_clock_within_promise_and_waiting_pauses(desk):
     sr = factories.make_request(desk["service"], desk["requester"], now=MONDAY_10)
     agent = desk["agent"]
-    services.pick_up(sr, agent, sr.version, now=MONDAY_10 + timedelta(minutes=30))
+    lifecycle.pick_up(sr, agent, sr.version, now=MONDAY_10 + timedelta(minutes=30))
     assert sr.status is RequestStatus.IN_PROGRESS and sr.assignee_id == agent.id
-    services.reply(sr, agent, "On it", now=MONDAY_10 + timedelta(hours=2, minutes=10))
+    conversation.reply(sr, agent, "On it", now=MONDAY_10 + timedelta(hours=2, minutes=10))
     measured = clocks.request_clocks(sr, now=MONDAY_10 + timedelta(hours=3))
     assert measured.first_response.state is sla.ClockState.MET
     assert measured.first_response.elapsed_minutes == 130
     words = clocks.clock_words(measured.first_response, 480, for_requester=True, name="First reply")
-    assert words == "First reply 2 h 10 min — within the 4 business hours promise"
+    assert words == (
+        "First reply 2 business hours and 10 business minutes — within the 4 business hours promise"
+    )
 
-    services.change_status(
+    lifecycle.change_status(
         sr, agent, RequestStatus.WAITING, sr.version, now=MONDAY_10 + timedelta(hours=3)
     )
     paused = clocks.request_clocks(sr, now=MONDAY_10 + timedelta(hours=5))
@@ -343,7 +350,7 @@ def test_first_reply_stops_the_clock_within_promise_and_waiting_pauses(desk):
         "Paused while we wait for you"
     )
     # The requester answers the next day: the wait did not count.
-    services.reply(sr, desk["requester"], "Here it is", now=MONDAY_10 + timedelta(days=1))
+    conversation.reply(sr, desk["requester"], "Here it is", now=MONDAY_10 + timedelta(days=1))
     assert sr.status is RequestStatus.IN_PROGRESS
     resumed = clocks.request_clocks(sr, now=MONDAY_10 + timedelta(days=1))
     assert resumed.resolution.elapsed_minutes == 180  # 10:00-13:00 Monday only
@@ -352,31 +359,31 @@ def test_first_reply_stops_the_clock_within_promise_and_waiting_pauses(desk):
 
 def test_the_requester_confirms_or_reopens_within_ten_business_days(desk):
     sr = factories.make_request(desk["service"], desk["requester"], now=MONDAY_10)
-    services.change_status(
+    lifecycle.change_status(
         sr, desk["agent"], RequestStatus.RESOLVED, sr.version, now=MONDAY_10 + timedelta(hours=1)
     )
     assert sr.resolved_at is not None and sr.first_response_at is not None
-    services.reopen(
+    lifecycle.reopen(
         sr, desk["requester"], "Still broken", sr.version, now=MONDAY_10 + timedelta(days=3)
     )
     assert sr.status is RequestStatus.IN_PROGRESS and sr.resolved_at is None
-    services.change_status(
+    lifecycle.change_status(
         sr, desk["agent"], RequestStatus.RESOLVED, sr.version, now=MONDAY_10 + timedelta(days=4)
     )
-    with pytest.raises(services.RequestError, match="within 10 business days"):
-        services.reopen(sr, desk["requester"], "", sr.version, now=MONDAY_10 + timedelta(days=20))
-    services.confirm(sr, desk["requester"], sr.version, now=MONDAY_10 + timedelta(days=5))
+    with pytest.raises(Refused, match="within 10 business days"):
+        lifecycle.reopen(sr, desk["requester"], "", sr.version, now=MONDAY_10 + timedelta(days=20))
+    lifecycle.confirm(sr, desk["requester"], sr.version, now=MONDAY_10 + timedelta(days=5))
     assert sr.status is RequestStatus.CLOSED
 
 
 def test_autoclose_closes_after_five_business_days_once(desk):
     sr = factories.make_request(desk["service"], desk["requester"], now=MONDAY_10)
-    services.change_status(
+    lifecycle.change_status(
         sr, desk["agent"], RequestStatus.RESOLVED, sr.version, now=MONDAY_10 + timedelta(hours=1)
     )
-    assert services.autoclose(now=MONDAY_10 + timedelta(days=4)) == 0  # Friday: 4 business days
-    assert services.autoclose(now=MONDAY_10 + timedelta(days=7, hours=1)) == 1  # next Monday
-    assert services.autoclose(now=MONDAY_10 + timedelta(days=8)) == 0
+    assert jobs.autoclose(now=MONDAY_10 + timedelta(days=4)) == 0  # Friday: 4 business days
+    assert jobs.autoclose(now=MONDAY_10 + timedelta(days=7, hours=1)) == 1  # next Monday
+    assert jobs.autoclose(now=MONDAY_10 + timedelta(days=8)) == 0
     db.session.refresh(sr)
     assert sr.status is RequestStatus.CLOSED
     closes = count(
@@ -390,7 +397,7 @@ def test_a_change_from_an_old_version_says_who_changed_it_and_keeps_the_text(
 ):
     sr = factories.make_request(desk["service"], desk["requester"])
     old_version = sr.version
-    services.pick_up(sr, desk["manager"], old_version)
+    lifecycle.pick_up(sr, desk["manager"], old_version)
     login(desk["agent"])
     response = client.post(
         f"/requests/{sr.key}/change",
@@ -412,22 +419,22 @@ def test_a_change_from_an_old_version_says_who_changed_it_and_keeps_the_text(
 
 def test_managers_assign_agents_pick_up_for_themselves_only(desk, make_user):
     sr = factories.make_request(desk["service"], desk["requester"])
-    with pytest.raises(services.RequestError):
-        services.assign(sr, desk["agent"], desk["manager"], sr.version)
-    services.assign(sr, desk["manager"], desk["agent"], sr.version)
+    with pytest.raises(Refused):
+        lifecycle.assign(sr, desk["agent"], desk["manager"], sr.version)
+    lifecycle.assign(sr, desk["manager"], desk["agent"], sr.version)
     assert sr.assignee_id == desk["agent"].id
     outsider = make_user()
-    with pytest.raises(services.RequestError):
-        services.assign(sr, desk["manager"], outsider, sr.version)
+    with pytest.raises(Refused):
+        lifecycle.assign(sr, desk["manager"], outsider, sr.version)
 
 
 def test_a_transfer_keeps_key_and_history(desk, make_department, make_user):
     hr = make_department(slug="hr", name="HR", key_prefix="HR")
     hr_agent = make_user(roles={hr: "agent"})
     sr = factories.make_request(desk["service"], desk["requester"])
-    services.transfer(sr, desk["agent"], hr, sr.version)
+    lifecycle.transfer(sr, desk["agent"], hr, sr.version)
     assert sr.key == "IT-1" and sr.department_id == hr.id
-    assert services.can_view(hr_agent, sr) and not services.can_view(desk["agent"], sr)
+    assert access.can_view(hr_agent, sr) and not access.can_view(desk["agent"], sr)
     moved = db.session.scalar(select(RequestEvent).where(RequestEvent.kind == EventKind.DEPARTMENT))
     assert (moved.from_value, moved.to_value) == ("it", "hr")
 
@@ -439,7 +446,7 @@ def test_a_transfer_into_a_department_with_the_same_number_keeps_both(
     hr_own = factories.make_request(make_service(hr), desk["requester"])
     moved = factories.make_request(desk["service"], desk["requester"])
     assert (hr_own.key, hr_own.number, moved.key, moved.number) == ("HR-1", 1, "IT-1", 1)
-    services.transfer(moved, desk["agent"], hr, moved.version)
+    lifecycle.transfer(moved, desk["agent"], hr, moved.version)
     assert moved.key == "IT-1" and moved.department_id == hr.id and moved.number == 2
     next_in_hr = factories.make_request(make_service(hr), desk["requester"])
     assert next_in_hr.key == "HR-3"
@@ -452,7 +459,7 @@ def test_requests_are_404_to_anyone_who_may_not_see_them(
     client, login, desk, make_user, make_department
 ):
     sr = factories.make_request(desk["service"], desk["requester"])
-    services.add_note(sr, desk["agent"], "Internal: suspect a supplier delay")
+    conversation.add_note(sr, desk["agent"], "Internal: suspect a supplier delay")
     other_department = make_department(slug="finance", key_prefix="FIN")
     stranger_agent = make_user(roles={other_department: "agent"})
     for person in (make_user(), stranger_agent):
@@ -485,8 +492,8 @@ def test_unknown_negative_or_huge_keys_are_404(client, login, desk, key):
 
 def test_internal_notes_never_reach_the_requester(client, login, csrf, desk):
     sr = factories.make_request(desk["service"], desk["requester"])
-    services.add_note(sr, desk["agent"], "SECRET-NOTE about the requester")
-    services.reply(sr, desk["agent"], "Public answer")
+    conversation.add_note(sr, desk["agent"], "SECRET-NOTE about the requester")
+    conversation.reply(sr, desk["agent"], "Public answer")
     login(desk["requester"])
     page = client.get(f"/requests/{sr.key}").get_data(as_text=True)
     assert "Public answer" in page and "SECRET-NOTE" not in page
@@ -573,7 +580,7 @@ def test_an_attachment_is_served_only_to_viewers_as_a_download(
     login(desk["requester"])
     response = post_with_file(client, csrf, desk, "../../quote.pdf", PDF)
     assert response.status_code == 303
-    attachment = db.session.scalar(select(services.RequestAttachment))
+    attachment = db.session.scalar(select(RequestAttachment))
     assert attachment.filename == "quote.pdf" and attachment.content_type == "application/pdf"
     assert (tmp_path / attachment.storage_name).read_bytes() == PDF
     url = f"/requests/IT-1/files/{attachment.id}"
@@ -628,7 +635,7 @@ def test_an_oversized_attachment_is_refused_with_a_message(
 def test_the_queue_sorts_by_nearest_due_counts_tabs_and_pages_without_repeats(
     client, login, desk, monkeypatch
 ):
-    monkeypatch.setattr(services, "QUEUE_PAGE_SIZE", 3)
+    monkeypatch.setattr(queues, "QUEUE_PAGE_SIZE", 3)
     made = []
     for n, priority in enumerate(
         [Priority.NORMAL, Priority.URGENT, Priority.NORMAL, Priority.URGENT, Priority.NORMAL]
@@ -642,17 +649,17 @@ def test_the_queue_sorts_by_nearest_due_counts_tabs_and_pages_without_repeats(
             )
         )
     waiting = factories.make_request(desk["service"], desk["requester"], now=MONDAY_10)
-    services.change_status(
+    lifecycle.change_status(
         waiting, desk["agent"], RequestStatus.WAITING, waiting.version, now=MONDAY_10
     )
     assert waiting.due_at is None
     now = MONDAY_10 + timedelta(minutes=20)
-    first = services.queue(desk["department"], desk["agent"], services.QueueFilters(), now=now)
+    first = queues.queue(desk["department"], desk["agent"], queues.QueueFilters(), now=now)
     assert first.counts["open"] == 6 and first.counts["new"] == 5
     assert first.counts["waiting"] == 1
     assert [sr.priority for sr in first.rows[:2]] == [Priority.URGENT, Priority.URGENT]
-    second = services.queue(
-        desk["department"], desk["agent"], services.QueueFilters(after=first.next_cursor), now=now
+    second = queues.queue(
+        desk["department"], desk["agent"], queues.QueueFilters(after=first.next_cursor), now=now
     )
     keys = [sr.key for sr in first.rows + second.rows]
     assert len(keys) == 6 == len(set(keys)) and second.next_cursor is None
@@ -660,14 +667,14 @@ def test_the_queue_sorts_by_nearest_due_counts_tabs_and_pages_without_repeats(
     due = [sr.due_at for sr in first.rows + second.rows][:-1]
     assert due == sorted(due)
     at_risk_now = MONDAY_10 + timedelta(minutes=25)  # urgent: 30 min target, 75 % at 22.5 min
-    risky = services.queue(
-        desk["department"], desk["agent"], services.QueueFilters(tab="at-risk"), now=at_risk_now
+    risky = queues.queue(
+        desk["department"], desk["agent"], queues.QueueFilters(tab="at-risk"), now=at_risk_now
     )
     assert {sr.priority for sr in risky.rows} == {Priority.URGENT}
-    late = services.queue(
+    late = queues.queue(
         desk["department"],
         desk["agent"],
-        services.QueueFilters(tab="breached"),
+        queues.QueueFilters(tab="breached"),
         now=MONDAY_10 + timedelta(hours=1),
     )
     assert late.counts["breached"] == 2
@@ -704,10 +711,10 @@ def test_scan_tells_the_department_once_when_a_clock_breaches(desk):
         desk["service"], desk["requester"], priority=Priority.URGENT, now=MONDAY_10
     )
     before = count(OutboxMessage)
-    assert services.scan_alerts(now=MONDAY_10 + timedelta(minutes=25)) == 1  # at risk
-    assert services.scan_alerts(now=MONDAY_10 + timedelta(minutes=26)) == 0
-    assert services.scan_alerts(now=MONDAY_10 + timedelta(minutes=45)) == 1  # breached
-    assert services.scan_alerts(now=MONDAY_10 + timedelta(minutes=50)) == 0
+    assert jobs.scan_alerts(now=MONDAY_10 + timedelta(minutes=25)) == 1  # at risk
+    assert jobs.scan_alerts(now=MONDAY_10 + timedelta(minutes=26)) == 0
+    assert jobs.scan_alerts(now=MONDAY_10 + timedelta(minutes=45)) == 1  # breached
+    assert jobs.scan_alerts(now=MONDAY_10 + timedelta(minutes=50)) == 0
     subjects = list(
         db.session.scalars(select(OutboxMessage.subject).where(OutboxMessage.id > before))
     )
@@ -718,8 +725,9 @@ def test_scan_tells_the_department_once_when_a_clock_breaches(desk):
 def test_the_cron_commands_close_and_scan(runner, desk):
     month_ago = datetime.now(UTC) - timedelta(days=30)  # always 5+ business days
     sr = factories.make_request(desk["service"], desk["requester"], now=month_ago)
-    services.change_status(sr, desk["agent"], RequestStatus.RESOLVED, sr.version, now=month_ago)
+    lifecycle.change_status(sr, desk["agent"], RequestStatus.RESOLVED, sr.version, now=month_ago)
     result = runner.invoke(args=["requests", "autoclose"])
     assert result.exit_code == 0 and "Closed 1 request " in result.output
     result = runner.invoke(args=["requests", "scan"])
     assert result.exit_code == 0 and "Queued 0 at-risk or breached alerts." in result.output
+

@@ -357,22 +357,44 @@ def test_describe_business_minutes_default_day_is_eight_hours():
 
 
 @pytest.mark.parametrize(
-    ("minutes", "text"),
+    ("minutes", "day", "text"),
     [
-        (45, "45 min"),
-        (0, "0 min"),
-        (180, "3 h"),
-        (130, "2 h 10 min"),
-        (24 * 60, "1 d"),
-        (27 * 60, "1 d 3 h"),
-        (27 * 60 + 10, "1 d 3 h"),
-        (59.5, "1 h"),
-        (44.4, "44 min"),
-        (-5, "0 min"),
+        (45, 480, "45 business minutes"),
+        (0, 480, "0 business minutes"),
+        (180, 480, "3 business hours"),
+        (130, 480, "2 business hours and 10 business minutes"),
+        (480, 480, "1 business day"),
+        (59.5, 480, "1 business hour"),
+        (44.4, 480, "44 business minutes"),
+        (-5, 480, "0 business minutes"),
+        # Issue 12: a 12-hour day is a business day (not "1 d 6 h" of 24-hour days) ...
+        (18 * 60, 720, "1 business day and 6 business hours"),
+        (24 * 60, 720, "2 business days"),
+        # ... so is a 10-hour day, and a desk open around the clock counts 24-hour days.
+        (13 * 60 + 10, 600, "1 business day and 3 business hours"),
+        (27 * 60 + 10, 1440, "1 business day and 3 business hours"),
+        (2 * 1440 + 125, 1440, "2 business days and 2 business hours"),
     ],
 )
-def test_describe_duration(minutes, text):
-    assert describe_duration(minutes) == text
+def test_describe_duration_reads_in_the_departments_business_days(minutes, day, text):
+    assert describe_duration(minutes, day) == text
+
+
+@given(
+    minutes=st.floats(min_value=-1e4, max_value=1e6, allow_nan=False),
+    day=st.sampled_from([60, 450, 480, 600, 720, 1440]),
+)
+def test_describe_duration_says_business_and_never_more_than_it_was(minutes, day):
+    words = describe_duration(minutes, day)
+    total = max(0, int(minutes + 0.5))
+    units = {"day": day, "days": day, "hour": 60, "hours": 60, "minute": 1, "minutes": 1}
+    tokens = words.replace(" and ", " ").split()
+    read = 0
+    for value, business, unit in zip(tokens[::3], tokens[1::3], tokens[2::3], strict=True):
+        assert business == "business"
+        read += int(value) * units[unit]
+    # whole units down from the rounded minutes: within a day's hour (days) or exact
+    assert read <= total and total - read < (60 if total >= day else 1)
 
 
 # Clocks ------------------------------------------------------------------------
@@ -633,3 +655,11 @@ def test_a_days_intervals_are_ordered_disjoint_and_within_the_day(calendar, day)
         previous_end = closes
     if calendar.closed_reason(day) is not None:
         assert intervals == []
+
+
+def test_the_template_filters_read_business_time_in_the_departments_days(app):
+    env = app.jinja_env
+    assert env.from_string("{{ 1080|business_duration(720) }}").render() == (
+        "1 business day and 6 business hours"
+    )
+    assert env.from_string("{{ 1440|business_time(720) }}").render() == "2 business days"

@@ -15,10 +15,10 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.admin.services import NotFound
+from portal.core.policy import manages
 from portal.extensions import db
 from portal.insights.figures import neutralise_cell
 from portal.models import AuditEntry, Department, User
-from portal.service_requests.services import is_manager
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
@@ -58,7 +58,7 @@ class AuditPage:
 
 
 def can_read_department_log(viewer: User, department: Department) -> bool:
-    return bool(viewer.is_admin or is_manager(viewer, department.id))
+    return manages(viewer, department)
 
 
 def _encode(entry: AuditEntry) -> str:

@@ -23,8 +23,8 @@ from portal.models import (
     ServiceRequest,
     User,
 )
-from portal.service_requests import services
-from portal.service_requests.services import Submission
+from portal.service_requests.services import conversation, jobs, lifecycle, submission
+from portal.service_requests.services.submission import Submission
 
 DAYS = 120
 PER_DEPARTMENT = 28
@@ -229,7 +229,7 @@ def _one_request(  # noqa: C901
         [Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT], [2, 6, 2, 1]
     )[0]
     title = rng.choice(TITLES.get(service.slug, [service.name]))
-    sr, _ = services.submit_request(
+    sr, _ = submission.submit_request(
         service,
         requester,
         Submission(
@@ -251,29 +251,29 @@ def _one_request(  # noqa: C901
     )
     if first_reply >= now or (recent and late) or keep_open:
         return 1  # still new: nobody has replied yet (some of these are overdue)
-    services.pick_up(sr, agent, now=first_reply - timedelta(minutes=1))
-    services.reply(sr, agent, rng.choice(REPLIES), now=first_reply)
+    lifecycle.pick_up(sr, agent, now=first_reply - timedelta(minutes=1))
+    conversation.reply(sr, agent, rng.choice(REPLIES), now=first_reply)
     moment = first_reply
     if rng.random() < 0.25:
         moment = _after(department, moment, 20 + rng.random() * 60)
         if moment >= now:
             return 1
-        services.add_note(sr, agent, rng.choice(NOTES), now=moment)
+        conversation.add_note(sr, agent, rng.choice(NOTES), now=moment)
     if rng.random() < 0.3:
         moment = _after(department, moment, 30 + rng.random() * 120)
         if moment >= now:
             return 1
-        services.change_status(
+        lifecycle.change_status(
             sr, agent, RequestStatus.WAITING, now=moment, body=rng.choice(WAITING_ASKS)
         )
         answered = moment + timedelta(hours=2 + rng.random() * 90)
         if answered >= now:
             return 1  # still waiting on the requester
         requester = db.session.get(User, sr.requester_id)
-        services.reply(sr, requester, rng.choice(REQUESTER_ANSWERS), now=answered)
+        conversation.reply(sr, requester, rng.choice(REQUESTER_ANSWERS), now=answered)
         moment = answered
     if rng.random() < 0.04 and sr.status.is_open:
-        services.cancel(sr, db.session.get(User, sr.requester_id), now=moment + timedelta(hours=1))
+        lifecycle.cancel(sr, db.session.get(User, sr.requester_id), now=moment + timedelta(hours=1))
         return 1
     resolution_left = max(sr.resolution_target - target, 60)
     resolved = _after(
@@ -281,14 +281,14 @@ def _one_request(  # noqa: C901
     )
     if resolved >= now:
         return 1
-    services.change_status(
+    lifecycle.change_status(
         sr, agent, RequestStatus.RESOLVED, now=resolved, body=rng.choice(RESOLUTIONS)
     )
     if rng.random() < 0.45:
         confirmed = resolved + timedelta(hours=1 + rng.random() * 30)
         if confirmed < now:
-            services.confirm(sr, db.session.get(User, sr.requester_id), now=confirmed)
+            lifecycle.confirm(sr, db.session.get(User, sr.requester_id), now=confirmed)
             return 1
     if resolved + timedelta(days=8) < now:
-        services.autoclose(now=resolved + timedelta(days=8))  # what the nightly job did then
+        jobs.autoclose(now=resolved + timedelta(days=8))  # what the nightly job did then
     return 1

@@ -28,6 +28,7 @@ from portal.models import (
     User,
 )
 from portal.notify import outbox
+from portal.service_requests.services import lifecycle
 
 TOKEN_SALT = "inward.rating"  # noqa: S105  (a namespace for the signature, not a secret)
 TOKEN_MAX_AGE = 14 * 24 * 3600  # two weeks: long enough to come back from a holiday
@@ -270,3 +271,6 @@ def rate_by_token(
     except IntegrityError:
         raise RatingRefused("This request was rated meanwhile.") from None
     return rating
+
+
+lifecycle.when_resolved(ask_for_rating)  # issue 5: "How did IT do?" once resolved

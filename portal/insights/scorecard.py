@@ -414,8 +414,8 @@ def rollup_window(department: Department, since: date, until: date) -> dict[str,
     return _deliveries(buckets)
 
 
-def minutes_words(minutes: float | None) -> str:
-    return "—" if minutes is None else sla.describe_duration(minutes)
+def minutes_words(minutes: float | None, day_minutes: int = 480) -> str:
+    return "—" if minutes is None else sla.describe_duration(minutes, day_minutes)
 
 
 def share_words(share: float | None) -> str:

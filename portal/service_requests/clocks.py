@@ -9,11 +9,12 @@ while a request sits resolved and is then reopened.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from portal import sla
+from portal.core import clock
 from portal.directory.calendars import calendar_for
 from portal.extensions import db
 from portal.models import EventKind, RequestEvent, RequestStatus, ServiceRequest
@@ -38,9 +39,9 @@ class RequestClocks:
         resolution; None when neither runs (stopped, or the request is finished)."""
         if self.status in (RequestStatus.CANCELLED, RequestStatus.CLOSED):
             return None
-        for clock in (self.first_response, self.resolution):
-            if clock.stopped_at is None:
-                return clock
+        for one in (self.first_response, self.resolution):
+            if one.stopped_at is None:
+                return one
         return None
 
 
@@ -119,7 +120,7 @@ def request_clocks(
     changes: list[tuple[datetime, str | None, str | None]] | None = None,
 ) -> RequestClocks:
     """`changes`: the status changes when the caller knows them (a new request has none)."""
-    now = now or datetime.now(UTC)
+    now = clock.now(now)
     calendar = calendar_for(sr.department, now.date())
     return measure(sr, calendar, _status_changes(sr) if changes is None else changes, now)
 
@@ -130,7 +131,7 @@ def refresh_due(
     changes: list[tuple[datetime, str | None, str | None]] | None = None,
 ) -> RequestClocks:
     """Recompute the stored instants the queues sort and filter by."""
-    now = now or datetime.now(UTC)
+    now = clock.now(now)
     clocks = request_clocks(sr, now, changes)
     running = clocks.running
     if running is None or running.due_at is None:
@@ -149,15 +150,167 @@ def refresh_due(
     return clocks
 
 
+# One figure ----------------------------------------------------------------------------
+# The queue, "my requests", the request page, the e-mails and the webhooks all say the same
+# thing about a running clock: its state, the business time left (or over) in the units of
+# the department's own business day, and the due instant.
+
+STATE_LABELS = {
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "breached": "Overdue",
+    "paused": "Paused",
+    "met": "Met",
+    "missed": "Missed",
+    "done": "Done",
+}
+STATE_ICONS = {
+    "on_track": "●",
+    "at_risk": "◆",
+    "breached": "▲",
+    "paused": "⏸",
+    "met": "✓",
+    "missed": "✗",
+    "done": "✓",
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A clock in words and a shape, never colour alone: "At risk — 45 business minutes
+    left", with the due instant for the reader's own time zone."""
+
+    state: str  # on_track | at_risk | breached | paused | met | missed | done
+    words: str
+    due_at: datetime | None = None
+    label: str = ""
+
+    @property
+    def icon(self) -> str:
+        return STATE_ICONS[self.state]
+
+    @property
+    def title(self) -> str:
+        return self.label or STATE_LABELS[self.state]
+
+    @property
+    def text(self) -> str:
+        """Without the due instant (each reader gets it in their own zone)."""
+        return f"{self.title} — {self.words}" if self.words else self.title
+
+
+def running_figure(
+    due_at: datetime | None,
+    at_risk_at: datetime | None,
+    calendar: sla.BusinessCalendar,
+    now: datetime,
+) -> Figure:
+    """A running clock from its due instant: left until it, over since it (in business
+    time both). A due instant in the past is overdue, whatever business time is left to
+    count overnight: never "At risk — 0 minutes left" with a due time gone by."""
+    day = calendar.typical_day_minutes()
+    if due_at is None:
+        return Figure("on_track", "no due time (no business hours set)")
+    due, now = clock.aware(due_at), clock.aware(now)
+    if due <= now:
+        over = calendar.business_minutes_between(due, now)
+        words = (
+            f"{sla.describe_duration(over, day)} over"
+            if over >= 0.5
+            else "the promised business time has run out"
+        )
+        return Figure("breached", words, due)
+    left = calendar.business_minutes_between(now, due)
+    words = (
+        f"{sla.describe_duration(left, day)} left"
+        if left >= 0.5
+        else "less than a business minute left"
+    )
+    at_risk = at_risk_at is not None and clock.aware(at_risk_at) <= now
+    return Figure("at_risk" if at_risk else "on_track", words, due)
+
+
+def badge(sr: ServiceRequest, now: datetime | None = None) -> Figure:
+    """The figure of a request in a list, from its stored instants (no replay)."""
+    now = clock.now(now)
+    if sr.status is RequestStatus.WAITING:
+        return Figure("paused", "waiting for the requester")
+    if sr.status in (RequestStatus.RESOLVED, RequestStatus.CLOSED):
+        return Figure("done", "", label=sr.status.label)
+    if sr.status is RequestStatus.CANCELLED:
+        return Figure("done", "", label="Cancelled")
+    calendar = calendar_for(sr.department, now.date())
+    return running_figure(sr.due_at, sr.at_risk_at, calendar, now)
+
+
+def clock_figure(clocks: RequestClocks, one: sla.Clock, now: datetime | None = None) -> Figure:
+    """The figure of one running clock of the request page (the same as its badge)."""
+    now = clock.now(now)
+    at_risk_at = now if one.state in (sla.ClockState.AT_RISK, sla.ClockState.BREACHED) else None
+    if one.due_at is None and one.state is sla.ClockState.BREACHED:
+        over = sla.describe_duration(one.elapsed_minutes - one.target_minutes, clocks.day_minutes)
+        return Figure("breached", f"{over} over")
+    return running_figure(one.due_at, at_risk_at, clocks.calendar, now)
+
+
+def words_change_at(rows: list[ServiceRequest], now: datetime | None = None) -> datetime | None:
+    """The next instant a figure of these rows reads differently: within the minute while
+    a running clock's department is open, else at its next opening (business time stands
+    still while it is closed), or when a due instant passes."""
+    now = clock.now(now)
+    found: list[datetime] = []
+    for sr in rows:
+        if sr.due_at is None or sr.status not in (RequestStatus.NEW, RequestStatus.IN_PROGRESS):
+            continue
+        calendar = calendar_for(sr.department, now.date())
+        if calendar.is_open(now):
+            found.append(now + timedelta(seconds=60 - now.second % 60))
+        else:
+            opening = calendar.next_opening(now)
+            if opening is not None:
+                found.append(opening)
+        for at in (sr.due_at, sr.at_risk_at):
+            if at is not None and clock.aware(at) > now:
+                found.append(clock.aware(at))
+    return min(found, default=None)
+
+
+def page_state(request_clocks: RequestClocks, now: datetime | None = None) -> str:
+    """The state the request page shows for the clock people wait on ("done" when none)."""
+    running = request_clocks.running
+    if running is None:
+        return "done"
+    if running.state is sla.ClockState.PAUSED:
+        return "paused"
+    return clock_figure(request_clocks, running, now).state
+
+
+_NEWS = {
+    "on_track": "The clock is on track again.",
+    "at_risk": "The clock is now at risk.",
+    "breached": "The promised time has run out: this request is overdue.",
+    "paused": "The clock is paused.",
+    "done": "No clock is running now.",
+}
+
+
+def state_news(was: str, now_state: str) -> str | None:
+    """What the polite live region says when the state changed since the page last
+    looked; None when nothing changed (or the page sent no state)."""
+    if was not in _NEWS or was == now_state:
+        return None
+    return _NEWS.get(now_state)
+
+
 # Words ---------------------------------------------------------------------------------
 
 
-def clock_words(clock: sla.Clock, day_minutes: int, *, for_requester: bool, name: str) -> str:
-    """One line both sides read: "3 business hours left", "paused while we wait for you"."""
-    target = sla.describe_business_minutes(clock.target_minutes, day_minutes)
-    used = sla.describe_duration(clock.elapsed_minutes)
-    remaining = sla.describe_duration(max(clock.remaining_minutes, 0))
-    state = clock.state
+def clock_words(clock_: sla.Clock, day_minutes: int, *, for_requester: bool, name: str) -> str:
+    """One line both sides read for a stopped or paused clock: "First reply 2 business
+    hours — within the 4 business hours promise", "Paused while we wait for you"."""
+    target = sla.describe_business_minutes(clock_.target_minutes, day_minutes)
+    used = sla.describe_duration(clock_.elapsed_minutes, day_minutes)
+    state = clock_.state
     if state is sla.ClockState.MET:
         return f"{name} {used} — within the {target} promise"
     if state is sla.ClockState.MISSED:
@@ -169,6 +322,7 @@ def clock_words(clock: sla.Clock, day_minutes: int, *, for_requester: bool, name
             else "Paused while we wait for the requester"
         )
     if state is sla.ClockState.BREACHED:
-        over = sla.describe_duration(clock.elapsed_minutes - clock.target_minutes)
-        return f"{over} of business time over the {target} promise"
-    return f"{remaining} of business time left (promise: {target})"
+        over = sla.describe_duration(clock_.elapsed_minutes - clock_.target_minutes, day_minutes)
+        return f"{over} over the {target} promise"
+    remaining = sla.describe_duration(max(clock_.remaining_minutes, 0), day_minutes)
+    return f"{remaining} left (promise: {target})"

@@ -4,10 +4,8 @@ RequestField rows), built into a WTForms form per service."""
 from __future__ import annotations
 
 import math
-import unicodedata
 from datetime import date
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
@@ -24,9 +22,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.core.forms import Form
+from portal.core.ids import parse_id
+from portal.core.text import text_problem
 from portal.models import FieldKind, Priority, RequestField, User
 from portal.models.directory import PRIORITY_ORDER
-from portal.service_requests import attachments, services
+from portal.service_requests import attachments
+from portal.service_requests.services import lifecycle, people
 
 TEXT_LIMITS = {FieldKind.SHORT_TEXT: 200, FieldKind.LONG_TEXT: 5000, FieldKind.EMAIL: 254}
 PRIORITY_HINTS = {
@@ -37,23 +39,12 @@ PRIORITY_HINTS = {
 }
 
 
-def _no_control_characters(allow_newlines: bool):
-    def check(form, field):
-        value = field.data
-        values = value if isinstance(value, list) else [value]
-        for item in values:
-            if not isinstance(item, str):
-                continue
-            for ch in item:
-                if ch in "\n\r\t" and allow_newlines:
-                    continue
-                if unicodedata.category(ch) == "Cc":
-                    raise ValidationError(
-                        f"{field.label.text} contains a character that cannot be saved "
-                        "(an invisible control character). Type it again without it."
-                    )
-
-    return check
+def _one_line(form, field):
+    """A one-line answer takes no line break (control characters: the base Form)."""
+    if isinstance(field.data, str):
+        problem = text_problem(field.data, multiline=False)
+        if problem:
+            raise ValidationError(problem)
 
 
 def _stripped(value):
@@ -130,7 +121,7 @@ class ColleagueField(StringField):
             return
         if len(text) > 254:
             raise ValidationError(f"{self.label.text}: enter a colleague’s work e-mail address.")
-        person = services.find_colleague_by_email(text)
+        person = people.find_colleague_by_email(text)
         if person is None:
             raise ValidationError(
                 f"{self.label.text}: no current colleague has the address {text[:80]}. "
@@ -154,14 +145,14 @@ class AttachmentField(FileField):
         self.upload = upload
 
 
-class RequestFormBase(FlaskForm):
+class RequestFormBase(Form):
     title = StringField(
         "Summary",
         filters=[_stripped],
         validators=[
             DataRequired("Enter a short summary of what you need."),
             Length(max=200, message="The summary must be 200 characters or fewer."),
-            _no_control_characters(False),
+            _one_line,
         ],
     )
     description = TextAreaField(
@@ -170,7 +161,6 @@ class RequestFormBase(FlaskForm):
         validators=[
             DataRequired("Describe what you need, so the team can start without asking."),
             Length(max=10_000, message="The details must be 10,000 characters or fewer."),
-            _no_control_characters(True),
         ],
     )
     priority = RadioField(
@@ -282,6 +272,21 @@ def _required_message(spec: RequestField) -> str:
     return f"Enter {lowered}."
 
 
+def _text_field(kind: FieldKind, label: str, presence: list, kw: dict):
+    limit = TEXT_LIMITS[kind]
+    cls = StringField if kind is FieldKind.SHORT_TEXT else TextAreaField
+    return cls(
+        label,
+        filters=[_stripped],
+        validators=[
+            *presence,
+            Length(max=limit, message=f"{label} must be {limit:,} characters or fewer."),
+            *([] if kind is FieldKind.LONG_TEXT else [_one_line]),
+        ],
+        **kw,
+    )
+
+
 def _field_for(spec: RequestField):
     kw = {"description": spec.help_text or ""}
     required = spec.required
@@ -289,18 +294,7 @@ def _field_for(spec: RequestField):
     kind = spec.kind
     label = spec.label
     if kind in (FieldKind.SHORT_TEXT, FieldKind.LONG_TEXT):
-        limit = TEXT_LIMITS[kind]
-        cls = StringField if kind is FieldKind.SHORT_TEXT else TextAreaField
-        return cls(
-            label,
-            filters=[_stripped],
-            validators=[
-                *presence,
-                Length(max=limit, message=f"{label} must be {limit:,} characters or fewer."),
-                _no_control_characters(kind is FieldKind.LONG_TEXT),
-            ],
-            **kw,
-        )
+        return _text_field(kind, label, presence, kw)
     if kind is FieldKind.EMAIL:
         return EmailField(
             label,
@@ -308,7 +302,7 @@ def _field_for(spec: RequestField):
             validators=[
                 *presence,
                 Length(max=254, message=f"{label} must be 254 characters or fewer."),
-                _no_control_characters(False),
+                _one_line,
                 Email(
                     message=f"{label} must be an e-mail address, like name@example.com.",
                     check_deliverability=False,
@@ -427,14 +421,13 @@ def build_request_form(request_fields: list[RequestField], formdata=None, **kw) 
 # Forms for working a request ------------------------------------------------------------
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     body = TextAreaField(
         "Your reply",
         filters=[_stripped],
         validators=[
             DataRequired("Write your reply first."),
             Length(max=10_000, message="A reply must be 10,000 characters or fewer."),
-            _no_control_characters(True),
         ],
     )
     internal = HiddenField()
@@ -445,7 +438,7 @@ class ReplyForm(FlaskForm):
         return [self.attachment.upload] if self.attachment.upload else []
 
 
-class ChangeForm(FlaskForm):
+class ChangeForm(Form):
     """Status, assignee, priority or department: one change a submit."""
 
     version = IntegerField(validators=[InputRequired("Reload the page and try again.")])
@@ -456,5 +449,17 @@ class ChangeForm(FlaskForm):
     body = TextAreaField(
         "Message to the requester (optional)",
         filters=[_stripped],
-        validators=[Optional(), Length(max=10_000), _no_control_characters(True)],
+        validators=[Optional(), Length(max=10_000)],
     )
+
+    def change(self) -> lifecycle.RequestChange:
+        assignee = (self.assignee.data or "").strip()
+        return lifecycle.RequestChange(
+            version=self.version.data,
+            status=self.status.data or "",
+            assignee=assignee,
+            assignee_id=parse_id(assignee),
+            priority=self.priority.data or "",
+            department=self.department.data or "",
+            body=self.body.data or "",
+        )

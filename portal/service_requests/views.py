@@ -1,4 +1,4 @@
-"""Request pages: thin views over services.py. Every form posts and redirects without
+"""Request pages: thin views over the use cases in services/. Every form posts and redirects without
 JavaScript; with htmx the same template answers with the block that changed."""
 
 from __future__ import annotations
@@ -7,14 +7,30 @@ from flask import abort, g, make_response, redirect, request, send_file, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
-from sqlalchemy import select
 
-from portal.directory import services as directory_services
-from portal.extensions import db, reader_cache
-from portal.htmx import is_htmx, render, trigger
-from portal.models import Department, Priority, RequestAttachment, RequestStatus, Service
-from portal.service_requests import attachments, bp, clocks, list_cache, services
+from portal.core.errors import NotFound, Refused
+from portal.core.ids import parse_id
+from portal.extensions import reader_cache
+from portal.htmx import hx_redirect, is_htmx, render, trigger
+from portal.models import Priority, RequestStatus, Service
+from portal.service_requests import attachments, bp, clocks, list_cache
 from portal.service_requests.forms import ChangeForm, ReplyForm, build_request_form
+from portal.service_requests.services import (
+    access,
+    conversation,
+    history,
+    lifecycle,
+    promises,
+    queues,
+    recording,
+    submission,
+)
+from portal.service_requests.services import (
+    mine as my_list,
+)
+from portal.service_requests.services import (
+    people as colleagues,
+)
 
 NEW_TEMPLATE = "service_requests/new.html"
 DETAIL_TEMPLATE = "service_requests/detail.html"
@@ -23,7 +39,7 @@ MINE_TEMPLATE = "service_requests/mine.html"
 
 
 def _service_or_404(slug: str, service_slug: str) -> Service:
-    service = services.requestable_service(slug, service_slug)
+    service = promises.requestable_service(slug, service_slug)
     if service is None:
         abort(404)
     return service
@@ -42,7 +58,7 @@ def _form_context(service: Service, form, **extra):
         "service": service,
         "department": service.department,
         "form": form,
-        "preview": services.due_preview(service, priority),
+        "preview": promises.due_preview(service, priority),
         **extra,
     }
 
@@ -50,19 +66,19 @@ def _form_context(service: Service, form, **extra):
 @bp.route("/d/<slug>/<service_slug>/request", methods=["GET", "POST"])
 def new(slug: str, service_slug: str):
     service = _service_or_404(slug, service_slug)
-    fields = services.form_fields(service)
+    fields = promises.form_fields(service)
     if request.method == "GET":
-        form = build_request_form(fields, formdata=None, form_token=services.new_form_token())
+        form = build_request_form(fields, formdata=None, form_token=submission.new_form_token())
         return render(NEW_TEMPLATE, "request_panel", **_form_context(service, form))
 
     form = build_request_form(fields, formdata=request.form.copy() | request.files)
     if not form.validate():
         return render(NEW_TEMPLATE, "request_form", status=422, **_form_context(service, form))
     try:
-        sr, _created = services.submit_request(
+        sr, _created = submission.submit_request(
             service,
             current_user,
-            services.Submission(
+            submission.Submission(
                 title=form.title.data,
                 description=form.description.data,
                 priority=_priority(form.priority.data),
@@ -72,7 +88,7 @@ def new(slug: str, service_slug: str):
                 files=form.uploads(),
             ),
         )
-    except services.RequestError as exc:
+    except Refused as exc:
         target = getattr(form, exc.field, None) if exc.field else None
         if target is not None:
             target.errors = [*target.errors, exc.message]
@@ -100,7 +116,7 @@ def new(slug: str, service_slug: str):
 def check_field(slug: str, service_slug: str):
     """Validate the form as it is and answer with the one field that changed."""
     service = _service_or_404(slug, service_slug)
-    fields = services.form_fields(service)
+    fields = promises.form_fields(service)
     form = build_request_form(fields, formdata=request.form.copy() | request.files)
     name = request.headers.get("HX-Trigger-Name") or request.form.get("_field", "")
     if name not in form._fields or name in ("csrf_token", "form_token"):
@@ -119,7 +135,7 @@ def due_times(slug: str, service_slug: str):
     service = _service_or_404(slug, service_slug)
     if not is_htmx():  # the promise is part of the form page itself
         return redirect(url_for("service_requests.new", slug=slug, service_slug=service_slug))
-    preview = services.due_preview(service, _priority(request.args.get("priority")))
+    preview = promises.due_preview(service, _priority(request.args.get("priority")))
     return render(
         NEW_TEMPLATE, "due_preview", service=service, department=service.department, preview=preview
     )
@@ -130,7 +146,7 @@ def pick_person():
     """Options for the person picker (a datalist filled as people type)."""
     # The picker's input sends its own value under its own name (on_behalf_of, f_<key>).
     typed = request.args.get("q") or next(iter(request.args.values()), "")
-    people = services.people_matching(typed)
+    people = colleagues.people_matching(typed)
     if not is_htmx():
         abort(404)
     return render("service_requests/_people_options.html", people=people)
@@ -139,52 +155,43 @@ def pick_person():
 # A request ---------------------------------------------------------------------------
 
 
-def _visible_or_404(key: str):
-    try:
-        return services.get_visible_request(current_user, key)
-    except services.NotFound:
-        abort(404)
+def _visible(key: str):
+    """The request if the viewer may see it (NotFound answers 404 app-wide)."""
+    return access.get_visible_request(current_user, key)
 
 
 def _detail_context(sr, **extra):
     request_clocks = clocks.request_clocks(sr)
-    works_here = services.can_work(current_user, sr)
+    works_here = access.can_work(current_user, sr)
     context = {
         "sr": sr,
         "clocks": request_clocks,
-        "timeline": services.timeline(sr, current_user),
+        "clock_state": clocks.page_state(request_clocks),
+        "announcement": None,
+        "timeline": history.timeline(sr, current_user),
         "works_here": works_here,
-        "is_requester": services.is_requester_side(current_user, sr),
-        "can_assign_others": services.can_assign_others(current_user, sr),
-        "can_reopen": services.can_reopen(sr),
-        "reopen_deadline": services.reopen_deadline(sr),
-        "people": services.assignable_people(sr) if works_here else [],
-        "departments": _other_departments(sr) if works_here else [],
-        "statuses": sorted(services.WORKER_TRANSITIONS[sr.status], key=list(RequestStatus).index),
+        "is_requester": access.is_requester_side(current_user, sr),
+        "can_assign_others": access.can_assign_others(current_user, sr),
+        "can_reopen": lifecycle.can_reopen(sr),
+        "reopen_deadline": lifecycle.reopen_deadline(sr),
+        "people": lifecycle.assignable_people(sr) if works_here else [],
+        "departments": lifecycle.transfer_targets(sr) if works_here else [],
+        "statuses": sorted(lifecycle.WORKER_TRANSITIONS[sr.status], key=list(RequestStatus).index),
         "reply_form": extra.pop("reply_form", None) or ReplyForm(formdata=None, version=sr.version),
         "change_form": extra.pop("change_form", None)
         or ChangeForm(formdata=None, version=sr.version),
         "clock_words": clocks.clock_words,
+        "clock_figure": clocks.clock_figure,
         "notice_error": False,
     }
     context.update(extra)
     return context
 
 
-def _other_departments(sr):
-    return list(
-        db.session.scalars(
-            select(Department)
-            .where(Department.active, Department.id != sr.department_id)
-            .order_by(Department.name)
-        )
-    )
-
-
 def _after_change(sr, message: str, status: int = 200, **extra):
     """htmx: the request's main part again, with a message; plain POST: back to the page."""
     if is_htmx():
-        db.session.refresh(sr)
+        recording.reread(sr)
         response = render(
             DETAIL_TEMPLATE,
             "request_main",
@@ -201,35 +208,64 @@ def _after_change(sr, message: str, status: int = 200, **extra):
     return redirect(url_for("service_requests.detail", key=sr.key), code=303)
 
 
-def _refused(sr, exc: services.RequestError, **extra):
+def _refused(sr, exc: Refused, **extra):
     """A change the service refused: nothing is kept, the reason is shown (409 when someone
     else changed the request meanwhile, 422 otherwise), and what was typed stays."""
-    db.session.rollback()
-    status = 409 if isinstance(exc, services.ChangedMeanwhile) else 422
+    recording.discard_changes()
+    status = 409 if isinstance(exc, recording.ChangedMeanwhile) else 422
     return _after_change(sr, exc.message, status=status, **extra)
 
 
 @bp.get("/requests/<key>")
 def detail(key: str):
-    sr = _visible_or_404(key)
+    sr = _visible(key)
     return render(DETAIL_TEMPLATE, "request_main", **_detail_context(sr))
+
+
+@bp.get("/requests/<key>/clock")
+def clock(key: str):
+    """The clock panel alone, polled by the request page (every minute, and when the tab
+    comes back into view); `was` is the state the page showed, so that a change of state
+    (on track → at risk → overdue) is announced once, politely."""
+    sr = _visible(key)
+    if not is_htmx():
+        return redirect(url_for("service_requests.detail", key=sr.key), code=303)
+    context = _clock_context(sr, request.args.get("was", ""))
+    response = make_response(render_block(DETAIL_TEMPLATE, "request_clock", **context))
+    response.vary.add("HX-Request")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _clock_context(sr, was: str) -> dict:
+    request_clocks = clocks.request_clocks(sr)
+    state = clocks.page_state(request_clocks)
+    works_here = access.can_work(current_user, sr)
+    return {
+        "sr": sr,
+        "clocks": request_clocks,
+        "clock_state": state,
+        "announcement": clocks.state_news(was, state),
+        "works_here": works_here,
+        "is_requester": access.is_requester_side(current_user, sr),
+        "clock_words": clocks.clock_words,
+        "clock_figure": clocks.clock_figure,
+    }
 
 
 @bp.post("/requests/<key>/reply")
 def post_reply(key: str):
-    sr = _visible_or_404(key)
+    sr = _visible(key)
     form = ReplyForm(formdata=request.form.copy() | request.files)
     internal = request.form.get("internal") == "1"
-    if internal and not services.can_work(current_user, sr):
-        abort(404)
+    if internal and not access.can_work(current_user, sr):
+        raise NotFound
     if not form.validate():
         return _after_change(sr, "", status=422, reply_form=form)
+    write = conversation.add_note if internal else conversation.reply
     try:
-        if internal:
-            services.add_note(sr, current_user, form.body.data, files=form.uploads())
-        else:
-            services.reply(sr, current_user, form.body.data, files=form.uploads())
-    except services.RequestError as exc:
+        write(sr, current_user, form.body.data, files=form.uploads())
+    except Refused as exc:
         form.body.errors = [exc.message]
         return _after_change(sr, "", status=422, reply_form=form)
     return _after_change(sr, "Internal note added." if internal else "Reply sent.")
@@ -238,80 +274,29 @@ def post_reply(key: str):
 @bp.post("/requests/<key>/change")
 def change(key: str):
     """Status, assignee, priority or department, from the agent's controls."""
-    sr = _visible_or_404(key)
+    sr = _visible(key)
     form = ChangeForm(formdata=request.form)
     if not form.validate():
         return _after_change(sr, "Reload the page and try again.", status=422, change_form=form)
-    version = form.version.data
     try:
-        if form.status.data:
-            try:
-                status = RequestStatus(form.status.data)
-            except ValueError:
-                raise services.RequestError("Choose a status from the list.", "status") from None
-            services.change_status(sr, current_user, status, version, body=form.body.data or "")
-            message = f"Status changed to {status.label.lower()}."
-        elif form.assignee.data:
-            if form.assignee.data == "none":
-                assignee = None
-            else:
-                assignee = (
-                    services.active_colleague(int(form.assignee.data))
-                    if form.assignee.data.isdigit()
-                    else None
-                )
-                if assignee is None:
-                    raise services.RequestError(
-                        "Choose someone who works in this department.", "assignee"
-                    )
-            services.assign(sr, current_user, assignee, version)
-            message = f"Assigned to {assignee.name}." if assignee else "Nobody is assigned now."
-        elif form.priority.data:
-            try:
-                priority = Priority(form.priority.data)
-            except ValueError:
-                raise services.RequestError(
-                    "Choose a priority from the list.", "priority"
-                ) from None
-            services.change_priority(sr, current_user, priority, version)
-            message = f"Priority changed to {priority.label.lower()}."
-        elif form.department.data:
-            department = directory_services.get_department(form.department.data)
-            if department is None:
-                raise services.RequestError("Choose another department.", "department")
-            services.transfer(sr, current_user, department, version)
-            if not services.can_view(current_user, sr):
-                if is_htmx():
-                    from portal.htmx import hx_redirect
-
-                    return hx_redirect(
-                        url_for("service_requests.queue", slug=form_department_slug(sr))
-                    )
-                return redirect(url_for("service_requests.mine"), code=303)
-            message = f"Transferred to {department.name}."
-        else:
-            raise services.RequestError("Choose what to change.")
-    except services.NotFound:
-        abort(404)
-    except services.RequestError as exc:
+        done = lifecycle.apply_change(sr, current_user, form.change())
+    except Refused as exc:
         return _refused(sr, exc, change_form=form)
-    return _after_change(sr, message)
-
-
-def form_department_slug(sr) -> str:
-    return sr.department.slug
+    if not done.still_visible:
+        if is_htmx():
+            return hx_redirect(url_for("service_requests.queue", slug=done.left_department))
+        return redirect(url_for("service_requests.mine"), code=303)
+    return _after_change(sr, done.message)
 
 
 def _requester_action(key: str, action, message: str):
-    sr = _visible_or_404(key)
+    sr = _visible(key)
     form = ChangeForm(formdata=request.form)
     if not form.validate():
         return _after_change(sr, "Reload the page and try again.", status=422)
     try:
         action(sr, form)
-    except services.NotFound:
-        abort(404)
-    except services.RequestError as exc:
+    except Refused as exc:
         return _refused(sr, exc)
     return _after_change(sr, message)
 
@@ -320,7 +305,7 @@ def _requester_action(key: str, action, message: str):
 def pick_up(key: str):
     return _requester_action(
         key,
-        lambda sr, form: services.pick_up(sr, current_user, form.version.data),
+        lambda sr, form: lifecycle.pick_up(sr, current_user, form.version.data),
         "You picked it up.",
     )
 
@@ -329,7 +314,7 @@ def pick_up(key: str):
 def cancel(key: str):
     return _requester_action(
         key,
-        lambda sr, form: services.cancel(sr, current_user, form.version.data),
+        lambda sr, form: lifecycle.cancel(sr, current_user, form.version.data),
         "Request cancelled.",
     )
 
@@ -338,7 +323,7 @@ def cancel(key: str):
 def confirm(key: str):
     return _requester_action(
         key,
-        lambda sr, form: services.confirm(sr, current_user, form.version.data),
+        lambda sr, form: lifecycle.confirm(sr, current_user, form.version.data),
         "Thank you — the request is closed.",
     )
 
@@ -347,23 +332,17 @@ def confirm(key: str):
 def reopen(key: str):
     return _requester_action(
         key,
-        lambda sr, form: services.reopen(sr, current_user, form.body.data or "", form.version.data),
+        lambda sr, form: lifecycle.reopen(
+            sr, current_user, form.body.data or "", form.version.data
+        ),
         "Request reopened.",
     )
 
 
 @bp.get("/requests/<key>/files/<int:attachment_id>")
 def attachment(key: str, attachment_id: int):
-    sr = _visible_or_404(key)
-    if attachment_id > 2**31:
-        abort(404)
-    file = db.session.get(RequestAttachment, attachment_id)
-    if (
-        file is None
-        or file.request_id != sr.id
-        or (file.internal and not services.can_work(current_user, sr))
-    ):
-        abort(404)
+    sr = _visible(key)
+    file = conversation.visible_attachment(current_user, sr, attachment_id)
     path = attachments.path_of(file)
     if not path.is_file():
         abort(404)
@@ -384,72 +363,68 @@ def attachment(key: str, attachment_id: int):
 
 @bp.get("/requests/mine")
 def mine():
-    before = request.args.get("before", type=int)
-    if before is not None and not 0 < before < 2**31:
-        before = None
-    # htmx asks for more rows; a page load (or "show older" without JS) gets the list.
-    block = "mine_rows" if is_htmx() else "mine_list"
+    after = request.args.get("after") or None
+    if my_list.decode_cursor(after) is None:
+        after = None
+    # htmx asks for the next page of Closed; a page load (or "show older" without JS)
+    # gets the groups.
+    block = "mine_rows" if after and is_htmx() else "mine_list"
 
     def build():
-        page = services.my_requests(current_user, before)
-        html = render_block(MINE_TEMPLATE, block, page=page, badge=services.badge)
-        return html, services.rows_clock_change(page.rows)
+        page = my_list.my_requests(current_user, after)
+        html = render_block(MINE_TEMPLATE, block, page=page, badge=clocks.badge)
+        return html, clocks.words_change_at(page.rows)
 
     html = list_cache.cached(
         [list_cache.person_scope(current_user.id)],
-        f"mine:{current_user.id}:{block}:{before}",
+        f"mine:{current_user.id}:{block}:{after}",
         build,
         store=reader_cache,
     )
     return _list_response(MINE_TEMPLATE, html)
 
 
-@bp.get("/queue/<slug>")
-def queue(slug: str):
+def _queue_filters() -> queues.QueueFilters:
+    tab = request.args.get("tab", queues.QueueTab.OPEN)
+    if tab not in queues.QueueTab.LABELS:
+        tab = queues.QueueTab.OPEN
     try:
-        entry = services.queue_entry(slug, current_user)
-    except services.NotFound:
-        abort(404)
-    if entry is None:
-        abort(404)
-    tab = request.args.get("tab", services.QueueTab.OPEN)
-    if tab not in services.QueueTab.LABELS:
-        tab = services.QueueTab.OPEN
-    priority = request.args.get("priority") or None
-    try:
-        priority = Priority(priority) if priority else None
+        priority = Priority(request.args.get("priority") or "")
     except ValueError:
         priority = None
     assignee = request.args.get("assignee", "")
-    assignee_id = (
-        0
-        if assignee == "none"
-        else (int(assignee) if assignee.isdigit() and len(assignee) < 10 else None)
-    )
-    filters = services.QueueFilters(tab, priority, assignee_id, request.args.get("after"))
+    assignee_id = 0 if assignee == "none" else parse_id(assignee)
+    return queues.QueueFilters(tab, priority, assignee_id, request.args.get("after"))
+
+
+@bp.get("/queue/<slug>")
+def queue(slug: str):
+    entry = queues.queue_entry(slug, current_user)
+    if entry is None:
+        abort(404)  # no such department (the 404 page looks for a renamed one)
+    filters = _queue_filters()
     # htmx "show more" asks for rows only; anything else gets the tabs, filters and rows.
     block = "queue_rows" if filters.after and is_htmx() else "queue_results"
 
     def build():
-        department = db.session.get(Department, entry.id)
-        try:
-            page = services.queue(department, current_user, filters)
-        except services.NotFound:
-            abort(404)
+        page = queues.queue_of(entry.id, current_user, filters)
         html = render_block(
             QUEUE_TEMPLATE,
             block,
-            department=department,
+            department=page.department,
             page=page,
-            tabs=services.QueueTab.LABELS,
-            people=services.department_people(department),
-            badge=services.badge,
+            tabs=queues.QueueTab.LABELS,
+            people=page.people,
+            badge=clocks.badge,
         )
-        return html, services.next_clock_change(department)
+        return html, min(
+            (at for at in (page.next_change, clocks.words_change_at(page.rows)) if at),
+            default=None,
+        )
 
     key = (
-        f"queue:{entry.id}:{current_user.id}:{block}:{tab}:{priority}:{assignee_id}:"
-        f"{(filters.after or '')[:200]}"
+        f"queue:{entry.id}:{current_user.id}:{block}:{filters.tab}:{filters.priority}:"
+        f"{filters.assignee_id}:{(filters.after or '')[:200]}"
     )
     scopes = [list_cache.department_scope(entry.id)]
     html = list_cache.cached(scopes, key, build, read_stamps=entry.stamps)
@@ -471,7 +446,7 @@ def header_memberships() -> list:
     if not current_user.is_authenticated:
         return []
     if "header_memberships" not in g:
-        g.header_memberships = services.member_departments(current_user)
+        g.header_memberships = access.member_departments(current_user)
     return g.header_memberships
 
 

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import RequestAttachment
-from portal.service_requests import attachments, services
+from portal.service_requests import attachments
+from portal.service_requests.services import conversation
 from tests.access_rules import Rule, World, everyone, only
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -16,7 +17,7 @@ WORKERS = {"agent", "manager", "admin"}
 
 
 def setup(world: World) -> None:
-    services.reply(
+    conversation.reply(
         world.request,
         world.users["employee"],
         "The quote is attached.",
@@ -54,6 +55,11 @@ RULES = [
     Rule("service_requests.queue", "GET", url=lambda w: {"slug": w.it.slug},
          expect=only(WORKERS, 200)),
     Rule("service_requests.detail", "GET", url=key, expect=only(VIEWERS, 200)),
+    Rule("service_requests.clock", "GET", url=key, query="was=on_track",
+         headers={"HX-Request": "true"}, expect=only(VIEWERS, 200, anonymous=204),
+         note="the request page's clock, polled with htmx"),
+    Rule("service_requests.clock", "GET", url=key, expect=only(VIEWERS, 303),
+         note="without htmx it is the request page"),
     Rule("service_requests.attachment", "GET",
          url=lambda w: {"key": w.request.key, "attachment_id": w.attachment.id},
          expect=only(VIEWERS, 200)),
