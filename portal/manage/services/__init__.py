@@ -71,7 +71,7 @@ from portal.manage.services.hours import (  # noqa: F401
 from portal.manage.services.members import (  # noqa: F401
     add_member,
     change_member_role,
-    members,
+    department_members,
     remove_member,
 )
 from portal.manage.services.rules import (  # noqa: F401

@@ -111,12 +111,12 @@ def _contact_words(contact: Contact, person: User | None = None) -> str:
     return f"{contact.label}: {who}"
 
 
-def _contact_of(actor: User, department: Department, contact_id: int) -> Contact:
+def contact_of(actor: User, department: Department, contact_id: int) -> Contact:
     return owned_row(actor, department, Contact, contact_id)
 
 
 def remove_contact(actor: User, department: Department, contact_id: int) -> None:
-    contact = _contact_of(actor, department, contact_id)
+    contact = contact_of(actor, department, contact_id)
     with locked_change(department):
         words = _contact_words(contact)
         audit.record(
@@ -126,7 +126,7 @@ def remove_contact(actor: User, department: Department, contact_id: int) -> None
 
 
 def move_contact(actor: User, department: Department, contact_id: int, direction: str) -> None:
-    contact = _contact_of(actor, department, contact_id)
+    contact = contact_of(actor, department, contact_id)
     with locked_change(department):
         contacts = department_contacts(department)
         before = order_words(c.label for c in contacts)

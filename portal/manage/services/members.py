@@ -21,7 +21,7 @@ from portal.models import (
 # Members ----------------------------------------------------------------------------
 
 
-def members(department: Department) -> list[Membership]:
+def department_members(department: Department) -> list[Membership]:
     return list(
         db.session.scalars(
             select(Membership)
@@ -104,7 +104,7 @@ def add_member(actor: User, department: Department, email: str, role: str) -> Me
     return membership
 
 
-def _membership_of(actor: User, department: Department, membership_id: int) -> Membership:
+def membership_of(actor: User, department: Department, membership_id: int) -> Membership:
     check_manager(actor, department)
     membership = (
         db.session.get(Membership, membership_id) if isinstance(membership_id, int) else None
@@ -127,7 +127,7 @@ def _refuse_last_manager(department: Department, membership: Membership, what: s
 
 
 def change_member_role(actor: User, department: Department, membership_id: int, role: str) -> None:
-    membership = _membership_of(actor, department, membership_id)
+    membership = membership_of(actor, department, membership_id)
     try:
         wanted = MembershipRole(role)
     except ValueError:
@@ -150,7 +150,7 @@ def change_member_role(actor: User, department: Department, membership_id: int, 
 
 
 def remove_member(actor: User, department: Department, membership_id: int) -> None:
-    membership = _membership_of(actor, department, membership_id)
+    membership = membership_of(actor, department, membership_id)
     with locked_change(department):
         db.session.refresh(membership)
         _refuse_last_manager(department, membership, "remove them")
