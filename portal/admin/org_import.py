@@ -42,7 +42,8 @@ from portal.admin.org_import_rows import (  # noqa: F401
     read_csv,
     size_words,
 )
-from portal.admin.services import NotFound, require_admin
+from portal.admin.services import require_admin
+from portal.core.errors import Refused
 from portal.database import write_transaction
 from portal.directory import search
 from portal.directory.fragments import directory_changed
@@ -53,6 +54,7 @@ from portal.models import (
 )
 
 UPLOAD_KEEP = timedelta(days=1)
+UPLOAD_GONE = "That checked file is no longer available. Upload it again to check it."
 
 
 # The one entry point ----------------------------------------------------------------------
@@ -130,17 +132,18 @@ def keep_upload(actor: User, data: bytes, filename: str) -> str:
 
 
 def take_upload(actor: User, token: str) -> OrgImportUpload:
-    """The file this admin uploaded under `token` (NotFound for anyone else's)."""
+    """The file this admin uploaded under `token`; Refused when it is gone (or is anyone
+    else's: the same words, nothing to tell apart)."""
     require_admin(actor)
     if not token or len(token) > 64:
-        raise NotFound
+        raise Refused(UPLOAD_GONE)
     upload = db.session.scalar(
         select(OrgImportUpload).where(
             OrgImportUpload.token == token, OrgImportUpload.uploaded_by_id == actor.id
         )
     )
     if upload is None:
-        raise NotFound
+        raise Refused(UPLOAD_GONE)
     return upload
 
 
