@@ -14,7 +14,7 @@ from portal.admin.org_import_rows import (
     active_value,
     cell_text,
 )
-from portal.admin.services import slug_problem
+from portal.admin.services import key_prefix, slug_problem
 from portal.directory import search
 from portal.extensions import db
 from portal.models import (
@@ -52,23 +52,7 @@ def apply_departments(actor, columns, rows, errors, report, write) -> None:
             row_errors.append(
                 RowError(row.line, "name", f"The department {other} already has this name.")
             )
-        department = existing.get(slug)
-        if department is not None and values.get("active") is False and department.active:
-            open_count = db.session.scalar(
-                select(db.func.count()).where(
-                    ServiceRequest.department_id == department.id,
-                    ServiceRequest.status.in_(list(OPEN_STATUSES)),
-                )
-            )
-            if open_count:
-                row_errors.append(
-                    RowError(
-                        row.line,
-                        "active",
-                        f"{department.name} has {open_count} open requests; merge it on "
-                        "/admin instead of archiving it by import.",
-                    )
-                )
+        _check_archiving(row, existing.get(slug), values, row_errors)
         if row_errors:
             errors.extend(row_errors)
             continue
@@ -81,9 +65,7 @@ def apply_departments(actor, columns, rows, errors, report, write) -> None:
             report.created += 1
             change = Change(slug, "create", {k: [None, v] for k, v in values.items()})
             if write:
-                from portal.admin.services import _key_prefix
-
-                department = Department(slug=slug, key_prefix=_key_prefix(slug), **values)
+                department = Department(slug=slug, key_prefix=key_prefix(slug), **values)
                 db.session.add(department)
                 db.session.flush()
                 search.index_department(department)
@@ -107,3 +89,26 @@ def apply_departments(actor, columns, rows, errors, report, write) -> None:
                 audit.record(actor, "department.import_update", department, changes=diff)
         if len(report.samples) < SAMPLE_ROWS:
             report.samples.append(change)
+
+
+def _check_archiving(
+    row: Row, department: Department | None, values: dict, row_errors: list[RowError]
+) -> None:
+    """A department with open requests is merged on /admin, not archived by an import."""
+    if department is None or values.get("active") is not False or not department.active:
+        return
+    open_count = db.session.scalar(
+        select(db.func.count()).where(
+            ServiceRequest.department_id == department.id,
+            ServiceRequest.status.in_(list(OPEN_STATUSES)),
+        )
+    )
+    if open_count:
+        row_errors.append(
+            RowError(
+                row.line,
+                "active",
+                f"{department.name} has {open_count} open requests; merge it on "
+                "/admin instead of archiving it by import.",
+            )
+        )

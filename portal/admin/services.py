@@ -197,7 +197,7 @@ def create_department(actor: User, name: str, slug: str) -> Department:
     with write_transaction():
         _check_slug_free(slug)
         department = Department(
-            name=name, slug=slug, key_prefix=_key_prefix(slug), timezone="Europe/London"
+            name=name, slug=slug, key_prefix=key_prefix(slug), timezone="Europe/London"
         )
         db.session.add(department)
         db.session.flush()
@@ -212,7 +212,7 @@ def create_department(actor: User, name: str, slug: str) -> Department:
     return department
 
 
-def _key_prefix(slug: str) -> str:
+def key_prefix(slug: str) -> str:
     taken = set(db.session.scalars(select(Department.key_prefix)))
     base = re.sub(r"[^A-Z0-9]", "", slug.upper())[:4] or "D"
     candidate, n = base, 2
