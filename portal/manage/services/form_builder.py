@@ -123,23 +123,7 @@ def _validated_field(service: Service, change: FieldChange, field: RequestField 
     except ValueError:
         errors["kind"] = "Choose what kind of answer the question takes."
         kind = None
-    options: list[str] | None = None
-    if kind in WITH_OPTIONS:
-        options = []
-        for line in (change.options or "").splitlines():
-            line = line.strip()
-            if not line:
-                continue
-            if len(line) > 200 or text_problem(line, multiline=False) is not None:
-                errors["options"] = "Each option must be 200 plain characters or fewer."
-            elif line in options:
-                errors["options"] = f"“{line[:60]}” is listed twice. List each option once."
-            else:
-                options.append(line)
-        if "options" not in errors and len(options) < 2:
-            errors["options"] = "List at least two options, one a line."
-        elif len(options) > 50:
-            errors["options"] = "List at most 50 options."
+    options = _options(errors, change.options) if kind in WITH_OPTIONS else None
     min_value = max_value = None
     if kind is FieldKind.NUMBER:
         min_value = _number(errors, "min_value", "The smallest number", change.min_value)
@@ -149,44 +133,9 @@ def _validated_field(service: Service, change: FieldChange, field: RequestField 
     show_key = (change.show_when_key or "").strip()
     show_value = (change.show_when_value or "").strip()
     fields = form_fields(service)
-    if show_key:
-        controller = next((f for f in fields if f.key == show_key), None)
-        own_index = fields.index(field) if field in fields else len(fields)
-        if controller is None or controller is field:
-            errors["show_when_key"] = "Choose a question of this form that comes before this one."
-        elif fields.index(controller) >= own_index:
-            errors["show_when_key"] = (
-                f"“{controller.label}” comes after this question. A question can only depend "
-                "on one asked before it."
-            )
-        elif controller.kind not in CONTROLLERS:
-            errors["show_when_key"] = (
-                f"“{controller.label}” has no options. Choose a list or yes/no question."
-            )
-        elif show_value not in field_options(controller):
-            allowed = ", ".join(f"“{o}”" for o in field_options(controller))
-            errors["show_when_value"] = (
-                f"Choose one of the answers to “{controller.label}”: {allowed}."
-            )
-    elif show_value:
-        errors["show_when_key"] = "Choose which question this depends on, or clear the answer."
+    _check_condition(errors, fields, field, show_key, show_value)
     if field is not None and kind is not None:
-        for dependent in fields:
-            if dependent.show_when_key != field.key:
-                continue
-            if kind not in CONTROLLERS:
-                errors["kind"] = (
-                    f"“{dependent.label}” is shown only for an answer to this question, so it "
-                    "must stay a list or yes/no question."
-                )
-            elif dependent.show_when_value not in (
-                ["yes", "no"] if kind is FieldKind.YES_NO else options or []
-            ):
-                errors["options"] = (
-                    f"“{dependent.label}” is shown when the answer is "
-                    f"“{dependent.show_when_value}”; keep that option or change that question "
-                    "first."
-                )
+        _check_dependents(errors, fields, field, kind, options)
     if errors:
         raise Invalid(errors)
     return {
@@ -200,6 +149,83 @@ def _validated_field(service: Service, change: FieldChange, field: RequestField 
         "show_when_key": show_key or None,
         "show_when_value": show_value or None,
     }
+
+
+def _options(errors: dict[str, str], text: str | None) -> list[str]:
+    """The options of a list question, one a line."""
+    options: list[str] = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if len(line) > 200 or text_problem(line, multiline=False) is not None:
+            errors["options"] = "Each option must be 200 plain characters or fewer."
+        elif line in options:
+            errors["options"] = f"“{line[:60]}” is listed twice. List each option once."
+        else:
+            options.append(line)
+    if "options" not in errors and len(options) < 2:
+        errors["options"] = "List at least two options, one a line."
+    elif len(options) > 50:
+        errors["options"] = "List at most 50 options."
+    return options
+
+
+def _check_condition(
+    errors: dict[str, str],
+    fields: list[RequestField],
+    field: RequestField | None,
+    show_key: str,
+    show_value: str,
+) -> None:
+    """"Show only when": a list or yes/no question asked before this one, and one of its
+    answers."""
+    if not show_key:
+        if show_value:
+            errors["show_when_key"] = "Choose which question this depends on, or clear the answer."
+        return
+    controller = next((f for f in fields if f.key == show_key), None)
+    own_index = fields.index(field) if field in fields else len(fields)
+    if controller is None or controller is field:
+        errors["show_when_key"] = "Choose a question of this form that comes before this one."
+    elif fields.index(controller) >= own_index:
+        errors["show_when_key"] = (
+            f"“{controller.label}” comes after this question. A question can only depend "
+            "on one asked before it."
+        )
+    elif controller.kind not in CONTROLLERS:
+        errors["show_when_key"] = (
+            f"“{controller.label}” has no options. Choose a list or yes/no question."
+        )
+    elif show_value not in field_options(controller):
+        allowed = ", ".join(f"“{o}”" for o in field_options(controller))
+        errors["show_when_value"] = f"Choose one of the answers to “{controller.label}”: {allowed}."
+
+
+def _check_dependents(
+    errors: dict[str, str],
+    fields: list[RequestField],
+    field: RequestField,
+    kind: FieldKind,
+    options: list[str] | None,
+) -> None:
+    """A question others depend on keeps the kind and the answers they are shown for."""
+    for dependent in fields:
+        if dependent.show_when_key != field.key:
+            continue
+        if kind not in CONTROLLERS:
+            errors["kind"] = (
+                f"“{dependent.label}” is shown only for an answer to this question, so it "
+                "must stay a list or yes/no question."
+            )
+        elif dependent.show_when_value not in (
+            ["yes", "no"] if kind is FieldKind.YES_NO else options or []
+        ):
+            errors["options"] = (
+                f"“{dependent.label}” is shown when the answer is "
+                f"“{dependent.show_when_value}”; keep that option or change that question "
+                "first."
+            )
 
 
 def preview_fields(
