@@ -17,6 +17,7 @@ from portal.admin.forms import (
     ImportForm,
     MergeForm,
 )
+from portal.audit import action_words, object_words
 from portal.core.errors import Refused
 from portal.core.ids import parse_id
 from portal.directory import services as directory_services
@@ -445,6 +446,8 @@ def _audit_view(department=None, csv: bool = False):
         page=page,
         department=department,
         change_words=audit_log.change_words,
+        action_words=action_words,
+        object_words=object_words,
     )
 
 
