@@ -26,7 +26,7 @@ The whole import is one transaction, written with bulk statements.
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, select
 
@@ -43,6 +43,7 @@ from portal.admin.org_import_rows import (  # noqa: F401
     size_words,
 )
 from portal.admin.services import require_admin
+from portal.core.clock import now
 from portal.core.errors import Refused
 from portal.database import write_transaction
 from portal.directory import search
@@ -120,7 +121,7 @@ def keep_upload(actor: User, data: bytes, filename: str) -> str:
     with write_transaction():
         db.session.execute(
             delete(OrgImportUpload).where(
-                OrgImportUpload.created_at < datetime.now(UTC) - UPLOAD_KEEP
+                OrgImportUpload.created_at < now() - UPLOAD_KEEP
             )
         )
         db.session.add(

@@ -23,7 +23,6 @@ from portal.manage.services import (
     contacts,
     details,
     form_builder,
-    hours,
     standards,
 )
 from portal.models import FieldKind
@@ -90,22 +89,13 @@ class CalendarForm(Form):
 
 
 class HoursForm(Form):
-    pass
+    def change(self) -> dict[int, str]:
+        """The week as typed: one line of opening periods a weekday (0 = Monday)."""
+        return {day: self[f"day_{day}"].data or "" for day in range(7)}
 
 
 for _day, _name in enumerate(WEEKDAY_NAMES):
     setattr(HoursForm, f"day_{_day}", StringField(_name))
-
-
-def hours_problems(form: HoursForm) -> tuple[dict[int, list], dict[str, str]]:
-    """The week typed into the form, and a message per day that does not read."""
-    week, errors = {}, {}
-    for day in range(7):
-        try:
-            week[day] = hours.parse_periods(form[f"day_{day}"].data or "")
-        except ValueError as exc:
-            errors[f"day_{day}"] = f"{WEEKDAY_NAMES[day]}: {exc}"
-    return week, errors
 
 
 class StandardsForm(Form):

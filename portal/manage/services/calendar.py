@@ -9,6 +9,7 @@ from datetime import date
 from functools import lru_cache
 
 import holidays as holidays_lib
+from holidays.registry import COUNTRIES
 from sqlalchemy import delete, select
 
 from portal import audit
@@ -23,6 +24,7 @@ from portal.models import (
     ServiceRequest,
     User,
 )
+from portal.service_requests.clocks import refresh_due
 
 # Calendar: time zone, holidays, closures --------------------------------------------
 
@@ -54,8 +56,6 @@ def holiday_countries() -> dict[str, tuple[str, ...]]:
 def country_names() -> dict[str, str]:
     """{"GB": "United Kingdom", ...} for the country list (names from the registry's class
     names, split into words)."""
-    from holidays.registry import COUNTRIES
-
     names = {}
     for class_name, code, *_rest in COUNTRIES.values():
         names[code] = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", class_name)
@@ -148,8 +148,6 @@ def update_calendar(actor: User, department: Department, change: CalendarChange)
 def refresh_open_requests(department: Department) -> None:
     """The queues sort by stored due instants, computed with the department's calendar:
     after the calendar changes, recompute them for its open requests (same transaction)."""
-    from portal.service_requests.clocks import refresh_due
-
     db.session.flush()
     db.session.expire(department, ["opening_hours", "closures"])
     open_requests = db.session.scalars(

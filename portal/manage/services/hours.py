@@ -91,6 +91,21 @@ def _week_words(week: Mapping[int, Sequence[tuple[time, time]]]) -> str:
     )
 
 
+def update_hours(actor: User, department: Department, typed: Mapping[int, str]) -> None:
+    """The week as typed on the page (a line of periods a weekday): every day read first,
+    a message per day that does not read, then `set_opening_hours`."""
+    check_manager(actor, department)
+    week, errors = {}, {}
+    for day in range(7):
+        try:
+            week[day] = parse_periods(typed.get(day, ""))
+        except ValueError as exc:
+            errors[f"day_{day}"] = f"{WEEKDAY_NAMES[day]}: {exc}"
+    if errors:
+        raise Invalid(errors)
+    set_opening_hours(actor, department, week)
+
+
 def set_opening_hours(
     actor: User, department: Department, week: Mapping[int, Sequence[tuple[time, time]]]
 ) -> None:

@@ -18,7 +18,6 @@ from portal.manage.views.department_page import (
     section_refused,
     section_saved,
 )
-from portal.models import Department
 
 
 @bp.get("")
@@ -74,16 +73,15 @@ def save_calendar(dept: str):
     )
 
 
-def _apply_hours(department: Department, form: forms.HoursForm) -> None:
-    week, errors = forms.hours_problems(form)
-    if errors:
-        raise Invalid(errors)
-    hours.set_opening_hours(current_user, department, week)
-
-
 @bp.post("/hours")
 def save_hours(dept: str):
-    return _save_section(dept, "hours", forms.HoursForm, _apply_hours, "Opening hours saved.")
+    return _save_section(
+        dept,
+        "hours",
+        forms.HoursForm,
+        lambda d, f: hours.update_hours(current_user, d, f.change()),
+        "Opening hours saved.",
+    )
 
 
 @bp.post("/standards")
