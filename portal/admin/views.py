@@ -20,6 +20,7 @@ from portal.admin.forms import (
 from portal.audit import action_words, object_words
 from portal.core.errors import Refused
 from portal.core.ids import parse_id
+from portal.core.policy import is_admin
 from portal.directory import services as directory_services
 from portal.htmx import is_htmx, render, trigger
 
@@ -42,7 +43,7 @@ def _admins_only():
     check again: this is the first line, not the only one.)"""
     if request.endpoint and request.endpoint.startswith("admin.department_audit"):
         return None
-    if not current_user.is_authenticated or not current_user.is_admin:
+    if not is_admin(current_user):
         abort(404)
     return None
 

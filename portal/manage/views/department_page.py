@@ -7,6 +7,7 @@ from flask import flash, redirect, url_for
 from flask_login import current_user
 
 from portal.core.clock import now
+from portal.core.policy import is_admin
 from portal.directory import services as directory_services
 from portal.extensions import db
 from portal.htmx import is_htmx, render
@@ -94,7 +95,7 @@ def index_context(department: Department, **extra) -> dict:
         "action_form": forms.ActionForm(formdata=None),
         "edit_forms": edit_forms,
         "section_names": SECTION_NAMES,
-        "is_admin_here": current_user.is_admin,
+        "is_admin_here": is_admin(current_user),
         **extra,
     }
 
