@@ -15,9 +15,7 @@ from portal.database import write_transaction
 from portal.directory import search
 from portal.directory.fragments import directory_changed
 from portal.extensions import db
-from portal.models import (
-    User,
-)
+from portal.models import User
 
 PEOPLE_PAGE_SIZE = 50
 PERSON_FIELDS = ["active", "is_admin"]

@@ -15,9 +15,7 @@ from portal.database import write_transaction
 from portal.directory.fragments import directory_changed
 from portal.directory.services import SLUG_PATTERN
 from portal.extensions import db
-from portal.models import (
-    Department,
-)
+from portal.models import Department
 
 
 class Invalid(Exception):
