@@ -130,6 +130,7 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from portal import layout
     from portal.accounts import bp as accounts_bp
     from portal.admin import bp as admin_bp
     from portal.directory import bp as directory_bp
@@ -147,6 +148,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feedback_bp)
     app.register_blueprint(insights_bp)
     app.register_blueprint(manage_bp)
+    layout.register(app)  # the header's links, for every blueprint
     app.register_blueprint(recognition_bp)
     app.register_blueprint(notifications_bp)
 

@@ -14,6 +14,73 @@ from flask import has_request_context, request
 from portal.extensions import db
 from portal.models import AuditEntry, User
 
+# What each recorded action reads as in the audit log (one table; a test checks that every
+# action the portal records is in it). The code stays the filter's and the CSV's key.
+ACTION_WORDS = {
+    "contact.add": "Added a contact",
+    "contact.remove": "Removed a contact",
+    "contact.reorder": "Reordered the contacts",
+    "department.archive": "Archived a department",
+    "department.calendar": "Changed the time zone, holidays or closures",
+    "department.create": "Created a department",
+    "department.hours": "Changed the opening hours",
+    "department.import_create": "Created a department by import",
+    "department.import_update": "Changed a department by import",
+    "department.merge": "Merged a department into another",
+    "department.merge_into": "Took in a merged department",
+    "department.rename": "Renamed a department",
+    "department.restore": "Restored a department",
+    "department.standards": "Changed the response standards",
+    "department.update": "Changed the department’s details",
+    "form.field.add": "Added a question to a request form",
+    "form.field.move": "Moved a question on a request form",
+    "form.field.remove": "Removed a question from a request form",
+    "form.field.update": "Changed a question on a request form",
+    "member.add": "Added a member",
+    "member.remove": "Removed a member",
+    "member.role": "Changed a member’s role",
+    "org.import": "Imported people or departments",
+    "person.deactivate": "Deactivated a person",
+    "person.import_create": "Added a person by import",
+    "person.import_deactivate": "Deactivated a person by import",
+    "person.import_update": "Changed a person by import",
+    "person.make_admin": "Made a person an admin",
+    "person.reactivate": "Reactivated a person",
+    "person.unmake_admin": "Took away a person’s admin rights",
+    "recognition.delete": "Deleted a wall post",
+    "recognition.hide": "Hid a wall post",
+    "recognition.report": "Reported a wall post",
+    "recognition.restore": "Showed a hidden wall post again",
+    "service.archive": "Archived a service",
+    "service.create": "Added a service",
+    "service.reorder": "Reordered the services",
+    "service.restore": "Restored a service",
+    "service.standards": "Changed a service’s response standards",
+    "service.update": "Changed a service’s details",
+    "value.add": "Added a company value",
+    "value.edit": "Changed a company value",
+    "value.restore": "Brought back a company value",
+    "value.retire": "Retired a company value",
+}
+
+# What the objects are called (table names otherwise, with spaces).
+OBJECT_WORDS = {
+    "user_account": "person",
+    "department_membership": "membership",
+    "request_field": "question",
+    "org_import": "import",
+    "recognition": "wall post",
+}
+
+
+def action_words(action: str) -> str:
+    """The audit log's words for an action code (the code itself for one not listed)."""
+    return ACTION_WORDS.get(action, action)
+
+
+def object_words(object_type: str) -> str:
+    return OBJECT_WORDS.get(object_type, (object_type or "").replace("_", " "))
+
 
 def _plain(value: Any) -> Any:
     """A JSON-safe form of a column value."""

@@ -8,9 +8,51 @@ from datetime import time
 import pytest
 from sqlalchemy import func, select
 
+from portal.core.errors import NotFound
 from portal.directory import search
 from portal.extensions import db
-from portal.manage import services
+from portal.manage.services.access import managed_department
+from portal.manage.services.calendar import CalendarChange, update_calendar
+from portal.manage.services.catalogue import (
+    ServiceChange,
+    create_service,
+    department_services,
+    move_service,
+    set_service_archived,
+    update_service,
+)
+from portal.manage.services.contacts import (
+    ContactChange,
+    add_contact,
+    department_contacts,
+    move_contact,
+    remove_contact,
+)
+from portal.manage.services.details import DetailsChange, update_details
+from portal.manage.services.form_builder import (
+    FieldChange,
+    add_field,
+    form_fields,
+    move_field,
+    remove_field,
+    update_field,
+)
+from portal.manage.services.hours import format_periods, parse_periods, set_opening_hours
+from portal.manage.services.members import (
+    add_member,
+    change_member_role,
+    department_members,
+    remove_member,
+)
+from portal.manage.services.rules import Invalid
+from portal.manage.services.standards import (
+    StandardInput,
+    Target,
+    set_department_standards,
+    set_service_standards,
+    standards_inputs,
+    standards_words,
+)
 from portal.models import (
     AuditEntry,
     Contact,
@@ -51,12 +93,12 @@ def audit_actions() -> list[str]:
 
 
 def T(amount, unit="hours"):  # noqa: N802 - reads like the form
-    return services.Target(str(amount), unit)
+    return Target(str(amount), unit)
 
 
 def standards(**by_priority):
     return {
-        Priority(p): services.StandardInput(T(*first), T(*resolution))
+        Priority(p): StandardInput(T(*first), T(*resolution))
         for p, (first, resolution) in by_priority.items()
     }
 
@@ -75,15 +117,15 @@ GOOD = dict(
 def test_managers_and_admins_manage_others_get_not_found(it, iris, hugo):
     agent = factories.make_user(roles={it: "agent"})
     admin = factories.make_user(is_admin=True)
-    assert services.managed_department(iris, "it") == it
-    assert services.managed_department(admin, "it") == it
+    assert managed_department(iris, "it") == it
+    assert managed_department(admin, "it") == it
     for outsider in (hugo, agent):
-        with pytest.raises(services.NotFound):
-            services.managed_department(outsider, "it")
-    with pytest.raises(services.NotFound):
-        services.managed_department(iris, "../it")
-    with pytest.raises(services.NotFound):
-        services.update_details(hugo, it, services.DetailsChange(mission="Hacked"))
+        with pytest.raises(NotFound):
+            managed_department(outsider, "it")
+    with pytest.raises(NotFound):
+        managed_department(iris, "../it")
+    with pytest.raises(NotFound):
+        update_details(hugo, it, DetailsChange(mission="Hacked"))
     assert it.mission != "Hacked"
 
 
@@ -107,8 +149,8 @@ def test_page_shows_every_section_to_the_manager(client, login, it, iris):
 
 
 def test_details_change_is_audited_indexed_and_shown(client, login, it, iris):
-    services.update_details(
-        iris, it, services.DetailsChange(mission="Laptops and accounts", email="it@example.com")
+    update_details(
+        iris, it, DetailsChange(mission="Laptops and accounts", email="it@example.com")
     )
     entry = db.session.scalars(select(AuditEntry)).one()
     assert entry.action == "department.update"
@@ -125,9 +167,9 @@ def test_details_change_is_audited_indexed_and_shown(client, login, it, iris):
 
 
 def test_details_refuse_a_bad_mailbox_and_save_nothing(it, iris):
-    with pytest.raises(services.Invalid) as caught:
-        services.update_details(
-            iris, it, services.DetailsChange(mission="New mission", email="not an address")
+    with pytest.raises(Invalid) as caught:
+        update_details(
+            iris, it, DetailsChange(mission="New mission", email="not an address")
         )
     assert "email" in caught.value.errors
     db.session.expire_all()
@@ -137,31 +179,31 @@ def test_details_refuse_a_bad_mailbox_and_save_nothing(it, iris):
 
 def test_calendar_validates_time_zone_country_and_region(it, iris):
     for change, field in [
-        (services.CalendarChange(timezone="Mars/Olympus"), "timezone"),
+        (CalendarChange(timezone="Mars/Olympus"), "timezone"),
         (
-            services.CalendarChange(timezone="Europe/Berlin", holiday_country="XX"),
+            CalendarChange(timezone="Europe/Berlin", holiday_country="XX"),
             "holiday_country",
         ),
         (
-            services.CalendarChange(
+            CalendarChange(
                 timezone="Europe/Berlin", holiday_country="DE", holiday_subdivision="ZZ"
             ),
             "holiday_subdivision",
         ),
         (
-            services.CalendarChange(timezone="Europe/Berlin", closures="24/12/2026 party"),
+            CalendarChange(timezone="Europe/Berlin", closures="24/12/2026 party"),
             "closures",
         ),
     ]:
-        with pytest.raises(services.Invalid) as caught:
-            services.update_calendar(iris, it, change)
+        with pytest.raises(Invalid) as caught:
+            update_calendar(iris, it, change)
         assert field in caught.value.errors
     db.session.expire_all()
     assert it.timezone == "Europe/London"
-    services.update_calendar(
+    update_calendar(
         iris,
         it,
-        services.CalendarChange(
+        CalendarChange(
             timezone="Europe/Berlin",
             holiday_country="de",
             holiday_subdivision="by",
@@ -185,12 +227,12 @@ def test_calendar_validates_time_zone_country_and_region(it, iris):
 
 
 def test_periods_parse_and_read_back():
-    assert services.parse_periods("09:00–12:30, 13:30-17:00") == [
+    assert parse_periods("09:00–12:30, 13:30-17:00") == [
         (time(9), time(12, 30)),
         (time(13, 30), time(17)),
     ]
-    assert services.parse_periods("") == []
-    assert services.format_periods(services.parse_periods("8.00 to 24:00")) == "08:00–24:00"
+    assert parse_periods("") == []
+    assert format_periods(parse_periods("8.00 to 24:00")) == "08:00–24:00"
 
 
 @pytest.mark.parametrize(
@@ -206,12 +248,12 @@ def test_periods_parse_and_read_back():
 )
 def test_bad_periods_are_refused_with_a_reason(text, message):
     with pytest.raises(ValueError, match=message):
-        services.parse_periods(text)
+        parse_periods(text)
 
 
 def test_opening_hours_replace_the_week_in_one_change(client, login, it, iris):
-    week = {0: services.parse_periods("08:00–12:00, 13:00–18:00"), 5: [(time(10), time(14))]}
-    services.set_opening_hours(iris, it, week)
+    week = {0: parse_periods("08:00–12:00, 13:00–18:00"), 5: [(time(10), time(14))]}
+    set_opening_hours(iris, it, week)
     db.session.expire_all()
     assert [(h.weekday, h.opens, h.closes) for h in it.opening_hours] == [
         (0, time(8), time(12)),
@@ -227,8 +269,8 @@ def test_opening_hours_replace_the_week_in_one_change(client, login, it, iris):
 
 
 def test_overlapping_hours_save_nothing(it, iris):
-    with pytest.raises(services.Invalid) as caught:
-        services.set_opening_hours(
+    with pytest.raises(Invalid) as caught:
+        set_opening_hours(
             iris, it, {0: [(time(8), time(12))], 1: [(time(9), time(13)), (time(12), time(17))]}
         )
     assert "day_1" in caught.value.errors and "overlap" in caught.value.errors["day_1"]
@@ -242,14 +284,14 @@ def test_overlapping_hours_save_nothing(it, iris):
 
 
 def test_standards_entered_in_business_time_read_back_in_words(client, login, it, iris):
-    services.set_department_standards(iris, it, standards(**GOOD))
+    set_department_standards(iris, it, standards(**GOOD))
     words = {
-        p.priority.value: (p.first_response, p.resolution) for p in services.standards_words(it)
+        p.priority.value: (p.first_response, p.resolution) for p in standards_words(it)
     }
     assert words["urgent"] == ("30 business minutes", "4 business hours")
     assert words["high"] == ("2 business hours", "1 business day")
     assert words["low"] == ("1 business day", "5 business days")
-    inputs = services.standards_inputs(it)
+    inputs = standards_inputs(it)
     assert (inputs["normal_resolution"], inputs["normal_resolution_unit"]) == ("3", "days")
     assert (inputs["urgent_first"], inputs["urgent_first_unit"]) == ("30", "minutes")
     login(iris)
@@ -276,8 +318,8 @@ def test_negative_or_overlapping_targets_are_refused_whole(it, iris, change, fie
     before = {
         (s.priority, s.first_response_minutes) for s in db.session.scalars(select(ResponseStandard))
     }
-    with pytest.raises(services.Invalid) as caught:
-        services.set_department_standards(iris, it, standards(**{**GOOD, **change}))
+    with pytest.raises(Invalid) as caught:
+        set_department_standards(iris, it, standards(**{**GOOD, **change}))
     assert message in caught.value.errors[field]
     db.session.expire_all()
     after = {
@@ -288,10 +330,10 @@ def test_negative_or_overlapping_targets_are_refused_whole(it, iris, change, fie
 
 
 def test_service_overrides_and_back_to_the_default(it, iris):
-    services.set_department_standards(iris, it, standards(**GOOD))
+    set_department_standards(iris, it, standards(**GOOD))
     laptop = factories.make_service(it, name="New laptop", slug="new-laptop")
-    services.set_service_standards(iris, it, laptop, standards(normal=((2, "hours"), (2, "days"))))
-    overrides = services.standards_words(it, laptop)
+    set_service_standards(iris, it, laptop, standards(normal=((2, "hours"), (2, "days"))))
+    overrides = standards_words(it, laptop)
     assert [(p.priority.value, p.first_response) for p in overrides] == [
         ("normal", "2 business hours")
     ]
@@ -299,10 +341,10 @@ def test_service_overrides_and_back_to_the_default(it, iris):
 
     assert targets_for(it, laptop, Priority.NORMAL) == (120, 960)
     # An override slower than the department's next priority down is refused.
-    with pytest.raises(services.Invalid):
-        services.set_service_standards(iris, it, laptop, standards(high=((8, "days"), (9, "days"))))
-    services.set_service_standards(iris, it, laptop, {})
-    assert services.standards_words(it, laptop) == []
+    with pytest.raises(Invalid):
+        set_service_standards(iris, it, laptop, standards(high=((8, "days"), (9, "days"))))
+    set_service_standards(iris, it, laptop, {})
+    assert standards_words(it, laptop) == []
     assert targets_for(it, laptop, Priority.NORMAL) == (240, 1440)
 
 
@@ -310,11 +352,11 @@ def test_service_overrides_and_back_to_the_default(it, iris):
 
 
 def _svc(name="Parking permit", slug="parking-permit", **kw):
-    return services.ServiceChange(name=name, slug=slug, summary="A permit.", **kw)
+    return ServiceChange(name=name, slug=slug, summary="A permit.", **kw)
 
 
 def test_create_service_indexes_it_and_shows_it(client, login, it, iris):
-    service = services.create_service(iris, it, _svc(keywords="car"))
+    service = create_service(iris, it, _svc(keywords="car"))
     assert service.active and service.position == 0
     assert db.session.scalar(
         select(SearchDocument).where(
@@ -344,61 +386,61 @@ def test_create_service_indexes_it_and_shows_it(client, login, it, iris):
     ],
 )
 def test_bad_slugs_are_refused(it, iris, slug):
-    with pytest.raises(services.Invalid) as caught:
-        services.create_service(iris, it, _svc(slug=slug))
+    with pytest.raises(Invalid) as caught:
+        create_service(iris, it, _svc(slug=slug))
     assert "slug" in caught.value.errors
     assert db.session.scalar(select(func.count()).select_from(Service)) == 0
 
 
 def test_duplicate_slug_is_refused_even_against_an_archived_service(it, iris):
-    first = services.create_service(iris, it, _svc())
-    services.set_service_archived(iris, it, first, True)
-    with pytest.raises(services.Invalid) as caught:
-        services.create_service(iris, it, _svc(name="Another"))
+    first = create_service(iris, it, _svc())
+    set_service_archived(iris, it, first, True)
+    with pytest.raises(Invalid) as caught:
+        create_service(iris, it, _svc(name="Another"))
     assert "already has a service at parking-permit" in caught.value.errors["slug"]
-    other = services.create_service(iris, it, _svc(name="Other", slug="other"))
-    with pytest.raises(services.Invalid):
-        services.update_service(iris, it, other, _svc(name="Other", slug="parking-permit"))
+    other = create_service(iris, it, _svc(name="Other", slug="other"))
+    with pytest.raises(Invalid):
+        update_service(iris, it, other, _svc(name="Other", slug="parking-permit"))
     db.session.expire_all()
     assert other.slug == "other"
 
 
 def test_archived_service_leaves_search_pages_and_forms_but_keeps_requests(client, login, it, iris):
-    service = services.create_service(iris, it, _svc())
+    service = create_service(iris, it, _svc())
     employee = factories.make_user()
     sr = factories.make_request(service, employee)
-    services.set_service_archived(iris, it, service, True)
+    set_service_archived(iris, it, service, True)
     assert search.search_directory("parking", record=False).services == []
     login(employee)
     assert "Parking permit" not in client.get("/d/it").get_data(as_text=True)
     assert client.get("/d/it/parking-permit").status_code == 404
     assert client.get("/d/it/parking-permit/request").status_code == 404
     assert client.get(f"/requests/{sr.key}").status_code == 200
-    services.set_service_archived(iris, it, service, False)
+    set_service_archived(iris, it, service, False)
     assert search.search_directory("parking", record=False).services
     assert audit_actions() == ["service.create", "service.archive", "service.restore"]
 
 
 def test_services_reorder_up_and_down(it, iris):
-    a = services.create_service(iris, it, _svc("A", "a"))
-    b = services.create_service(iris, it, _svc("B", "b"))
-    c = services.create_service(iris, it, _svc("C", "c"))
-    services.move_service(iris, it, c, "up")
-    assert [s.name for s in services.department_services(it)] == ["A", "C", "B"]
-    services.move_service(iris, it, a, "up")  # already first: nothing happens
-    services.move_service(iris, it, a, "down")
-    assert [s.name for s in services.department_services(it)] == ["C", "A", "B"]
+    a = create_service(iris, it, _svc("A", "a"))
+    b = create_service(iris, it, _svc("B", "b"))
+    c = create_service(iris, it, _svc("C", "c"))
+    move_service(iris, it, c, "up")
+    assert [s.name for s in department_services(it)] == ["A", "C", "B"]
+    move_service(iris, it, a, "up")  # already first: nothing happens
+    move_service(iris, it, a, "down")
+    assert [s.name for s in department_services(it)] == ["C", "A", "B"]
     assert b.position == 2
 
 
 def test_another_departments_service_is_not_found(it, iris, hr):
     theirs = factories.make_service(hr)
-    with pytest.raises(services.NotFound):
-        services.update_service(iris, it, theirs, _svc())
-    with pytest.raises(services.NotFound):
-        services.set_service_archived(iris, it, theirs, True)
-    with pytest.raises(services.NotFound):
-        services.add_field(iris, it, theirs, services.FieldChange(label="X", kind="short_text"))
+    with pytest.raises(NotFound):
+        update_service(iris, it, theirs, _svc())
+    with pytest.raises(NotFound):
+        set_service_archived(iris, it, theirs, True)
+    with pytest.raises(NotFound):
+        add_field(iris, it, theirs, FieldChange(label="X", kind="short_text"))
 
 
 # Form builder -----------------------------------------------------------------------
@@ -410,16 +452,16 @@ def laptop(it):
 
 
 def _q(label, kind="short_text", **kw):
-    return services.FieldChange(label=label, kind=kind, **kw)
+    return FieldChange(label=label, kind=kind, **kw)
 
 
 def test_fields_of_every_kind_can_be_added(app, it, iris, laptop):
     for kind in FieldKind:
         options = "One\nTwo" if kind in (FieldKind.CHOICE, FieldKind.MULTI_CHOICE) else ""
-        services.add_field(
+        add_field(
             iris, it, laptop, _q(f"Question {kind.value}", kind.value, options=options)
         )
-    fields = services.form_fields(laptop)
+    fields = form_fields(laptop)
     assert [f.kind for f in fields] == list(FieldKind)
     assert fields[0].key == "question_short_text"
     from portal.service_requests.forms import build_request_form
@@ -430,11 +472,11 @@ def test_fields_of_every_kind_can_be_added(app, it, iris, laptop):
 
 
 def test_a_conditional_question_must_depend_on_an_earlier_option(it, iris, laptop):
-    kind = services.add_field(
+    kind = add_field(
         iris, it, laptop, _q("Which laptop?", "choice", options="Standard\nDeveloper")
     )
-    notes = services.add_field(iris, it, laptop, _q("Anything else?", "long_text", required=False))
-    ok = services.add_field(
+    notes = add_field(iris, it, laptop, _q("Anything else?", "long_text", required=False))
+    ok = add_field(
         iris,
         it,
         laptop,
@@ -454,13 +496,13 @@ def test_a_conditional_question_must_depend_on_an_earlier_option(it, iris, lapto
         (_q("X", "spreadsheet"), "kind"),
     ]
     for change, field in cases:
-        with pytest.raises(services.Invalid) as caught:
-            services.add_field(iris, it, laptop, change)
+        with pytest.raises(Invalid) as caught:
+            add_field(iris, it, laptop, change)
         assert field in caught.value.errors, change
-    assert len(services.form_fields(laptop)) == 3
+    assert len(form_fields(laptop)) == 3
     # A question cannot depend on itself or on one after it.
-    with pytest.raises(services.Invalid):
-        services.update_field(
+    with pytest.raises(Invalid):
+        update_field(
             iris,
             it,
             laptop,
@@ -476,34 +518,34 @@ def test_a_conditional_question_must_depend_on_an_earlier_option(it, iris, lapto
 
 
 def test_reordering_keeps_a_conditional_question_after_its_controller(it, iris, laptop):
-    kind = services.add_field(iris, it, laptop, _q("Which?", "choice", options="A\nB"))
-    extra = services.add_field(
+    kind = add_field(iris, it, laptop, _q("Which?", "choice", options="A\nB"))
+    extra = add_field(
         iris, it, laptop, _q("Extra", show_when_key=kind.key, show_when_value="B")
     )
-    other = services.add_field(iris, it, laptop, _q("Other"))
-    with pytest.raises(services.Invalid, match="must stay after"):
-        services.move_field(iris, it, laptop, extra, "up")
-    services.move_field(iris, it, laptop, other, "up")
-    assert [f.label for f in services.form_fields(laptop)] == ["Which?", "Other", "Extra"]
-    services.move_field(iris, it, laptop, other, "up")
-    assert [f.label for f in services.form_fields(laptop)] == ["Other", "Which?", "Extra"]
+    other = add_field(iris, it, laptop, _q("Other"))
+    with pytest.raises(Invalid, match="must stay after"):
+        move_field(iris, it, laptop, extra, "up")
+    move_field(iris, it, laptop, other, "up")
+    assert [f.label for f in form_fields(laptop)] == ["Which?", "Other", "Extra"]
+    move_field(iris, it, laptop, other, "up")
+    assert [f.label for f in form_fields(laptop)] == ["Other", "Which?", "Extra"]
 
 
 def test_a_controlling_question_keeps_what_its_dependents_need(it, iris, laptop):
-    kind = services.add_field(iris, it, laptop, _q("Which?", "choice", options="A\nB"))
-    services.add_field(iris, it, laptop, _q("Extra", show_when_key=kind.key, show_when_value="B"))
-    with pytest.raises(services.Invalid, match="Change or remove that question first"):
-        services.remove_field(iris, it, laptop, kind)
-    with pytest.raises(services.Invalid) as caught:
-        services.update_field(iris, it, laptop, kind, _q("Which?", "choice", options="A\nC"))
+    kind = add_field(iris, it, laptop, _q("Which?", "choice", options="A\nB"))
+    add_field(iris, it, laptop, _q("Extra", show_when_key=kind.key, show_when_value="B"))
+    with pytest.raises(Invalid, match="Change or remove that question first"):
+        remove_field(iris, it, laptop, kind)
+    with pytest.raises(Invalid) as caught:
+        update_field(iris, it, laptop, kind, _q("Which?", "choice", options="A\nC"))
     assert "options" in caught.value.errors
-    with pytest.raises(services.Invalid) as caught:
-        services.update_field(iris, it, laptop, kind, _q("Which?", "short_text"))
+    with pytest.raises(Invalid) as caught:
+        update_field(iris, it, laptop, kind, _q("Which?", "short_text"))
     assert "kind" in caught.value.errors
 
 
 def test_changing_the_form_never_changes_a_sent_request(client, login, it, iris, laptop):
-    model = services.add_field(iris, it, laptop, _q("Which model?", "choice", options="Air\nPro"))
+    model = add_field(iris, it, laptop, _q("Which model?", "choice", options="Air\nPro"))
     employee = factories.make_user()
     sr = factories.make_request(
         laptop,
@@ -518,18 +560,18 @@ def test_changing_the_form_never_changes_a_sent_request(client, login, it, iris,
             }
         ],
     )
-    services.update_field(iris, it, laptop, model, _q("Model wanted", "choice", options="X\nY"))
-    services.remove_field(iris, it, laptop, model)
+    update_field(iris, it, laptop, model, _q("Model wanted", "choice", options="X\nY"))
+    remove_field(iris, it, laptop, model)
     db.session.expire_all()
     assert sr.answers[0]["label"] == "Which model?" and sr.answers[0]["display"] == "Pro"
     field = db.session.get(RequestField, model.id)
     assert field.active is False and field.label == "Model wanted"
-    assert services.form_fields(laptop) == []
+    assert form_fields(laptop) == []
     login(employee)
     page = client.get(f"/requests/{sr.key}").get_data(as_text=True)
     assert "Which model?" in page and "Pro" in page
     # A new question with the same label gets a key of its own.
-    again = services.add_field(iris, it, laptop, _q("Which model?"))
+    again = add_field(iris, it, laptop, _q("Which model?"))
     assert again.key != model.key
     assert audit_actions()[-1] == "form.field.add"
 
@@ -539,34 +581,34 @@ def test_changing_the_form_never_changes_a_sent_request(client, login, it, iris,
 
 def test_contacts_people_or_mailboxes_in_order(client, login, it, iris):
     ivan = factories.make_user(name="Ivan Petrov", email="ivan@example.com")
-    services.add_contact(
-        iris, it, services.ContactChange(label="Laptops", person_email="IVAN@example.com")
+    add_contact(
+        iris, it, ContactChange(label="Laptops", person_email="IVAN@example.com")
     )
-    shared = services.add_contact(
-        iris, it, services.ContactChange(label="Everything else", mailbox="it-help@example.com")
+    shared = add_contact(
+        iris, it, ContactChange(label="Everything else", mailbox="it-help@example.com")
     )
-    services.move_contact(iris, it, shared.id, "up")
-    contacts = services.department_contacts(it)
+    move_contact(iris, it, shared.id, "up")
+    contacts = department_contacts(it)
     assert [c.label for c in contacts] == ["Everything else", "Laptops"]
     assert contacts[1].user_id == ivan.id
     login(iris)
     page = client.get("/d/it").get_data(as_text=True)
     assert page.index("it-help@example.com") < page.index("Ivan Petrov")
     for change, field in [
-        (services.ContactChange(label="X", person_email="ghost@example.com"), "person_email"),
-        (services.ContactChange(label="X"), "person_email"),
-        (services.ContactChange(label="", mailbox="a@example.com"), "label"),
-        (services.ContactChange(label="X", mailbox="nope"), "mailbox"),
+        (ContactChange(label="X", person_email="ghost@example.com"), "person_email"),
+        (ContactChange(label="X"), "person_email"),
+        (ContactChange(label="", mailbox="a@example.com"), "label"),
+        (ContactChange(label="X", mailbox="nope"), "mailbox"),
         (
-            services.ContactChange(label="X", mailbox="a@example.com", service_id=99999),
+            ContactChange(label="X", mailbox="a@example.com", service_id=99999),
             "service_id",
         ),
     ]:
-        with pytest.raises(services.Invalid) as caught:
-            services.add_contact(iris, it, change)
+        with pytest.raises(Invalid) as caught:
+            add_contact(iris, it, change)
         assert field in caught.value.errors
-    services.remove_contact(iris, it, shared.id)
-    assert [c.label for c in services.department_contacts(it)] == ["Laptops"]
+    remove_contact(iris, it, shared.id)
+    assert [c.label for c in department_contacts(it)] == ["Laptops"]
     assert audit_actions() == ["contact.add", "contact.add", "contact.reorder", "contact.remove"]
 
 
@@ -574,8 +616,8 @@ def test_another_departments_contact_is_not_found(it, iris, hr):
     theirs = Contact(department_id=hr.id, label="HR desk", mailbox="hr@example.com")
     db.session.add(theirs)
     db.session.commit()
-    with pytest.raises(services.NotFound):
-        services.remove_contact(iris, it, theirs.id)
+    with pytest.raises(NotFound):
+        remove_contact(iris, it, theirs.id)
     assert db.session.get(Contact, theirs.id) is not None
 
 
@@ -584,30 +626,31 @@ def test_another_departments_contact_is_not_found(it, iris, hr):
 
 def test_members_added_changed_and_removed(it, iris):
     ivan = factories.make_user(name="Ivan", email="ivan@example.com")
-    membership = services.add_member(iris, it, "ivan@example.com", "agent")
+    membership = add_member(iris, it, "ivan@example.com", "agent")
     assert membership.role is MembershipRole.AGENT
-    services.change_member_role(iris, it, membership.id, "manager")
+    change_member_role(iris, it, membership.id, "manager")
     assert db.session.get(Membership, membership.id).role is MembershipRole.MANAGER
-    with pytest.raises(services.Invalid, match="already a manager"):
-        services.add_member(iris, it, "ivan@example.com", "manager")
-    with pytest.raises(services.Invalid):
-        services.add_member(iris, it, "ghost@example.com", "agent")
-    with pytest.raises(services.Invalid):
-        services.add_member(iris, it, "ivan@example.com", "owner")
-    services.remove_member(iris, it, membership.id)
-    assert services.members(it)[0].user_id == iris.id and len(services.members(it)) == 1
-    assert ivan.id not in [m.user_id for m in services.members(it)]
+    with pytest.raises(Invalid, match="already a manager"):
+        add_member(iris, it, "ivan@example.com", "manager")
+    with pytest.raises(Invalid):
+        add_member(iris, it, "ghost@example.com", "agent")
+    with pytest.raises(Invalid):
+        add_member(iris, it, "ivan@example.com", "owner")
+    remove_member(iris, it, membership.id)
+    left = department_members(it)
+    assert left[0].user_id == iris.id and len(left) == 1
+    assert ivan.id not in [m.user_id for m in left]
     assert audit_actions() == ["member.add", "member.role", "member.remove"]
 
 
 def test_the_last_manager_can_be_neither_removed_nor_demoted(it, iris):
     own = db.session.scalar(select(Membership).where(Membership.user_id == iris.id))
-    with pytest.raises(services.Invalid, match="only manager of IT"):
-        services.remove_member(iris, it, own.id)
-    with pytest.raises(services.Invalid, match="only manager of IT"):
-        services.change_member_role(iris, it, own.id, "agent")
-    with pytest.raises(services.Invalid, match="only manager of IT"):
-        services.add_member(iris, it, "iris@example.com", "agent")
+    with pytest.raises(Invalid, match="only manager of IT"):
+        remove_member(iris, it, own.id)
+    with pytest.raises(Invalid, match="only manager of IT"):
+        change_member_role(iris, it, own.id, "agent")
+    with pytest.raises(Invalid, match="only manager of IT"):
+        add_member(iris, it, "iris@example.com", "agent")
     db.session.expire_all()
     assert db.session.get(Membership, own.id).role is MembershipRole.MANAGER
     assert audit_actions() == []
@@ -616,22 +659,22 @@ def test_the_last_manager_can_be_neither_removed_nor_demoted(it, iris):
 def test_managers_change_only_their_own_departments_members(it, iris, hr, hugo):
     hugos = db.session.scalar(select(Membership).where(Membership.user_id == hugo.id))
     for call in (
-        lambda: services.remove_member(iris, it, hugos.id),
-        lambda: services.change_member_role(iris, it, hugos.id, "agent"),
-        lambda: services.add_member(iris, hr, "iris@example.com", "manager"),
+        lambda: remove_member(iris, it, hugos.id),
+        lambda: change_member_role(iris, it, hugos.id, "agent"),
+        lambda: add_member(iris, hr, "iris@example.com", "manager"),
     ):
-        with pytest.raises(services.NotFound):
+        with pytest.raises(NotFound):
             call()
     assert db.session.get(Membership, hugos.id).role is MembershipRole.MANAGER
 
 
 def test_webhook_is_checked_and_never_written_to_the_audit_trail(it, iris):
     for url in ("http://hooks.example.com/x", "https://127.0.0.1/hook", "https://10.0.0.5/x"):
-        with pytest.raises(services.Invalid) as caught:
-            services.update_details(iris, it, services.DetailsChange(webhook_url=url))
+        with pytest.raises(Invalid) as caught:
+            update_details(iris, it, DetailsChange(webhook_url=url))
         assert caught.value.errors["webhook_url"].startswith("The chat webhook cannot be used")
     secret = "https://93.184.216.34/services/T000/B000/SECRET"
-    services.update_details(iris, it, services.DetailsChange(webhook_url=secret))
+    update_details(iris, it, DetailsChange(webhook_url=secret))
     assert it.webhook_url == secret
     entry = db.session.scalars(select(AuditEntry)).one()
     assert entry.changes["webhook_url"] == [None, "set"]
@@ -649,7 +692,7 @@ def test_new_hours_move_the_due_times_of_open_requests(it, iris):
     assert sr.due_at.replace(tzinfo=UTC) == datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
     # Monday becomes 09:00–11:00: the 4 business hours now run into Tuesday.
     week = {0: [(time(9), time(11))], **{d: [(time(9), time(17))] for d in range(1, 5)}}
-    services.set_opening_hours(iris, it, week)
+    set_opening_hours(iris, it, week)
     db.session.refresh(sr)
     assert sr.due_at.replace(tzinfo=UTC) == datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -671,11 +714,11 @@ def test_two_managers_demoting_each_other_at_once_leave_one_manager(app, it, iri
             department = db.session.get(type(it), it.id)
             barrier.wait()
             try:
-                services.change_member_role(actor, department, membership_id, "agent")
+                change_member_role(actor, department, membership_id, "agent")
                 outcomes.append("done")
-            except services.Invalid:
+            except Invalid:
                 outcomes.append("refused")
-            except services.NotFound:
+            except NotFound:
                 outcomes.append("not found")  # demoted first, so no longer a manager
             finally:
                 db.session.remove()
@@ -692,9 +735,9 @@ def test_two_managers_demoting_each_other_at_once_leave_one_manager(app, it, iri
 
 
 def test_reordering_is_audited_with_the_order_before_and_after(it, iris):
-    a = services.create_service(iris, it, _svc("A", "a"))
-    services.create_service(iris, it, _svc("B", "b"))
-    services.move_service(iris, it, a, "down")
+    a = create_service(iris, it, _svc("A", "a"))
+    create_service(iris, it, _svc("B", "b"))
+    move_service(iris, it, a, "down")
     entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
     assert entry.action == "service.reorder"
     assert entry.changes == {"order": ["A · B", "B · A"]}
@@ -706,7 +749,7 @@ def test_an_older_time_zone_name_is_kept_until_changed(client, login, csrf, it, 
     login(iris)
     form = client.get("/manage/it?edit=calendar").get_data(as_text=True)
     assert '<option selected value="EST5EDT">' in form
-    services.update_calendar(iris, it, services.CalendarChange(timezone="EST5EDT"))
+    update_calendar(iris, it, CalendarChange(timezone="EST5EDT"))
     assert it.timezone == "EST5EDT"
-    with pytest.raises(services.Invalid):
-        services.update_calendar(iris, it, services.CalendarChange(timezone="CST6CDT"))
+    with pytest.raises(Invalid):
+        update_calendar(iris, it, CalendarChange(timezone="CST6CDT"))

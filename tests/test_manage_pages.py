@@ -8,7 +8,8 @@ from flask import url_for
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.manage import services
+from portal.manage.services.contacts import ContactChange, add_contact
+from portal.manage.services.form_builder import FieldChange, add_field, form_fields
 from portal.models import Membership, MembershipRole, OpeningHours, Service
 from tests import factories
 
@@ -24,11 +25,11 @@ def world(app):
     ivan = factories.make_user(name="Ivan Petrov", email="ivan@example.com", roles={it: "agent"})
     ada = factories.make_user(name="Ada Admin", email="ada@example.com", is_admin=True)
     laptop = factories.make_service(it, name="New laptop", slug="new-laptop")
-    field = services.add_field(
-        iris, it, laptop, services.FieldChange(label="Which?", kind="choice", options="A\nB")
+    field = add_field(
+        iris, it, laptop, FieldChange(label="Which?", kind="choice", options="A\nB")
     )
-    contact = services.add_contact(
-        iris, it, services.ContactChange(label="Desk", mailbox="it@example.com")
+    contact = add_contact(
+        iris, it, ContactChange(label="Desk", mailbox="it@example.com")
     )
     membership = db.session.scalar(select(Membership).where(Membership.user_id == ivan.id))
     return dict(
@@ -275,8 +276,8 @@ def test_builder_edit_move_and_remove_over_http(client, login, csrf, world):
     laptop, field = world["laptop"], world["field"]
     url = f"/manage/it/services/{laptop.id}"
     token = csrf(url)
-    other = services.add_field(
-        world["iris"], world["it"], laptop, services.FieldChange(label="Notes", kind="long_text")
+    other = add_field(
+        world["iris"], world["it"], laptop, FieldChange(label="Notes", kind="long_text")
     )
     editing = client.get(f"{url}?field={field.id}", headers=HX).get_data(as_text=True)
     assert 'value="Which?"' in editing and "Save question" in editing
@@ -285,7 +286,7 @@ def test_builder_edit_move_and_remove_over_http(client, login, csrf, world):
         f"{url}/fields/{other.id}/move", data={"csrf_token": token, "direction": "up"}
     )
     assert moved.status_code == 303
-    assert [f.label for f in services.form_fields(laptop)] == ["Notes", "Which?"]
+    assert [f.label for f in form_fields(laptop)] == ["Notes", "Which?"]
     saved = client.post(
         f"{url}/fields/{field.id}",
         data={
@@ -299,7 +300,7 @@ def test_builder_edit_move_and_remove_over_http(client, login, csrf, world):
     assert saved.status_code == 200 and "Which one?" in saved.get_data(as_text=True)
     removed = client.post(f"{url}/fields/{other.id}/remove", data={"csrf_token": token}, headers=HX)
     assert removed.status_code == 200
-    assert [f.label for f in services.form_fields(laptop)] == ["Which one?"]
+    assert [f.label for f in form_fields(laptop)] == ["Which one?"]
 
 
 def test_last_manager_message_over_http(client, login, csrf, world):
@@ -377,7 +378,7 @@ def test_live_preview_shows_the_draft_question_without_saving_it(client, login, 
     assert response.status_code == 200 and "<html" not in html
     assert html.lstrip().startswith('<div class="builder__preview" id="builder-preview"')
     assert "Cost centre" in html and "Ask your manager" in html and "not saved yet" in html
-    assert [f.label for f in services.form_fields(laptop)] == ["Which?"]
+    assert [f.label for f in form_fields(laptop)] == ["Which?"]
     incomplete = client.post(
         f"{url}/fields/preview", data={**draft, "field-label": ""}, headers=HX
     ).get_data(as_text=True)

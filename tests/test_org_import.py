@@ -207,7 +207,7 @@ def test_file_over_the_limit_is_refused(app, ada):
 
 def test_non_admin_cannot_import(app, it):
     employee = factories.make_user()
-    from portal.admin.services import NotFound
+    from portal.core.errors import NotFound
 
     with pytest.raises(NotFound):
         run_import(employee, HEADER.encode(), Mode.DRY_RUN)

@@ -14,8 +14,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal.admin.services import NotFound
-from portal.core.policy import manages
+from portal.core.clock import aware
+from portal.core.errors import NotFound
+from portal.core.ids import parse_id
+from portal.core.policy import is_admin, manages
+from portal.directory.services import get_department
 from portal.extensions import db
 from portal.insights.figures import neutralise_cell
 from portal.models import AuditEntry, Department, User
@@ -61,6 +64,15 @@ def can_read_department_log(viewer: User, department: Department) -> bool:
     return manages(viewer, department)
 
 
+def logged_department(viewer: User, slug: str) -> Department:
+    """The department whose log `viewer` reads at /manage/<slug>/audit; NotFound (404)
+    when there is none or they do not manage it."""
+    department = get_department(slug)
+    if department is None or not can_read_department_log(viewer, department):
+        raise NotFound
+    return department
+
+
 def _encode(entry: AuditEntry) -> str:
     at = entry.at.astimezone(UTC).isoformat() if entry.at.tzinfo else entry.at.isoformat()
     return base64.urlsafe_b64encode(f"{at}|{entry.id}".encode()).decode().rstrip("=")
@@ -72,12 +84,11 @@ def _decode(cursor: str | None) -> tuple[datetime, int] | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         at_text, id_text = raw.split("|", 1)
-        at = datetime.fromisoformat(at_text)
-        if at.tzinfo is None:
-            at = at.replace(tzinfo=UTC)
-        return at, int(id_text)
+        at = aware(datetime.fromisoformat(at_text))
     except (ValueError, UnicodeDecodeError):
         return None
+    entry_id = parse_id(id_text)
+    return (at, entry_id) if entry_id is not None else None
 
 
 def _filtered(filters: AuditFilters, department: Department | None):
@@ -110,7 +121,7 @@ def _filtered(filters: AuditFilters, department: Department | None):
         stmt = stmt.where(AuditEntry.object_id == filters.object_id)
     if filters.since:
         stmt = stmt.where(AuditEntry.at >= datetime.combine(filters.since, time(), UTC))
-    if filters.until:
+    if filters.until and filters.until < date.max:  # the last day there is: no end at all
         end = datetime.combine(filters.until + timedelta(days=1), time(), UTC)
         stmt = stmt.where(AuditEntry.at < end)
     return stmt
@@ -122,7 +133,7 @@ def read_log(
     """Newest first, PAGE_SIZE at a time (keyset on (at, id): stable while entries are
     added). `department` limits it to that department's entries (its managers' view)."""
     if department is None:
-        if not viewer.is_admin:
+        if not is_admin(viewer):
             raise NotFound
     elif not can_read_department_log(viewer, department):
         raise NotFound
@@ -179,7 +190,7 @@ def export_csv(
     """The filtered log as CSV, every cell neutralised (a value typed as "=HYPERLINK(…)"
     is text, not a formula, in a spreadsheet)."""
     if department is None:
-        if not viewer.is_admin:
+        if not is_admin(viewer):
             raise NotFound
     elif not can_read_department_log(viewer, department):
         raise NotFound

@@ -9,6 +9,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from portal.admin import org_import
 from portal.extensions import db
 from portal.models import User
 
@@ -38,8 +39,6 @@ def import_command(
     path: Path, dry_run: bool, valid_rows_only: bool, deactivate_missing: bool, as_email: str
 ) -> None:
     """Check (and with --apply, import) a people or departments CSV."""
-    from portal.admin import org_import
-
     actor = None
     if as_email:
         actor = db.session.scalar(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.admin import services
+from portal.core.forms import Form
+from portal.core.ids import parse_id
 
 
 def _slug_rule(form, field) -> None:
@@ -16,7 +17,7 @@ def _slug_rule(form, field) -> None:
         raise ValidationError(problem)
 
 
-class DepartmentForm(FlaskForm):
+class DepartmentForm(Form):
     name = StringField(
         "Department name",
         validators=[
@@ -27,7 +28,7 @@ class DepartmentForm(FlaskForm):
     slug = StringField("Address name", validators=[_slug_rule])
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     target = SelectField("Merge into", coerce=int, validate_choice=False)
     confirm = BooleanField(
         "I understand: this department will be archived, and this cannot be undone",
@@ -39,15 +40,15 @@ class MergeForm(FlaskForm):
             raise ValidationError("Choose the department to merge into.")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that changes something: only the CSRF token."""
 
 
-class AdminRightsForm(FlaskForm):
+class AdminRightsForm(Form):
     make_admin = HiddenField()
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField("CSV file")
     deactivate_missing = BooleanField(
         "Deactivate people who are not in this file (a full export of everyone)"
@@ -58,14 +59,14 @@ class ImportForm(FlaskForm):
             raise ValidationError("Choose a CSV file to check.")
 
 
-class ApplyImportForm(FlaskForm):
+class ApplyImportForm(Form):
     token = HiddenField(validators=[DataRequired()])
     mode = HiddenField(validators=[DataRequired()])
     deactivate_missing = HiddenField()
 
 
-class AuditFilterForm(FlaskForm):
-    class Meta:
+class AuditFilterForm(Form):
+    class Meta(Form.Meta):
         csrf = False  # a GET filter changes nothing
 
     actor = StringField("Who", validators=[Optional(), Length(max=120)])
@@ -77,8 +78,8 @@ class AuditFilterForm(FlaskForm):
     until = DateField("To", validators=[Optional()])
 
     def validate_object_id(self, field) -> None:
-        if field.data and not field.data.isdigit():
-            raise ValidationError("The object id is a whole number.")
+        if field.data and parse_id(field.data) is None:
+            raise ValidationError("The object id is a whole number, like 42.")
 
     def validate_until(self, field) -> None:
         if field.data and self.since.data and field.data < self.since.data:

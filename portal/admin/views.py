@@ -7,7 +7,7 @@ from flask import Response, abort, flash, redirect, request, stream_with_context
 from flask_login import current_user
 
 from portal import errors
-from portal.admin import audit_log, bp, org_import, services
+from portal.admin import audit_log, bp, merge, org_import, people, services
 from portal.admin.forms import (
     AdminRightsForm,
     ApplyImportForm,
@@ -17,6 +17,10 @@ from portal.admin.forms import (
     ImportForm,
     MergeForm,
 )
+from portal.audit import action_words, object_words
+from portal.core.errors import Refused
+from portal.core.ids import parse_id
+from portal.core.policy import is_admin
 from portal.directory import services as directory_services
 from portal.htmx import is_htmx, render, trigger
 
@@ -39,7 +43,7 @@ def _admins_only():
     check again: this is the first line, not the only one.)"""
     if request.endpoint and request.endpoint.startswith("admin.department_audit"):
         return None
-    if not current_user.is_authenticated or not current_user.is_admin:
+    if not is_admin(current_user):
         abort(404)
     return None
 
@@ -48,7 +52,7 @@ def _actor():
     return current_user._get_current_object()
 
 
-def _field_error(form, error: services.AdminError) -> None:
+def _field_error(form, error: Refused) -> None:
     target = getattr(form, error.field, None) if error.field else None
     if target is None:
         form.form_errors.append(error.message)
@@ -104,7 +108,7 @@ def create_department():
     if form.validate():
         try:
             department = services.create_department(_actor(), form.name.data, form.slug.data)
-        except services.AdminError as exc:
+        except Refused as exc:
             _field_error(form, exc)
         else:
             flash(f"{department.name} was created at /d/{department.slug}.")
@@ -116,10 +120,7 @@ def create_department():
 
 
 def _department_or_404(department_id: int):
-    try:
-        return services.get_department(_actor(), department_id)
-    except services.NotFound:
-        abort(404)
+    return services.get_department(_actor(), department_id)
 
 
 def _department_page(
@@ -166,7 +167,7 @@ def rename_department(department_id: int):
             changed = services.rename_department(
                 _actor(), department, form.name.data, form.slug.data
             )
-        except services.AdminError as exc:
+        except Refused as exc:
             _field_error(form, exc)
         else:
             if not changed:
@@ -201,8 +202,8 @@ def merge_department(department_id: int):
     if form.validate():
         target = next(d for d in others if d.id == form.target.data)
         try:
-            result = services.merge_departments(_actor(), department, target)
-        except services.AdminError as exc:
+            result = merge.merge_departments(_actor(), department, target)
+        except Refused as exc:
             _field_error(form, exc)
         else:
             flash(f"{department.name} was merged into {target.name}: {result.words()}.")
@@ -227,7 +228,7 @@ def _department_action(department_id: int, action, words: str):
         abort(400)
     try:
         action(_actor(), department)
-    except services.AdminError as exc:
+    except Refused as exc:
         return _department_page(department, status=422, error=exc.message)
     flash(words.format(department.name))
     return redirect(url_for("admin.department", department_id=department.id), code=303)
@@ -236,23 +237,16 @@ def _department_action(department_id: int, action, words: str):
 # People ----------------------------------------------------------------------------------
 
 
-def _after(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 12 else None
-
-
-@bp.get("/admin/people")
-def people():
-    page = services.search_people(
-        _actor(), request.args.get("q", ""), _after(request.args.get("after"))
+@bp.get("/admin/people", endpoint="people")
+def people_page():
+    page = people.search_people(
+        _actor(), request.args.get("q", ""), parse_id(request.args.get("after"))
     )
     return render(PEOPLE, "people_results", page=page, confirm=ConfirmForm(formdata=None))
 
 
 def _person_or_404(user_id: int):
-    try:
-        return services.get_person(_actor(), user_id)
-    except services.NotFound:
-        abort(404)
+    return people.get_person(_actor(), user_id)
 
 
 def _person_done(person, message: str, status: int = 200):
@@ -276,7 +270,7 @@ def _person_action(user_id: int, change, done: str, unchanged: str):
         abort(400)
     try:
         changed = change(person)
-    except services.AdminError as exc:
+    except Refused as exc:
         return _person_done(person, exc.message, 422)
     return _person_done(person, (done if changed else unchanged).format(person.name))
 
@@ -285,7 +279,7 @@ def _person_action(user_id: int, change, done: str, unchanged: str):
 def deactivate_person(user_id: int):
     return _person_action(
         user_id,
-        lambda p: services.deactivate_person(_actor(), p),
+        lambda p: people.deactivate_person(_actor(), p),
         "{} was deactivated and signed out everywhere.",
         "{} was already deactivated.",
     )
@@ -295,7 +289,7 @@ def deactivate_person(user_id: int):
 def reactivate_person(user_id: int):
     return _person_action(
         user_id,
-        lambda p: services.reactivate_person(_actor(), p),
+        lambda p: people.reactivate_person(_actor(), p),
         "{} can sign in again.",
         "{} was already active.",
     )
@@ -309,8 +303,8 @@ def set_admin(user_id: int):
         abort(400)
     make = form.make_admin.data == "yes"
     try:
-        changed = services.set_admin(_actor(), person, make)
-    except services.AdminError as exc:
+        changed = people.set_admin(_actor(), person, make)
+    except Refused as exc:
         return _person_done(person, exc.message, 422)
     if not changed:
         return _person_done(person, "Nothing changed.")
@@ -384,10 +378,8 @@ def import_apply():
         abort(400)
     try:
         upload = org_import.take_upload(_actor(), form.token.data)
-    except services.NotFound:
-        return _import_refused(
-            "That checked file is no longer available. Upload it again to check it.", 422
-        )
+    except Refused as exc:
+        return _import_refused(exc.message, 422)
     try:
         report = org_import.run_import(
             _actor(),
@@ -419,13 +411,12 @@ def import_apply():
 
 
 def _audit_filters(form: AuditFilterForm) -> audit_log.AuditFilters:
-    department = form.department.data or ""
     return audit_log.AuditFilters(
         actor=(form.actor.data or "").strip(),
         action=(form.action.data or "").strip(),
-        department_id=int(department) if department.isdigit() and len(department) < 12 else None,
+        department_id=parse_id(form.department.data),
         object_type=(form.object_type.data or "").strip(),
-        object_id=int(form.object_id.data) if (form.object_id.data or "").isdigit() else None,
+        object_id=parse_id(form.object_id.data),
         since=form.since.data,
         until=form.until.data,
         before=request.args.get("before"),
@@ -436,18 +427,15 @@ def _audit_view(department=None, csv: bool = False):
     form = AuditFilterForm(formdata=request.args)
     valid = form.validate()
     filters = _audit_filters(form) if valid else audit_log.AuditFilters()
-    try:
-        if csv and valid:
-            rows = audit_log.export_csv(_actor(), filters, department)
-            name = f"audit-{department.slug}.csv" if department else "audit.csv"
-            return Response(
-                stream_with_context(rows),
-                mimetype="text/csv",
-                headers={"Content-Disposition": f'attachment; filename="{name}"'},
-            )
-        page = audit_log.read_log(_actor(), filters, department)
-    except services.NotFound:
-        abort(404)
+    if csv and valid:
+        rows = audit_log.export_csv(_actor(), filters, department)
+        name = f"audit-{department.slug}.csv" if department else "audit.csv"
+        return Response(
+            stream_with_context(rows),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    page = audit_log.read_log(_actor(), filters, department)
     form.department.choices = [("", "Any department")] + [
         (str(d.id), d.name) for d in page.departments
     ]
@@ -459,6 +447,8 @@ def _audit_view(department=None, csv: bool = False):
         page=page,
         department=department,
         change_words=audit_log.change_words,
+        action_words=action_words,
+        object_words=object_words,
     )
 
 
@@ -473,12 +463,7 @@ def audit_csv():
 
 
 def _managed_department(slug: str):
-    department = directory_services.get_department(slug)
-    if department is None:
-        abort(404)
-    if not audit_log.can_read_department_log(_actor(), department):
-        abort(404)
-    return department
+    return audit_log.logged_department(_actor(), slug)
 
 
 @bp.get("/manage/<slug>/audit")

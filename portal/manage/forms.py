@@ -1,9 +1,9 @@
 """Forms of the manage pages. They carry the inputs (and the CSRF token) and show the
-messages; the rules themselves live in services.py, which checks every change whole."""
+messages; the rules live in the use cases (portal/manage/services/), which check every
+change whole. Every form is a core Form (text parts only, no control characters)."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -14,8 +14,17 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 
+from portal.core.forms import Form
+from portal.core.ids import parse_id
 from portal.directory.services import WEEKDAY_NAMES
-from portal.manage import services
+from portal.manage.services import (
+    calendar,
+    catalogue,
+    contacts,
+    details,
+    form_builder,
+    standards,
+)
 from portal.models import FieldKind
 from portal.models.directory import PRIORITY_ORDER
 
@@ -26,14 +35,14 @@ UNIT_CHOICES = [
 ]
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes one thing (move, archive, remove): the token, and a value."""
 
     direction = HiddenField()
     role = HiddenField()
 
 
-class DetailsForm(FlaskForm):
+class DetailsForm(Form):
     mission = StringField("Mission line")
     description = TextAreaField("Description")
     email = StringField("Team mailbox")
@@ -42,13 +51,13 @@ class DetailsForm(FlaskForm):
     location = StringField("Where to find you")
     webhook_url = StringField("Chat webhook for new and breached requests")
 
-    def change(self) -> services.DetailsChange:
-        return services.DetailsChange(
-            **{name: self[name].data or "" for name in services.DETAIL_FIELDS}
+    def change(self) -> details.DetailsChange:
+        return details.DetailsChange(
+            **{name: self[name].data or "" for name in details.DETAIL_FIELDS}
         )
 
 
-class CalendarForm(FlaskForm):
+class CalendarForm(Form):
     timezone = SelectField("Time zone", validate_choice=False)
     holiday_country = SelectField("Public holidays of", validate_choice=False)
     holiday_subdivision = StringField("Region (optional)")
@@ -56,22 +65,22 @@ class CalendarForm(FlaskForm):
 
     def __init__(self, *args, current_timezone: str | None = None, **kw):
         super().__init__(*args, **kw)
-        zones = services.time_zones()
+        zones = calendar.time_zones()
         if current_timezone and current_timezone not in zones:
             zones = (current_timezone, *zones)  # an older name is kept until changed
         self.timezone.choices = [SelectChoice(z, z) for z in zones]
-        names = services.country_names()
+        names = calendar.country_names()
         self.holiday_country.choices = [
             SelectChoice("", "No public holidays"),
             *sorted(
                 (SelectChoice(code, f"{names.get(code, code)} ({code})")
-                 for code in services.holiday_countries()),
+                 for code in calendar.holiday_countries()),
                 key=lambda c: c.label,
             ),
         ]
 
-    def change(self) -> services.CalendarChange:
-        return services.CalendarChange(
+    def change(self) -> calendar.CalendarChange:
+        return calendar.CalendarChange(
             timezone=self.timezone.data or "",
             holiday_country=self.holiday_country.data or "",
             holiday_subdivision=self.holiday_subdivision.data or "",
@@ -79,26 +88,17 @@ class CalendarForm(FlaskForm):
         )
 
 
-class HoursForm(FlaskForm):
-    pass
+class HoursForm(Form):
+    def change(self) -> dict[int, str]:
+        """The week as typed: one line of opening periods a weekday (0 = Monday)."""
+        return {day: self[f"day_{day}"].data or "" for day in range(7)}
 
 
 for _day, _name in enumerate(WEEKDAY_NAMES):
     setattr(HoursForm, f"day_{_day}", StringField(_name))
 
 
-def hours_problems(form: HoursForm) -> tuple[dict[int, list], dict[str, str]]:
-    """The week typed into the form, and a message per day that does not read."""
-    week, errors = {}, {}
-    for day in range(7):
-        try:
-            week[day] = services.parse_periods(form[f"day_{day}"].data or "")
-        except ValueError as exc:
-            errors[f"day_{day}"] = f"{WEEKDAY_NAMES[day]}: {exc}"
-    return week, errors
-
-
-class StandardsForm(FlaskForm):
+class StandardsForm(Form):
     pass
 
 
@@ -129,11 +129,11 @@ for _p in PRIORITY_ORDER:
 
 def standards_inputs(form: StandardsForm) -> dict:
     return {
-        p: services.StandardInput(
-            services.Target(
+        p: standards.StandardInput(
+            standards.Target(
                 form[f"{p.value}_first"].data or "", form[f"{p.value}_first_unit"].data
             ),
-            services.Target(
+            standards.Target(
                 form[f"{p.value}_resolution"].data or "", form[f"{p.value}_resolution_unit"].data
             ),
         )
@@ -141,7 +141,7 @@ def standards_inputs(form: StandardsForm) -> dict:
     }
 
 
-class ServiceForm(FlaskForm):
+class ServiceForm(Form):
     name = StringField("Service name")
     slug = StringField("Web address name")
     summary = StringField("Summary")
@@ -150,17 +150,17 @@ class ServiceForm(FlaskForm):
     description = TextAreaField("Description")
     what_to_include = TextAreaField("What to include")
 
-    def change(self) -> services.ServiceChange:
-        return services.ServiceChange(
-            **{name: self[name].data or "" for name in services.SERVICE_FIELDS}
+    def change(self) -> catalogue.ServiceChange:
+        return catalogue.ServiceChange(
+            **{name: self[name].data or "" for name in catalogue.SERVICE_FIELDS}
         )
 
 
-class FieldForm(FlaskForm):
+class FieldForm(Form):
     label = StringField("Question")
     kind = SelectField(
         "Kind of answer",
-        choices=[SelectChoice(k.value, label) for k, label in services.KIND_LABELS.items()],
+        choices=[SelectChoice(k.value, label) for k, label in form_builder.KIND_LABELS.items()],
         default=FieldKind.SHORT_TEXT.value,
         validate_choice=False,
     )
@@ -179,8 +179,8 @@ class FieldForm(FlaskForm):
             *[SelectChoice(f.key, f"“{f.label}”") for f in controllers],
         ]
 
-    def change(self) -> services.FieldChange:
-        return services.FieldChange(
+    def change(self) -> form_builder.FieldChange:
+        return form_builder.FieldChange(
             label=self.label.data or "",
             kind=self.kind.data or "",
             required=bool(self.required.data),
@@ -212,7 +212,7 @@ def field_form_data(field) -> dict:
     }
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     label = StringField("Role label")
     person_email = StringField("Person")
     mailbox = StringField("Shared mailbox")
@@ -226,18 +226,19 @@ class ContactForm(FlaskForm):
             *[SelectChoice(str(s.id), s.name) for s in service_choices],
         ]
 
-    def change(self) -> services.ContactChange:
+    def change(self) -> contacts.ContactChange:
         raw = (self.service_id.data or "").strip()
-        return services.ContactChange(
+        service_id = parse_id(raw)
+        return contacts.ContactChange(
             label=self.label.data or "",
             person_email=self.person_email.data or "",
             mailbox=self.mailbox.data or "",
             channel=self.channel.data or "",
-            service_id=int(raw) if raw.isdigit() and len(raw) < 12 else (-1 if raw else None),
+            service_id=service_id if service_id is not None else (-1 if raw else None),
         )
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     email = StringField("Colleague")
     role = RadioField(
         "Role",
@@ -250,7 +251,7 @@ class MemberForm(FlaskForm):
     )
 
 
-def show_errors(form: FlaskForm, errors: dict[str, str], fallback: str) -> list[str]:
+def show_errors(form: Form, errors: dict[str, str], fallback: str) -> list[str]:
     """Put each message beside its field; the ones with no field come back for the top."""
     leftover = []
     for name, message in errors.items():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.manage import services
+from portal.manage.services.contacts import ContactChange, add_contact
 from portal.models import Membership, RequestField
 from tests.access_rules import Rule, World, only
 
@@ -17,10 +17,10 @@ def setup(world: World) -> None:
     world.field = db.session.scalar(
         select(RequestField).where(RequestField.service_id == world.laptop.id)
     )
-    world.contact = services.add_contact(
+    world.contact = add_contact(
         world.users["manager"],
         world.it,
-        services.ContactChange(label="Service desk", mailbox="it-help@example.com"),
+        ContactChange(label="Service desk", mailbox="it-help@example.com"),
     )
     world.membership = db.session.scalar(
         select(Membership).where(Membership.user_id == world.users["agent"].id)

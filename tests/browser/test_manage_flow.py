@@ -86,6 +86,9 @@ def test_iris_keeps_its_page_true_and_hugo_cannot(demo, live_server, page, secon
         page.get_by_role("button", name="Add service").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Docking station"
     page.wait_for_function("typeof htmx === 'object'")
+    # Adding a question sends one request at a time: no aborted previews in the console.
+    console: list[str] = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
 
     def add_question(label, kind, options="", required=True, when=None):
         page.get_by_label("Question", exact=True).fill(label)
@@ -107,6 +110,7 @@ def test_iris_keeps_its_page_true_and_hugo_cannot(demo, live_server, page, secon
     add_question("Which desk?", "choice", options="Hot desk\nFixed desk")
     add_question("Desk number", "short_text", when=("Which desk?", "Fixed desk"))
     add_question("Anything else?", "long_text", required=False)
+    assert not [line for line in console if "htmx:" in line or line.startswith("error")], console
     preview = page.locator("[data-preview]")
     assert preview.get_by_label("Which desk?").is_visible()
     preview.get_by_label("Desk number").wait_for(state="hidden")

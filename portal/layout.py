@@ -1,0 +1,44 @@
+"""What the page header shows on every page, as context processors (registered in
+portal/__init__.py): the reader's departments, read once per request, give the "Queue" and
+"Manage" links and a department page's "Manage this page"."""
+
+from __future__ import annotations
+
+from flask import Flask, g
+from flask_login import current_user
+
+from portal.core.policy import is_admin
+from portal.manage.services.access import may_manage_slug
+from portal.models import MembershipRole
+from portal.service_requests.services import member_departments
+
+
+def header_memberships() -> list:
+    """(slug, name, role) of the reader's active departments, read once per request."""
+    if not current_user.is_authenticated:
+        return []
+    if "header_memberships" not in g:
+        g.header_memberships = member_departments(current_user)
+    return g.header_memberships
+
+
+def managed_departments() -> list:
+    return [row for row in header_memberships() if row.role == MembershipRole.MANAGER]
+
+
+def may_manage(slug: str | None) -> bool:
+    if is_admin(current_user):
+        return may_manage_slug(current_user, slug)
+    return any(row.slug == slug for row in managed_departments())
+
+
+def _header_links() -> dict:
+    return {
+        "my_queues": header_memberships,
+        "managed_departments": managed_departments,
+        "may_manage": may_manage,
+    }
+
+
+def register(app: Flask) -> None:
+    app.context_processor(_header_links)

@@ -1,0 +1,165 @@
+"""The department's members: agents and managers."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from portal import audit
+from portal.core.errors import NotFound
+from portal.core.text import text_problem
+from portal.extensions import db
+from portal.manage.services.access import active_person, check_manager
+from portal.manage.services.rules import Invalid, locked_change
+from portal.models import (
+    Department,
+    Membership,
+    MembershipRole,
+    User,
+)
+
+# Members ----------------------------------------------------------------------------
+
+
+def department_members(department: Department) -> list[Membership]:
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .join(Membership.user)
+            .where(Membership.department_id == department.id)
+            .order_by(Membership.role.desc(), User.name)
+            .options(selectinload(Membership.user))
+        )
+    )
+
+
+def _role_words(role: MembershipRole) -> str:
+    return "an agent" if role is MembershipRole.AGENT else "a manager"
+
+
+def _manager_count(department: Department) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.department_id == department.id, Membership.role == MembershipRole.MANAGER)
+    )
+
+
+def add_member(actor: User, department: Department, email: str, role: str) -> Membership:
+    """Add an agent or manager (or change the role of someone already a member)."""
+    check_manager(actor, department)
+    errors: dict[str, str] = {}
+    try:
+        wanted = MembershipRole(role)
+    except ValueError:
+        errors["role"] = "Choose agent or manager."
+    text = (email or "").strip()
+    person = None if text_problem(text, multiline=False) is not None else active_person(text)
+    if not text:
+        errors["email"] = "Enter the colleague’s work e-mail address (start typing their name)."
+    elif person is None:
+        errors["email"] = (
+            f"No current colleague has the address {text[:80]}. Start typing a name and "
+            "choose from the list."
+        )
+    if errors:
+        raise Invalid(errors)
+    with locked_change(department):
+        membership = db.session.scalar(
+            select(Membership).where(
+                Membership.user_id == person.id, Membership.department_id == department.id
+            )
+        )
+        if membership is not None:
+            if membership.role is wanted:
+                raise Invalid(
+                    {
+                        "email": f"{person.name} is already {_role_words(wanted)} of "
+                        f"{department.name}."
+                    }
+                )
+            _refuse_last_manager(department, membership, "make them an agent")
+            before = membership.role.value
+            membership.role = wanted
+            audit.record(
+                actor,
+                "member.role",
+                membership,
+                label=person.name,
+                department_id=department.id,
+                changes={"role": [before, wanted.value]},
+            )
+        else:
+            membership = Membership(user_id=person.id, department_id=department.id, role=wanted)
+            db.session.add(membership)
+            db.session.flush()
+            audit.record(
+                actor,
+                "member.add",
+                membership,
+                label=person.name,
+                department_id=department.id,
+                changes={"role": [None, wanted.value]},
+            )
+    return membership
+
+
+def membership_of(actor: User, department: Department, membership_id: int) -> Membership:
+    check_manager(actor, department)
+    membership = (
+        db.session.get(Membership, membership_id) if isinstance(membership_id, int) else None
+    )
+    if membership is None or membership.department_id != department.id:
+        raise NotFound
+    return membership
+
+
+def _refuse_last_manager(department: Department, membership: Membership, what: str) -> None:
+    if membership.role is MembershipRole.MANAGER and _manager_count(department) <= 1:
+        raise Invalid(
+            {
+                "members": (
+                    f"{membership.user.name} is the only manager of {department.name}, so "
+                    f"you cannot {what}. Add another manager first."
+                )
+            }
+        )
+
+
+def change_member_role(actor: User, department: Department, membership_id: int, role: str) -> None:
+    membership = membership_of(actor, department, membership_id)
+    try:
+        wanted = MembershipRole(role)
+    except ValueError:
+        raise Invalid({"members": "Choose agent or manager."}) from None
+    with locked_change(department):
+        db.session.refresh(membership)
+        if membership.role is wanted:
+            return
+        _refuse_last_manager(department, membership, "make them an agent")
+        before = membership.role.value
+        membership.role = wanted
+        audit.record(
+            actor,
+            "member.role",
+            membership,
+            label=membership.user.name,
+            department_id=department.id,
+            changes={"role": [before, wanted.value]},
+        )
+
+
+def remove_member(actor: User, department: Department, membership_id: int) -> None:
+    membership = membership_of(actor, department, membership_id)
+    with locked_change(department):
+        db.session.refresh(membership)
+        _refuse_last_manager(department, membership, "remove them")
+        audit.record(
+            actor,
+            "member.remove",
+            membership,
+            label=membership.user.name,
+            department_id=department.id,
+            changes={"role": [membership.role.value, None]},
+        )
+        db.session.delete(membership)

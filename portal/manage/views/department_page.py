@@ -1,0 +1,132 @@
+"""The department's manage page and what every section of it shares: the page's context,
+a section answered again after a change (saved or refused), a button in a list."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, url_for
+from flask_login import current_user
+
+from portal.core.clock import now
+from portal.core.policy import is_admin
+from portal.directory import services as directory_services
+from portal.extensions import db
+from portal.htmx import is_htmx, render
+from portal.manage import forms
+from portal.manage.services import (
+    access,
+    calendar,
+    catalogue,
+    contacts,
+    details,
+    hours,
+    members,
+    standards,
+)
+from portal.manage.services.rules import Invalid
+from portal.models import Department
+
+INDEX = "manage/index.html"
+SERVICE = "manage/service.html"
+NEW_SERVICE = "manage/new_service.html"
+EDITABLE = ("details", "calendar", "hours", "standards")
+SECTIONS = (*EDITABLE, "services", "contacts", "members")
+SERVICE_EDITABLE = ("details", "standards")
+SECTION_NAMES = {
+    "details": "Details",
+    "calendar": "Time zone, holidays and closures",
+    "hours": "Opening hours",
+    "standards": "Response standards",
+}
+
+
+def managed(dept: str) -> Department:
+    """The department at this address for its manager (NotFound → 404 otherwise)."""
+    return access.managed_department(current_user, dept)
+
+
+def _edit_form(department: Department, section: str):
+    if section == "details":
+        return forms.DetailsForm(
+            formdata=None, data=details.snapshot_details(department)
+        )
+    if section == "calendar":
+        return forms.CalendarForm(
+            formdata=None,
+            current_timezone=department.timezone,
+            data={
+                "timezone": department.timezone,
+                "holiday_country": department.holiday_country or "",
+                "holiday_subdivision": department.holiday_subdivision or "",
+                "closures": calendar.closures_text(department),
+            },
+        )
+    if section == "hours":
+        week = hours.week_periods(department)
+        return forms.HoursForm(
+            formdata=None,
+            data={f"day_{d}": hours.format_periods(week[d]) for d in range(7)},
+        )
+    return forms.StandardsForm(formdata=None, data=standards.standards_inputs(department))
+
+
+def index_context(department: Department, **extra) -> dict:
+    at = now()
+    days = directory_services.calendar_for(department, at.date())
+    today = at.astimezone(days.tz()).date()
+    closed = directory_services.upcoming_closed_days(days, today)
+    editing = extra.get("editing")
+    edit_forms = extra.pop("forms", {})
+    if editing and editing not in edit_forms:
+        edit_forms[editing] = _edit_form(department, editing)
+    active = catalogue.department_services(department)
+    return {
+        "department": department,
+        "week": directory_services.week_hours(department, today.weekday()),
+        "promises": standards.standards_words(department),
+        "next_holiday": next(((d, n) for d, n in closed if d in days.holidays), None),
+        "country_names": calendar.country_names(),
+        "services_active": active,
+        "services_archived": catalogue.department_services(department, active=False),
+        "contacts": contacts.department_contacts(department),
+        "members": members.department_members(department),
+        "contact_form": extra.pop("contact_form", None)
+        or forms.ContactForm(formdata=None, service_choices=active),
+        "member_form": extra.pop("member_form", None) or forms.MemberForm(formdata=None),
+        "action_form": forms.ActionForm(formdata=None),
+        "edit_forms": edit_forms,
+        "section_names": SECTION_NAMES,
+        "is_admin_here": is_admin(current_user),
+        **extra,
+    }
+
+
+def section_saved(department: Department, section: str, message: str, **extra):
+    if is_htmx():
+        return render(
+            INDEX, f"{section}_section", **index_context(department, saved=message, **extra)
+        )
+    flash(message)
+    return redirect(url_for("manage.index", dept=department.slug) + f"#{section}-section", 303)
+
+
+def section_refused(department: Department, section: str, problems=(), **extra):
+    """The section again with the messages (422): as a fragment for htmx, else the page."""
+    return render(
+        INDEX,
+        f"{section}_section",
+        status=422,
+        **index_context(department, problems=list(problems), **extra),
+    )
+
+
+def list_action(department, section: str, action, message: str, **extra):
+    """A button in a list (move, archive, remove): the section again, or back to the page."""
+    form = forms.ActionForm()
+    if not form.validate():
+        return section_refused(department, section, ["Reload the page and try again."])
+    try:
+        action(form)
+    except Invalid as exc:
+        db.session.rollback()
+        return section_refused(department, section, list(exc.errors.values()), **extra)
+    return section_saved(department, section, message, **extra)
