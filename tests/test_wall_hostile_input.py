@@ -11,15 +11,15 @@ import pytest
 
 from portal.core.errors import Refused
 from portal.recognition.services import posting, reactions
-from tests.test_recognition import HX, make_world
+from tests.test_recognition import HX
 from tests.test_recognition import _post as post
 
 HOSTILE = ["²", "-1", "9" * 20, "0", "1e3", "%00", " 7"]
 
 
 @pytest.fixture
-def world(app):
-    return make_world()
+def world(wall):
+    return wall
 
 
 @pytest.mark.parametrize("value", HOSTILE)

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from portal.core import caching
 from portal.extensions import db, reader_cache
+from portal.layout import header_memberships
 from portal.models import Department, MembershipRole
 from portal.recognition import feed_cache
 from portal.recognition.forms import RecognitionForm
@@ -69,8 +70,6 @@ def department_month(department_id: int) -> highlights.DepartmentMonth | None:
 def not_thanked_panel() -> Markup:
     """The manager's own "not thanked in a while" panel (never shown to anyone else),
     drawn at most once a minute. Nothing is read or kept for anyone who manages nothing."""
-    from portal.service_requests.views import header_memberships
-
     if not any(row.role == MembershipRole.MANAGER for row in header_memberships()):
         return _markup("")
 

@@ -3,7 +3,7 @@ JavaScript; with htmx the same template answers with the block that changed."""
 
 from __future__ import annotations
 
-from flask import abort, g, make_response, redirect, request, send_file, url_for
+from flask import abort, make_response, redirect, request, send_file, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
@@ -438,19 +438,3 @@ def _list_response(template: str, html: str, **context):
         response.vary.add("HX-Request")
         return response
     return render(template, list_html=Markup(html), **context)  # noqa: S704 - our own render
-
-
-def header_memberships() -> list:
-    """(slug, name, role) of the reader's departments, read once per request: the header's
-    Queue and Manage links and a department page's "Manage this page" all come from it."""
-    if not current_user.is_authenticated:
-        return []
-    if "header_memberships" not in g:
-        g.header_memberships = access.member_departments(current_user)
-    return g.header_memberships
-
-
-@bp.app_context_processor
-def _header_links():
-    """The header's "Queue" link for department members."""
-    return {"my_queues": header_memberships}
