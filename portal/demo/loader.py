@@ -182,6 +182,34 @@ def _set_membership(user: User, department: Department, role: str) -> None:
     membership.role = MembershipRole(role)
 
 
+def _replace_contacts(departments: dict[str, Department], people: dict[str, User]) -> None:
+    """The demo's contacts, written anew: who to ask, per department and service."""
+    demo_ids = [d.id for d in departments.values()]
+    db.session.execute(delete(Contact).where(Contact.department_id.in_(demo_ids)))
+    for position, (slug, label, email, mailbox, channel, service_slug) in enumerate(
+        content.CONTACTS
+    ):
+        department = departments[slug]
+        service_id = None
+        if service_slug:
+            service_id = db.session.scalar(
+                select(Service.id).where(
+                    Service.department_id == department.id, Service.slug == service_slug
+                )
+            )
+        db.session.add(
+            Contact(
+                department_id=department.id,
+                service_id=service_id,
+                user_id=people[email].id if email else None,
+                label=label,
+                mailbox=mailbox,
+                channel=channel,
+                position=position,
+            )
+        )
+
+
 def load_demo_organisation(with_history: bool = True) -> str:
     """The demo organisation; `with_history` adds 120 days of requests (slower: tests that
     only need the organisation leave it out)."""
@@ -228,30 +256,7 @@ def load_demo_organisation(with_history: bool = True) -> str:
                 "manager" if index == 0 else "agent",
             )
 
-    demo_ids = [d.id for d in departments.values()]
-    db.session.execute(delete(Contact).where(Contact.department_id.in_(demo_ids)))
-    for position, (slug, label, email, mailbox, channel, service_slug) in enumerate(
-        content.CONTACTS
-    ):
-        department = departments[slug]
-        service_id = None
-        if service_slug:
-            service_id = db.session.scalar(
-                select(Service.id).where(
-                    Service.department_id == department.id, Service.slug == service_slug
-                )
-            )
-        db.session.add(
-            Contact(
-                department_id=department.id,
-                service_id=service_id,
-                user_id=people[email].id if email else None,
-                label=label,
-                mailbox=mailbox,
-                channel=channel,
-                position=position,
-            )
-        )
+    _replace_contacts(departments, people)
     db.session.flush()
     load_request_forms(departments)
     search.reindex_all()
