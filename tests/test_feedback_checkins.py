@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, inspect, select
 
+from portal.core.errors import NotFound
 from portal.extensions import db
 from portal.feedback import checkins
 from portal.models import CheckInAnswer, CheckInInvite, OutboxMessage, Priority
@@ -66,7 +67,7 @@ def test_opening_invites_the_people_served_in_90_days_but_not_staff(org):
 
 
 def test_only_a_manager_opens_and_bad_input_is_refused(org):
-    with pytest.raises(LookupError):
+    with pytest.raises(NotFound):
         checkins.open_check_in(org["hugo"], org["it"], "Q4", date.today() + timedelta(days=3), [])
     with pytest.raises(checkins.CheckInRefused, match="period"):
         checkins.open_check_in(org["iris"], org["it"], " ", date.today() + timedelta(days=3), [])

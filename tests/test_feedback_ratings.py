@@ -11,6 +11,7 @@ import pytest
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from portal.core.errors import NotFound
 from portal.extensions import db
 from portal.feedback import ratings
 from portal.models import OutboxMessage, Priority, RatingInvite, RequestStatus, SatisfactionRating
@@ -104,7 +105,7 @@ def test_only_the_requester_rates_and_only_after_resolution(desk):
     with pytest.raises(ratings.RatingRefused, match="once it is resolved"):
         ratings.rate(desk["erin"], sr, "4")
     services.change_status(sr, desk["agent"], RequestStatus.RESOLVED)
-    with pytest.raises(LookupError):
+    with pytest.raises(NotFound):
         ratings.rate(desk["agent"], sr, "5")
     assert count(SatisfactionRating) == 0
 

@@ -22,7 +22,7 @@ from portal import sla
 from portal.directory import services as directory_services
 from portal.directory.calendars import calendar_for
 from portal.extensions import db
-from portal.insights import figures
+from portal.insights import check_in_release, figures
 from portal.insights.rollup import Measure, last_refresh, measure_requests
 from portal.models import (
     OPEN_STATUSES,
@@ -375,11 +375,11 @@ def scorecard(department: Department, now: datetime | None = None) -> Scorecard:
 
 def checkin_score(department: Department) -> CheckInScore | None:
     """The latest check-in with enough answers to show (average of "How well does
-    <department> serve you?")."""
+    <department> serve you?"), counting only the released answers."""
     row = db.session.execute(
         select(CheckIn.period, func.avg(CheckInAnswer.score), func.count(CheckInAnswer.id))
         .join(CheckInAnswer, CheckInAnswer.check_in_id == CheckIn.id)
-        .where(CheckIn.department_id == department.id)
+        .where(CheckIn.department_id == department.id, check_in_release.shown_answers())
         .group_by(CheckIn.id, CheckIn.period)
         .having(func.count(CheckInAnswer.id) >= figures.MIN_SAMPLE)
         .order_by(CheckIn.id.desc())
