@@ -13,12 +13,13 @@ import math
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import func, select
 
 from portal import sla
+from portal.core import clock
 from portal.directory import services as directory_services
 from portal.directory.calendars import calendar_for
 from portal.extensions import db
@@ -176,7 +177,7 @@ class Scorecard:
 
 
 def department_today(department: Department, now: datetime | None = None) -> date:
-    now = now or datetime.now(UTC)
+    now = clock.now(now)
     return now.astimezone(calendar_for(department, now.date()).tz()).date()
 
 
@@ -213,24 +214,17 @@ def _rollup_rows(department_id: int, since: date, until: date) -> list[DayRow]:
 
 
 def _backlog(department_id: int) -> tuple[int, datetime | None]:
-    """Open requests and when the first of them was filed, read from the
-    (department, status, due) index alone; then one row for its time."""
+    """Open requests and when the first of them was filed: the earliest creation time,
+    not the lowest id (back-dated or imported requests get ids out of time order)."""
     counts = db.session.execute(
-        select(func.count(), func.min(ServiceRequest.id)).where(
+        select(func.count(), func.min(ServiceRequest.created_at)).where(
             ServiceRequest.department_id == department_id,
             ServiceRequest.status.in_(OPEN_STATUSES),
         )
     ).one()
     if not counts[0]:
         return 0, None
-    oldest = db.session.scalar(
-        select(ServiceRequest.created_at).where(ServiceRequest.id == counts[1])
-    )
-    return int(counts[0]), oldest and _aware(oldest)
-
-
-def _aware(at: datetime) -> datetime:
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
+    return int(counts[0]), counts[1] and clock.aware(counts[1])
 
 
 def promises_of(department: Department) -> dict[str, directory_services.Promise]:
@@ -332,7 +326,7 @@ def _figures(department_id: int, today: date, refreshed_at: datetime | None) -> 
 
 
 def scorecard(department: Department, now: datetime | None = None) -> Scorecard:
-    now = now or datetime.now(UTC)
+    now = clock.now(now)
     today = department_today(department, now)
     refreshed_at = last_refresh()
     computed = _figures(department.id, today, refreshed_at)
