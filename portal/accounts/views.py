@@ -1,8 +1,9 @@
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
 from portal.accounts import bp, services, throttle
 from portal.accounts.forms import SignInForm
+from portal.core.errors import NotFound
 from portal.extensions import limiter
 from portal.htmx import render
 
@@ -78,7 +79,7 @@ def logout():
 def profile(user_id: int):
     person = services.profile_for(user_id)
     if person is None:
-        abort(404)
+        raise NotFound
     return render(
         "accounts/profile.html",
         person=person,

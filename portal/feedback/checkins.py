@@ -48,10 +48,6 @@ LONGEST_OPEN_DAYS = 90
 RELEASE_BATCH = check_in_release.RELEASE_BATCH
 
 
-# Kept for callers that still name it; the same class as the core refusal.
-CheckInRefused = Refused
-
-
 def fixed_questions(department: Department) -> tuple[str, str, str]:
     return (
         f"How well does {department.name} serve you?",

@@ -39,10 +39,6 @@ SCORES = ("1", "2", "3", "4", "5")
 SCORE_WORDS = {1: "Very poor", 2: "Poor", 3: "OK", 4: "Good", 5: "Very good"}
 
 
-# Kept for callers that still name it; the same class as the core refusal.
-RatingRefused = Refused
-
-
 def parse_score(value: object) -> int:
     """A score as typed or posted: exactly one of "1".."5"."""
     text = value.strip() if isinstance(value, str) else ""
@@ -207,7 +203,7 @@ class LinkTarget:
 
 
 def check_token(token: str, now: datetime | None = None) -> LinkTarget:
-    """The request a token is for, or RatingRefused saying why the link does not work."""
+    """The request a token is for, or Refused saying why the link does not work."""
     try:
         data = _serializer().loads(token, max_age=TOKEN_MAX_AGE)
     except SignatureExpired:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from portal.core.errors import NotFound, Refused
+from portal.core.errors import NotFound
 from portal.database import write_transaction
 from portal.extensions import db
 from portal.feedback.typed_text import typed_text
@@ -32,10 +32,6 @@ SETTABLE = [
     )
 ]
 FINISHED = (SuggestionStatus.DONE, SuggestionStatus.WONT_DO)
-
-# Kept for callers that still name it; the same class as the core refusal.
-SuggestionRefused = Refused
-
 
 @dataclass(frozen=True)
 class SuggestionsPage:

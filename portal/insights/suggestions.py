@@ -20,10 +20,6 @@ TITLE_MAX = 200
 REPLY_MAX = 4000
 REPLY_REQUIRED = {SuggestionStatus.DONE, SuggestionStatus.WONT_DO}
 
-# Kept for callers that still name it; the same class as the core refusal.
-SuggestionRefused = Refused
-
-
 def is_department_member(user: User, department: Department) -> bool:
     """The department's own people (and portal admins) answer its suggestions."""
     return policy.is_admin(user) or policy.is_member(user, department)
