@@ -1,7 +1,7 @@
 """Settings, one class per environment, every value from the environment.
 
 Development defaults are safe for a laptop; ProductionConfig refuses to start
-without a real SECRET_KEY and never runs in demo mode.
+without a real SECRET_KEY or shared rate-limit storage, and never runs in demo mode.
 """
 
 from __future__ import annotations
@@ -64,8 +64,15 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
-    # Failed sign-ins allowed before throttling, per account and per address.
-    SIGNIN_ACCOUNT_LIMIT = os.environ.get("SIGNIN_ACCOUNT_LIMIT", "5 per 15 minutes")
+    # Failed sign-ins (portal/accounts/throttle.py): per (account, address) the first
+    # SIGNIN_FREE_FAILURES are free, then each failure doubles the wait from
+    # SIGNIN_DELAY_SECONDS up to SIGNIN_MAX_DELAY_SECONDS; another address is not held up.
+    # Above that, a much higher ceiling per account (all addresses) and one per address.
+    SIGNIN_FREE_FAILURES = int(os.environ.get("SIGNIN_FREE_FAILURES", "5"))
+    SIGNIN_DELAY_SECONDS = int(os.environ.get("SIGNIN_DELAY_SECONDS", "30"))
+    SIGNIN_MAX_DELAY_SECONDS = int(os.environ.get("SIGNIN_MAX_DELAY_SECONDS", "900"))
+    SIGNIN_FAILURE_MEMORY_SECONDS = int(os.environ.get("SIGNIN_FAILURE_MEMORY_SECONDS", "86400"))
+    SIGNIN_ACCOUNT_LIMIT = os.environ.get("SIGNIN_ACCOUNT_LIMIT", "50 per hour")
     SIGNIN_ADDRESS_LIMIT = os.environ.get("SIGNIN_ADDRESS_LIMIT", "20 per 15 minutes")
 
     SEARCH_MAX_QUERY_CHARS = 200
@@ -151,6 +158,13 @@ class ProductionConfig(Config):
             raise RuntimeError("Set SECRET_KEY to a random value of at least 32 characters.")
         if cls.DEMO_MODE:
             raise RuntimeError("DEMO_MODE is for demonstrations only; unset it in production.")
+        if cls.RATELIMIT_STORAGE_URI.strip().lower().startswith("memory://"):
+            # Per-process counts: every worker would allow the full limit again, so the
+            # sign-in throttle and every other limit would multiply by the worker count.
+            raise RuntimeError(
+                "Set RATELIMIT_STORAGE_URI to a shared store (redis://host:6379/0): "
+                "memory:// counts per worker process, so rate limits do not hold in production."
+            )
 
 
 def config_from_environment() -> type[Config]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from contextlib import contextmanager
 
 from portal.extensions import db
 
+log = logging.getLogger(__name__)
 _turn = threading.local()
 
 
@@ -41,8 +43,22 @@ def write_transaction(keep_loaded: bool = False) -> Iterator[None]:
             finally:
                 session.expire_on_commit = True
         except BaseException:
-            db.session.rollback()
+            _rollback_or_drop()
             raise
+
+
+def _rollback_or_drop() -> None:
+    """Roll back; when the connection is gone (the database restarted) the rollback
+    fails too: drop the connection instead, so the error that got us here is the one
+    the caller sees (a database error answers 503, portal/errors.py)."""
+    try:
+        db.session.rollback()
+    except Exception:
+        log.warning("rollback failed; the connection is dropped", exc_info=True)
+        try:
+            db.session.invalidate()
+        except Exception:
+            log.warning("invalidating the session failed", exc_info=True)
 
 
 @contextmanager

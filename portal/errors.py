@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from portal.core.errors import NotFound
@@ -59,9 +59,52 @@ def _rollback_quietly() -> None:
         db.session.rollback()
     except Exception:  # the connection may be gone altogether
         log.warning("rollback after an error failed", exc_info=True)
+        discard_session()
+
+
+def discard_session() -> None:
+    """End the request's session without asking the database anything: its connections
+    are invalidated (dropped from the pool, never rolled back over a dead socket)."""
+    try:
+        db.session.invalidate()
+    except Exception:
+        log.warning("invalidating the session failed", exc_info=True)
+    finally:
+        db.session.registry.clear()
+
+
+def remove_session(_error: BaseException | None = None) -> None:
+    """Teardown: close the request's session. When the database went away mid-request
+    the rollback inside close() fails; that must not turn the answer already chosen
+    (the 503 page) into a bare 500 from the server."""
+    try:
+        db.session.remove()
+    except Exception:
+        log.warning("closing the session failed; its connection is dropped", exc_info=True)
+        discard_session()
+
+
+def unavailable():
+    """The 503 page with Retry-After: the database cannot be reached."""
+    body, status, *rest = _render_error(503)
+    headers = rest[0] if rest else {}
+    return body, 503, {**headers, "Retry-After": "30"}
+
+
+def _is_database_outage(error: BaseException) -> bool:
+    """A driver error that escaped SQLAlchemy's wrapping (raised by psycopg itself)."""
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a runtime requirement
+        return False
+    return isinstance(error, psycopg.OperationalError | psycopg.InterfaceError)
 
 
 def register(app: Flask) -> None:
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs first (Flask runs
+    # teardowns in reverse); theirs then finds nothing left to close.
+    app.teardown_appcontext(remove_session)
+
     @app.errorhandler(NotFound)
     def not_found(error):
         return _render_error(404)
@@ -91,14 +134,19 @@ def register(app: Flask) -> None:
     def database_unavailable(error):
         log.error("database error: %s", error)
         _rollback_quietly()
-        if isinstance(error, OperationalError) or getattr(error, "connection_invalidated", False):
-            body, status, *rest = _render_error(503)
-            headers = rest[0] if rest else {}
-            return body, 503, {**headers, "Retry-After": "30"}
+        if (
+            isinstance(error, OperationalError | InterfaceError)
+            or getattr(error, "connection_invalidated", False)
+        ):
+            return unavailable()
         return _render_error(500)
 
     @app.errorhandler(Exception)
     def unexpected(error):
+        if _is_database_outage(error):
+            log.error("database unreachable: %s", error)
+            _rollback_quietly()
+            return unavailable()
         log.exception("unhandled error")
         _rollback_quietly()
         return _render_error(500)

@@ -280,3 +280,90 @@ def test_failed_sign_ins_are_throttled_per_address(app, make_user):
     other_address = app.test_client()
     response = sign_in(other_address, "erin@example.com", environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert response.status_code == 303
+
+
+def test_head_login_answers_like_get(client):
+    """Issue 12 #13: HEAD /login answered 422 (it ran the POST branch)."""
+    response = client.head("/login")
+    assert response.status_code == 200
+    assert response.get_data() == b""
+
+
+def test_wrong_passwords_from_one_address_do_not_lock_the_owner_out(app, make_user):
+    """Issue 12 #16: five wrong passwords from address A, then the right one from B."""
+    make_user(email="erin@example.com")
+    attacker = app.test_client()
+    for _ in range(5):
+        response = sign_in(
+            attacker, "erin@example.com", password="nope", environ_base={"REMOTE_ADDR": "10.0.0.66"}
+        )
+        assert response.status_code == 422
+    blocked = sign_in(attacker, "erin@example.com", environ_base={"REMOTE_ADDR": "10.0.0.66"})
+    assert blocked.status_code == 429
+    assert int(blocked.headers["Retry-After"]) > 0
+    owner = sign_in(
+        app.test_client(), "erin@example.com", environ_base={"REMOTE_ADDR": "10.0.0.7"}
+    )
+    assert owner.status_code == 303
+
+
+def test_the_wait_grows_with_each_further_failure(app, make_user):
+    from portal.accounts import throttle
+    from portal.extensions import limiter
+
+    make_user(email="erin@example.com")
+    client = app.test_client()
+    address = {"REMOTE_ADDR": "10.0.0.66"}
+    assert [throttle.delay_after(n) for n in range(1, 9)] == [0, 0, 0, 0, 30, 60, 120, 240]
+    assert throttle.delay_after(40) == 900  # at most 15 minutes
+    for _ in range(5):
+        sign_in(client, "erin@example.com", password="nope", environ_base=address)
+    assert 25 <= throttle.wait_seconds("erin@example.com", "10.0.0.66") <= 30
+    limiter.storage.clear("signin-wait:erin@example.com|10.0.0.66")  # the 30 s went by
+    again = sign_in(client, "erin@example.com", password="nope", environ_base=address)
+    assert again.status_code == 422
+    assert 55 <= throttle.wait_seconds("erin@example.com", "10.0.0.66") <= 60
+    response = sign_in(client, "erin@example.com", environ_base=address)
+    assert response.status_code == 429
+    assert "wait" in response.get_data(as_text=True).lower()
+
+
+def test_a_success_forgets_the_failures_of_that_address(app, make_user):
+    from portal.accounts import throttle
+
+    make_user(email="erin@example.com")
+    client = app.test_client()
+    for _ in range(4):
+        sign_in(client, "erin@example.com", password="nope")
+    assert sign_in(client, "erin@example.com").status_code == 303
+    client = app.test_client()
+    for _ in range(4):
+        assert sign_in(client, "erin@example.com", password="nope").status_code == 422
+    assert throttle.wait_seconds("erin@example.com", "127.0.0.1") == 0
+
+
+def test_the_per_account_ceiling_still_holds_across_addresses(build_app, make_user):
+    """Slow guessing from many machines: the account's own ceiling (much higher) holds."""
+    make_user(email="erin@example.com")
+    strict = build_app(SIGNIN_ACCOUNT_LIMIT="6 per hour")
+    with strict.app_context():
+        for n in range(6):
+            address = {"REMOTE_ADDR": f"10.0.1.{n}"}
+            response = sign_in(
+                strict.test_client(), "erin@example.com", password="x", environ_base=address
+            )
+            assert response.status_code == 422
+        response = sign_in(
+            strict.test_client(), "erin@example.com", environ_base={"REMOTE_ADDR": "10.0.2.1"}
+        )
+        assert response.status_code == 429
+        from portal.extensions import limiter
+
+        limiter.reset()
+
+
+def test_the_default_account_ceiling_is_far_above_the_per_address_throttle(app):
+    from limits import parse
+
+    ceiling = parse(app.config["SIGNIN_ACCOUNT_LIMIT"])
+    assert ceiling.amount >= 10 * app.config["SIGNIN_FREE_FAILURES"]

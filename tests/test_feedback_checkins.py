@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, inspect, select
 
+from portal.core.errors import NotFound, Refused
 from portal.extensions import db
 from portal.feedback import checkins
 from portal.models import CheckInAnswer, CheckInInvite, OutboxMessage
@@ -40,13 +41,13 @@ def test_opening_invites_the_people_served_in_90_days_but_not_staff(org):
 
 
 def test_only_a_manager_opens_and_bad_input_is_refused(org):
-    with pytest.raises(LookupError):
+    with pytest.raises(NotFound):
         checkins.open_check_in(org["hugo"], org["it"], "Q4", date.today() + timedelta(days=3), [])
-    with pytest.raises(checkins.CheckInRefused, match="period"):
+    with pytest.raises(Refused, match="period"):
         checkins.open_check_in(org["iris"], org["it"], " ", date.today() + timedelta(days=3), [])
-    with pytest.raises(checkins.CheckInRefused, match="today or later"):
+    with pytest.raises(Refused, match="today or later"):
         checkins.open_check_in(org["iris"], org["it"], "Q4", date.today() - timedelta(days=2), [])
-    with pytest.raises(checkins.CheckInRefused, match="at most 3"):
+    with pytest.raises(Refused, match="at most 3"):
         checkins.open_check_in(
             org["iris"], org["it"], "Q4", date.today() + timedelta(days=3), ["a", "b", "c", "d"]
         )
@@ -72,16 +73,16 @@ def test_four_answers_show_nothing_the_fifth_shows_results(org):
 
 def test_not_invited_and_twice_are_refused_and_nothing_is_recorded_twice(org):
     ci = open_one(org)
-    with pytest.raises(checkins.CheckInRefused, match="not asked"):
+    with pytest.raises(Refused, match="not asked"):
         checkins.answer(org["outsider"], ci, "4")
-    with pytest.raises(checkins.CheckInRefused, match="not asked"):
+    with pytest.raises(Refused, match="not asked"):
         checkins.answer(org["ivan"], ci, "4")
     person = org["customers"][0]
     checkins.answer(person, ci, "4")
-    with pytest.raises(checkins.CheckInRefused, match="already answered"):
+    with pytest.raises(Refused, match="already answered"):
         checkins.answer(person, ci, "2")
     for bad in ["0", "6", "5.5", ""]:
-        with pytest.raises(checkins.CheckInRefused):
+        with pytest.raises(Refused):
             checkins.answer(org["customers"][1], ci, bad)
     assert db.session.scalar(select(func.count()).select_from(CheckInAnswer)) == 1
     db.session.refresh(ci)
@@ -95,7 +96,7 @@ def test_an_answer_row_has_nothing_that_leads_to_its_author():
 
 def test_a_closed_check_in_takes_no_answers(org):
     ci = open_one(org)
-    with pytest.raises(checkins.CheckInRefused, match="closed"):
+    with pytest.raises(Refused, match="closed"):
         checkins.answer(org["customers"][0], ci, "4", now=datetime.now(UTC) + timedelta(days=30))
 
 

@@ -11,6 +11,7 @@ import pytest
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from portal.core.errors import NotFound, Refused
 from portal.extensions import db
 from portal.feedback import ratings
 from portal.models import OutboxMessage, Priority, RatingInvite, RequestStatus, SatisfactionRating
@@ -68,13 +69,13 @@ def test_the_requester_rates_once_and_may_change_it_until_closed(desk):
     sr = resolved_request(desk)
     rating = ratings.rate(desk["erin"], sr, "4", "Quick and friendly")
     assert (rating.score, rating.comment) == (4, "Quick and friendly")
-    with pytest.raises(ratings.RatingRefused, match="already rated"):
+    with pytest.raises(Refused, match="already rated"):
         ratings.rate(desk["erin"], sr, "2")
     assert count(SatisfactionRating) == 1
     ratings.rate(desk["erin"], sr, "5", "Better than I said", change=True)
     assert db.session.scalar(select(SatisfactionRating.score)) == 5
     services.confirm(sr, desk["erin"])
-    with pytest.raises(ratings.RatingRefused, match="closed"):
+    with pytest.raises(Refused, match="closed"):
         ratings.rate(desk["erin"], sr, "1", change=True)
     assert db.session.scalar(select(SatisfactionRating.score)) == 5
 
@@ -82,7 +83,7 @@ def test_the_requester_rates_once_and_may_change_it_until_closed(desk):
 @pytest.mark.parametrize("score", ["0", "6", "5.5", "", "  ", "four", "-1"])
 def test_a_score_outside_1_to_5_is_refused(desk, score):
     sr = resolved_request(desk)
-    with pytest.raises(ratings.RatingRefused) as refused:
+    with pytest.raises(Refused) as refused:
         ratings.rate(desk["erin"], sr, score)
     assert refused.value.field == "score"
     assert count(SatisfactionRating) == 0
@@ -90,10 +91,10 @@ def test_a_score_outside_1_to_5_is_refused(desk, score):
 
 def test_only_the_requester_rates_and_only_after_resolution(desk):
     sr = factories.make_request(desk["service"], desk["erin"], now=MONDAY_10)
-    with pytest.raises(ratings.RatingRefused, match="once it is resolved"):
+    with pytest.raises(Refused, match="once it is resolved"):
         ratings.rate(desk["erin"], sr, "4")
     services.change_status(sr, desk["agent"], RequestStatus.RESOLVED)
-    with pytest.raises(LookupError):
+    with pytest.raises(NotFound):
         ratings.rate(desk["agent"], sr, "5")
     assert count(SatisfactionRating) == 0
 
@@ -102,7 +103,7 @@ def test_the_email_link_records_the_score_once(desk):
     sr = resolved_request(desk)
     token = rating_mail_token()
     ratings.rate_by_token(token, "4", "Good")
-    with pytest.raises(ratings.RatingRefused, match="already used"):
+    with pytest.raises(Refused, match="already used"):
         ratings.rate_by_token(token, "5")
     rating = db.session.scalars(select(SatisfactionRating)).one()
     assert (rating.request_id, rating.score, rating.rater_id) == (sr.id, 4, desk["erin"].id)
@@ -121,15 +122,15 @@ def test_an_expired_or_forged_link_is_refused(desk, monkeypatch):
         "get_timestamp",
         lambda self: int(signed_at) + ratings.TOKEN_MAX_AGE + 60,
     )
-    with pytest.raises(ratings.RatingRefused, match="expired"):
+    with pytest.raises(Refused, match="expired"):
         ratings.rate_by_token(token, "4")
     monkeypatch.undo()
     forged = URLSafeTimedSerializer("not-the-key", salt=ratings.TOKEN_SALT).dumps(
         serializer.loads(token)
     )
-    with pytest.raises(ratings.RatingRefused, match="not valid"):
+    with pytest.raises(Refused, match="not valid"):
         ratings.rate_by_token(forged, "4")
-    with pytest.raises(ratings.RatingRefused, match="not valid"):
+    with pytest.raises(Refused, match="not valid"):
         ratings.rate_by_token(token[:-2] + "xx", "4")
     assert count(SatisfactionRating) == 0
 
@@ -237,6 +238,6 @@ def test_the_link_after_a_rating_on_the_page_records_nothing_more(desk):
     sr = resolved_request(desk)
     token = rating_mail_token()
     ratings.rate(desk["erin"], sr, "2")
-    with pytest.raises(ratings.RatingRefused, match="already rated"):
+    with pytest.raises(Refused, match="already rated"):
         ratings.rate_by_token(token, "5")
     assert db.session.scalar(select(SatisfactionRating.score)) == 2

@@ -2,9 +2,9 @@
 
 import pytest
 
+from portal.core.errors import Refused
 from portal.extensions import db
 from portal.insights.suggestions import (
-    SuggestionRefused,
     post_suggestion,
     set_status,
     vote,
@@ -39,16 +39,16 @@ def test_refusals_change_nothing(app, make_user, make_department):
     hugo = make_user(roles={hr: "manager"})
     suggestion = post_suggestion(erin, it, "Fewer passwords")
     db.session.commit()
-    with pytest.raises(SuggestionRefused):
+    with pytest.raises(Refused):
         post_suggestion(erin, it, "   ")
-    with pytest.raises(SuggestionRefused):
+    with pytest.raises(Refused):
         set_status(hugo, suggestion, "planned")  # another department's manager
-    with pytest.raises(SuggestionRefused):
+    with pytest.raises(Refused):
         set_status(erin, suggestion, "planned")  # not a member
     ivan = make_user(roles={it: "agent"})
-    with pytest.raises(SuggestionRefused):
+    with pytest.raises(Refused):
         set_status(ivan, suggestion, "wont_do")  # a reply is required
-    with pytest.raises(SuggestionRefused):
+    with pytest.raises(Refused):
         set_status(ivan, suggestion, "bogus")
     db.session.rollback()
     db.session.refresh(suggestion)

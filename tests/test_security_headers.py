@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from config import HTMX_CDN_URL, HTMX_INTEGRITY, ProductionConfig
@@ -84,8 +86,33 @@ def test_session_cookie_is_httponly_and_lax(client, make_user):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
+SHARED_STORAGE = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
 def _production(**settings):
     return type("Prod", (ProductionConfig,), settings)
+
+
+@pytest.mark.parametrize("storage", ["memory://", "MEMORY://", " memory:// "])
+def test_production_refuses_per_process_rate_limit_storage(storage):
+    """Issue 12 #15: with memory:// every worker counts on its own, so limits multiply."""
+    with pytest.raises(RuntimeError, match="RATELIMIT_STORAGE_URI"):
+        create_app(
+            _production(SECRET_KEY="x" * 40, DEMO_MODE=False, RATELIMIT_STORAGE_URI=storage)
+        )
+
+
+def test_development_and_demo_still_start_with_memory_storage(database_url):
+    from config import DevelopmentConfig
+
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "DEMO_MODE": True,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+    built = create_app(type("Dev", (DevelopmentConfig,), settings))  # as `make run` does
+    with built.app_context():
+        db.engine.dispose()
 
 
 def test_production_refuses_the_development_secret_key():
@@ -104,7 +131,12 @@ def test_production_uses_secure_cookies_and_https(database_url):
     assert ProductionConfig.FORCE_HTTPS is True
 
     production = create_app(
-        _production(SECRET_KEY="x" * 40, DEMO_MODE=False, SQLALCHEMY_DATABASE_URI=database_url)
+        _production(
+            SECRET_KEY="x" * 40,
+            DEMO_MODE=False,
+            SQLALCHEMY_DATABASE_URI=database_url,
+            RATELIMIT_STORAGE_URI=SHARED_STORAGE,
+        )
     )
     try:
         with production.app_context():

@@ -141,3 +141,55 @@ def test_is_trusted_proxy():
     assert not trusted_header.is_trusted_proxy("10.0.0.6", setting)
     assert not trusted_header.is_trusted_proxy("", setting)
     assert not trusted_header.is_trusted_proxy("garbage", setting)
+
+
+def test_a_session_cookie_replayed_straight_to_the_app_opens_nothing(header_app, erin):
+    """Issue 12 #17: Ada's cookie, copied and sent from another machine without the header,
+    must not open /admin; the session ends there."""
+    ada = factories.make_user(email="ada@example.com", is_admin=True)
+    with header_app.app_context():
+        client = header_app.test_client()
+        through_proxy = {"REMOTE_ADDR": PROXY}
+        assert client.get(
+            "/admin", headers={"X-Remote-User": ada.email}, environ_base=through_proxy
+        ).status_code == 200
+        replayed = client.get("/admin", environ_base={"REMOTE_ADDR": "10.9.9.9"})
+        assert replayed.status_code == 302 and "/login" in replayed.headers["Location"]
+        again = client.get("/admin", environ_base={"REMOTE_ADDR": "10.9.9.9"})
+        assert again.status_code == 302
+
+
+def test_a_session_cookie_through_the_proxy_without_the_header_opens_nothing(header_app, erin):
+    ada = factories.make_user(email="ada@example.com", is_admin=True)
+    with header_app.app_context():
+        client = header_app.test_client()
+        through_proxy = {"REMOTE_ADDR": PROXY}
+        client.get("/", headers={"X-Remote-User": ada.email}, environ_base=through_proxy)
+        response = client.get("/admin", environ_base=through_proxy)
+    assert response.status_code == 302
+
+
+def test_a_remember_cookie_replayed_without_the_header_opens_nothing(header_app, erin):
+    ada = factories.make_user(email="ada@example.com", is_admin=True)
+    with header_app.app_context():
+        client = header_app.test_client()
+        client.get("/", headers={"X-Remote-User": ada.email}, environ_base={"REMOTE_ADDR": PROXY})
+        from flask_login.utils import encode_cookie
+
+        client.set_cookie("remember_token", encode_cookie(ada.session_token))
+        with client.session_transaction() as kept:
+            kept.clear()
+        response = client.get("/admin", environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert response.status_code == 302
+
+
+def test_the_header_naming_someone_else_ends_the_session_first(header_app, erin):
+    ada = factories.make_user(email="ada@example.com", is_admin=True)
+    with header_app.app_context():
+        client = header_app.test_client()
+        through_proxy = {"REMOTE_ADDR": PROXY}
+        client.get("/", headers={"X-Remote-User": ada.email}, environ_base=through_proxy)
+        response = client.get(
+            "/admin", headers={"X-Remote-User": erin.email}, environ_base=through_proxy
+        )
+    assert response.status_code in (403, 404)  # Erin is no admin

@@ -3,7 +3,9 @@
 The proxy in front of the portal authenticates people (SAML, OIDC, Kerberos…) and
 passes their e-mail in AUTH_HEADER (X-Remote-User by default). The portal believes
 that header only when the request comes straight from an address in TRUSTED_PROXIES;
-from anywhere else the header is refused (403, logged) and never trusted. The address
+from anywhere else the header is refused (403, logged) and never trusted, and a session
+cookie alone opens nothing: every request must come from a trusted proxy and carry the
+header naming the session's person, or the session ends. The address
 is the TCP peer (`request.remote_addr`): do not put a ProxyFix in front of this, or a
 client could name its own address in X-Forwarded-For.
 
@@ -16,7 +18,7 @@ import ipaddress
 import logging
 from functools import lru_cache
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template, request, session
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
@@ -65,8 +67,18 @@ def _refuse(title: str, detail: str):
     return render_template("errors/error.html", status=403, title=title, detail=detail), 403
 
 
+def _end_session(reason: str) -> None:
+    """Header mode has no session of its own: without the proxy's word it ends."""
+    if "_user_id" in session or current_user.is_authenticated:
+        log.info("header mode: session ended (%s, from %s)", reason, request.remote_addr)
+        logout_user()
+        session.clear()
+
+
 def sign_in_from_header():
-    """before_request, ahead of require_sign_in."""
+    """before_request, ahead of require_sign_in. In header mode every request must come
+    from a trusted proxy and carry the header naming the session's person; otherwise the
+    session ends (a session cookie replayed straight to the app opens nothing)."""
     config = current_app.config
     if config.get("AUTH_MODE", "local") != "header":
         return None
@@ -75,6 +87,8 @@ def sign_in_from_header():
     header = config.get("AUTH_HEADER", "X-Remote-User")
     value = request.headers.get(header)
     trusted = is_trusted_proxy(request.remote_addr, config.get("TRUSTED_PROXIES", ""))
+    if not trusted:
+        _end_session("not through a trusted proxy")
     if value is not None and not trusted:
         log.warning(
             "refused %s header from untrusted address %s (value %r)",
@@ -95,21 +109,23 @@ def sign_in_from_header():
             "usual address.",
         )
     if value is None:
-        if trusted and current_user.is_authenticated:
-            # The proxy no longer vouches for anyone: the session ends with it.
-            logout_user()
+        # The proxy no longer vouches for anyone: the session ends with it.
+        _end_session("no sign-in header")
         return None
-    email = value.strip().lower()
+    return _sign_in_as(value.strip().lower())
+
+
+def _sign_in_as(email: str):
     if current_user.is_authenticated and current_user.email == email:
         return None
+    if current_user.is_authenticated:
+        _end_session("the header names someone else")
     user = (
         db.session.scalar(select(User).where(func.lower(User.email) == email))
         if 0 < len(email) <= 254
         else None
     )
     if user is None or not user.active:
-        if current_user.is_authenticated:
-            logout_user()
         log.info(
             "header sign-in refused for %r (%s)", email[:254], "inactive" if user else "unknown"
         )

@@ -1,8 +1,9 @@
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
-from portal.accounts import bp, services
+from portal.accounts import bp, services, throttle
 from portal.accounts.forms import SignInForm
+from portal.core.errors import NotFound
 from portal.extensions import limiter
 from portal.htmx import render
 
@@ -28,23 +29,43 @@ def _account_key() -> str:
     deduct_when=_failed_sign_in,
 )
 def login():
-    if current_user.is_authenticated and request.method == "GET":
-        return redirect(services.safe_next(request.args.get("next")) or url_for("directory.home"))
-    form = SignInForm(formdata=request.form if request.method == "POST" else None)
-    if request.method == "GET":
-        form.next.data = services.safe_next(request.args.get("next")) or ""
+    # HEAD is a GET without the body (werkzeug answers it from the GET view).
+    if request.method != "POST":
+        target = services.safe_next(request.args.get("next"))
+        if current_user.is_authenticated:
+            return redirect(target or url_for("directory.home"))
+        form = SignInForm(formdata=None)
+        form.next.data = target or ""
         return render("accounts/login.html", form=form)
+    form = SignInForm(formdata=request.form)
     if not form.validate():
         return render("accounts/login.html", "sign_in_form", form=form, status=422)
+    email, address = services.normalise_email(form.email.data), request.remote_addr
+    wait = throttle.wait_seconds(email, address)
+    if wait:
+        return _refused(form, _wait_message(wait), status=429, headers={"Retry-After": str(wait)})
     user = services.authenticate(form.email.data, form.password.data)
     if user is None:
-        form.email.errors = list(form.email.errors) + [
-            "The e-mail address or password is not right. Check both and try again."
-        ]
-        form.password.data = ""
-        return render("accounts/login.html", "sign_in_form", form=form, status=422)
+        throttle.record_failure(email, address)
+        return _refused(
+            form, "The e-mail address or password is not right. Check both and try again."
+        )
+    throttle.record_success(email, address)
     services.sign_in(user, remember=form.remember.data)
     return redirect(services.safe_next(form.next.data) or url_for("directory.home"), code=303)
+
+
+def _wait_message(seconds: int) -> str:
+    wait = f"{seconds} seconds" if seconds < 120 else f"{(seconds + 59) // 60} minutes"
+    return f"Too many attempts from here: wait {wait}, then try again."
+
+
+def _refused(form: SignInForm, message: str, status: int = 422, headers=None):
+    form.email.errors = [*form.email.errors, message]
+    form.password.data = ""
+    response = render("accounts/login.html", "sign_in_form", form=form, status=status)
+    response.headers.update(headers or {})
+    return response
 
 
 @bp.post("/logout")
@@ -58,7 +79,7 @@ def logout():
 def profile(user_id: int):
     person = services.profile_for(user_id)
     if person is None:
-        abort(404)
+        raise NotFound
     return render(
         "accounts/profile.html",
         person=person,

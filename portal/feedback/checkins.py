@@ -5,8 +5,12 @@ there) is invited. Answers are anonymous by construction: a `CheckInAnswer` has 
 author and no time, and the invite only says *whether* its person answered. The two are
 written in one transaction — the invite is claimed with a conditional UPDATE, so nobody
 answers twice — and nothing orders or timestamps them in a way that pairs them again.
-Results show only from 5 answers; the free text is for the department itself (its
-members and portal admins), listed without names and sorted by text, not by arrival.
+Results show only from 5 answers, and they move in batches: while the check-in is open,
+readers see the answers up to the last release, and a release happens only once at least
+5 new answers have arrived (all of them once it closes), so reloading after one colleague
+answers shows nothing new. People outside the department see no live count either. The
+free text is for the department itself (its members and portal admins), listed without
+names and sorted by text, not by arrival.
 """
 
 from __future__ import annotations
@@ -16,22 +20,24 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
+from portal.core import clock, policy
+from portal.core.errors import NotFound, Refused
 from portal.database import write_transaction
 from portal.extensions import db
-from portal.insights import figures
+from portal.feedback.typed_text import typed_text
+from portal.insights import check_in_release, figures
 from portal.models import (
     CheckIn,
     CheckInAnswer,
     CheckInInvite,
     Department,
     Membership,
-    MembershipRole,
     ServiceRequest,
     User,
 )
-from portal.notify import outbox
+from portal.notify import email, outbox
 
 INVITE_WINDOW_DAYS = 90
 MAX_EXTRA_QUESTIONS = 3
@@ -39,13 +45,7 @@ PERIOD_MAX = 80
 QUESTION_MAX = 200
 TEXT_MAX = 2000
 LONGEST_OPEN_DAYS = 90
-
-
-class CheckInRefused(Exception):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+RELEASE_BATCH = check_in_release.RELEASE_BATCH
 
 
 def fixed_questions(department: Department) -> tuple[str, str, str]:
@@ -56,37 +56,17 @@ def fixed_questions(department: Department) -> tuple[str, str, str]:
     )
 
 
-def _role(user: User, department: Department) -> MembershipRole | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return db.session.scalar(
-        select(Membership.role).where(
-            Membership.user_id == user.id, Membership.department_id == department.id
-        )
-    )
-
-
 def can_manage(user: User, department: Department) -> bool:
-    return bool(
-        getattr(user, "is_admin", False) or _role(user, department) is MembershipRole.MANAGER
-    )
+    return policy.manages(user, department)
 
 
 def reads_answers(user: User, department: Department) -> bool:
     """The department's own people (and portal admins) read the free text."""
-    return bool(getattr(user, "is_admin", False) or _role(user, department) is not None)
-
-
-def _now(now: datetime | None) -> datetime:
-    return now or datetime.now(UTC)
-
-
-def _aware(at: datetime) -> datetime:
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
+    return policy.is_admin(user) or policy.is_member(user, department)
 
 
 def is_open(ci: CheckIn, now: datetime | None = None) -> bool:
-    return _now(now) < _aware(ci.closes_at)
+    return clock.now(now) < clock.aware(ci.closes_at)
 
 
 def latest(department: Department) -> CheckIn | None:
@@ -95,9 +75,12 @@ def latest(department: Department) -> CheckIn | None:
     )
 
 
-def get_check_in(department: Department, check_in_id: int) -> CheckIn | None:
+def get_check_in(department: Department, check_in_id: int) -> CheckIn:
+    """The department's check-in, or NotFound (404)."""
     ci = db.session.get(CheckIn, check_in_id) if 0 < check_in_id < 2**31 else None
-    return ci if ci is not None and ci.department_id == department.id else None
+    if ci is None or ci.department_id != department.id:
+        raise NotFound
+    return ci
 
 
 def invitees(department: Department, now: datetime) -> list[int]:
@@ -118,11 +101,16 @@ def invitees(department: Department, now: datetime) -> list[int]:
     )
 
 
-def _clean(text: object, limit: int, what: str, field: str) -> str:
-    value = text.strip() if isinstance(text, str) else ""
-    if len(value) > limit:
-        raise CheckInRefused(f"Keep {what} to {limit} characters.", field)
-    return value
+def _closes_at(department: Department, closes_on: date | None, now: datetime) -> datetime:
+    if closes_on is None:
+        raise Refused("Give the last day for answers, like 31/03/2027.", "closes_on")
+    zone = ZoneInfo(department.timezone)
+    today = now.astimezone(zone).date()
+    if closes_on < today:
+        raise Refused("The last day for answers must be today or later.", "closes_on")
+    if (closes_on - today).days > LONGEST_OPEN_DAYS:  # also 9999-12-31, before any sum
+        raise Refused(f"Keep a check-in open for {LONGEST_OPEN_DAYS} days at most.", "closes_on")
+    return datetime.combine(closes_on + timedelta(days=1), time(0), zone).astimezone(UTC)
 
 
 def open_check_in(
@@ -135,32 +123,30 @@ def open_check_in(
     portal_url: str = "",
 ) -> CheckIn:
     """Open a check-in and invite everyone the department served in the last 90 days."""
-    now = _now(now)
+    now = clock.now(now)
     if not can_manage(actor, department):
-        raise LookupError("not a manager of this department")
-    period_text = _clean(period, PERIOD_MAX, "the period", "period")
+        raise NotFound
+    period_text = typed_text(
+        period, PERIOD_MAX, f"Keep the period to {PERIOD_MAX} characters.", "period",
+        multiline=False,
+    )
     if not period_text:
-        raise CheckInRefused("Name the period, for example “Q1 2027”.", "period")
-    if closes_on is None:
-        raise CheckInRefused("Give the last day for answers, like 31/03/2027.", "closes_on")
-    zone = ZoneInfo(department.timezone)
-    closes_at = datetime.combine(closes_on + timedelta(days=1), time(0), zone).astimezone(UTC)
-    if closes_at <= now:
-        raise CheckInRefused("The last day for answers must be today or later.", "closes_on")
-    if closes_at > now + timedelta(days=LONGEST_OPEN_DAYS + 1):
-        raise CheckInRefused(
-            f"Keep a check-in open for {LONGEST_OPEN_DAYS} days at most.", "closes_on"
+        raise Refused("Name the period, for example “Q1 2027”.", "period")
+    closes_at = _closes_at(department, closes_on, now)
+    extra = [
+        typed_text(
+            q, QUESTION_MAX, f"Keep each question to {QUESTION_MAX} characters.", "questions",
+            multiline=False,
         )
-    extra = [_clean(q, QUESTION_MAX, "each question", "questions") for q in questions]
+        for q in questions
+    ]
     extra = [q for q in extra if q]
     if len(extra) > MAX_EXTRA_QUESTIONS:
-        raise CheckInRefused(
-            f"Add at most {MAX_EXTRA_QUESTIONS} questions of your own.", "questions"
-        )
+        raise Refused(f"Add at most {MAX_EXTRA_QUESTIONS} questions of your own.", "questions")
     with write_transaction():
         current = latest(department)
         if current is not None and is_open(current, now):
-            raise CheckInRefused(
+            raise Refused(
                 f"The check-in “{current.period}” is still open. Wait until it closes.", "period"
             )
         people = invitees(department, now)
@@ -181,21 +167,30 @@ def open_check_in(
         db.session.add_all(
             CheckInInvite(check_in_id=ci.id, user_id=u, has_answered=False) for u in people
         )
-        link = f"/d/{department.slug}/check-in"
-        for user in db.session.scalars(select(User).where(User.id.in_(people))):
-            outbox.notify_user(
-                user, "feedback.check_in", f"{department.name} asks how they serve you", link
-            )
-            outbox.enqueue_email(
-                user.email,
-                f"{department.name} asks: how well do we serve you?",
-                f"Hello {user.first_name},\n\n{department.name} would like to hear how well it "
-                f"serves you ({period_text}). Three short questions, answered anonymously:\n\n"
-                f"{portal_url}{link}\n\nAnswers are open until {closes_on:%d %B %Y}.\n",
-                topic="feedback.check_in",
-                dedupe_key=f"check-in:{ci.id}:{user.id}",
-            )
+        _invite(ci, department, people, closes_on, portal_url)
     return ci
+
+
+def _invite(
+    ci: CheckIn, department: Department, people: list[int], closes_on: date, portal_url: str
+) -> None:
+    link = f"/d/{department.slug}/check-in"
+    for user in db.session.scalars(select(User).where(User.id.in_(people))):
+        outbox.notify_user(
+            user, "feedback.check_in", f"{department.name} asks how they serve you", link
+        )
+        email.enqueue(
+            user.email,
+            "feedback_check_in",
+            topic="feedback.check_in",
+            dedupe_key=f"check-in:{ci.id}:{user.id}",
+            user=user,
+            department=department,
+            period=ci.period,
+            closes_on=closes_on,
+            portal_url=portal_url,
+            link=link,
+        )
 
 
 def invite_of(user: User, ci: CheckIn) -> CheckInInvite | None:
@@ -211,10 +206,23 @@ def invite_of(user: User, ci: CheckIn) -> CheckInInvite | None:
 def parse_score(value: object) -> int:
     text = value.strip() if isinstance(value, str) else ""
     if text == "":
-        raise CheckInRefused("Choose a score from 1 (badly) to 5 (very well).", "score")
+        raise Refused("Choose a score from 1 (badly) to 5 (very well).", "score")
     if text not in ("1", "2", "3", "4", "5"):
-        raise CheckInRefused("A score is a whole number from 1 to 5.", "score")
+        raise Refused("A score is a whole number from 1 to 5.", "score")
     return int(text)
+
+
+def _answer_texts(ci: CheckIn, best: object, obstacles: object, extra: list[object] | None):
+    too_long = f"Keep each answer to {TEXT_MAX} characters."
+    given = list(extra or [])
+    return (
+        typed_text(best, TEXT_MAX, too_long, "best"),
+        typed_text(obstacles, TEXT_MAX, too_long, "obstacles"),
+        [
+            typed_text(given[i] if i < len(given) else "", TEXT_MAX, too_long, f"extra_{i}")
+            for i in range(len(ci.questions or []))
+        ],
+    )
 
 
 def answer(
@@ -227,24 +235,17 @@ def answer(
     now: datetime | None = None,
 ) -> None:
     """Record one invited person's answers, once, without anything that names them."""
-    now = _now(now)
+    now = clock.now(now)
     if not is_open(ci, now):
-        raise CheckInRefused("This check-in has closed. Thank you all the same.")
+        raise Refused("This check-in has closed. Thank you all the same.")
     invite = invite_of(user, ci)
     if invite is None:
-        raise CheckInRefused(
+        raise Refused(
             "This check-in asks the people the department served in the last 90 days; "
             "you were not asked this time. Post a suggestion instead."
         )
     value = parse_score(score)
-    best_text = _clean(best, TEXT_MAX, "each answer", "best")
-    obstacles_text = _clean(obstacles, TEXT_MAX, "each answer", "obstacles")
-    questions = ci.questions or []
-    given = list(extra or [])
-    extra_answers = [
-        _clean(given[i] if i < len(given) else "", TEXT_MAX, "each answer", f"extra_{i}")
-        for i in range(len(questions))
-    ]
+    best_text, obstacles_text, extra_answers = _answer_texts(ci, best, obstacles, extra)
     with write_transaction():
         claimed = db.session.execute(
             update(CheckInInvite)
@@ -253,54 +254,70 @@ def answer(
             .execution_options(synchronize_session=False)
         )
         if claimed.rowcount != 1:
-            raise CheckInRefused("You have already answered this check-in. Thank you.")
-        db.session.add(
-            CheckInAnswer(
-                check_in_id=ci.id,
-                score=value,
-                best=best_text,
-                obstacles=obstacles_text,
-                extra=extra_answers,
-            )
-        )
-        db.session.execute(
+            raise Refused("You have already answered this check-in. Thank you.")
+        # The check-in's row first: its lock puts every answer to it in one line, so answer
+        # ids grow in commit order and a release covers exactly the answers below it.
+        answered = db.session.execute(
             update(CheckIn)
             .where(CheckIn.id == ci.id)
             .values(answered=CheckIn.answered + 1)
+            .returning(CheckIn.answered, CheckIn.released_answers)
             .execution_options(synchronize_session=False)
+        ).one()
+        row = CheckInAnswer(
+            check_in_id=ci.id,
+            score=value,
+            best=best_text,
+            obstacles=obstacles_text,
+            extra=extra_answers,
         )
+        db.session.add(row)
+        db.session.flush()
+        if check_in_release.releases_now(answered[0], answered[1]):
+            db.session.execute(
+                update(CheckIn)
+                .where(CheckIn.id == ci.id)
+                .values(released_answers=answered[0], released_through=row.id)
+                .execution_options(synchronize_session=False)
+            )
     db.session.refresh(ci)
 
 
 @dataclass(frozen=True)
 class Results:
-    answers: int
+    answers: int  # the answers the results are made of
     enough: bool
     average: float | None
     distribution: list[tuple[int, int]]  # (score, how many), 5 to 1
     best: list[str] | None  # None: the viewer may not read the free text
     obstacles: list[str] | None
     extra: list[tuple[str, list[str]]] | None
+    live_answers: int | None = None  # how many answered so far: for the department only
 
 
-def results(viewer: User, ci: CheckIn, department: Department) -> Results:
+def results(
+    viewer: User, ci: CheckIn, department: Department, now: datetime | None = None
+) -> Results:
     """What a viewer may see of a check-in's answers: nothing below 5 answers; from 5,
-    the score for everyone and the free text (no names, sorted) for the department."""
-    count = db.session.scalar(
-        select(func.count()).select_from(CheckInAnswer).where(CheckInAnswer.check_in_id == ci.id)
-    )
-    if count < figures.MIN_SAMPLE:
-        return Results(count, False, None, [], None, None, None)
+    the score for everyone and the free text (no names, sorted) for the department;
+    while it is open, only what was released (batches of at least 5 new answers)."""
+    insider = reads_answers(viewer, department)
+    live = ci.answered if insider else None
     rows = db.session.execute(
         select(
             CheckInAnswer.score, CheckInAnswer.best, CheckInAnswer.obstacles, CheckInAnswer.extra
-        ).where(CheckInAnswer.check_in_id == ci.id)
+        ).where(
+            CheckInAnswer.check_in_id == ci.id, check_in_release.shown_answers_of(ci, now)
+        )
     ).all()
+    count = len(rows)
+    if count < figures.MIN_SAMPLE:
+        return Results(live if live is not None else count, False, None, [], None, None, None, live)
     scores = Counter(r[0] for r in rows)
     average = sum(r[0] for r in rows) / len(rows)
     distribution = [(s, scores.get(s, 0)) for s in range(5, 0, -1)]
-    if not reads_answers(viewer, department):
-        return Results(count, True, average, distribution, None, None, None)
+    if not insider:
+        return Results(count, True, average, distribution, None, None, None, None)
     questions = ci.questions or []
     given = [r[3] or [] for r in rows]
     extra = [
@@ -314,6 +331,7 @@ def results(viewer: User, ci: CheckIn, department: Department) -> Results:
         sorted(r[1] for r in rows if r[1]),
         sorted(r[2] for r in rows if r[2]),
         extra,
+        live,
     )
 
 
@@ -322,15 +340,20 @@ def respond(
 ) -> None:
     """The department's public answer: what we heard, what we'll change."""
     if not can_manage(actor, department):
-        raise LookupError("not a manager of this department")
-    heard_text = _clean(heard, TEXT_MAX, "what you heard", "heard")
-    change_text = _clean(will_change, TEXT_MAX, "what you will change", "will_change")
+        raise NotFound
+    heard_text = typed_text(
+        heard, TEXT_MAX, f"Keep what you heard to {TEXT_MAX} characters.", "heard"
+    )
+    change_text = typed_text(
+        will_change, TEXT_MAX, f"Keep what you will change to {TEXT_MAX} characters.",
+        "will_change",
+    )
     if not heard_text:
-        raise CheckInRefused("Say in a few words what you heard.", "heard")
+        raise Refused("Say in a few words what you heard.", "heard")
     if not change_text:
-        raise CheckInRefused("Say what you will change (or why nothing changes).", "will_change")
+        raise Refused("Say what you will change (or why nothing changes).", "will_change")
     with write_transaction():
         db.session.refresh(ci)
         ci.heard = heard_text
         ci.will_change = change_text
-        ci.answered_publicly_at = datetime.now(UTC)
+        ci.answered_publicly_at = clock.now()

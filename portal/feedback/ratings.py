@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from portal.core import clock
+from portal.core.errors import NotFound, Refused
 from portal.database import write_transaction
 from portal.extensions import db
+from portal.feedback.typed_text import typed_text
 from portal.models import (
     RatingInvite,
     RequestStatus,
@@ -27,7 +30,7 @@ from portal.models import (
     ServiceRequest,
     User,
 )
-from portal.notify import outbox
+from portal.notify import email
 from portal.service_requests.services import lifecycle
 
 TOKEN_SALT = "inward.rating"  # noqa: S105  (a namespace for the signature, not a secret)
@@ -37,35 +40,19 @@ SCORES = ("1", "2", "3", "4", "5")
 SCORE_WORDS = {1: "Very poor", 2: "Poor", 3: "OK", 4: "Good", 5: "Very good"}
 
 
-class RatingRefused(Exception):
-    """A rating that cannot be recorded; ``message`` is for the person, ``field`` says
-    where to show it."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-def _now(now: datetime | None) -> datetime:
-    return now or datetime.now(UTC)
-
-
 def parse_score(value: object) -> int:
     """A score as typed or posted: exactly one of "1".."5"."""
     text = value.strip() if isinstance(value, str) else ""
     if text == "":
-        raise RatingRefused("Choose a score from 1 (very poor) to 5 (very good).", "score")
+        raise Refused("Choose a score from 1 (very poor) to 5 (very good).", "score")
     if text not in SCORES:
-        raise RatingRefused("A score is a whole number from 1 to 5.", "score")
+        raise Refused("A score is a whole number from 1 to 5.", "score")
     return int(text)
 
 
 def clean_comment(value: object) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if len(text) > COMMENT_MAX:
-        raise RatingRefused(f"Keep the comment to {COMMENT_MAX} characters.", "comment")
-    return text
+    too_long = f"Keep the comment to {COMMENT_MAX} characters."
+    return typed_text(value, COMMENT_MAX, too_long, "comment")
 
 
 def rating_of(sr: ServiceRequest) -> SatisfactionRating | None:
@@ -114,15 +101,15 @@ def _record(
 ) -> SatisfactionRating:
     existing = rating_of(sr)
     if existing is not None and not change:
-        raise RatingRefused(
+        raise Refused(
             f"You already rated this request {existing.score} out of 5. "
             "Change your rating on the request page instead.",
             "score",
         )
     if not is_open_for_rating(sr, existing):
         if existing is not None:
-            raise RatingRefused("This request is closed, so its rating can no longer change.")
-        raise RatingRefused("A request can be rated once it is resolved.")
+            raise Refused("This request is closed, so its rating can no longer change.")
+        raise Refused("A request can be rated once it is resolved.")
     if existing is not None:
         existing.score = score
         existing.comment = comment
@@ -153,11 +140,11 @@ def rate(
 ) -> SatisfactionRating:
     """Record (or, with ``change``, change) the requester's rating of ``sr``.
 
-    Raises LookupError when ``user`` is not the requester (the view answers 404) and
-    RatingRefused for anything the person can fix. Commits."""
-    now = _now(now)
+    Raises NotFound when ``user`` is not the requester (404) and
+    Refused for anything the person can fix. Commits."""
+    now = clock.now(now)
     if not may_rate(user, sr):
-        raise LookupError("not the requester")
+        raise NotFound
     value = parse_score(score)
     text = clean_comment(comment)
     try:
@@ -166,7 +153,7 @@ def rate(
             rating = _record(sr, user, value, text, change=change, now=now)
     except IntegrityError:
         # Two first ratings raced: the unique constraint kept one.
-        raise RatingRefused(
+        raise Refused(
             "This request was rated meanwhile. Reload the page to see the rating.", "score"
         ) from None
     return rating
@@ -182,7 +169,7 @@ def _serializer() -> URLSafeTimedSerializer:
 def issue_token(sr: ServiceRequest, now: datetime | None = None) -> str:
     """A new single-use token for rating ``sr`` (added to the caller's transaction)."""
     nonce = secrets.token_urlsafe(24)
-    db.session.add(RatingInvite(request_id=sr.id, nonce=nonce, created_at=_now(now)))
+    db.session.add(RatingInvite(request_id=sr.id, nonce=nonce, created_at=clock.now(now)))
     return _serializer().dumps({"r": sr.id, "n": nonce})
 
 
@@ -194,24 +181,19 @@ def ask_for_rating(sr: ServiceRequest, now: datetime | None = None) -> None:
         return
     token = issue_token(sr, now)
     base = current_app.config["PORTAL_URL"]
-    name = sr.department.name
-    lines = [
-        f"Hello {requester.first_name},",
-        "",
-        f"{name} resolved “{sr.title}” ({sr.key}). How did {name} do?",
-        "Choose a score (the link opens a page where you can add a comment):",
-        "",
+    # Links built by hand: this also runs outside a request (CLI, demo loader).
+    links = [
+        (value, SCORE_WORDS[value], f"{base}/rate/{token}?score={value}")
+        for value in range(5, 0, -1)
     ]
-    for value in range(5, 0, -1):
-        # Built by hand: this also runs outside a request (CLI, demo loader).
-        lines.append(f"  {value} – {SCORE_WORDS[value]}: {base}/rate/{token}?score={value}")
-    lines += ["", "The link works once, for two weeks. You can also rate on the request page."]
-    outbox.enqueue_email(
+    email.enqueue(
         requester.email,
-        f"{sr.key}: how did {name} do?",
-        "\n".join(lines) + "\n",
+        "feedback_rating_asked",
         topic="feedback.rating_asked",
-        dedupe_key=None,
+        requester=requester,
+        sr=sr,
+        department_name=sr.department.name,
+        links=links,
     )
 
 
@@ -222,27 +204,27 @@ class LinkTarget:
 
 
 def check_token(token: str, now: datetime | None = None) -> LinkTarget:
-    """The request a token is for, or RatingRefused saying why the link does not work."""
+    """The request a token is for, or Refused saying why the link does not work."""
     try:
         data = _serializer().loads(token, max_age=TOKEN_MAX_AGE)
     except SignatureExpired:
-        raise RatingRefused(
+        raise Refused(
             "This rating link has expired. You can still rate the request from its page."
         ) from None
     except BadSignature:
-        raise RatingRefused(
+        raise Refused(
             "This rating link is not valid. Use the link from your e-mail."
         ) from None
     if not isinstance(data, dict) or not isinstance(data.get("n"), str):
-        raise RatingRefused("This rating link is not valid. Use the link from your e-mail.")
+        raise Refused("This rating link is not valid. Use the link from your e-mail.")
     invite = db.session.scalar(select(RatingInvite).where(RatingInvite.nonce == data["n"]))
     if invite is None or invite.request_id != data.get("r"):
-        raise RatingRefused("This rating link is not valid. Use the link from your e-mail.")
+        raise Refused("This rating link is not valid. Use the link from your e-mail.")
     if invite.used_at is not None:
-        raise RatingRefused("This rating link was already used. Thank you for your rating.")
+        raise Refused("This rating link was already used. Thank you for your rating.")
     sr = db.session.get(ServiceRequest, invite.request_id)
     if sr is None:
-        raise RatingRefused("This rating link is not valid. Use the link from your e-mail.")
+        raise Refused("This rating link is not valid. Use the link from your e-mail.")
     return LinkTarget(sr, invite)
 
 
@@ -251,7 +233,7 @@ def rate_by_token(
 ) -> SatisfactionRating:
     """Record the rating a link was sent for. The link is spent in the same transaction
     (conditional UPDATE), so two clicks record one rating."""
-    now = _now(now)
+    now = clock.now(now)
     target = check_token(token, now)
     value = parse_score(score)
     text = clean_comment(comment)
@@ -265,11 +247,11 @@ def rate_by_token(
                 .execution_options(synchronize_session=False)
             )
             if spent.rowcount != 1:
-                raise RatingRefused("This rating link was already used. Thank you for your rating.")
+                raise Refused("This rating link was already used. Thank you for your rating.")
             db.session.refresh(target.request)
             rating = _record(target.request, requester, value, text, change=False, now=now)
     except IntegrityError:
-        raise RatingRefused("This request was rated meanwhile.") from None
+        raise Refused("This request was rated meanwhile.") from None
     return rating
 
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from portal.core.errors import NotFound
 from portal.database import write_transaction
 from portal.extensions import db
+from portal.feedback.typed_text import typed_text
 from portal.insights import suggestions as rules
-from portal.insights.suggestions import SuggestionRefused
 from portal.models import Department, Suggestion, SuggestionStatus, SuggestionVote, User
 
 BODY_MAX = 4000
@@ -32,9 +33,6 @@ SETTABLE = [
 ]
 FINISHED = (SuggestionStatus.DONE, SuggestionStatus.WONT_DO)
 
-__all__ = ["SuggestionRefused"]
-
-
 @dataclass(frozen=True)
 class SuggestionsPage:
     active: list[Suggestion]
@@ -44,9 +42,7 @@ class SuggestionsPage:
 
 
 def can_answer(user: User, department: Department) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and rules.is_department_member(
-        user, department
-    )
+    return rules.is_department_member(user, department)
 
 
 def page(viewer: User, department: Department) -> SuggestionsPage:
@@ -73,23 +69,22 @@ def page(viewer: User, department: Department) -> SuggestionsPage:
     return SuggestionsPage(active, history, voted, can_answer(viewer, department))
 
 
-def get(department: Department, suggestion_id: int) -> Suggestion | None:
-    if not 0 < suggestion_id < 2**31:
-        return None
-    suggestion = db.session.get(Suggestion, suggestion_id)
+def get(department: Department, suggestion_id: int) -> Suggestion:
+    """The department's suggestion, or NotFound (404)."""
+    suggestion = db.session.get(Suggestion, suggestion_id) if 0 < suggestion_id < 2**31 else None
     if suggestion is None or suggestion.department_id != department.id:
-        return None
+        raise NotFound
     return suggestion
 
 
 def post(author: User, department: Department, title: object, body: object) -> Suggestion:
-    body_text = body.strip() if isinstance(body, str) else ""
-    if len(body_text) > BODY_MAX:
-        raise SuggestionRefused(f"Keep the details to {BODY_MAX} characters.")
+    title_text = typed_text(
+        title, rules.TITLE_MAX, f"Keep the title to {rules.TITLE_MAX} characters.", "title",
+        multiline=False,
+    )
+    body_text = typed_text(body, BODY_MAX, f"Keep the details to {BODY_MAX} characters.", "body")
     with write_transaction():
-        suggestion = rules.post_suggestion(
-            author, department, title if isinstance(title, str) else "", body_text
-        )
+        suggestion = rules.post_suggestion(author, department, title_text, body_text)
     return suggestion
 
 
@@ -100,11 +95,11 @@ def vote(voter: User, suggestion: Suggestion) -> bool:
 
 
 def answer(actor: User, suggestion: Suggestion, status: object, reply: object) -> Suggestion:
+    reply_text = typed_text(
+        reply, rules.REPLY_MAX, f"Keep the reply to {rules.REPLY_MAX} characters.", "reply"
+    )
     with write_transaction():
         rules.set_status(
-            actor,
-            suggestion,
-            status if isinstance(status, str) else "",
-            reply if isinstance(reply, str) else "",
+            actor, suggestion, status if isinstance(status, str) else "", reply_text
         )
     return suggestion

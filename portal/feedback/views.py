@@ -4,14 +4,21 @@ with the block that changed."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
-from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask import Blueprint, current_app, redirect, request, url_for
 from flask_login import current_user
 
+from portal.core.errors import NotFound, Refused
 from portal.directory import services as directory_services
 from portal.extensions import db
 from portal.feedback import checkins, ratings, suggestion_pages
+from portal.feedback.forms import (
+    AnswerForm,
+    OpenCheckInForm,
+    RatingForm,
+    RespondForm,
+    SuggestionForm,
+    SuggestionStatusForm,
+)
 from portal.htmx import is_htmx, render, trigger
 from portal.service_requests import services as request_services
 
@@ -33,42 +40,42 @@ def _feedback_globals():
 
 
 def _visible_request(key: str):
-    try:
-        return request_services.get_visible_request(current_user, key)
-    except request_services.NotFound:
-        abort(404)
+    return request_services.get_visible_request(current_user, key)
 
 
 # Ratings ------------------------------------------------------------------------------
+
+
+def _rating_refused(sr, exc: Refused, values: dict):
+    return render(
+        RATE_TEMPLATE,
+        "rating_panel",
+        status=422,
+        sr=sr,
+        rating_errors={exc.field or "score": exc.message},
+        rating_values=values,
+        rating_notice="Your rating was not saved: " + exc.message,
+    )
 
 
 @bp.route("/requests/<key>/rate", methods=["GET", "POST"])
 def rate(key: str):
     sr = _visible_request(key)
     if not ratings.may_rate(current_user, sr):
-        abort(404)
-    if request.method == "GET":
+        raise NotFound
+    if request.method != "POST":
         return render(RATE_TEMPLATE, "rating_panel", sr=sr)
-    values = {"score": request.form.get("score", ""), "comment": request.form.get("comment", "")}
+    form = RatingForm(formdata=request.form)
+    values = {"score": form.score.data or "", "comment": form.comment.data or ""}
     try:
+        if not form.validate():
+            raise form.first_problem()
         rating = ratings.rate(
-            current_user,
-            sr,
-            values["score"],
-            values["comment"],
+            current_user, sr, values["score"], values["comment"],
             change=request.form.get("change") == "1",
         )
-    except ratings.RatingRefused as exc:
-        errors = {exc.field or "score": exc.message}
-        return render(
-            RATE_TEMPLATE,
-            "rating_panel",
-            status=422,
-            sr=sr,
-            rating_errors=errors,
-            rating_values=values,
-            rating_notice="Your rating was not saved: " + exc.message,
-        )
+    except Refused as exc:
+        return _rating_refused(sr, exc, values)
     if is_htmx():
         response = render(
             RATE_TEMPLATE,
@@ -85,17 +92,21 @@ def rate_by_link(token: str):
     """The e-mailed link: works without signing in (the token is the proof); the page
     has the score already chosen and one button, so a mail scanner that opens links
     records nothing."""
-    values = {"score": request.values.get("score", ""), "comment": request.form.get("comment", "")}
+    form = RatingForm(formdata=request.form if request.method == "POST" else None)
+    score = form.score.data if request.method == "POST" else request.args.get("score", "")
+    values = {"score": score or "", "comment": form.comment.data or ""}
     try:
         target = ratings.check_token(token)
-    except ratings.RatingRefused as exc:
+    except Refused as exc:
         return render("feedback/rate_link.html", status=410, problem=exc.message)
     context = {"sr": target.request, "token": token, "values": values, "errors": {}}
-    if request.method == "GET":
+    if request.method != "POST":
         return render("feedback/rate_link.html", **context)
     try:
+        if not form.validate():
+            raise form.first_problem()
         rating = ratings.rate_by_token(token, values["score"], values["comment"])
-    except ratings.RatingRefused as exc:
+    except Refused as exc:
         if exc.field is None:
             return render("feedback/rate_link.html", status=410, problem=exc.message)
         context["errors"] = {exc.field: exc.message}
@@ -111,7 +122,7 @@ CHECK_IN_TEMPLATE = "feedback/check_in.html"
 def _department_or_404(slug: str):
     department = directory_services.get_department(slug)
     if department is None:
-        abort(404)
+        raise NotFound
     return department
 
 
@@ -125,6 +136,7 @@ def _check_in_context(department, **extra):
         "results": checkins.results(current_user, ci, department) if ci else None,
         "can_manage": checkins.can_manage(current_user, department),
         "fixed": checkins.fixed_questions(department),
+        "release_batch": checkins.RELEASE_BATCH,
         "errors": {},
         "values": {},
         "notice": "",
@@ -142,7 +154,7 @@ def _check_in_done(department, message: str):
     return redirect(url_for("feedback.check_in", slug=department.slug), code=303)
 
 
-def _check_in_refused(department, exc, form_name: str, values: dict):
+def _check_in_refused(department, exc: Refused, form_name: str, values: dict):
     db.session.rollback()
     return render(
         CHECK_IN_TEMPLATE,
@@ -158,6 +170,11 @@ def _check_in_refused(department, exc, form_name: str, values: dict):
     )
 
 
+def _typed(form) -> dict:
+    """What was typed, to put back in the form (text parts only)."""
+    return {field.name: field.data for field in form if isinstance(field.data, str)}
+
+
 @bp.get("/d/<slug>/check-in")
 def check_in(slug: str):
     department = _department_or_404(slug)
@@ -169,20 +186,18 @@ def check_in_answer(slug: str):
     department = _department_or_404(slug)
     ci = checkins.latest(department)
     if ci is None:
-        abort(404)
-    values = request.form.to_dict()
-    extra = [request.form.get(f"extra_{i}", "") for i in range(len(ci.questions or []))]
+        raise NotFound
+    count = len(ci.questions or [])
+    form = AnswerForm.for_questions(count, request.form)
     try:
+        if not form.validate():
+            raise form.first_problem()
         checkins.answer(
-            current_user,
-            ci,
-            values.get("score", ""),
-            values.get("best", ""),
-            values.get("obstacles", ""),
-            extra,
+            current_user, ci, form.score.data, form.best.data, form.obstacles.data,
+            form.extra_answers(count),
         )
-    except checkins.CheckInRefused as exc:
-        return _check_in_refused(department, exc, "answer", values)
+    except Refused as exc:
+        return _check_in_refused(department, exc, "answer", _typed(form))
     return _check_in_done(department, "Thank you — your answers were recorded anonymously.")
 
 
@@ -190,20 +205,21 @@ def check_in_answer(slug: str):
 def check_in_open(slug: str):
     department = _department_or_404(slug)
     if not checkins.can_manage(current_user, department):
-        abort(404)
-    values = request.form.to_dict()
+        raise NotFound
+    form = OpenCheckInForm.build(request.form)
     try:
-        closes_on = _parse_date(values.get("closes_on", ""))
+        if not form.validate():
+            raise form.first_problem()
         checkins.open_check_in(
             current_user,
             department,
-            values.get("period", ""),
-            closes_on,
-            [request.form.get(f"question_{i}", "") for i in range(checkins.MAX_EXTRA_QUESTIONS)],
+            form.period.data,
+            form.closes_on_date(),
+            form.questions(),
             portal_url=current_app.config["PORTAL_URL"],
         )
-    except checkins.CheckInRefused as exc:
-        return _check_in_refused(department, exc, "open", values)
+    except Refused as exc:
+        return _check_in_refused(department, exc, "open", _typed(form))
     return _check_in_done(department, "Check-in opened: the people you served are invited.")
 
 
@@ -212,14 +228,14 @@ def check_in_respond(slug: str):
     department = _department_or_404(slug)
     ci = checkins.latest(department)
     if ci is None or not checkins.can_manage(current_user, department):
-        abort(404)
-    values = request.form.to_dict()
+        raise NotFound
+    form = RespondForm(formdata=request.form)
     try:
-        checkins.respond(
-            current_user, ci, department, values.get("heard", ""), values.get("will_change", "")
-        )
-    except checkins.CheckInRefused as exc:
-        return _check_in_refused(department, exc, "respond", values)
+        if not form.validate():
+            raise form.first_problem()
+        checkins.respond(current_user, ci, department, form.heard.data, form.will_change.data)
+    except Refused as exc:
+        return _check_in_refused(department, exc, "respond", _typed(form))
     return _check_in_done(department, "Your answer is published on this page.")
 
 
@@ -228,8 +244,8 @@ def check_in_answers(slug: str, check_in_id: int):
     """Every answer's text, without names: for the department's own people only."""
     department = _department_or_404(slug)
     ci = checkins.get_check_in(department, check_in_id)
-    if ci is None or not checkins.reads_answers(current_user, department):
-        abort(404)
+    if not checkins.reads_answers(current_user, department):
+        raise NotFound
     return render(
         "feedback/check_in_answers.html",
         department=department,
@@ -237,20 +253,6 @@ def check_in_answers(slug: str, check_in_id: int):
         results=checkins.results(current_user, ci, department),
         fixed=checkins.fixed_questions(department),
     )
-
-
-def _parse_date(text: str) -> date | None:
-    text = (text or "").strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()  # noqa: DTZ007  (a calendar date)
-        except ValueError:
-            continue
-    if text:
-        raise checkins.CheckInRefused(
-            "Give the last day for answers as a date, like 31/03/2027.", "closes_on"
-        )
-    return None
 
 
 # Suggestions --------------------------------------------------------------------------
@@ -275,19 +277,24 @@ def _suggestions_context(department, **extra):
 @bp.route("/d/<slug>/suggestions", methods=["GET", "POST"])
 def suggestions(slug: str):
     department = _department_or_404(slug)
-    if request.method == "GET":
+    if request.method != "POST":
         return render(SUGGESTIONS_TEMPLATE, "suggestions_main", **_suggestions_context(department))
-    values = request.form.to_dict()
+    form = SuggestionForm(formdata=request.form)
     try:
-        suggestion_pages.post(current_user, department, values.get("title"), values.get("body"))
-    except suggestion_pages.SuggestionRefused as exc:
+        if not form.validate():
+            raise form.first_problem()
+        suggestion_pages.post(current_user, department, form.title.data, form.body.data)
+    except Refused as exc:
         db.session.rollback()
         return render(
             SUGGESTIONS_TEMPLATE,
             "suggestions_main",
             status=422,
             **_suggestions_context(
-                department, errors={"title": str(exc)}, values=values, notice=str(exc)
+                department,
+                errors={exc.field or "title": exc.message},
+                values=_typed(form),
+                notice=exc.message,
             ),
         )
     if is_htmx():
@@ -301,10 +308,7 @@ def suggestions(slug: str):
 
 def _suggestion_or_404(slug: str, suggestion_id: int):
     department = _department_or_404(slug)
-    suggestion = suggestion_pages.get(department, suggestion_id)
-    if suggestion is None:
-        abort(404)
-    return department, suggestion
+    return department, suggestion_pages.get(department, suggestion_id)
 
 
 @bp.post("/d/<slug>/suggestions/<int:suggestion_id>/vote")
@@ -314,7 +318,7 @@ def suggestion_vote(slug: str, suggestion_id: int):
     message = "Your vote is counted." if added else "You have already voted for this."
     if is_htmx():
         context = _suggestions_context(department)
-        response = render(
+        return render(
             SUGGESTIONS_TEMPLATE,
             "suggestion_item",
             status=200 if added else 409,
@@ -322,7 +326,6 @@ def suggestion_vote(slug: str, suggestion_id: int):
             item_notice=message,
             **context,
         )
-        return response
     if not added:
         return render(
             SUGGESTIONS_TEMPLATE,
@@ -336,13 +339,14 @@ def suggestion_vote(slug: str, suggestion_id: int):
 def suggestion_status(slug: str, suggestion_id: int):
     department, suggestion = _suggestion_or_404(slug, suggestion_id)
     if not suggestion_pages.can_answer(current_user, department):
-        abort(404)
-    values = request.form.to_dict()
+        raise NotFound
+    key = f"reply-{suggestion.id}"
+    form = SuggestionStatusForm.for_suggestion(suggestion.id, request.form)
     try:
-        suggestion_pages.answer(
-            current_user, suggestion, values.get("status", ""), values.get("reply", "")
-        )
-    except suggestion_pages.SuggestionRefused as exc:
+        if not form.validate():
+            raise Refused(next(iter(form.problems().values())), key)
+        suggestion_pages.answer(current_user, suggestion, form.status.data, form.reply_text())
+    except Refused as exc:
         db.session.rollback()
         return render(
             SUGGESTIONS_TEMPLATE,
@@ -350,9 +354,9 @@ def suggestion_status(slug: str, suggestion_id: int):
             status=422,
             **_suggestions_context(
                 department,
-                errors={f"reply-{suggestion.id}": str(exc)},
-                values={f"reply-{suggestion.id}": values.get("reply", "")},
-                notice=str(exc),
+                errors={key: exc.message},
+                values={key: form.reply_text()},
+                notice=exc.message,
             ),
         )
     if is_htmx():

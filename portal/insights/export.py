@@ -10,13 +10,12 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
+from portal.core import policy
 from portal.extensions import db
 from portal.insights.figures import neutralise_cell
 from portal.insights.scorecard import scorecard
 from portal.models import (
     Department,
-    Membership,
-    MembershipRole,
     RequestMeasure,
     SatisfactionRating,
     ServiceRequest,
@@ -25,16 +24,8 @@ from portal.models import (
 
 
 def can_export(user: User, department: Department) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_admin:
-        return True
-    role = db.session.scalar(
-        select(Membership.role).where(
-            Membership.user_id == user.id, Membership.department_id == department.id
-        )
-    )
-    return role is MembershipRole.MANAGER
+    """The department's managers (and portal admins): the one rule, core policy."""
+    return policy.manages(user, department)
 
 
 def _write(rows: Iterable[Iterable[object]]) -> str:

@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, select
 
+from portal.core import clock
 from portal.extensions import db
 from portal.insights import figures
 from portal.insights.scorecard import (
@@ -166,7 +167,7 @@ def overview(sort: str = "name", now: datetime | None = None) -> Overview:
     departments = list(
         db.session.scalars(select(Department).where(Department.active).order_by(Department.name))
     )
-    today = (now or datetime.now(UTC)).date()
+    today = clock.now(now).date()
     counts = _counts(None, _windows(today))
     rows = []
     for department in departments:

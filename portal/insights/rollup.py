@@ -26,12 +26,13 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import load_only
 
 from portal import sla
+from portal.core import clock
 from portal.database import write_transaction
 from portal.directory.calendars import calendar_for
 from portal.extensions import db
@@ -97,7 +98,7 @@ def measure(
     the request page uses; None for a request that is not resolved."""
     if sr.status not in MEASURED_STATUSES or sr.resolved_at is None:
         return None
-    resolved = clocks._aware(sr.resolved_at)
+    resolved = clock.aware(sr.resolved_at)
     calendar = calendars.get(sr.department_id, resolved.date())
     replay = clocks.measure(sr, calendar, changes, resolved)
     first, resolution = replay.first_response, replay.resolution
@@ -124,7 +125,7 @@ def _status_changes(ids: list[int]) -> dict[int, list]:
         .order_by(RequestEvent.request_id, RequestEvent.id)
     )
     for request_id, at, from_value, to_value in rows:
-        found[request_id].append((clocks._aware(at), from_value, to_value))
+        found[request_id].append((clock.aware(at), from_value, to_value))
     return found
 
 
@@ -256,7 +257,7 @@ def _departments() -> dict[int, Department]:
 
 def last_refresh() -> datetime | None:
     state = db.session.get(InsightsState, STATE_NAME)
-    return clocks._aware(state.at) if state and state.at else None
+    return clock.aware(state.at) if state and state.at else None
 
 
 def _set_last_refresh(at: datetime) -> None:
@@ -275,7 +276,7 @@ class RefreshResult:
 
 def refresh(now: datetime | None = None, full: bool = False) -> RefreshResult:
     """Bring the rollup up to date with the requests and ratings (see the module doc)."""
-    started = now or datetime.now(UTC)
+    started = clock.now(now)
     since = None if full else last_refresh()
     calendars = Calendars(_departments())
     if since is None:

@@ -13,16 +13,17 @@ import math
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import func, select
 
 from portal import sla
+from portal.core import clock
 from portal.directory import services as directory_services
 from portal.directory.calendars import calendar_for
 from portal.extensions import db
-from portal.insights import figures
+from portal.insights import check_in_release, figures
 from portal.insights.rollup import Measure, last_refresh, measure_requests
 from portal.models import (
     OPEN_STATUSES,
@@ -176,7 +177,7 @@ class Scorecard:
 
 
 def department_today(department: Department, now: datetime | None = None) -> date:
-    now = now or datetime.now(UTC)
+    now = clock.now(now)
     return now.astimezone(calendar_for(department, now.date()).tz()).date()
 
 
@@ -213,24 +214,17 @@ def _rollup_rows(department_id: int, since: date, until: date) -> list[DayRow]:
 
 
 def _backlog(department_id: int) -> tuple[int, datetime | None]:
-    """Open requests and when the first of them was filed, read from the
-    (department, status, due) index alone; then one row for its time."""
+    """Open requests and when the first of them was filed: the earliest creation time,
+    not the lowest id (back-dated or imported requests get ids out of time order)."""
     counts = db.session.execute(
-        select(func.count(), func.min(ServiceRequest.id)).where(
+        select(func.count(), func.min(ServiceRequest.created_at)).where(
             ServiceRequest.department_id == department_id,
             ServiceRequest.status.in_(OPEN_STATUSES),
         )
     ).one()
     if not counts[0]:
         return 0, None
-    oldest = db.session.scalar(
-        select(ServiceRequest.created_at).where(ServiceRequest.id == counts[1])
-    )
-    return int(counts[0]), oldest and _aware(oldest)
-
-
-def _aware(at: datetime) -> datetime:
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
+    return int(counts[0]), counts[1] and clock.aware(counts[1])
 
 
 def promises_of(department: Department) -> dict[str, directory_services.Promise]:
@@ -332,7 +326,7 @@ def _figures(department_id: int, today: date, refreshed_at: datetime | None) -> 
 
 
 def scorecard(department: Department, now: datetime | None = None) -> Scorecard:
-    now = now or datetime.now(UTC)
+    now = clock.now(now)
     today = department_today(department, now)
     refreshed_at = last_refresh()
     computed = _figures(department.id, today, refreshed_at)
@@ -375,11 +369,11 @@ def scorecard(department: Department, now: datetime | None = None) -> Scorecard:
 
 def checkin_score(department: Department) -> CheckInScore | None:
     """The latest check-in with enough answers to show (average of "How well does
-    <department> serve you?")."""
+    <department> serve you?"), counting only the released answers."""
     row = db.session.execute(
         select(CheckIn.period, func.avg(CheckInAnswer.score), func.count(CheckInAnswer.id))
         .join(CheckInAnswer, CheckInAnswer.check_in_id == CheckIn.id)
-        .where(CheckIn.department_id == department.id)
+        .where(CheckIn.department_id == department.id, check_in_release.shown_answers())
         .group_by(CheckIn.id, CheckIn.period)
         .having(func.count(CheckInAnswer.id) >= figures.MIN_SAMPLE)
         .order_by(CheckIn.id.desc())

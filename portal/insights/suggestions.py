@@ -1,37 +1,28 @@
 """Suggestions to a department: post, vote once, the department answers.
 
 Views stay thin: every permission check and transaction lives here. Callers
-commit; a refused action raises :class:`SuggestionRefused` with a message for
-the person, and changes nothing.
+commit; a refused action raises the core `Refused` with a message for the person
+(and its field), and changes nothing.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from portal.core import clock, policy
+from portal.core.errors import Refused
 from portal.extensions import db
-from portal.models import Department, Membership, User
-from portal.models._time import utcnow
+from portal.models import Department, User
 from portal.models.feedback import Suggestion, SuggestionStatus, SuggestionVote
 
 TITLE_MAX = 200
+REPLY_MAX = 4000
 REPLY_REQUIRED = {SuggestionStatus.DONE, SuggestionStatus.WONT_DO}
 
-
-class SuggestionRefused(Exception):
-    """An action on a suggestion that is not allowed; ``str()`` is for the person."""
-
-
 def is_department_member(user: User, department: Department) -> bool:
-    if user.is_admin:
-        return True
-    found = db.session.scalar(
-        select(Membership.id).where(
-            Membership.user_id == user.id, Membership.department_id == department.id
-        )
-    )
-    return found is not None
+    """The department's own people (and portal admins) answer its suggestions."""
+    return policy.is_admin(user) or policy.is_member(user, department)
 
 
 def post_suggestion(
@@ -39,9 +30,9 @@ def post_suggestion(
 ) -> Suggestion:
     title = (title or "").strip()
     if not title:
-        raise SuggestionRefused("Say in a few words what you suggest.")
+        raise Refused("Say in a few words what you suggest.", "title")
     if len(title) > TITLE_MAX:
-        raise SuggestionRefused(f"Keep the title to {TITLE_MAX} characters.")
+        raise Refused(f"Keep the title to {TITLE_MAX} characters.", "title")
     suggestion = Suggestion(
         department_id=department.id,
         author_id=author.id,
@@ -86,21 +77,19 @@ def set_status(
 ) -> Suggestion:
     department = db.session.get(Department, suggestion.department_id)
     if department is None or not is_department_member(actor, department):
-        raise SuggestionRefused(
-            "Only the department's own people can answer a suggestion."
-        )
+        raise Refused("Only the department's own people can answer a suggestion.")
     try:
         status = SuggestionStatus(status)
     except ValueError:
-        raise SuggestionRefused("Choose one of the offered statuses.") from None
+        raise Refused("Choose one of the offered statuses.", "status") from None
     if status is SuggestionStatus.NEW:
-        raise SuggestionRefused("Choose one of the offered statuses.")
+        raise Refused("Choose one of the offered statuses.", "status")
     reply = (reply or "").strip()
     if status in REPLY_REQUIRED and not reply:
-        raise SuggestionRefused("Say what you did, or why not, in the reply.")
+        raise Refused("Say what you did, or why not, in the reply.", "reply")
     suggestion.status = status
     if reply:
         suggestion.reply = reply
-    suggestion.status_changed_at = utcnow()
+    suggestion.status_changed_at = clock.now()
     db.session.flush()
     return suggestion

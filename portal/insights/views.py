@@ -3,9 +3,10 @@ CSV exports. Thin views over scorecard.py, overview.py and export.py."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, request
 from flask_login import current_user
 
+from portal.core.errors import NotFound
 from portal.directory import services as directory_services
 from portal.htmx import render
 from portal.insights import export, overview, scorecard
@@ -27,7 +28,7 @@ def _insights_globals():
 def _department_or_404(slug: str):
     department = directory_services.get_department(slug)
     if department is None:
-        abort(404)
+        raise NotFound
     return department
 
 
@@ -73,7 +74,7 @@ def _csv(name: str, text: str) -> Response:
 def scorecard_csv(slug: str):
     department = _department_or_404(slug)
     if not export.can_export(current_user, department):
-        abort(404)
+        raise NotFound
     return _csv(f"{department.slug}-scorecard.csv", export.scorecard_csv(department))
 
 
@@ -81,5 +82,5 @@ def scorecard_csv(slug: str):
 def requests_csv(slug: str):
     department = _department_or_404(slug)
     if not export.can_export(current_user, department):
-        abort(404)
+        raise NotFound
     return _csv(f"{department.slug}-requests.csv", export.requests_csv(department))

@@ -18,11 +18,12 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
 
+from portal.core import clock
 from portal.database import write_transaction
 from portal.extensions import db
 from portal.insights import figures, rollup
@@ -35,7 +36,7 @@ from portal.models import (
     ScorecardDay,
     User,
 )
-from portal.notify import outbox
+from portal.notify import email, outbox
 
 BASELINE_WEEKS = 6
 K = 0.5
@@ -181,14 +182,18 @@ def check_department(department: Department, now: datetime) -> list[InsightFlag]
         db.session.add(flag)
         link = f"{current_app.config['PORTAL_URL']}/d/{department.slug}/scorecard"
         for manager in _managers(department.id):
-            outbox.enqueue_email(
+            email.enqueue(
                 manager.email,
-                f"Early warning for {department.name}: {MEASURE_WORDS[measure]} is falling",
-                f"Hello {manager.first_name},\n\n{words}\n\nThis is a sustained decline "
-                f"(cumulative sum {decline.score:.1f} against a threshold of {H}), not one "
-                f"bad week.\n\nThe scorecard: {link}\n",
+                "insights_early_warning",
                 topic="insights.early_warning",
                 dedupe_key=f"early-warning:{department.id}:{measure}:{week.isoformat()}",
+                manager=manager,
+                department=department,
+                measure_words=MEASURE_WORDS[measure],
+                words=words,
+                score=f"{decline.score:.1f}",
+                threshold=H,
+                link=link,
             )
             outbox.notify_user(
                 manager,
@@ -203,7 +208,7 @@ def check_department(department: Department, now: datetime) -> list[InsightFlag]
 def scan(now: datetime | None = None) -> int:
     """The weekly job: refresh the rollup, then flag sustained declines. Returns the
     number of new flags (a second run in the same week adds none)."""
-    now = now or datetime.now(UTC)
+    now = clock.now(now)
     rollup.refresh(now)
     raised = 0
     departments = list(db.session.scalars(select(Department).where(Department.active)))

@@ -128,6 +128,11 @@ class CheckIn(db.Model):
     heard: Mapped[str] = mapped_column(Text, default="")
     will_change: Mapped[str] = mapped_column(Text, default="")
     answered_publicly_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Results are released in batches (portal/feedback/checkins.py): while the check-in is
+    # open, readers see only the answers up to `released_through` (an answer id), which
+    # moves on once at least 5 new answers have arrived; all of them once it closes.
+    released_answers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    released_through: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class CheckInInvite(db.Model):

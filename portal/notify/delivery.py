@@ -123,6 +123,10 @@ def build_email(delivery: Delivery, mail_from: str) -> EmailMessage:
     message["Auto-Submitted"] = "auto-generated"
     message["X-Auto-Response-Suppress"] = "All"
     message.set_content(delivery.body or "", charset="utf-8", cte="quoted-printable")
+    html = (delivery.payload or {}).get("html")
+    if isinstance(html, str) and html:
+        # The text stays first: clients that cannot show HTML read it (templates/email/).
+        message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     return message
 
 

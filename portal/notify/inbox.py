@@ -5,10 +5,11 @@ Every function takes the owner: nobody reads or marks another person's notices."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 
+from portal.core import clock
 from portal.core.errors import NotFound
 from portal.database import write_transaction
 from portal.extensions import db
@@ -53,7 +54,7 @@ def mark_read(user: User, notification_id: int, now: datetime | None = None) -> 
         raise NotFound(notification_id)
     with write_transaction():
         if notice.read_at is None:
-            notice.read_at = now or datetime.now(UTC)
+            notice.read_at = clock.now(now)
     return notice
 
 
@@ -62,5 +63,5 @@ def mark_all_read(user: User, now: datetime | None = None) -> int:
         return db.session.execute(
             update(Notification)
             .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-            .values(read_at=now or datetime.now(UTC))
+            .values(read_at=clock.now(now))
         ).rowcount

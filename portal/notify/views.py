@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, redirect, request, url_for
+from flask import Blueprint, g, redirect, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
+from wtforms import HiddenField
 
 from portal.core import caching
+from portal.core.forms import Form
+from portal.core.ids import parse_id
 from portal.extensions import reader_cache
 from portal.htmx import is_htmx, render, trigger
 from portal.notify import inbox
@@ -16,13 +18,13 @@ bp = Blueprint("notifications", __name__)
 TEMPLATE = "notifications/list.html"
 
 
-def _cursor(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() and len(raw) < 12 else None
+class MarkReadForm(Form):
+    open = HiddenField()
 
 
 @bp.get("/notifications")
 def index():
-    page = inbox.inbox(current_user, _cursor(request.args.get("before")))
+    page = inbox.inbox(current_user, parse_id(request.args.get("before")))
     return render(TEMPLATE, "notice_list", page=page)
 
 
@@ -32,13 +34,11 @@ def _safe_link(link: str) -> str:
 
 @bp.post("/notifications/<int:notification_id>/read")
 def read(notification_id: int):
-    FlaskForm(formdata=request.form).validate()  # CSRF is checked app-wide
-    try:
-        notice = inbox.mark_read(current_user, notification_id)
-    except inbox.NotFound:
-        abort(404)
+    form = MarkReadForm(formdata=request.form)
+    form.validate()  # CSRF is checked app-wide; `open` is a flag
+    notice = inbox.mark_read(current_user, notification_id)
     _forget_unread_count()
-    if request.form.get("open") == "1":
+    if form.open.data == "1":
         return redirect(_safe_link(notice.link), code=303)
     if is_htmx():
         response = render(

@@ -33,11 +33,12 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import and_, func, or_, select, update
 
+from portal.core import clock
 from portal.extensions import db
 from portal.models import OutboxChannel, OutboxMessage, OutboxStatus
 from portal.models._time import utcnow
@@ -135,10 +136,7 @@ def mailer_factory(config) -> Callable[[], SmtpMailer | LogMailer]:
 
 
 def _aware(value: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; everything stored is UTC.
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
+    return clock.aware(value) if value is not None else None
 
 
 class Worker:

@@ -141,3 +141,22 @@ def test_erin_rates_it_and_the_check_in_shows_results_from_five_answers(
     shot(erin, "overview")
     erin.goto(f"{live_server}/d/it")
     shot(erin, "department")
+
+
+def test_the_check_in_scale_fits_a_375_pixel_screen(app, live_server, page):
+    """Issue 12 #19: the 1–5 scale overflowed to 446 px at 375 px wide."""
+    it = factories.make_department(slug="it", name="IT", key_prefix="IT")
+    laptop = factories.make_service(it, slug="laptop", name="Laptop")
+    iris = factories.make_user(email="iris@example.com", roles={it: "manager"})
+    erin = factories.make_user(email="erin@example.com", name="Erin Example")
+    factories.make_request(laptop, erin, title="A monitor please")
+    checkins.open_check_in(iris, it, "Q4 2026", date.today() + timedelta(days=14), [])
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, live_server, "erin@example.com", factories.PASSWORD)
+    page.goto(f"{live_server}/d/it/check-in")
+    scale = page.get_by_role("group", name="How well does IT serve you?")
+    scale.wait_for()
+    box = scale.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 375
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    shot(page, "check-in-375")
