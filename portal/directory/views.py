@@ -1,7 +1,8 @@
-from flask import abort, make_response, request
+from flask import make_response, request
 from jinja2_fragments.flask import render_block
 from sqlalchemy import text
 
+from portal.core.errors import NotFound
 from portal.directory import bp, fragments, search, services
 from portal.extensions import db
 from portal.htmx import is_htmx, render
@@ -70,7 +71,7 @@ def department(slug: str):
 
     cached = fragments.cached(f"department:{slug}", build)
     if cached is None:
-        abort(404)
+        raise NotFound
     title, html = cached
     return render("directory/department.html", title=title, main_html=fragments.as_markup(html))
 
@@ -79,7 +80,7 @@ def department(slug: str):
 def service(slug: str, service_slug: str):
     page = services.service_page(slug, service_slug)
     if page is None:
-        abort(404)
+        raise NotFound
     return render("directory/service.html", page=page)
 
 
