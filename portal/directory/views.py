@@ -1,8 +1,7 @@
-from flask import make_response, request
+from flask import abort, make_response, request
 from jinja2_fragments.flask import render_block
 from sqlalchemy import text
 
-from portal.core.errors import NotFound
 from portal.directory import bp, fragments, search, services
 from portal.extensions import db
 from portal.htmx import is_htmx, render
@@ -71,7 +70,7 @@ def department(slug: str):
 
     cached = fragments.cached(f"department:{slug}", build)
     if cached is None:
-        raise NotFound
+        abort(404)  # not core NotFound: the 404 handler redirects a department's old slug
     title, html = cached
     return render("directory/department.html", title=title, main_html=fragments.as_markup(html))
 
@@ -80,7 +79,7 @@ def department(slug: str):
 def service(slug: str, service_slug: str):
     page = services.service_page(slug, service_slug)
     if page is None:
-        raise NotFound
+        abort(404)  # not core NotFound: the 404 handler redirects a department's old slug
     return render("directory/service.html", page=page)
 
 
