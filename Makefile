@@ -14,6 +14,11 @@ HTMX_FILE := static/vendor/htmx.min.js
 # The htmx version and its SRI hash live in config.py only.
 HTMX_VERSION = $(shell sed -n 's/^HTMX_VERSION = "\([^"]*\)"/\1/p' config.py)
 HTMX_INTEGRITY = $(shell sed -n 's/^HTMX_INTEGRITY = "\(sha384-[^"]*\)"/\1/p' config.py)
+# The Nu HTML checker the browser tests run (npm vnu-jar, needs Java), checked against
+# the registry's sha512 of the pinned version; into .tools/ (gitignored).
+VNU_VERSION := 26.9.27
+VNU_INTEGRITY := sha512-TkQd5DFfOaWC9ebtvozTsrH2Vaod3jYg+vrOeREzIXxBexLz9+rS2DNtjn7+RPUiZhgli0SghgBX6RJRNea0KA==
+VNU_JAR := .tools/vnu.jar
 DEMO_ENV := FLASK_APP=wsgi.py DEMO_MODE=1 HTMX_SOURCE=local
 CHROMIUM := /usr/bin/chromium
 BROWSER_SKIPPED := Browser tests skipped: chromium not installed (apt-get install chromium)
@@ -25,7 +30,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 help:
 	@echo "Inward: the intranet portal. Targets:"
 	@echo "  make run     set up, migrate, load the demo organisation and serve http://127.0.0.1:5000"
-	@echo "  make setup   .venv (requirements-dev.txt), htmx $(HTMX_VERSION) from npm (SRI-checked), instance/"
+	@echo "  make setup   .venv (requirements-dev.txt), htmx $(HTMX_VERSION) and vnu-jar $(VNU_VERSION) from npm (checked), instance/"
 	@echo "  make test    lint, then the whole suite on SQLite (and on PostgreSQL when TEST_POSTGRES_URL is set)"
 	@echo "  make lint    ruff check --config .ci/ruff.toml, then lint-imports (.importlinter)"
 	@echo "  make bench   load benchmarks (bench/run; see bench/README.md)"
@@ -66,7 +71,26 @@ $(HTMX_FILE): FORCE
 	mv "$$tmp/package/dist/htmx.min.js" $@
 	echo "Installed htmx $$version into $@ ($$actual)"
 
-setup: $(STAMP) $(HTMX_FILE)
+# vnu-jar from the npm registry, kept while its version stamp matches VNU_VERSION.
+$(VNU_JAR): FORCE
+	@if [ -f $@ ] && [ "$$(cat $@.version 2>/dev/null)" = "$(VNU_VERSION)" ]; then exit 0; fi
+	command -v npm >/dev/null || { echo "ERROR: npm is required to install vnu-jar" >&2; exit 1; }
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT
+	echo "Installing vnu-jar $(VNU_VERSION) from the npm registry"
+	(cd "$$tmp" && npm pack --silent --no-update-notifier "vnu-jar@$(VNU_VERSION)" >/dev/null)
+	tarball="$$tmp/vnu-jar-$(VNU_VERSION).tgz"
+	actual="sha512-$$(openssl dgst -sha512 -binary "$$tarball" | base64 -w0)"
+	if [ "$$actual" != "$(VNU_INTEGRITY)" ]; then
+	  echo "ERROR: vnu-jar $(VNU_VERSION) from npm does not match VNU_INTEGRITY; not installed." >&2
+	  exit 1
+	fi
+	tar -xzf "$$tarball" -C "$$tmp" package/build/dist/vnu.jar
+	mkdir -p $(@D)
+	mv "$$tmp/package/build/dist/vnu.jar" $@
+	echo "$(VNU_VERSION)" > $@.version
+	echo "Installed vnu-jar $(VNU_VERSION) into $@"
+
+setup: $(STAMP) $(HTMX_FILE) $(VNU_JAR)
 	@mkdir -p instance
 
 run: setup
@@ -116,6 +140,6 @@ bench: setup
 	bash bench/run
 
 clean:
-	rm -rf $(VENV) static/vendor instance
+	rm -rf $(VENV) static/vendor instance .tools
 
 FORCE:

@@ -7,6 +7,7 @@ htmx fragment.
 """
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from datetime import time
 
@@ -609,3 +610,47 @@ def test_a_department_named_like_a_stop_word_is_found(app, make_department, make
     db.session.commit()
     results = search.search_directory("IT")
     assert [d.slug for d in results.departments][:1] == ["it"]
+
+
+# The type-ahead: the WAI-ARIA APG combobox with valid HTML (issue 12, item 18) -----------
+
+
+def _listbox(html: str) -> str:
+    start = html.index('<ul id="home-search-listbox" role="listbox"')
+    return html[start : html.index("</ul>", start)]
+
+
+def test_the_search_box_is_a_text_combobox_controlling_a_listbox_that_exists(
+    app, client, signed_in, directory
+):
+    html = client.get("/").get_data(as_text=True)
+    box = re.search(r'<input id="home-search-q"[^>]*>', html).group(0)
+    assert 'type="text"' in box and 'type="search"' not in box  # combobox on search: invalid
+    assert 'role="combobox"' in box and 'aria-expanded="false"' in box
+    assert 'aria-autocomplete="list"' in box
+    controls = re.search(r'aria-controls="([^"]+)"', box).group(1)
+    assert f'id="{controls}" role="listbox"' in html  # the IDREF names a real listbox
+
+
+def test_suggestions_are_options_without_links_each_with_its_address(
+    app, client, signed_in, directory
+):
+    fragment = client.get(
+        "/search?q=laptop&box=home-search", headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
+    listbox = _listbox(fragment)
+    assert "<a " not in listbox  # no interactive content inside an option
+    options = re.findall(r'<li role="option" id="([^"]+)"[^>]*data-href="([^"]+)"', listbox)
+    assert ("home-search-opt-s1", "/d/it/new-laptop") in options
+    assert options[-1] == ("home-search-opt-all", "/search?q=laptop")
+    assert 'data-announce="' in fragment and "result" in fragment.split('data-announce="')[1]
+
+
+def test_no_suggestions_say_so_outside_the_listbox(app, client, signed_in, directory):
+    fragment = client.get(
+        "/search?q=zzqxv&box=home-search", headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
+    assert 'data-announce="No results for zzqxv"' in fragment
+    assert "browse departments" in fragment
+    assert re.search(r'<ul id="home-search-listbox" role="listbox"[^>]*hidden', fragment)
+    assert 'role="option"' not in fragment

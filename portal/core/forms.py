@@ -5,6 +5,9 @@
    field says it is missing) instead of a `FileStorage` reaching the rules as a "string".
 2. No text field accepts control characters (NUL cannot be stored on PostgreSQL; the
    others are never typed on purpose): the message stands beside the field, 422.
+
+The CSRF token's hidden input has no id: a page with several forms would otherwise hold
+several elements with id="csrf_token" (invalid HTML; nothing refers to it by id).
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from werkzeug.datastructures import FileStorage, MultiDict
 from wtforms import Field, TextAreaField
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields.core import UnboundField  # noqa: F401  (re-export for dynamic forms)
+from wtforms.widgets import HiddenInput
 
 from portal.core.text import text_problem
 
@@ -36,10 +41,21 @@ def _sorted_parts(form: FlaskForm, formdata) -> MultiDict | None:
     return parts
 
 
+class _HiddenWithoutId(HiddenInput):
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", False)  # False: the attribute is left out
+        return super().__call__(field, **kwargs)
+
+
 class Form(FlaskForm):
     class Meta(FlaskForm.Meta):
         def wrap_formdata(self, form, formdata):
             return _sorted_parts(form, super().wrap_formdata(form, formdata))
+
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, CSRFTokenField):
+                options = {**options, "widget": _HiddenWithoutId()}
+            return super().bind_field(form, unbound_field, options)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -70,7 +70,7 @@ def department(slug: str):
 
     cached = fragments.cached(f"department:{slug}", build)
     if cached is None:
-        abort(404)
+        abort(404)  # not core NotFound: the 404 handler redirects a department's old slug
     title, html = cached
     return render("directory/department.html", title=title, main_html=fragments.as_markup(html))
 
@@ -79,7 +79,7 @@ def department(slug: str):
 def service(slug: str, service_slug: str):
     page = services.service_page(slug, service_slug)
     if page is None:
-        abort(404)
+        abort(404)  # not core NotFound: the 404 handler redirects a department's old slug
     return render("directory/service.html", page=page)
 
 

@@ -5,13 +5,30 @@ chromium is launched by path. Without chromium the tests are skipped, unless
 REQUIRE_BROWSER=1 is set (CI), when they fail instead.
 
 Failing tests leave a screenshot in tests/browser/artifacts/ (gitignored).
+
+Every page a test's browser shows is checked, at the end of the test:
+- its HTML by the current Nu HTML checker (npm `vnu-jar`, installed by `make setup` into
+  .tools/, run as a local service on loopback for the whole session): every document loaded
+  and every state after an htmx swap, as the browser holds it, must have 0 errors. htmx's own
+  attributes (`hx-get` …) are not HTML's and are the one thing not counted;
+- the browser console: no JavaScript error and no error logged, except the browser's own line
+  for a 4xx answer a test asked for (a 404 page, a 422 form).
+Without Java or the checker the HTML check is skipped, unless REQUIRE_BROWSER=1 (CI).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
+import shutil
+import socket
+import subprocess
 import threading
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -30,6 +47,24 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SKIP_REASON = "chromium not installed (apt-get install chromium)"
+ROOT = Path(__file__).resolve().parents[2]
+VNU_JAR = Path(os.environ.get("VNU_JAR", ROOT / ".tools" / "vnu.jar"))
+VNU_START_SECONDS = 240  # the checker reads its schemas at start: slow on a busy machine
+# htmx's attributes are its own, not HTML's: the only errors not counted.
+NOT_HTML_ERRORS = re.compile(r"^Attribute “hx-[a-z-]+” not allowed on element")
+# The browser's own console line for a 4xx a test asked for (a 404 page, a 422 form).
+EXPECTED_CONSOLE = re.compile(r"Failed to load resource: the server responded with a status of 4")
+SNAPSHOT_SCRIPT = """
+(() => {
+  const send = (why) => {
+    if (document.contentType !== "text/html" || !window.inwardSnapshot) return;
+    const doctype = document.doctype ? "<!DOCTYPE " + document.doctype.name + ">\\n" : "";
+    window.inwardSnapshot(why, doctype + document.documentElement.outerHTML);
+  };
+  document.addEventListener("DOMContentLoaded", () => send("page"));
+  document.addEventListener("htmx:afterSettle", () => send("after an htmx swap"));
+})();
+"""
 
 
 def browser_required() -> bool:
@@ -97,29 +132,159 @@ def browser(_chromium_present):
         browser.close()
 
 
-def _open_page(browser):
+class HtmlChecker:
+    """The Nu HTML checker as a service on a loopback port, for the whole session."""
+
+    def __init__(self, jar: Path) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/?out=json&level=error"
+        self.process = subprocess.Popen(  # noqa: S603  (our own command line)
+            [shutil.which("java") or "/usr/bin/java", "-Xss16m",
+             "-Dnu.validator.servlet.bind-address=127.0.0.1", "-cp", str(jar),
+             "nu.validator.servlet.Main", str(self.port)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        self.pool = ThreadPoolExecutor(max_workers=2)
+        self._known: dict[str, object] = {}  # HTML digest → its errors (a future)
+        self._started = self.pool.submit(self._wait_until_up)
+
+    def _wait_until_up(self) -> None:
+        deadline = time.monotonic() + VNU_START_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the Nu HTML checker stopped ({self.process.returncode})")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=5):  # noqa: S310
+                    return
+            except OSError:
+                time.sleep(0.5)
+        raise RuntimeError(f"the Nu HTML checker did not start within {VNU_START_SECONDS} s")
+
+    def wait_until_up(self) -> None:
+        self._started.result()
+
+    def _errors(self, html: str) -> list[str]:
+        self._started.result()
+        request = urllib.request.Request(  # noqa: S310  (loopback)
+            self.url, data=html.encode(), headers={"Content-Type": "text/html; charset=utf-8"}
+        )
+        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
+            messages = json.load(response)["messages"]
+        return [
+            f"line {m.get('lastLine')}: {m['message']}  «{(m.get('extract') or '').strip()}»"
+            for m in messages
+            if m.get("type") in ("error", "non-document-error")
+            and not NOT_HTML_ERRORS.match(m.get("message", ""))
+        ]
+
+    def submit(self, html: str):
+        """Check in the background; the same HTML is checked once per session."""
+        digest = hashlib.sha256(html.encode()).hexdigest()
+        if digest not in self._known:
+            self._known[digest] = self.pool.submit(self._errors, html)
+        return self._known[digest]
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def _java_present() -> bool:
+    try:
+        java = subprocess.run(["java", "-version"], capture_output=True, check=False)  # noqa: S607
+    except OSError:
+        return False
+    return java.returncode == 0
+
+
+@pytest.fixture(scope="session")
+def html_checker(_chromium_present):
+    """The checker, or None when Java or vnu.jar is missing (a failure under REQUIRE_BROWSER)."""
+    if not (VNU_JAR.exists() and _java_present()):
+        if browser_required():
+            pytest.fail(f"REQUIRE_BROWSER=1 but Java or {VNU_JAR} is missing: run `make setup` "
+                        "(vnu-jar from npm) and apt-get install default-jre-headless")
+        yield None
+        return
+    checker = HtmlChecker(VNU_JAR)
+    checker.wait_until_up()  # its start is CPU-heavy: not while a test's clock runs
+    yield checker
+    checker.close()
+
+
+class PageWatch:
+    """What one browser page showed: HTML snapshots sent to the checker, console errors."""
+
+    def __init__(self, checker: HtmlChecker | None) -> None:
+        self.checker = checker
+        self.checks: list[tuple[str, str, object]] = []
+        self.console: list[str] = []
+
+    def snapshot(self, source, why: str, html: str) -> None:
+        if self.checker is not None:
+            url = source["frame"].url
+            self.checks.append((why, url, self.checker.submit(html)))
+
+    def console_message(self, message) -> None:
+        if message.type == "error" and not EXPECTED_CONSOLE.search(message.text):
+            self.console.append(f"console error on {message.location.get('url')}: {message.text}")
+
+    def page_error(self, error) -> None:
+        self.console.append(f"JavaScript error: {error}")
+
+    def problems(self) -> list[str]:
+        found = list(self.console)
+        seen = set()
+        for why, url, future in self.checks:
+            for error in future.result():
+                if (url, error) not in seen:
+                    seen.add((url, error))
+                    found.append(f"HTML error {why} {url}: {error}")
+        return found
+
+
+def _open_page(browser, checker: HtmlChecker | None = None):
     """A page in a context of its own (its own cookies: another person signed in)."""
     context = browser.new_context(
         viewport={"width": 1280, "height": 900}, locale="en-GB", timezone_id="Europe/London"
     )
+    watch = PageWatch(checker)
+    context.expose_binding("inwardSnapshot", watch.snapshot)
+    context.add_init_script(SNAPSHOT_SCRIPT)
     page = context.new_page()
+    page.on("console", watch.console_message)
+    page.on("pageerror", watch.page_error)
     page.set_default_timeout(10_000)
-    return context, page
+    return context, page, watch
 
 
-@pytest.fixture
-def page(browser):
-    context, page = _open_page(browser)
-    yield page
+def _close_and_check(context, watch: PageWatch) -> None:
     context.close()
+    problems = watch.problems()
+    if problems:
+        pytest.fail("The pages this test showed have problems:\n" + "\n".join(problems),
+                    pytrace=False)
 
 
 @pytest.fixture
-def second_page(browser):
+def page(browser, html_checker):
+    context, page, watch = _open_page(browser, html_checker)
+    yield page
+    _close_and_check(context, watch)
+
+
+@pytest.fixture
+def second_page(browser, html_checker):
     """A second person's browser, for flows between two colleagues."""
-    context, page = _open_page(browser)
+    context, page, watch = _open_page(browser, html_checker)
     yield page
-    context.close()
+    _close_and_check(context, watch)
 
 
 def sign_in(page, base_url: str, email: str, password: str) -> None:
