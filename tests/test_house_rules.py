@@ -30,11 +30,6 @@ PERMISSION_COPIES = re.compile(r"^[ \t]*def (_?manages|_?can_manage|_?is_manager
 NOT_FOUND_CAUGHT = re.compile(r"except .*NotFound")
 STRING_SURGERY = re.compile(r"TOKEN_MARK|_URL_MARK")
 
-RESHAPING = pytest.mark.xfail(
-    strict=False, reason="being reshaped on other branches (issue 13); the lead removes this"
-)
-
-
 def _python_files(root: Path) -> list[Path]:
     return sorted((root / "portal").rglob("*.py"))
 
@@ -182,34 +177,28 @@ def test_the_rules_find_what_they_are_for(tmp_path):
 # --- the project keeps them -------------------------------------------------------------
 
 
-@RESHAPING
 def test_no_product_module_is_over_600_lines():
     assert long_modules(ROOT) == []
 
 
-@RESHAPING
 def test_no_function_is_over_80_lines():
     assert long_functions(ROOT) == []
 
 
-@RESHAPING
 def test_no_template_is_over_300_lines():
     assert long_templates(ROOT) == []
 
 
-@RESHAPING
 def test_manages_is_written_once_in_the_core_policy():
     assert permission_rules(ROOT) == [
         f"portal/core/policy.py:{_line_of(ROOT / 'portal/core/policy.py', 'def manages')} manages"
     ]
 
 
-@RESHAPING
 def test_no_view_catches_not_found():
     assert views_catching_not_found(ROOT) == []
 
 
-@RESHAPING
 def test_no_string_surgery_on_rendered_html():
     assert string_surgery(ROOT) == []
 
