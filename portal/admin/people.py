@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from portal import audit
 from portal.admin.services import require_admin
 from portal.core.errors import NotFound, Refused
+from portal.core.text import without_control_characters
 from portal.database import write_transaction
 from portal.directory import search
 from portal.directory.fragments import directory_changed
@@ -31,7 +32,7 @@ class PeoplePage:
 def search_people(actor: User, query: str = "", after: int | None = None) -> PeoplePage:
     """Everyone (active or not) whose name or e-mail contains the query, by name."""
     require_admin(actor)
-    query = " ".join((query or "").split())[:120]
+    query = " ".join(without_control_characters(query or "").split())[:120]
     stmt = select(User).options(selectinload(User.department))
     if query:
         pattern = (

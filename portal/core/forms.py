@@ -58,16 +58,29 @@ class Form(FlaskForm):
             return super().bind_field(form, unbound_field, options)
 
     def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
+        # A field holding a control character is refused before its own rules run: those
+        # may look the text up in the database (a colleague by name), where NUL cannot go.
         for field in self:
-            for value in field.raw_data or ():
-                problem = text_problem(value, multiline=True) if isinstance(value, str) else None
-                if problem:
-                    if problem not in field.errors:
-                        field.errors.append(problem)
-                    valid = False
-                    break
-        return valid
+            problem = _control_problem(field)
+            if problem:
+                field.validate = _refusal(field, problem)
+        return super().validate(extra_validators)
+
+
+def _control_problem(field: Field) -> str | None:
+    for value in field.raw_data or ():
+        problem = text_problem(value, multiline=True) if isinstance(value, str) else None
+        if problem:
+            return problem
+    return None
+
+
+def _refusal(field: Field, problem: str):
+    def refuse(form, extra_validators=()) -> bool:
+        field.errors = [problem]
+        return False
+
+    return refuse
 
 
 def text_field_problem(field: Field) -> str | None:

@@ -25,6 +25,12 @@ def has_line_break(value: str) -> bool:
     return bool(_LINE_BREAK.search(value))
 
 
+def without_control_characters(value: str) -> str:
+    """For what is only looked for, never stored (a search box): a control character can
+    match nothing, so it goes instead of being refused."""
+    return _CONTROL.sub("", value)
+
+
 def normalise_newlines(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
