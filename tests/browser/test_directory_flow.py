@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_axe_violations, sign_in
 from tests.test_demo import DEMO_QUERIES
@@ -34,7 +35,7 @@ def test_typing_on_the_home_page_shows_the_right_service_first(
     assert first.locator(".suggestion__title").inner_text() == service
     assert first.locator(".suggestion__meta").inner_text().startswith(department)
     assert page.evaluate("window.__sameDocument") is True
-    assert box.get_attribute("aria-expanded") == "true"
+    expect(box).to_have_attribute("aria-expanded", "true")
 
 
 def test_keyboard_chooses_a_suggestion_and_enter_opens_it(demo, live_server, page):
@@ -42,10 +43,11 @@ def test_keyboard_chooses_a_suggestion_and_enter_opens_it(demo, live_server, pag
     box = page.get_by_role("combobox", name="Search services, teams and people")
     box.press_sequentially("parking", delay=30)
     page.locator("#home-search-opt-all").filter(has_text="“parking”").wait_for()
+    expect(box).to_have_attribute("aria-expanded", "true")  # the swap has settled
     box.press("ArrowDown")
     selected = page.locator('#home-search-suggestions [aria-selected="true"]')
-    assert selected.count() == 1
-    assert box.get_attribute("aria-activedescendant") == selected.get_attribute("id")
+    expect(selected).to_have_count(1)
+    expect(box).to_have_attribute("aria-activedescendant", selected.get_attribute("id"))
     with page.expect_navigation():
         box.press("Enter")
     assert page.get_by_role("heading", level=1).inner_text() == "Parking permit"
@@ -59,17 +61,20 @@ def test_the_open_type_ahead_has_no_axe_violations_and_a_click_opens_an_option(
     box = page.get_by_role("combobox", name="Search services, teams and people")
     box.press_sequentially("a", delay=30)  # many suggestions: the longest list
     page.locator("#home-search-opt-all").wait_for()
-    assert box.get_attribute("aria-expanded") == "true"
-    assert box.get_attribute("aria-controls") == "home-search-listbox"
+    # The script opens the list once htmx has settled the swap: wait for it, do not race it.
+    expect(box).to_have_attribute("aria-expanded", "true")
+    expect(box).to_have_attribute("aria-controls", "home-search-listbox")
     assert page.locator("#home-search-listbox a").count() == 0  # no nested interactive
     page.get_by_text("use the arrow keys", exact=False).wait_for(state="attached")
     box.press("ArrowDown")
+    expect(box).to_have_attribute("aria-activedescendant", "home-search-opt-s1")
     assert_no_axe_violations(page)  # nested-interactive, scrollable-region-focusable …
     box.press("Escape")
-    assert box.get_attribute("aria-expanded") == "false"
+    expect(box).to_have_attribute("aria-expanded", "false")
+    expect(box).not_to_have_attribute("aria-activedescendant", "home-search-opt-s1")
     assert box.get_attribute("aria-activedescendant") is None
     box.press("ArrowDown")  # opens again on the first option
-    assert box.get_attribute("aria-activedescendant") == "home-search-opt-s1"
+    expect(box).to_have_attribute("aria-activedescendant", "home-search-opt-s1")
     title = page.locator("#home-search-opt-s1 .suggestion__title").inner_text()
     with page.expect_navigation():
         page.locator("#home-search-opt-s1").click()
