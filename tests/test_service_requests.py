@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -70,7 +70,7 @@ def valid_form(**changes):
         "description": "Sam starts on Monday.",
         "priority": "normal",
         "f_model": "Standard",
-        "f_needed_by": "2026-12-10",
+        "f_needed_by": (date.today() + timedelta(days=30)).isoformat(),  # ahead, any day
         "f_for_new_starter": "no",
         "f_count": "",
         "f_contact": "",

@@ -4,6 +4,7 @@ Ivan works it, both see the same clock."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 
@@ -37,7 +38,8 @@ def test_erin_asks_for_a_laptop_and_ivan_keeps_the_promise(demo, live_server, pa
     erin.get_by_label("Details").fill("Sam joins my team on the 1st; needs the usual setup.")
     erin.get_by_label("Which laptop?").select_option("Standard 14-inch")
     erin.get_by_label("Keyboard layout").select_option("UK")
-    erin.get_by_label("Needed by").fill("2026-12-10")
+    # Far enough ahead whatever day the suite runs on (the form asks 3 business days' notice).
+    erin.get_by_label("Needed by").fill((date.today() + timedelta(days=30)).isoformat())
     erin.get_by_role("group", name="Is it for a new starter?").get_by_label("Yes").check()
     erin.locator("#slot-f_starter").wait_for(state="visible")
     erin.get_by_role("group", name="Is it for a new starter?").get_by_label("No").check()
