@@ -12,7 +12,10 @@ Every page a test's browser shows is checked, at the end of the test:
   and every state after an htmx swap, as the browser holds it, must have 0 errors. htmx's own
   attributes (`hx-get` …) are not HTML's and are the one thing not counted;
 - the browser console: no JavaScript error and no error logged, except the browser's own line
-  for a 4xx answer a test asked for (a 404 page, a 422 form).
+  for a 4xx answer a test asked for (a 404 page, a 422 form), and the two lines htmx logs for a
+  request it aborted on purpose ("htmx:sendAbort" and its "htmx:afterRequest": a live field check
+  in flight when the form is sent, `hx-sync="closest form:abort"`). Every other htmx error line
+  (htmx:sendError, htmx:responseError, htmx:timeout …) still counts.
 Without Java or the checker the HTML check is skipped, unless REQUIRE_BROWSER=1 (CI).
 """
 
@@ -54,6 +57,9 @@ VNU_START_SECONDS = 240  # the checker reads its schemas at start: slow on a bus
 NOT_HTML_ERRORS = re.compile(r"^Attribute “hx-[a-z-]+” not allowed on element")
 # The browser's own console line for a 4xx a test asked for (a 404 page, a 422 form).
 EXPECTED_CONSOLE = re.compile(r"Failed to load resource: the server responded with a status of 4")
+# htmx logs an aborted request as two error lines: htmx:afterRequest, then htmx:sendAbort.
+ABORTED = re.compile(r"^htmx:sendAbort\b")
+AFTER_REQUEST = re.compile(r"^htmx:afterRequest\b")
 SNAPSHOT_SCRIPT = """
 (() => {
   const send = (why) => {
@@ -235,11 +241,25 @@ class PageWatch:
         if message.type == "error" and not EXPECTED_CONSOLE.search(message.text):
             self.console.append(f"console error on {message.location.get('url')}: {message.text}")
 
+    def _console_without_aborts(self) -> list[str]:
+        """The console errors less each aborted request's pair of lines."""
+        texts = [line.split(": ", 1)[-1] for line in self.console]
+        aborts = sum(1 for text in texts if ABORTED.match(text))
+        kept = []
+        for line, text in zip(self.console, texts):
+            if ABORTED.match(text):
+                continue
+            if aborts and AFTER_REQUEST.match(text):
+                aborts -= 1
+                continue
+            kept.append(line)
+        return kept
+
     def page_error(self, error) -> None:
         self.console.append(f"JavaScript error: {error}")
 
     def problems(self) -> list[str]:
-        found = list(self.console)
+        found = self._console_without_aborts()
         seen = set()
         for why, url, future in self.checks:
             for error in future.result():
