@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from portal.directory import services
+from portal.directory import services, views
 from portal.extensions import db
 from portal.models import Closure, Contact, Priority, ResponseStandard
 
@@ -184,6 +184,40 @@ def test_home_lists_departments_with_their_promise(client, login, make_user, it,
     assert "autofocus" in html
 
 
+def test_home_with_many_departments_shows_the_most_asked_as_cards_and_all_a_to_z(
+    client, login, make_user, make_department, make_service
+):
+    from portal.directory.home import ALL_CARDS_UP_TO, MOST_ASKED_CARDS
+
+    count = ALL_CARDS_UP_TO + 6
+    for n in range(count):
+        department = make_department(name=f"{'ZYXWVUTSRQ'[n % 10]}-team {n:02d}", slug=f"team-{n}")
+        make_service(department, popularity=n)  # the later, the more asked
+    make_service(make_department(name="4th floor desk", slug="fourth"), popularity=0)
+    login(make_user())
+
+    html = client.get("/").get_data(as_text=True)
+
+    assert "The departments people ask most" in html
+    cards = html.split('id="all-departments"')[0].count('class="card accent-')
+    assert cards == MOST_ASKED_CARDS
+    assert "team 29" in html.split('id="all-departments"')[0]  # the most asked is a card
+    index = html.split('id="all-departments"')[1]
+    assert f"All {count + 1} departments" in html
+    for n in range(count):  # every department in the index, linked
+        assert f'href="/d/team-{n}"' in index
+    assert 'href="#departments-Q"' in index and 'id="departments-Q"' in index
+    assert index.index('id="departments-Z"') < index.index('id="departments-other"')
+    assert ">4th floor desk<" in index
+
+
+def test_home_with_few_departments_shows_every_card_and_no_index(client, login, make_user, it):
+    login(make_user())
+    html = client.get("/").get_data(as_text=True)
+    assert "Departments and what they offer" in html
+    assert 'id="all-departments"' not in html
+
+
 @pytest.mark.parametrize(
     "path", ["/d/nope", "/d/it/nope", "/d/it/old-thing", "/d/%00", "/d/" + "x" * 300]
 )
@@ -221,7 +255,7 @@ def test_database_outage_is_503_with_retry_after(client, login, make_user, monke
     def down(*args, **kwargs):
         raise OperationalError("SELECT 1", {}, Exception("connection refused"))
 
-    monkeypatch.setattr(services, "department_cards", down)
+    monkeypatch.setattr(views, "home_directory", down)
     response = client.get("/")
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "30"

@@ -30,16 +30,33 @@ def calendar_for(department: Department, around: date | None = None) -> Business
 
     Calendars are immutable values, so one is shared by every request that asks for the
     same hours, holidays and closures: its cache of computed days is kept between them."""
-    year = (around or date.today()).year
-    hours = tuple(sorted((h.weekday, h.opens, h.closes) for h in department.opening_hours))
-    closures = tuple(sorted((c.day, c.reason or "Closed") for c in department.closures))
-    return _calendar(
+    return calendar_from_rows(
         department.timezone,
-        hours,
-        closures,
+        ((h.weekday, h.opens, h.closes) for h in department.opening_hours),
+        ((c.day, c.reason) for c in department.closures),
         department.holiday_country,
         department.holiday_subdivision,
-        year,
+        around,
+    )
+
+
+def calendar_from_rows(
+    timezone: str,
+    hours,
+    closures,
+    country: str | None,
+    subdivision: str | None,
+    around: date | None = None,
+) -> BusinessCalendar:
+    """The same calendar from plain rows: (weekday, opens, closes) and (day, reason), for
+    pages that read many departments' hours as rows rather than as objects."""
+    return _calendar(
+        timezone,
+        tuple(sorted(hours)),
+        tuple(sorted((day, reason or "Closed") for day, reason in closures)),
+        country,
+        subdivision,
+        (around or date.today()).year,
     )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import groupby
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from portal import sla
@@ -24,7 +24,15 @@ from portal.models import (
 )
 from portal.models.directory import PRIORITY_ORDER
 
-WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+WEEKDAY_NAMES = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+]
 
 
 @dataclass(frozen=True)
@@ -58,14 +66,6 @@ class DayHours:
     weekday: str
     hours: str  # "08:00–18:00" or "Closed"
     is_today: bool
-
-
-@dataclass
-class DepartmentCard:
-    department: Department
-    service_count: int
-    normal_promise: Promise | None
-    status: OpenStatus
 
 
 @dataclass
@@ -175,14 +175,19 @@ def _promises(standards: list[ResponseStandard], day_minutes: int) -> list[Promi
     by_priority = {s.priority: s for s in standards}
     return [
         Promise(
-            p, by_priority[p].first_response_minutes, by_priority[p].resolution_minutes, day_minutes
+            p,
+            by_priority[p].first_response_minutes,
+            by_priority[p].resolution_minutes,
+            day_minutes,
         )
         for p in PRIORITY_ORDER
         if p in by_priority
     ]
 
 
-def _department_defaults(department_ids: list[int]) -> dict[int, list[ResponseStandard]]:
+def _department_defaults(
+    department_ids: list[int],
+) -> dict[int, list[ResponseStandard]]:
     result: dict[int, list[ResponseStandard]] = defaultdict(list)
     if not department_ids:
         return result
@@ -208,7 +213,9 @@ def _service_overrides(service_ids: list[int]) -> dict[int, list[ResponseStandar
 
 
 def effective_promises(
-    department_defaults: list[ResponseStandard], overrides: list[ResponseStandard], day_minutes: int
+    department_defaults: list[ResponseStandard],
+    overrides: list[ResponseStandard],
+    day_minutes: int,
 ) -> tuple[list[Promise], bool]:
     """Per priority, the service's override where it has one, else the department default."""
     merged = {s.priority: s for s in department_defaults}
@@ -218,38 +225,6 @@ def effective_promises(
 
 def _normal(promises: list[Promise]) -> Promise | None:
     return next((p for p in promises if p.priority is Priority.NORMAL), None)
-
-
-def department_cards(now: datetime | None = None) -> list[DepartmentCard]:
-    """Every active department that offers services, for the directory."""
-    now = now or datetime.now(UTC)
-    departments = list(
-        db.session.scalars(
-            active_departments().options(
-                selectinload(Department.opening_hours), selectinload(Department.closures)
-            )
-        )
-    )
-    counts = dict(
-        db.session.execute(
-            select(Service.department_id, func.count())
-            .where(Service.active)
-            .group_by(Service.department_id)
-        ).all()
-    )
-    defaults = _department_defaults([d.id for d in departments])
-    cards = []
-    for department in departments:
-        if not counts.get(department.id):
-            continue
-        calendar = calendar_for(department, now.date())
-        promises = _promises(defaults.get(department.id, []), calendar.typical_day_minutes())
-        cards.append(
-            DepartmentCard(
-                department, counts[department.id], _normal(promises), open_status(calendar, now)
-            )
-        )
-    return cards
 
 
 def popular_services(limit: int = 8) -> list[Service]:
@@ -283,7 +258,8 @@ def department_page(slug: str, now: datetime | None = None) -> DepartmentPage | 
     overrides = _service_overrides([s.id for s in services])
     listings = [
         ServiceListing(
-            s, _normal(effective_promises(defaults, overrides.get(s.id, []), day_minutes)[0])
+            s,
+            _normal(effective_promises(defaults, overrides.get(s.id, []), day_minutes)[0]),
         )
         for s in services
     ]
@@ -322,7 +298,9 @@ def service_page(
         return None
     service = db.session.scalar(
         select(Service).where(
-            Service.department_id == department.id, Service.slug == service_slug, Service.active
+            Service.department_id == department.id,
+            Service.slug == service_slug,
+            Service.active,
         )
     )
     if service is None:

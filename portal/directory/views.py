@@ -3,6 +3,7 @@ from jinja2_fragments.flask import render_block
 from sqlalchemy import text
 
 from portal.directory import bp, fragments, search, services
+from portal.directory.home import home_directory
 from portal.extensions import db
 from portal.htmx import is_htmx, render
 
@@ -14,7 +15,7 @@ def home():
         lambda: render_block(
             "directory/home.html",
             "home_directory",
-            cards=services.department_cards(),
+            directory=home_directory(),
             popular=services.popular_services(),
         ),
     )

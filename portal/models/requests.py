@@ -128,6 +128,10 @@ class ServiceRequest(db.Model):
     __table_args__ = (
         UniqueConstraint("department_id", "number"),
         Index("ix_service_request_department_status_due", "department_id", "status", "due_at"),
+        # The scorecard's backlog: how many are open and since when, from the index alone.
+        Index(
+            "ix_service_request_department_status_created", "department_id", "status", "created_at"
+        ),
         # The queue: a department's requests in due order, read from the top (NULL: not due).
         Index("ix_service_request_department_due", "department_id", "due_at", "id"),
         # "At risk" counts: due later, at risk already; read from the index alone.

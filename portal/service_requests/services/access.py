@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import or_, select, text
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from portal.core.errors import NotFound
 from portal.core.policy import is_member, manages
@@ -62,12 +62,12 @@ def get_visible_request(user: User, key: str) -> ServiceRequest:
     sr = db.session.scalar(
         select(ServiceRequest)
         .where(ServiceRequest.key == key)
-        .options(
-            selectinload(ServiceRequest.department),
-            selectinload(ServiceRequest.service),
-            selectinload(ServiceRequest.requester),
-            selectinload(ServiceRequest.filed_by),
-            selectinload(ServiceRequest.assignee),
+        .options(  # each one row, so joined into the one statement
+            joinedload(ServiceRequest.department),
+            joinedload(ServiceRequest.service),
+            joinedload(ServiceRequest.requester),
+            joinedload(ServiceRequest.filed_by),
+            joinedload(ServiceRequest.assignee),
         )
     )
     if sr is None or not can_view(user, sr):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from portal.core import clock
 from portal.core.errors import NotFound, Refused
@@ -325,11 +325,13 @@ def reopen(
     commit_change(sr)
 
 
-def transfer_targets(sr: ServiceRequest) -> list[Department]:
-    """The departments a request may be transferred to, by name."""
+def transfer_targets(sr: ServiceRequest) -> list[Row]:
+    """The departments a request may be transferred to, by name: (slug, name) rows only,
+    since the menu draws nothing else (with 300 departments, whole objects cost more than
+    the rest of the page)."""
     return list(
-        db.session.scalars(
-            select(Department)
+        db.session.execute(
+            select(Department.slug, Department.name)
             .where(Department.active, Department.id != sr.department_id)
             .order_by(Department.name)
         )

@@ -1,0 +1,183 @@
+"""The home page's directory: cards for the departments people ask most, and every
+department A to Z when there are too many for cards.
+
+Read as plain rows (only the columns drawn), not as objects with their relationships:
+with 300 departments the page used to build some 3,000 objects and send 191 KB.
+A portal with up to `ALL_CARDS_UP_TO` departments shows every one as a card, as before.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+from typing import NamedTuple
+
+from sqlalchemy import func, select
+
+from portal.core import clock
+from portal.directory.calendars import calendar_from_rows
+from portal.directory.services import OpenStatus, Promise, open_status
+from portal.extensions import db
+from portal.models import (
+    Closure,
+    Department,
+    OpeningHours,
+    Priority,
+    ResponseStandard,
+    Service,
+)
+
+ALL_CARDS_UP_TO = 24  # up to this many departments, every one is a card
+MOST_ASKED_CARDS = 12  # beyond it: cards for the most asked, then the A-to-Z index
+
+
+class DepartmentSummary(NamedTuple):
+    id: int
+    slug: str
+    name: str
+    mission: str
+    accent: str
+    service_count: int
+
+
+@dataclass(frozen=True)
+class DepartmentCard:
+    department: DepartmentSummary
+    service_count: int
+    normal_promise: Promise | None
+    status: OpenStatus
+
+
+@dataclass(frozen=True)
+class HomeDirectory:
+    cards: list[DepartmentCard]
+    # (letter, departments) for every department when not all are cards; else empty
+    index: list[tuple[str, list[DepartmentSummary]]]
+    total: int
+
+
+def home_directory(now: datetime | None = None) -> HomeDirectory:
+    """Every active department that offers services: as cards, or the most asked as
+    cards and all of them A to Z."""
+    now = clock.now(now)
+    offered = (
+        select(
+            Service.department_id,
+            func.count().label("services"),
+            func.coalesce(func.sum(Service.popularity), 0).label("asked"),
+        )
+        .where(Service.active)
+        .group_by(Service.department_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(
+            Department.id,
+            Department.slug,
+            Department.name,
+            Department.mission,
+            Department.accent,
+            offered.c.services,
+            offered.c.asked,
+            Department.timezone,
+            Department.holiday_country,
+            Department.holiday_subdivision,
+        )
+        .join(offered, offered.c.department_id == Department.id)
+        .where(Department.active)
+        .order_by(Department.name, Department.id)
+    ).all()
+    summaries = [DepartmentSummary(*row[:6]) for row in rows]
+    places = {row.id: (row.timezone, row.holiday_country, row.holiday_subdivision) for row in rows}
+    if len(summaries) <= ALL_CARDS_UP_TO:
+        return HomeDirectory(_cards(summaries, places, now), [], len(summaries))
+    asked = sorted(rows, key=lambda row: (-row.asked, row.name))[:MOST_ASKED_CARDS]
+    most_asked = {row.id for row in asked}
+    chosen = [s for s in summaries if s.id in most_asked]
+    return HomeDirectory(_cards(chosen, places, now), _by_letter(summaries), len(summaries))
+
+
+def _by_letter(
+    summaries: list[DepartmentSummary],
+) -> list[tuple[str, list[DepartmentSummary]]]:
+    def letter(summary: DepartmentSummary) -> str:
+        first = summary.name[:1].upper()
+        return first if first.isalpha() else "#"
+
+    ordered = sorted(summaries, key=lambda s: (letter(s) == "#", letter(s), s.name.casefold()))
+    return [(key, list(group)) for key, group in groupby(ordered, key=letter)]
+
+
+def _cards(
+    summaries: list[DepartmentSummary], places: dict[int, tuple], now: datetime
+) -> list[DepartmentCard]:
+    """Cards with the normal-priority promise and open now, from each department's
+    hours and closures read as rows."""
+    ids = [s.id for s in summaries]
+    if not ids:
+        return []
+    hours, closures = _calendar_rows(ids)
+    normal = {
+        row.department_id: row
+        for row in db.session.execute(
+            select(
+                ResponseStandard.department_id,
+                ResponseStandard.first_response_minutes,
+                ResponseStandard.resolution_minutes,
+            ).where(
+                ResponseStandard.department_id.in_(ids),
+                ResponseStandard.service_id.is_(None),
+                ResponseStandard.priority == Priority.NORMAL,
+            )
+        )
+    }
+    cards = []
+    for summary in summaries:
+        timezone, country, subdivision = places[summary.id]
+        calendar = calendar_from_rows(
+            timezone,
+            hours[summary.id],
+            closures[summary.id],
+            country,
+            subdivision,
+            now.date(),
+        )
+        standard = normal.get(summary.id)
+        promise = (
+            Promise(
+                Priority.NORMAL,
+                standard.first_response_minutes,
+                standard.resolution_minutes,
+                calendar.typical_day_minutes(),
+            )
+            if standard
+            else None
+        )
+        cards.append(
+            DepartmentCard(summary, summary.service_count, promise, open_status(calendar, now))
+        )
+    return cards
+
+
+def _calendar_rows(ids: list[int]) -> tuple[dict[int, list], dict[int, list]]:
+    """Each department's weekly hours and closures, as plain rows."""
+    hours: dict[int, list] = defaultdict(list)
+    for row in db.session.execute(
+        select(
+            OpeningHours.department_id,
+            OpeningHours.weekday,
+            OpeningHours.opens,
+            OpeningHours.closes,
+        ).where(OpeningHours.department_id.in_(ids))
+    ):
+        hours[row.department_id].append((row.weekday, row.opens, row.closes))
+    closures: dict[int, list] = defaultdict(list)
+    for row in db.session.execute(
+        select(Closure.department_id, Closure.day, Closure.reason).where(
+            Closure.department_id.in_(ids)
+        )
+    ):
+        closures[row.department_id].append((row.day, row.reason))
+    return hours, closures
