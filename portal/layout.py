@@ -10,7 +10,7 @@ from flask_login import current_user
 from portal.core.policy import is_admin
 from portal.manage.services.access import may_manage_slug
 from portal.models import MembershipRole
-from portal.service_requests.services import member_departments
+from portal.service_requests.services.access import member_departments
 
 
 def header_memberships() -> list:

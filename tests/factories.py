@@ -128,12 +128,12 @@ def make_field(service: Service, key: str, kind: str = "short_text", **kw):
 
 def make_request(service: Service, requester: User, *, now=None, **kw):
     """A request through the real submission path."""
-    from portal.service_requests import services
+    from portal.service_requests.services import submission
 
-    sr, _created = services.submit_request(
+    sr, _created = submission.submit_request(
         service,
         kw.pop("filed_by", requester),
-        services.Submission(
+        submission.Submission(
             title=kw.pop("title", "Something I need"),
             description=kw.pop("description", "All the details."),
             priority=kw.pop("priority", Priority.NORMAL),

@@ -466,9 +466,9 @@ def test_request_history_names_a_deactivated_person_as_former_employee(client, l
     agent = factories.make_user(name="Ivan Agent", roles={it: "agent"})
     requester = factories.make_user(name="Rita Requester")
     sr = factories.make_request(factories.make_service(it), requester)
-    from portal.service_requests import services as request_services
+    from portal.service_requests.services import conversation
 
-    request_services.reply(sr, agent, "On it.")
+    conversation.reply(sr, agent, "On it.")
     people.deactivate_person(ada, agent)
     people.deactivate_person(ada, requester)
     login(ada)

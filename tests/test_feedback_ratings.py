@@ -15,7 +15,7 @@ from portal.core.errors import NotFound, Refused
 from portal.extensions import db
 from portal.feedback import ratings
 from portal.models import OutboxMessage, Priority, RatingInvite, RequestStatus, SatisfactionRating
-from portal.service_requests import services
+from portal.service_requests.services import lifecycle
 from tests import factories, worlds
 
 MONDAY_10 = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
@@ -34,7 +34,7 @@ def desk(app):
 
 def resolved_request(desk, now=MONDAY_10):
     sr = factories.make_request(desk["service"], desk["erin"], now=now)
-    services.change_status(sr, desk["agent"], RequestStatus.RESOLVED, now=now + timedelta(hours=1))
+    lifecycle.change_status(sr, desk["agent"], RequestStatus.RESOLVED, now=now + timedelta(hours=1))
     return sr
 
 
@@ -74,7 +74,7 @@ def test_the_requester_rates_once_and_may_change_it_until_closed(desk):
     assert count(SatisfactionRating) == 1
     ratings.rate(desk["erin"], sr, "5", "Better than I said", change=True)
     assert db.session.scalar(select(SatisfactionRating.score)) == 5
-    services.confirm(sr, desk["erin"])
+    lifecycle.confirm(sr, desk["erin"])
     with pytest.raises(Refused, match="closed"):
         ratings.rate(desk["erin"], sr, "1", change=True)
     assert db.session.scalar(select(SatisfactionRating.score)) == 5
@@ -93,7 +93,7 @@ def test_only_the_requester_rates_and_only_after_resolution(desk):
     sr = factories.make_request(desk["service"], desk["erin"], now=MONDAY_10)
     with pytest.raises(Refused, match="once it is resolved"):
         ratings.rate(desk["erin"], sr, "4")
-    services.change_status(sr, desk["agent"], RequestStatus.RESOLVED)
+    lifecycle.change_status(sr, desk["agent"], RequestStatus.RESOLVED)
     with pytest.raises(NotFound):
         ratings.rate(desk["agent"], sr, "5")
     assert count(SatisfactionRating) == 0

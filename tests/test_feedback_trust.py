@@ -171,11 +171,11 @@ def test_control_characters_when_opening_a_check_in_are_422(org, client, login, 
 
 def test_control_characters_in_a_rating_comment_are_422(org, client, login):
     from portal.models import RequestStatus, ServiceRequest
-    from portal.service_requests import services
+    from portal.service_requests.services import lifecycle
 
     person = org["customers"][0]
     sr = db.session.scalar(select(ServiceRequest).where(ServiceRequest.requester_id == person.id))
-    services.change_status(sr, org["iris"], RequestStatus.RESOLVED)
+    lifecycle.change_status(sr, org["iris"], RequestStatus.RESOLVED)
     login(person)
     page = client.get(f"/requests/{sr.key}/rate").get_data(as_text=True)
     response = client.post(

@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.feedback import ratings
 from portal.insights import rollup
 from portal.models import Priority, RequestStatus, SearchMiss, Suggestion, SuggestionVote
-from portal.service_requests import services
+from portal.service_requests.services import conversation, lifecycle
 from tests import factories, worlds
 from tests.conftest import csrf_token_from
 
@@ -34,8 +34,8 @@ def org(app):
         sr = factories.make_request(
             service, erin, now=now + timedelta(minutes=i), title=f'=HYPERLINK("x") {i}'
         )
-        services.reply(sr, ivan, "On it", now=now + timedelta(minutes=30 + i))
-        services.change_status(sr, ivan, RequestStatus.RESOLVED, now=now + timedelta(hours=2))
+        conversation.reply(sr, ivan, "On it", now=now + timedelta(minutes=30 + i))
+        lifecycle.change_status(sr, ivan, RequestStatus.RESOLVED, now=now + timedelta(hours=2))
         ratings.rate(erin, sr, str(3 + i % 3), "fine", now=now + timedelta(hours=3))
     factories.make_request(service, erin)  # one open
     rollup.refresh(full=True)
@@ -71,7 +71,7 @@ def test_the_rating_counts_after_the_next_refresh(org, client, login):
     before = client.get("/d/it/scorecard").get_data(as_text=True)
     assert "6 ratings" in before
     sr = factories.make_request(org["it"].services[0], org["erin"])
-    services.change_status(sr, org["ivan"], RequestStatus.RESOLVED)
+    lifecycle.change_status(sr, org["ivan"], RequestStatus.RESOLVED)
     ratings.rate(org["erin"], sr, "4", "Good")
     assert "6 ratings" in client.get("/d/it/scorecard").get_data(as_text=True)
     rollup.refresh()

@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.feedback import ratings
 from portal.insights import rollup, scorecard
 from portal.models import Priority, RequestStatus, ScorecardDay
-from portal.service_requests import services
+from portal.service_requests.services import conversation, lifecycle
 from tests import factories, worlds
 
 
@@ -32,12 +32,12 @@ def desk(app):
 
 def handle(desk, created, replied, resolved, waiting=None, rating=None):
     sr = factories.make_request(desk["service"], desk["erin"], now=created)
-    services.reply(sr, desk["agent"], "On it", now=replied)
+    conversation.reply(sr, desk["agent"], "On it", now=replied)
     if waiting:
         wait_from, wait_to = waiting
-        services.change_status(sr, desk["agent"], RequestStatus.WAITING, now=wait_from)
-        services.reply(sr, desk["erin"], "Here it is", now=wait_to)
-    services.change_status(sr, desk["agent"], RequestStatus.RESOLVED, now=resolved)
+        lifecycle.change_status(sr, desk["agent"], RequestStatus.WAITING, now=wait_from)
+        conversation.reply(sr, desk["erin"], "Here it is", now=wait_to)
+    lifecycle.change_status(sr, desk["agent"], RequestStatus.RESOLVED, now=resolved)
     if rating:
         ratings.rate(desk["erin"], sr, str(rating), now=resolved + timedelta(minutes=5))
     return sr
@@ -118,9 +118,9 @@ def test_incremental_refresh_follows_ratings_and_reopened_requests(desk, fixture
         select(ScorecardDay).where(ScorecardDay.day >= date(2026, 6, 1))
     ).all()
     sr = factories.make_request(desk["service"], desk["erin"], now=at(2026, 6, 2, 9))
-    services.change_status(sr, desk["agent"], RequestStatus.RESOLVED, now=at(2026, 6, 2, 10))
-    services.reopen(sr, desk["erin"], "Not fixed", now=at(2026, 6, 2, 11))
-    services.change_status(sr, desk["agent"], RequestStatus.RESOLVED, now=at(2026, 6, 3, 10))
+    lifecycle.change_status(sr, desk["agent"], RequestStatus.RESOLVED, now=at(2026, 6, 2, 10))
+    lifecycle.reopen(sr, desk["erin"], "Not fixed", now=at(2026, 6, 2, 11))
+    lifecycle.change_status(sr, desk["agent"], RequestStatus.RESOLVED, now=at(2026, 6, 3, 10))
     ratings.rate(desk["erin"], sr, "2", now=at(2026, 6, 3, 11))
     # The requests' stored change times are real (onupdate), so refresh from real time.
     result = rollup.refresh()
@@ -155,12 +155,12 @@ def test_rollup_equals_direct_on_a_random_history(desk):
         )
         t = created + timedelta(minutes=rng.randint(5, 3000))
         if rng.random() < 0.8:
-            services.reply(sr, desk["agent"], "Looking", now=t)
+            conversation.reply(sr, desk["agent"], "Looking", now=t)
         if rng.random() < 0.3:
-            services.change_status(sr, desk["agent"], RequestStatus.WAITING, now=t + timedelta(1))
-            services.reply(sr, desk["erin"], "Answer", now=t + timedelta(days=2))
+            lifecycle.change_status(sr, desk["agent"], RequestStatus.WAITING, now=t + timedelta(1))
+            conversation.reply(sr, desk["erin"], "Answer", now=t + timedelta(days=2))
         if rng.random() < 0.85:
-            services.change_status(
+            lifecycle.change_status(
                 sr, desk["agent"], RequestStatus.RESOLVED, now=t + timedelta(days=3, hours=i)
             )
             if rng.random() < 0.7:

@@ -337,7 +337,7 @@ def test_service_overrides_and_back_to_the_default(it, iris):
     assert [(p.priority.value, p.first_response) for p in overrides] == [
         ("normal", "2 business hours")
     ]
-    from portal.service_requests.services import targets_for
+    from portal.service_requests.services.promises import targets_for
 
     assert targets_for(it, laptop, Priority.NORMAL) == (120, 960)
     # An override slower than the department's next priority down is refused.

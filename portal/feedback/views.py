@@ -20,7 +20,7 @@ from portal.feedback.forms import (
     SuggestionStatusForm,
 )
 from portal.htmx import is_htmx, render, trigger
-from portal.service_requests import services as request_services
+from portal.service_requests.services import access
 
 bp = Blueprint("feedback", __name__)
 
@@ -40,7 +40,7 @@ def _feedback_globals():
 
 
 def _visible_request(key: str):
-    return request_services.get_visible_request(current_user, key)
+    return access.get_visible_request(current_user, key)
 
 
 # Ratings ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.feedback import checkins, suggestion_pages
 from portal.models import OutboxMessage, RequestStatus
-from portal.service_requests import services
+from portal.service_requests.services import lifecycle
 from tests.access_rules import ROLES, Rule, World, everyone, only
 
 IT_PEOPLE = {"agent", "manager", "admin"}
@@ -21,7 +21,7 @@ IT_MANAGERS = {"manager", "admin"}
 
 
 def setup(world: World) -> None:
-    services.change_status(world.request, world.users["agent"], RequestStatus.RESOLVED)
+    lifecycle.change_status(world.request, world.users["agent"], RequestStatus.RESOLVED)
     body = db.session.scalar(
         select(OutboxMessage.body).where(OutboxMessage.topic == "feedback.rating_asked")
     )

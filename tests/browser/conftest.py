@@ -246,7 +246,7 @@ class PageWatch:
         texts = [line.split(": ", 1)[-1] for line in self.console]
         aborts = sum(1 for text in texts if ABORTED.match(text))
         kept = []
-        for line, text in zip(self.console, texts):
+        for line, text in zip(self.console, texts, strict=True):
             if ABORTED.match(text):
                 continue
             if aborts and AFTER_REQUEST.match(text):

@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.feedback import checkins
 from portal.insights import rollup
 from portal.models import Department, RequestStatus, Service, User
-from portal.service_requests import services
+from portal.service_requests.services import lifecycle
 from tests import factories
 from tests.browser.conftest import assert_no_axe_violations, sign_in
 
@@ -42,7 +42,7 @@ def world(app):
     ivan = db.session.scalar(select(User).where(User.email == "ivan@example.com"))
     iris = db.session.scalar(select(User).where(User.email == "iris@example.com"))
     sr = factories.make_request(laptop, erin, title="Laptop for the new analyst")
-    services.change_status(sr, ivan, RequestStatus.RESOLVED, body="Delivered to your desk.")
+    lifecycle.change_status(sr, ivan, RequestStatus.RESOLVED, body="Delivered to your desk.")
     customers = [
         factories.make_user(name=f"Customer {i}", email=f"customer{i}@example.com")
         for i in range(4)
