@@ -144,7 +144,7 @@ def test_outbox_bulk_writers_keep_the_single_writers_rules(app, desk):
     outbox.notify_users([])
     with pytest.raises(ValueError):
         outbox.notify_users([(desk["erin"].id, "t", "x", "https://elsewhere.example/")])
-    outbox.enqueue_emails([("a@example.com", "S" * 400, "Body", "t")])
+    outbox.enqueue_emails([("a@example.com", "S" * 400, "Body", "t", None)])
     outbox.notify_users([(desk["erin"].id, "t", "x" * 600, "/requests/IT-1")])
     db.session.commit()
     mail = db.session.scalar(select(OutboxMessage))

@@ -55,9 +55,10 @@ def enqueue_email(
     )
 
 
-def enqueue_emails(messages: list[tuple[str, str, str, str]]) -> None:
-    """Several e-mails, (to, subject, body, topic) each, without dedupe keys, in one
-    INSERT: for busy paths that tell several people at once."""
+def enqueue_emails(messages: list[tuple[str, str, str, str, dict | None]]) -> None:
+    """Several e-mails, (to, subject, body, topic, payload) each, without dedupe keys, in
+    one INSERT: for busy paths that tell several people at once. The payload carries the
+    HTML part ({"html": …}) or is None."""
     if messages:
         db.session.connection().execute(
             OutboxMessage.__table__.insert(),
@@ -69,9 +70,9 @@ def enqueue_emails(messages: list[tuple[str, str, str, str]]) -> None:
                     "body": body,
                     "topic": topic,
                     "dedupe_key": None,
-                    "payload": None,
+                    "payload": payload,
                 }
-                for to, subject, body, topic in messages
+                for to, subject, body, topic, payload in messages
             ],
         )
 

@@ -1,8 +1,9 @@
 """Who hears about a request and in which words: e-mails, in-app notices and webhooks,
 written to the outbox in the caller's transaction.
 
-The words are templates, one per message (templates/email/request_<message>.txt, with a
-`subject` and a `body` block; a webhook's text is its `text` block). They are rendered
+The words are templates, two per message: templates/email/request_<message>.txt with a
+`subject` and a `body` block (a webhook's text is its `webhook` block), and
+request_<message>.html, the HTML part sent beside the text (autoescaped). They are rendered
 here without a request (the jobs run from the command line), so they see only what they
 are given: the request, the people, the link.
 """
@@ -30,9 +31,12 @@ def words(message: str, *blocks: str, **context) -> list[str]:
     return ["".join(template.blocks[block](rendered)).strip() for block in blocks]
 
 
-def _email(message: str, **context) -> tuple[str, str]:
+def _email(message: str, **context) -> tuple[str, str, dict]:
+    """(subject, text, the outbox payload carrying the HTML part) of one message."""
     subject, body = words(message, "subject", "body", **context)
-    return " ".join(subject.split()), body + "\n"
+    subject = " ".join(subject.split())
+    html = current_app.jinja_env.get_template(f"email/request_{message}.html")
+    return subject, body + "\n", {"html": html.render(subject=subject, **context)}
 
 
 def notify_requester(sr: ServiceRequest, topic: str, message: str, **context) -> None:
@@ -40,8 +44,10 @@ def notify_requester(sr: ServiceRequest, topic: str, message: str, **context) ->
     requester = db.session.get(User, sr.requester_id)
     if requester is None or not requester.active:
         return
-    subject, body = _email(message, sr=sr, requester=requester, link=request_link(sr), **context)
-    outbox.enqueue_email(requester.email, subject, body, topic=topic)
+    subject, body, payload = _email(
+        message, sr=sr, requester=requester, link=request_link(sr), **context
+    )
+    outbox.enqueue_email(requester.email, subject, body, topic=topic, payload=payload)
     outbox.notify_user(requester, topic, subject, f"/requests/{sr.key}")
 
 
@@ -77,11 +83,13 @@ def notify_workers(
         if sr.assignee_id and sr.assignee and sr.assignee.active
         else department_members(sr.department_id)
     )
-    subject, body = _email(message, sr=sr, link=request_link(sr), **context)
+    subject, body, payload = _email(message, sr=sr, link=request_link(sr), **context)
     sent = False
     for person in people:
         key = f"{dedupe}:{person.id}" if dedupe else None
-        if outbox.enqueue_email(person.email, subject, body, topic=topic, dedupe_key=key):
+        if outbox.enqueue_email(
+            person.email, subject, body, topic=topic, dedupe_key=key, payload=payload
+        ):
             sent = True
     return sent
 
@@ -106,11 +114,11 @@ def notify_created(
     elif workers is None:
         workers = department_addresses(sr.department_id)
     context = {"sr": sr, "requester": requester, "link": link}
-    subject, body = _email("created", transferred_from=transferred_from, **context)
-    emails = [(person.email, subject, body, topic) for person in workers]
+    subject, body, payload = _email("created", transferred_from=transferred_from, **context)
+    emails = [(person.email, subject, body, topic, payload) for person in workers]
     if transferred_from is None and requester.active:
-        subject, body = _email("sent", promise=promise_words(sr), **context)
-        emails.append((requester.email, subject, body, topic))
+        subject, body, payload = _email("sent", promise=promise_words(sr), **context)
+        emails.append((requester.email, subject, body, topic, payload))
         outbox.enqueue_emails(emails)
         outbox.notify_users([(requester.id, topic, subject, f"/requests/{sr.key}")])
     else:
