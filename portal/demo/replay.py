@@ -17,12 +17,23 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.directory.calendars import calendar_for
 from portal.extensions import db
-from portal.models import Department, EventKind, RequestEvent, RequestStatus, ServiceRequest, User
+from portal.models import (
+    Department,
+    EventKind,
+    RequestEvent,
+    RequestStatus,
+    Service,
+    ServiceRequest,
+    User,
+)
 from portal.service_requests import clocks, list_cache
 from portal.service_requests.services import jobs, lifecycle
+from portal.service_requests.services.promises import targets_for
+from portal.service_requests.services.submission import Submission, allocate_key
 
 S = RequestStatus
 # The columns a change may move (the rest were written by the filing).
@@ -62,10 +73,11 @@ class Draft:
     changes: list[tuple[datetime, str | None, str | None]] = field(default_factory=list)
 
 
-def _require(allowed: bool, d: Draft, step: str) -> None:
+def _require(allowed: bool, d: Draft | None, step: str) -> None:
     """The rule the service would enforce (it would refuse): the demo never breaks one."""
     if not allowed:
-        raise RuntimeError(f"demo history: {step} is not allowed on a {d.status.value} request")
+        on = f" on a {d.status.value} request" if d else ""
+        raise RuntimeError(f"demo history: {step} is not allowed{on}")
 
 
 class Replay:
@@ -74,20 +86,56 @@ class Replay:
         self.events: list[dict] = []
         self.autoclosed = False
 
-    def filed(self, sr: ServiceRequest) -> Draft:
+    def file(self, service: Service, requester: User, data: Submission, now: datetime) -> Draft:
+        """`submission.submit_request` by the requester: its checks, the promise of
+        `targets_for`, the first due instants of the live clocks, the department's next
+        key (`allocate_key`), the row and its "created" event. (Its notices would be
+        dropped with the history's.)"""
+        department = service.department
+        _require(service.active and department.active and requester.active, None, "filing")
+        first, resolution = targets_for(department, service, data.priority)
+        sr = ServiceRequest(
+            version=1,
+            assignee_id=None,
+            first_response_at=None,
+            resolved_at=None,
+            closed_at=None,
+            department_id=department.id,
+            service_id=service.id,
+            title=data.title,
+            description=data.description,
+            priority=data.priority,
+            status=S.NEW,
+            requester_id=requester.id,
+            filed_by_id=requester.id,
+            answers=data.answers,
+            idempotency_token=data.form_token,
+            created_at=now,
+            updated_at=now,
+            first_response_target=first,
+            resolution_target=resolution,
+        )
+        set_committed_value(sr, "department", department)
+        clocks.refresh_due(sr, now, changes=[])
+        sr.number, sr.key = allocate_key(department)
+        table = ServiceRequest.__table__
+        values = {c.key: sr.__dict__[c.key] for c in table.columns if c.key != "id"}
+        statement = table.insert().returning(table.c.id)
+        sr.id = db.session.connection().execute(statement, values).scalar_one()
         draft = Draft(
             sr=sr,
-            department=sr.department,
+            department=department,
             status=sr.status,
-            created_at=sr.created_at,
-            first_response_target=sr.first_response_target,
-            resolution_target=sr.resolution_target,
-            requester_id=sr.requester_id,
-            version=sr.version,
-            updated_at=sr.updated_at,
+            created_at=now,
+            first_response_target=first,
+            resolution_target=resolution,
+            requester_id=requester.id,
+            version=1,
+            updated_at=now,
             due_at=sr.due_at,
             at_risk_at=sr.at_risk_at,
         )
+        self._event(draft, requester, EventKind.CREATED, now)
         self.drafts.append(draft)
         return draft
 
@@ -197,7 +245,7 @@ class Replay:
         final fields, and the moved list stamps, in the caller's transaction."""
         if self.events:
             db.session.execute(RequestEvent.__table__.insert(), self.events)
-        rows = [d for d in self.drafts if d.version > d.sr.version]
+        rows = self.drafts
         if rows:
             table = ServiceRequest.__table__
             statement = (
@@ -209,7 +257,7 @@ class Replay:
                 statement,
                 [{"_id": d.sr.id, **{name: getattr(d, name) for name in CHANGED}} for d in rows],
             )
-        scopes = {list_cache.department_scope(d.sr.department_id) for d in rows}
+        scopes = {list_cache.department_scope(d.department.id) for d in rows}
         scopes |= {list_cache.person_scope(d.requester_id) for d in rows}
         if self.autoclosed:  # the job's UPDATE is a bulk statement: it moves "all"
             scopes.add(list_cache.ALL)

@@ -24,7 +24,6 @@ from portal.models import (
     ServiceRequest,
     User,
 )
-from portal.service_requests.services import submission
 from portal.service_requests.services.submission import Submission
 
 DAYS = 120
@@ -245,7 +244,7 @@ def _one_request(  # noqa: C901
         [Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT], [2, 6, 2, 1]
     )[0]
     title = rng.choice(TITLES.get(service.slug, [service.name]))
-    filed, _ = submission.submit_request(
+    sr = replay.file(
         service,
         requester,
         Submission(
@@ -255,9 +254,8 @@ def _one_request(  # noqa: C901
             form_token=f"demo-history-{department.slug}-{index}",
             answers=_answers_for(service, rng, outsider_ids),
         ),
-        now=created,
+        created,
     )
-    sr = replay.filed(filed)
     target = sr.first_response_target
     # Most first replies land within the promise; about one in six is late.
     late = rng.random() < 0.17
