@@ -79,11 +79,9 @@ TITLES = {
 }
 
 
-def _answers_for(service: Service, rng: random.Random, people_ids: list[int]) -> list[dict]:
+def _answers_for(fields: list[RequestField], rng: random.Random, people: list[User]) -> list[dict]:
     answers = []
-    for field in db.session.scalars(
-        select(RequestField).where(RequestField.service_id == service.id, RequestField.active)
-    ):
+    for field in fields:
         if field.show_when_key or field.kind.value == "file":
             continue
         if field.options:
@@ -119,8 +117,8 @@ def _answers_for(service: Service, rng: random.Random, people_ids: list[int]) ->
                     "display": str(value),
                 }
             )
-        elif field.kind.value == "person" and people_ids:
-            person = db.session.get(User, rng.choice(people_ids))
+        elif field.kind.value == "person" and people:
+            person = rng.choice(people)
             answers.append(
                 {
                     "key": field.key,
@@ -173,46 +171,30 @@ def load_request_history(
     first_notice = db.session.scalar(select(func.max(Notification.id))) or 0
     rng = random.Random(SEED)
     now = now or datetime.now(UTC).replace(second=0, microsecond=0)
-    erin_id = people["erin@example.com"].id if "erin@example.com" in people else None
-    colleague_ids = [(p.id, p.department_id) for p in people.values() if p.active]
-    plans = []
-    for department in sorted(departments.values(), key=lambda d: d.slug):
-        service_ids = list(
-            db.session.scalars(
-                select(Service.id).where(Service.department_id == department.id, Service.active)
-            )
-        )
-        staff_ids = list(
-            db.session.scalars(
-                select(Membership.user_id).where(Membership.department_id == department.id)
-            )
-        )
-        if service_ids and staff_ids:
-            outsiders = [pid for pid, did in colleague_ids if did != department.id]
-            plans.append((department.id, service_ids, staff_ids, outsiders))
-    db.session.commit()
+    erin = people.get("erin@example.com")
+    plans = _plans(departments, people)
+    forms = _forms()
     made, replay = 0, replay or Replay()
-    for department_id, service_ids, staff_ids, outsider_ids in plans:
-        department = db.session.get(Department, department_id)
+    for department, services, staff, outsiders in plans:
         count = BUSY_DEPARTMENTS.get(department.slug, PER_DEPARTMENT)
         for index in range(count):
-            service = db.session.get(Service, rng.choice(service_ids))
-            agent = db.session.get(User, rng.choice(staff_ids))
+            service = rng.choice(services)
+            agent = rng.choice(staff)
             spread = 9 * count // PER_DEPARTMENT  # Erin asks about as often wherever she asks
             use_erin = (
-                erin_id and index % spread == 4 and department.slug in {"it", "hr", "facilities"}
+                erin and index % spread == 4 and department.slug in {"it", "hr", "facilities"}
             )
-            requester = db.session.get(User, erin_id if use_erin else rng.choice(outsider_ids))
+            requester = erin if use_erin else rng.choice(outsiders)
             # Erin's last IT request is always fresh and still open, whatever day the demo
             # is loaded on: "my requests" and the IT queue always show her a live one.
             keep_open = bool(use_erin and department.slug == "it" and index + spread >= count)
             made += _one_request(
                 replay,
                 department,
-                service,
+                (service, forms.get(service.id, [])),
                 agent,
                 requester,
-                outsider_ids,
+                outsiders,
                 (index, count),
                 now,
                 rng,
@@ -229,8 +211,42 @@ def load_request_history(
     return f"Request history: {made} requests over {DAYS} days."
 
 
+def _plans(departments: dict[str, Department], people: dict[str, User]) -> list[tuple]:
+    """Per department (by slug): its active services, its staff and everyone else, loaded
+    once and held for the whole history (the session would drop and reload them)."""
+    users = {u.id: u for u in db.session.scalars(select(User))}
+    colleagues = [(users[p.id], p.department_id) for p in people.values() if p.active]
+    plans = []
+    for department in sorted(departments.values(), key=lambda d: d.slug):
+        services = list(
+            db.session.scalars(
+                select(Service).where(Service.department_id == department.id, Service.active)
+            )
+        )
+        staff = [
+            users[user_id]
+            for user_id in db.session.scalars(
+                select(Membership.user_id).where(Membership.department_id == department.id)
+            )
+        ]
+        if services and staff:
+            outsiders = [user for user, did in colleagues if did != department.id]
+            plans.append((department, services, staff, outsiders))
+    return plans
+
+
+def _forms() -> dict[int, list[RequestField]]:
+    """Each service's active form fields, in order of creation."""
+    forms: dict[int, list[RequestField]] = {}
+    for field in db.session.scalars(
+        select(RequestField).where(RequestField.active).order_by(RequestField.id)
+    ):
+        forms.setdefault(field.service_id, []).append(field)
+    return forms
+
+
 def _one_request(  # noqa: C901
-    replay, department, service, agent, requester, outsider_ids, place, now, rng, keep_open=False
+    replay, department, service_form, agent, requester, outsiders, place, now, rng, keep_open=False
 ) -> int:
     # Older requests first, so a department's numbers grow with time.
     # The last few are from this past week, so queues have open, waiting and late work.
@@ -243,6 +259,7 @@ def _one_request(  # noqa: C901
     priority = rng.choices(
         [Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT], [2, 6, 2, 1]
     )[0]
+    service, fields = service_form
     title = rng.choice(TITLES.get(service.slug, [service.name]))
     sr = replay.file(
         service,
@@ -252,7 +269,7 @@ def _one_request(  # noqa: C901
             description=f"{rng.choice(OPENERS)} {service.summary or service.name}",
             priority=priority,
             form_token=f"demo-history-{department.slug}-{index}",
-            answers=_answers_for(service, rng, outsider_ids),
+            answers=_answers_for(fields, rng, outsiders),
         ),
         created,
     )
