@@ -9,7 +9,8 @@ import random
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, inspect, select, update
+from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.models import (
@@ -130,7 +131,7 @@ def load_recognition_demo(departments: dict[str, Department], people: dict[str, 
             now=at,
             notify=n >= POSTS - 5,  # only the newest few leave notices
         )
-        post_ids.append(post.id)
+        post_ids.append(inspect(post).identity[0])  # without reading the post back
         db.session.expunge_all()
     _join_in(post_ids, colleagues, now, rng)
     # The demo sends no e-mail for thanks made up here.
@@ -153,17 +154,27 @@ def _join_in(post_ids: list[int], colleagues: list, now: datetime, rng: random.R
     kinds = list(ReactionKind)
     reacted: list[dict] = []
     added: list[dict] = []
+    # Loaded once and held: the session would drop and re-read them for every post.
+    posts = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Recognition)
+            .where(Recognition.id.in_(post_ids))
+            .options(selectinload(Recognition.recipients))
+        )
+    }
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.active))}
     for post_id in post_ids:
-        post = db.session.get(Recognition, post_id)
+        post = posts[post_id]
         created = post.created_at.replace(tzinfo=UTC)
         busy = 8 if (now - created).days < 14 else 4
         for person_id, _ in rng.sample(colleagues, rng.randint(0, busy)):
-            if wall_visibility.can_view(db.session.get(User, person_id), post):
+            if wall_visibility.can_view(users[person_id], post):
                 reacted.append(
                     {"recognition_id": post.id, "user_id": person_id, "kind": rng.choice(kinds)}
                 )
         for person_id, _ in rng.sample(colleagues, rng.choice([0, 0, 0, 1, 1, 2, 3, 5])):
-            person = db.session.get(User, person_id)
+            person = users[person_id]
             if wall_visibility.can_view(person, post) and person.id != post.author_id:
                 message = markup.clean_text(rng.choice(ADDONS))
                 if not 0 < len(message) <= wall_reactions.MAX_ADDON:
