@@ -1,7 +1,8 @@
 """A lively demo wall: the company values and a few hundred thanks over the past 120 days,
-with reactions and add-ons, made through the wall's own service functions with
-back-dated instants. Deterministic (seeded); values are brought back to the content on
-every run, the posts are loaded once."""
+with reactions and add-ons. The posts are made by the wall's own `post_recognition` with
+back-dated instants; reactions and add-ons follow the wall's rules (who may see a post,
+how an add-on is cleaned) and are written in bulk. Deterministic (seeded); values are
+brought back to the content on every run, the posts are loaded once."""
 
 from __future__ import annotations
 

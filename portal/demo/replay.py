@@ -1,15 +1,18 @@
-"""The demo's request history after filing, replayed in memory with the product's rules
-and written in bulk.
+"""The demo's request history, replayed in memory with the product's rules and written
+in bulk: what `submission.submit_request`, `lifecycle`, `conversation` and
+`jobs.autoclose` would record for each step, without a transaction per step.
 
-Filing stays the live `submission.submit_request` (keys, promises, first due times,
-list stamps). What happens next (pick-up, replies, notes, waiting, resolution,
-confirmation, cancellation, the nightly autoclose) is what `lifecycle`, `conversation`
-and `jobs.autoclose` would record, kept here per request: the same timeline events in
-the same order, the same status fields, and due instants computed by the live
-`clocks.refresh_due` from the same status changes at the same moments. Only the
-per-change round trips are gone: the events go in as one INSERT, each request's final
-row as one UPDATE, and the list stamps move once. tests/test_demo_history.py replays a
-sample both ways and compares the rows."""
+Each step uses the live rules where they are computed: the promise (`targets_for`), the
+key (`allocate_key`), the allowed status changes (`lifecycle.WORKER_TRANSITIONS`), the
+due instants (`clocks.refresh_due`, from the same status changes at the same moments),
+what other areas do on a resolution (the `lifecycle.when_resolved` actions: feedback's
+rating invitation), autoclose's business-day rule. Each request's timeline has the same
+events in the same order; they go in as one INSERT, each request's final fields as one
+UPDATE, and the list stamps move once. The notices the services would send are not
+made: the loader dropped them anyway (the history is the past). A request's version
+moves once per step (the services move it once per UPDATE they flush; only equality
+with what a form sends back matters). tests/test_demo_history.py replays a sample both
+ways, at the same moment, and compares the rows."""
 
 from __future__ import annotations
 
@@ -52,8 +55,8 @@ CHANGED = (
 
 @dataclass
 class Draft:
-    """A request between its filing and the end of the replay: the fields the clocks
-    read (duck-typed for `clocks.refresh_due`) and its events since filing."""
+    """A request between its filing and the end of the replay: its row as filed (`sr`)
+    and the fields its steps move, which `clocks.refresh_due` reads and sets."""
 
     sr: ServiceRequest
     department: Department
@@ -142,7 +145,7 @@ class Replay:
     # The steps (each as its service does it) -------------------------------------------
 
     def pick_up(self, d: Draft, agent: User, now: datetime) -> None:
-        _require(d.status.is_open, d, "pick up / cancel")
+        _require(d.status.is_open, d, "picking up")
         self._event(d, agent, EventKind.ASSIGNEE, now, from_value=None, to_value=str(agent.id))
         d.assignee_id = agent.id
         if d.status is S.NEW:
@@ -150,7 +153,7 @@ class Replay:
         self._changed(d, now)
 
     def reply(self, d: Draft, actor: User, body: str, now: datetime) -> None:
-        _require(d.status.is_open or d.status is S.RESOLVED, d, "reply")
+        _require(d.status.is_open or d.status is S.RESOLVED, d, "a reply")
         self._event(d, actor, EventKind.REPLY, now, body=body)
         if actor.id != d.requester_id:  # the department answers
             if d.first_response_at is None:
@@ -175,17 +178,17 @@ class Replay:
                 d.first_response_at = now
         self._status(d, agent, status, now)
         if status is S.RESOLVED:
-            for action in lifecycle._WHEN_RESOLVED:  # feedback asks for a rating
+            for action in lifecycle._WHEN_RESOLVED:  # registered with `when_resolved`
                 action(d.sr, now)
         self._changed(d, now)
 
     def cancel(self, d: Draft, requester: User, now: datetime) -> None:
-        _require(d.status.is_open, d, "pick up / cancel")
+        _require(d.status.is_open, d, "cancelling")
         self._status(d, requester, S.CANCELLED, now)
         self._changed(d, now)
 
     def confirm(self, d: Draft, requester: User, now: datetime) -> None:
-        _require(d.status is S.RESOLVED and requester.id == d.requester_id, d, "confirm")
+        _require(d.status is S.RESOLVED and requester.id == d.requester_id, d, "confirming")
         self._status(d, requester, S.CLOSED, now)
         self._changed(d, now)
 
@@ -241,8 +244,9 @@ class Replay:
     # Writing ---------------------------------------------------------------------------
 
     def write(self) -> None:
-        """The events in the order the services would have written them, each request's
-        final fields, and the moved list stamps, in the caller's transaction."""
+        """The events (each request's in the order its services would have written
+        them), each request's final fields, and the moved list stamps (as the services'
+        flushes move them), in the caller's transaction."""
         if self.events:
             db.session.execute(RequestEvent.__table__.insert(), self.events)
         rows = self.drafts

@@ -1,6 +1,7 @@
-"""120 days of requests for the demo, made by the product's own service functions with
-back-dated instants, so timelines, clocks and due times are exactly what the portal
-would have recorded. Deterministic (seeded) and loaded once."""
+"""120 days of requests for the demo, filed and worked with back-dated instants by
+portal/demo/replay.py, which follows the product's own rules step by step, so
+timelines, clocks and due times are exactly what the portal would have recorded (and
+loads in seconds, not half a minute). Deterministic (seeded) and loaded once."""
 
 from __future__ import annotations
 
