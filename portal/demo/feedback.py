@@ -1,7 +1,8 @@
 """Demo listening data: ratings on resolved demo requests (checked with the ratings
-rules, written in bulk), and through the feedback services an IT check-in with enough answers to show and IT's public answer, and
-suggestions with votes and statuses; then the scorecard rollup is built, so scorecards
-show real figures on first run. Deterministic (seeded) and loaded once."""
+rules, written in bulk); through the feedback services, an IT check-in with enough
+answers to show and IT's public answer, and suggestions with votes and statuses; then
+the scorecard rollup is built, so scorecards show real figures on first run.
+Deterministic (seeded) and loaded once."""
 
 from __future__ import annotations
 
