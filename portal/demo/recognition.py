@@ -1,25 +1,31 @@
 """A lively demo wall: the company values and a few hundred thanks over the past 120 days,
-with reactions and add-ons, made through the wall's own service functions with
-back-dated instants. Deterministic (seeded); values are brought back to the content on
-every run, the posts are loaded once."""
+with reactions and add-ons. The posts are made by the wall's own `post_recognition` with
+back-dated instants; reactions and add-ons follow the wall's rules (who may see a post,
+how an add-on is cleaned) and are written in bulk. Deterministic (seeded); values are
+brought back to the content on every run, the posts are loaded once."""
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, inspect, select, update
+from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.models import (
+    AddOn,
     CompanyValue,
     Department,
     Notification,
     OutboxMessage,
+    Reaction,
     ReactionKind,
     Recognition,
     User,
 )
+from portal.recognition import markup
 from portal.recognition.services import posting
 from portal.recognition.services import reactions as wall_reactions
 from portal.recognition.services import visibility as wall_visibility
@@ -126,26 +132,9 @@ def load_recognition_demo(departments: dict[str, Department], people: dict[str, 
             now=at,
             notify=n >= POSTS - 5,  # only the newest few leave notices
         )
-        post_ids.append(post.id)
+        post_ids.append(inspect(post).identity[0])  # without reading the post back
         db.session.expunge_all()
-    for post_id in post_ids:
-        post = db.session.get(Recognition, post_id)
-        created = post.created_at.replace(tzinfo=UTC)
-        busy = 8 if (now - created).days < 14 else 4
-        for person_id, _ in rng.sample(colleagues, rng.randint(0, busy)):
-            person = db.session.get(User, person_id)
-            if wall_visibility.can_view(person, post):
-                wall_reactions.toggle_reaction(person, post, rng.choice(list(ReactionKind)))
-        for person_id, _ in rng.sample(colleagues, rng.choice([0, 0, 0, 1, 1, 2, 3, 5])):
-            person = db.session.get(User, person_id)
-            if wall_visibility.can_view(person, post) and person.id != post.author_id:
-                wall_reactions.add_addon(
-                    person,
-                    post,
-                    rng.choice(ADDONS),
-                    now=created + timedelta(hours=rng.randint(1, 30)),
-                )
-        db.session.expunge_all()
+    _join_in(post_ids, colleagues, now, rng)
     # The demo sends no e-mail for thanks made up here.
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.id > first_message))
     # ... and keeps only the notices of the newest few thanks (not every made-up add-on).
@@ -156,3 +145,55 @@ def load_recognition_demo(departments: dict[str, Department], people: dict[str, 
     )
     db.session.commit()
     return f"Wall: {len(post_ids)} posts over {DAYS} days, {len(values)} company values."
+
+
+def _join_in(post_ids: list[int], colleagues: list, now: datetime, rng: random.Random) -> None:
+    """Reactions and add-ons on the posts, from colleagues who may see them (the wall's
+    own `can_view`), written in bulk: what `toggle_reaction` and `add_addon` write for
+    each (a reaction row; an add-on row, cleaned as the wall cleans it, and the post's
+    count), with the same stamps moved. Their notices would be dropped below anyway."""
+    kinds = list(ReactionKind)
+    reacted: list[dict] = []
+    added: list[dict] = []
+    # Loaded once and held: the session would drop and re-read them for every post.
+    posts = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Recognition)
+            .where(Recognition.id.in_(post_ids))
+            .options(selectinload(Recognition.recipients))
+        )
+    }
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.active))}
+    for post_id in post_ids:
+        post = posts[post_id]
+        created = post.created_at.replace(tzinfo=UTC)
+        busy = 8 if (now - created).days < 14 else 4
+        for person_id, _ in rng.sample(colleagues, rng.randint(0, busy)):
+            if wall_visibility.can_view(users[person_id], post):
+                reacted.append(
+                    {"recognition_id": post.id, "user_id": person_id, "kind": rng.choice(kinds)}
+                )
+        for person_id, _ in rng.sample(colleagues, rng.choice([0, 0, 0, 1, 1, 2, 3, 5])):
+            person = users[person_id]
+            if wall_visibility.can_view(person, post) and person.id != post.author_id:
+                message = markup.clean_text(rng.choice(ADDONS))
+                if not 0 < len(message) <= wall_reactions.MAX_ADDON:
+                    raise RuntimeError(f"demo add-on refused by the wall: {message!r}")
+                at = created + timedelta(hours=rng.randint(1, 30))
+                added.append(
+                    {
+                        "recognition_id": post.id,
+                        "author_id": person_id,
+                        "message": message,
+                        "created_at": at,
+                    }
+                )
+    if reacted:
+        db.session.execute(insert(Reaction), reacted)
+    if added:
+        db.session.execute(insert(AddOn), added)
+        counts = Counter(row["recognition_id"] for row in added)
+        db.session.execute(
+            update(Recognition), [{"id": i, "addon_count": n} for i, n in counts.items()]
+        )

@@ -1,6 +1,7 @@
-"""120 days of requests for the demo, made by the product's own service functions with
-back-dated instants, so timelines, clocks and due times are exactly what the portal
-would have recorded. Deterministic (seeded) and loaded once."""
+"""120 days of requests for the demo, filed and worked with back-dated instants by
+portal/demo/replay.py, which follows the product's own rules step by step, so
+timelines, clocks and due times are exactly what the portal would have recorded (and
+loads in seconds, not half a minute). Deterministic (seeded) and loaded once."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select
 
+from portal.demo.replay import Replay
 from portal.directory.calendars import calendar_for
 from portal.extensions import db
 from portal.models import (
@@ -23,7 +25,6 @@ from portal.models import (
     ServiceRequest,
     User,
 )
-from portal.service_requests.services import conversation, jobs, lifecycle, submission
 from portal.service_requests.services.submission import Submission
 
 DAYS = 120
@@ -79,11 +80,9 @@ TITLES = {
 }
 
 
-def _answers_for(service: Service, rng: random.Random, people_ids: list[int]) -> list[dict]:
+def _answers_for(fields: list[RequestField], rng: random.Random, people: list[User]) -> list[dict]:
     answers = []
-    for field in db.session.scalars(
-        select(RequestField).where(RequestField.service_id == service.id, RequestField.active)
-    ):
+    for field in fields:
         if field.show_when_key or field.kind.value == "file":
             continue
         if field.options:
@@ -119,8 +118,8 @@ def _answers_for(service: Service, rng: random.Random, people_ids: list[int]) ->
                     "display": str(value),
                 }
             )
-        elif field.kind.value == "person" and people_ids:
-            person = db.session.get(User, rng.choice(people_ids))
+        elif field.kind.value == "person" and people:
+            person = rng.choice(people)
             answers.append(
                 {
                     "key": field.key,
@@ -153,7 +152,14 @@ def _after(department: Department, start: datetime, business_minutes: float) -> 
         return start + timedelta(minutes=business_minutes)
 
 
-def load_request_history(departments: dict[str, Department], people: dict[str, User]) -> str:
+def load_request_history(
+    departments: dict[str, Department],
+    people: dict[str, User],
+    now: datetime | None = None,
+    replay: Replay | None = None,
+) -> str:
+    """`now`: the moment the history leads up to (tests fix it); `replay`: what records
+    each step after filing (tests/test_demo_history.py passes one calling the services)."""
     demo_ids = [d.id for d in departments.values()]
     already = db.session.scalar(
         select(func.count())
@@ -165,47 +171,39 @@ def load_request_history(departments: dict[str, Department], people: dict[str, U
     first_message = db.session.scalar(select(func.max(OutboxMessage.id))) or 0
     first_notice = db.session.scalar(select(func.max(Notification.id))) or 0
     rng = random.Random(SEED)
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
-    erin_id = people["erin@example.com"].id if "erin@example.com" in people else None
-    colleague_ids = [(p.id, p.department_id) for p in people.values() if p.active]
-    plans = []
-    for department in sorted(departments.values(), key=lambda d: d.slug):
-        service_ids = list(
-            db.session.scalars(
-                select(Service.id).where(Service.department_id == department.id, Service.active)
-            )
-        )
-        staff_ids = list(
-            db.session.scalars(
-                select(Membership.user_id).where(Membership.department_id == department.id)
-            )
-        )
-        if service_ids and staff_ids:
-            outsiders = [pid for pid, did in colleague_ids if did != department.id]
-            plans.append((department.id, service_ids, staff_ids, outsiders))
-    db.session.commit()
-    made = 0
-    for department_id, service_ids, staff_ids, outsider_ids in plans:
-        department = db.session.get(Department, department_id)
+    now = now or datetime.now(UTC).replace(second=0, microsecond=0)
+    erin = people.get("erin@example.com")
+    plans = _plans(departments, people)
+    forms = _forms()
+    made, replay = 0, replay or Replay()
+    for department, services, staff, outsiders in plans:
         count = BUSY_DEPARTMENTS.get(department.slug, PER_DEPARTMENT)
         for index in range(count):
-            # Each request starts from a small session: every commit expires what the
-            # session holds, and hundreds of requests' worth of objects would make that slow.
-            db.session.expunge_all()
-            department = db.session.get(Department, department_id)
-            service = db.session.get(Service, rng.choice(service_ids))
-            agent = db.session.get(User, rng.choice(staff_ids))
+            service = rng.choice(services)
+            agent = rng.choice(staff)
             spread = 9 * count // PER_DEPARTMENT  # Erin asks about as often wherever she asks
-            use_erin = erin_id and index % spread == 4 and department.slug in {"it", "hr", "facilities"}
-            requester = db.session.get(User, erin_id if use_erin else rng.choice(outsider_ids))
+            use_erin = (
+                erin and index % spread == 4 and department.slug in {"it", "hr", "facilities"}
+            )
+            requester = erin if use_erin else rng.choice(outsiders)
             # Erin's last IT request is always fresh and still open, whatever day the demo
             # is loaded on: "my requests" and the IT queue always show her a live one.
             keep_open = bool(use_erin and department.slug == "it" and index + spread >= count)
             made += _one_request(
-                department, service, agent, requester, outsider_ids, (index, count), now, rng,
+                replay,
+                department,
+                (service, forms.get(service.id, [])),
+                agent,
+                requester,
+                outsiders,
+                (index, count),
+                now,
+                rng,
                 keep_open=keep_open,
             )
-    db.session.expunge_all()
+    replay.write()
+    db.session.commit()
+    db.session.expunge_all()  # the requests as written, not as filed, from here on
     # The history is the past: its e-mails and notices were "sent" back then. Sending them
     # now would mail every demo account about months-old events, so drop them.
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.id > first_message))
@@ -214,8 +212,42 @@ def load_request_history(departments: dict[str, Department], people: dict[str, U
     return f"Request history: {made} requests over {DAYS} days."
 
 
+def _plans(departments: dict[str, Department], people: dict[str, User]) -> list[tuple]:
+    """Per department (by slug): its active services, its staff and everyone else, loaded
+    once and held for the whole history (the session would drop and reload them)."""
+    users = {u.id: u for u in db.session.scalars(select(User))}
+    colleagues = [(users[p.id], p.department_id) for p in people.values() if p.active]
+    plans = []
+    for department in sorted(departments.values(), key=lambda d: d.slug):
+        services = list(
+            db.session.scalars(
+                select(Service).where(Service.department_id == department.id, Service.active)
+            )
+        )
+        staff = [
+            users[user_id]
+            for user_id in db.session.scalars(
+                select(Membership.user_id).where(Membership.department_id == department.id)
+            )
+        ]
+        if services and staff:
+            outsiders = [user for user, did in colleagues if did != department.id]
+            plans.append((department, services, staff, outsiders))
+    return plans
+
+
+def _forms() -> dict[int, list[RequestField]]:
+    """Each service's active form fields, in order of creation."""
+    forms: dict[int, list[RequestField]] = {}
+    for field in db.session.scalars(
+        select(RequestField).where(RequestField.active).order_by(RequestField.id)
+    ):
+        forms.setdefault(field.service_id, []).append(field)
+    return forms
+
+
 def _one_request(  # noqa: C901
-    department, service, agent, requester, outsider_ids, place, now, rng, keep_open=False
+    replay, department, service_form, agent, requester, outsiders, place, now, rng, keep_open=False
 ) -> int:
     # Older requests first, so a department's numbers grow with time.
     # The last few are from this past week, so queues have open, waiting and late work.
@@ -228,8 +260,9 @@ def _one_request(  # noqa: C901
     priority = rng.choices(
         [Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT], [2, 6, 2, 1]
     )[0]
+    service, fields = service_form
     title = rng.choice(TITLES.get(service.slug, [service.name]))
-    sr, _ = submission.submit_request(
+    sr = replay.file(
         service,
         requester,
         Submission(
@@ -237,9 +270,9 @@ def _one_request(  # noqa: C901
             description=f"{rng.choice(OPENERS)} {service.summary or service.name}",
             priority=priority,
             form_token=f"demo-history-{department.slug}-{index}",
-            answers=_answers_for(service, rng, outsider_ids),
+            answers=_answers_for(fields, rng, outsiders),
         ),
-        now=created,
+        created,
     )
     target = sr.first_response_target
     # Most first replies land within the promise; about one in six is late.
@@ -251,29 +284,26 @@ def _one_request(  # noqa: C901
     )
     if first_reply >= now or (recent and late) or keep_open:
         return 1  # still new: nobody has replied yet (some of these are overdue)
-    lifecycle.pick_up(sr, agent, now=first_reply - timedelta(minutes=1))
-    conversation.reply(sr, agent, rng.choice(REPLIES), now=first_reply)
+    replay.pick_up(sr, agent, first_reply - timedelta(minutes=1))
+    replay.reply(sr, agent, rng.choice(REPLIES), first_reply)
     moment = first_reply
     if rng.random() < 0.25:
         moment = _after(department, moment, 20 + rng.random() * 60)
         if moment >= now:
             return 1
-        conversation.add_note(sr, agent, rng.choice(NOTES), now=moment)
+        replay.add_note(sr, agent, rng.choice(NOTES), moment)
     if rng.random() < 0.3:
         moment = _after(department, moment, 30 + rng.random() * 120)
         if moment >= now:
             return 1
-        lifecycle.change_status(
-            sr, agent, RequestStatus.WAITING, now=moment, body=rng.choice(WAITING_ASKS)
-        )
+        replay.change_status(sr, agent, RequestStatus.WAITING, moment, rng.choice(WAITING_ASKS))
         answered = moment + timedelta(hours=2 + rng.random() * 90)
         if answered >= now:
             return 1  # still waiting on the requester
-        requester = db.session.get(User, sr.requester_id)
-        conversation.reply(sr, requester, rng.choice(REQUESTER_ANSWERS), now=answered)
+        replay.reply(sr, requester, rng.choice(REQUESTER_ANSWERS), answered)
         moment = answered
     if rng.random() < 0.04 and sr.status.is_open:
-        lifecycle.cancel(sr, db.session.get(User, sr.requester_id), now=moment + timedelta(hours=1))
+        replay.cancel(sr, requester, moment + timedelta(hours=1))
         return 1
     resolution_left = max(sr.resolution_target - target, 60)
     resolved = _after(
@@ -281,14 +311,12 @@ def _one_request(  # noqa: C901
     )
     if resolved >= now:
         return 1
-    lifecycle.change_status(
-        sr, agent, RequestStatus.RESOLVED, now=resolved, body=rng.choice(RESOLUTIONS)
-    )
+    replay.change_status(sr, agent, RequestStatus.RESOLVED, resolved, rng.choice(RESOLUTIONS))
     if rng.random() < 0.45:
         confirmed = resolved + timedelta(hours=1 + rng.random() * 30)
         if confirmed < now:
-            lifecycle.confirm(sr, db.session.get(User, sr.requester_id), now=confirmed)
+            replay.confirm(sr, requester, confirmed)
             return 1
     if resolved + timedelta(days=8) < now:
-        jobs.autoclose(now=resolved + timedelta(days=8))  # what the nightly job did then
+        replay.autoclose(resolved + timedelta(days=8))  # what the nightly job did then
     return 1
