@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from portal.core import clock
 from portal.core.errors import NotFound
 from portal.database import write_transaction
+from portal.directory.services import SLUG_PATTERN
 from portal.extensions import db
 from portal.knowledge import markup
 from portal.knowledge.services.access import department_by_slug, may_read, may_write
@@ -114,6 +115,8 @@ def _related(article: Article, candidates: list[Article]) -> list[Article]:
 def find(user: User, dept_slug: str, slug: str) -> Article | Moved:
     """A published article this reader may see, or where it moved; NotFound otherwise."""
     department = department_by_slug(dept_slug)
+    if not isinstance(slug, str) or not SLUG_PATTERN.fullmatch(slug):
+        raise NotFound
     article = db.session.scalar(
         select(Article)
         .where(Article.department_id == department.id, Article.slug == slug)
