@@ -147,7 +147,8 @@ def edit_article(dept: str, article_id: int):
     department = access.writable_department(current_user, dept)
     article = access.written_article(current_user, department, article_id)
     if request.method == "GET":
-        return _edit_page(department, _form(department, None, data=_article_data(article)), article)
+        form = _form(department, None, data=_article_data(article))
+        return _edit_page(department, form, article, preview=markup.render(article.body))
     form = _form(department)
     if not form.validate():
         return _edit_page(department, form, article, status=422)
