@@ -56,7 +56,9 @@ def published(desk, **kw) -> Article:
 
 def test_every_save_is_a_revision_with_who_and_when(desk):
     article = writing.create_article(desk.ivan, desk.it, change(desk))
-    writing.update_article(desk.iris, article, change(desk, body="1. Open Settings", base_version=1))
+    writing.update_article(
+        desk.iris, article, change(desk, body="1. Open Settings", base_version=1)
+    )
     history = revisions.history(article)
     assert [r.number for r in history] == [2, 1]
     assert history[0].author_id == desk.iris.id and history[1].author_id == desk.ivan.id
@@ -71,7 +73,11 @@ def test_the_diff_lists_added_and_removed_lines(desk, client, login):
     writing.update_article(
         desk.ivan,
         article,
-        change(desk, title="Add a printer", body="1. Open Settings\n2. Choose Devices\n3. Add the office printer"),
+        change(
+            desk,
+            title="Add a printer",
+            body="1. Open Settings\n2. Choose Devices\n3. Add the office printer",
+        ),
     )
     compared = revisions.compare(article, 1, 2)
     kinds = [(line.kind, line.text) for hunk in compared.hunks for line in hunk]
@@ -311,3 +317,15 @@ def test_another_departments_manager_cannot_edit_or_restore(desk, client, login)
     db.session.refresh(article)
     assert article.title == "Set up a printer" and article.version == 2
 
+
+
+def test_help_is_not_a_service_address(desk, client, login):
+    """/d/<dept>/help belongs to the help articles: a service cannot take that address."""
+    login(desk.iris)
+    token = csrf_token_from(client.get("/manage/it/services/new").get_data(as_text=True))
+    answer = client.post(
+        "/manage/it/services/new",
+        data={"csrf_token": token, "service-name": "Help", "service-slug": "help"},
+    )
+    assert answer.status_code == 422
+    assert "help articles" in answer.get_data(as_text=True)

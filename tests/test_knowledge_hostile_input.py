@@ -108,7 +108,9 @@ def new_article(client, token, **fields):
     ],
     ids=["200000", "50001", "nul", "bidi-override", "bidi-isolate"],
 )
-def test_bad_bodies_are_refused_beside_the_field_with_the_input_kept(desk, client, login, body, message):
+def test_bad_bodies_are_refused_beside_the_field_with_the_input_kept(
+    desk, client, login, body, message
+):
     login(desk.ivan)
     token = csrf_token_from(client.get("/manage/it/articles/new").get_data(as_text=True))
     answer = new_article(client, token, body=body, summary="Kept summary")

@@ -21,6 +21,12 @@ def _when(name, nullable=True):
 
 
 def upgrade():
+    # /d/<dept>/help is the department's help articles now: a service there moves aside.
+    op.execute(
+        "UPDATE service SET slug = 'help-service' WHERE slug = 'help' AND NOT EXISTS "
+        "(SELECT 1 FROM service other WHERE other.department_id = service.department_id "
+        "AND other.slug = 'help-service')"
+    )
     op.create_table(
         'knowledge_article',
         sa.Column('id', sa.Integer(), nullable=False),

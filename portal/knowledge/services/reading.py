@@ -146,7 +146,9 @@ def article_page(user: User, dept_slug: str, slug: str) -> ArticlePage | Moved:
     article = found
     writes = may_write(user, article.department)
     vote = db.session.scalar(
-        select(ArticleVote).where(ArticleVote.article_id == article.id, ArticleVote.user_id == user.id)
+        select(ArticleVote).where(
+            ArticleVote.article_id == article.id, ArticleVote.user_id == user.id
+        )
     )
     page = ArticlePage(
         article=article,
