@@ -329,3 +329,26 @@ def test_help_is_not_a_service_address(desk, client, login):
     )
     assert answer.status_code == 422
     assert "help articles" in answer.get_data(as_text=True)
+
+
+def test_without_javascript_the_preview_button_shows_the_text_and_saves_nothing(
+    desk, client, login
+):
+    login(desk.ivan)
+    token = csrf_token_from(client.get("/manage/it/articles/new").get_data(as_text=True))
+    answer = client.post(
+        "/manage/it/articles/new",
+        data={"csrf_token": token, "title": "Printer", "body": "## Steps\n\n**Plug it in**",
+              "audience": "everyone", "action": "preview"},
+    )
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "<html" in html
+    assert "<strong>Plug it in</strong>" in html and "<h3>Steps</h3>" in html
+    assert 'value="Printer"' in html
+    assert db.session.scalar(select(func.count()).select_from(Article)) == 0
+    fragment = client.post(
+        "/manage/it/articles/preview", data={"csrf_token": token, "body": "*hi*"}, headers=HX
+    )
+    assert fragment.status_code == 200 and "<html" not in fragment.get_data(as_text=True)
+    assert "<em>hi</em>" in fragment.get_data(as_text=True)
+    assert "HX-Request" in fragment.headers["Vary"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from portal.core import clock
 from portal.core.errors import NotFound, Refused
@@ -31,6 +32,14 @@ def vote(user: User, dept_slug: str, slug: str, change: VoteChange) -> tuple[Art
         raise NotFound
     if len(change.missing) > MAX_MISSING:
         raise Refused(f"Keep it to {MAX_MISSING:,} characters.", "missing")
+    try:
+        existing = _record(article, user, change)
+    except IntegrityError:  # the same person's first answer twice at once: the other won
+        existing = _record(article, user, change)
+    return article, existing
+
+
+def _record(article: Article, user: User, change: VoteChange) -> ArticleVote:
     with write_transaction(keep_loaded=True):
         existing = db.session.scalar(
             select(ArticleVote).where(
@@ -53,4 +62,4 @@ def vote(user: User, dept_slug: str, slug: str, change: VoteChange) -> tuple[Art
             ).all()
         )
         article.helpful_yes, article.helpful_no = counts.get(True, 0), counts.get(False, 0)
-    return article, existing
+    return existing
