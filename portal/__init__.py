@@ -136,6 +136,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.directory import bp as directory_bp
     from portal.feedback.views import bp as feedback_bp
     from portal.insights.views import bp as insights_bp
+    from portal.knowledge import bp as knowledge_bp
     from portal.manage import bp as manage_bp
     from portal.notify.views import bp as notifications_bp
     from portal.recognition import bp as recognition_bp
@@ -148,6 +149,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feedback_bp)
     app.register_blueprint(insights_bp)
     app.register_blueprint(manage_bp)
+    app.register_blueprint(knowledge_bp)
     layout.register(app)  # the header's links, for every blueprint
     app.register_blueprint(recognition_bp)
     app.register_blueprint(notifications_bp)

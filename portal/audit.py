@@ -17,6 +17,11 @@ from portal.models import AuditEntry, User
 # What each recorded action reads as in the audit log (one table; a test checks that every
 # action the portal records is in it). The code stays the filter's and the CSV's key.
 ACTION_WORDS = {
+    "article.archive": "Archived a help article",
+    "article.create": "Wrote a help article",
+    "article.publish": "Published a help article",
+    "article.restore": "Restored an earlier version of a help article",
+    "article.update": "Changed a help article",
     "contact.add": "Added a contact",
     "contact.remove": "Removed a contact",
     "contact.reorder": "Reordered the contacts",
@@ -70,6 +75,7 @@ OBJECT_WORDS = {
     "request_field": "question",
     "org_import": "import",
     "recognition": "wall post",
+    "knowledge_article": "help article",
 }
 
 

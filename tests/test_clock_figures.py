@@ -51,7 +51,7 @@ def world(name: str):
         standards={Priority.NORMAL: (30, 9000)},
         **DESKS[name],
     )
-    service = factories.make_service(department, slug="help", name="Help")
+    service = factories.make_service(department, slug="desk-help", name="Help")
     agent = factories.make_user(roles={department: "agent"}, timezone="Europe/London")
     requester = factories.make_user(timezone="Europe/London")
     sr = factories.make_request(service, requester, now=MONDAY_8, title="Printer on fire")
@@ -232,7 +232,7 @@ def test_a_file_where_text_is_expected_is_refused_beside_the_field(app, frozen):
     )
     assert reply.status_code == 422 and "Write your reply first." in reply.get_data(as_text=True)
 
-    form_url = f"/d/{department.slug}/help/request"
+    form_url = f"/d/{department.slug}/desk-help/request"
     form = client.get(form_url).get_data(as_text=True)
     assert re.search(r"<h1[ >]", form)  # issue 12 item 19: the full page has its heading
     form_token = re.search(r'name="form_token" type="hidden" value="([^"]+)"', form).group(1)

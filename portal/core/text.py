@@ -57,3 +57,19 @@ def text_problem(value: object, *, multiline: bool = True) -> str | None:
     if not multiline and has_line_break(value.strip()):
         return LINE_BREAK_MESSAGE
     return None
+
+
+# Bidirectional overrides and isolates make text read differently from what it is (the
+# "Trojan Source" trick). Opt-in: for text published to many readers (help articles),
+# where they are refused rather than silently removed.
+_DIRECTION_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+DIRECTION_CONTROL_MESSAGE = (
+    "Remove the invisible text-direction characters (they can make text read differently)."
+)
+
+
+def direction_control_problem(value: object) -> str | None:
+    """The message when `value` holds bidirectional override or isolate characters."""
+    if isinstance(value, str) and _DIRECTION_CONTROL.search(value):
+        return DIRECTION_CONTROL_MESSAGE
+    return None

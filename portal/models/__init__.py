@@ -22,6 +22,14 @@ from portal.models.feedback import (
     SuggestionVote,
 )
 from portal.models.insights import InsightFlag, InsightsState, RequestMeasure, ScorecardDay
+from portal.models.knowledge import (
+    Article,
+    ArticleAudience,
+    ArticleRevision,
+    ArticleSlugRedirect,
+    ArticleStatus,
+    ArticleVote,
+)
 from portal.models.list_stamps import ListStamp
 from portal.models.notify import Notification, OutboxChannel, OutboxMessage, OutboxStatus
 from portal.models.recognition import (
@@ -50,6 +58,12 @@ from portal.models.requests import (
 from portal.models.search import SearchDocument, SearchMiss
 
 __all__ = [
+    "Article",
+    "ArticleAudience",
+    "ArticleRevision",
+    "ArticleSlugRedirect",
+    "ArticleStatus",
+    "ArticleVote",
     "AddOn",
     "CompanyValue",
     "Reaction",

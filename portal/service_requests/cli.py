@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from portal.knowledge.services import review
 from portal.service_requests.services import jobs
 
 requests_cli = AppGroup("requests", help="Scheduled jobs for service requests.")
@@ -25,3 +26,5 @@ def scan_command() -> None:
     """Tell departments about requests whose clock went at risk or breached (once each)."""
     sent = jobs.scan_alerts()
     click.echo(f"Queued {sent} at-risk or breached alert{'s' if sent != 1 else ''}.")
+    stale = review.flag_overdue()  # help articles past their review date (issue 14)
+    click.echo(f"Told the owners of {stale} help article{'s' if stale != 1 else ''} to review.")

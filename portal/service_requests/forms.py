@@ -418,6 +418,13 @@ def build_request_form(request_fields: list[RequestField], formdata=None, **kw) 
     return cls(formdata=formdata, request_fields=request_fields, **kw)
 
 
+def prefill_title(form: RequestFormBase, value: object) -> None:
+    """A summary carried from elsewhere (a help article's "Still need help?", issue 14):
+    one line of text, 200 characters at most; anything else is left out."""
+    if isinstance(value, str) and value.strip() and not text_problem(value, multiline=False):
+        form.title.data = " ".join(value.split())[:200]
+
+
 # Forms for working a request ------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from portal.extensions import reader_cache
 from portal.htmx import hx_redirect, is_htmx, render, trigger
 from portal.models import Priority, RequestStatus, Service
 from portal.service_requests import attachments, bp, clocks, list_cache
-from portal.service_requests.forms import ChangeForm, ReplyForm, build_request_form
+from portal.service_requests.forms import ChangeForm, ReplyForm, build_request_form, prefill_title
 from portal.service_requests.services import (
     access,
     conversation,
@@ -69,6 +69,7 @@ def new(slug: str, service_slug: str):
     fields = promises.form_fields(service)
     if request.method == "GET":
         form = build_request_form(fields, formdata=None, form_token=submission.new_form_token())
+        prefill_title(form, request.args.get("title"))
         return render(NEW_TEMPLATE, "request_panel", **_form_context(service, form))
 
     form = build_request_form(fields, formdata=request.form.copy() | request.files)

@@ -37,6 +37,11 @@ SERVICE_FIELDS = [
     "keywords",
 ]
 
+# Addresses under /d/<dept>/ that belong to something else than a service.
+RESERVED_SLUGS = {
+    "help": "/d/…/help is the department’s help articles. Choose another web address name.",
+}
+
 
 @dataclass
 class ServiceChange:
@@ -88,6 +93,8 @@ def _validated_service(
     }
     slug = change.slug or ""
     problem = check_slug(slug.strip())
+    if not problem and slug.strip() in RESERVED_SLUGS:
+        problem = RESERVED_SLUGS[slug.strip()]
     if problem:
         errors["slug"] = problem
     else:
