@@ -1,7 +1,7 @@
 """help articles: knowledge_article, its services, revisions, old addresses and votes
 
-Revision ID: 0013_knowledge_articles
-Revises: 0012_check_in_release
+Revision ID: 0014_knowledge_articles
+Revises: 0013_open_requests_by_creation
 Create Date: 2026-12-03 20:30:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0013_knowledge_articles'
-down_revision = '0012_check_in_release'
+revision = '0014_knowledge_articles'
+down_revision = '0013_open_requests_by_creation'
 branch_labels = None
 depends_on = None
 
