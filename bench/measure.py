@@ -271,7 +271,7 @@ def wrk(
 def pages(paths: dict[str, str], cursor: str) -> dict[str, tuple[str, dict, str]]:
     hx = {"HX-Request": "true"}
     return {
-        "tiny page": ("/notifications", {}, "reader"),
+        "tiny page": ("/notifications?before=1", {}, "reader"),  # the layout, no notices
         "home": ("/", {}, "reader"),
         "department": (f"/d/{DEPARTMENT}", {}, "reader"),
         "service page": (paths["service"], {}, "reader"),

@@ -37,6 +37,11 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from portal import models  # noqa: F401  (one metadata for Alembic)
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file has no server to drop a pooled connection: the ping before each checkout
+        # (one round trip per request) guards PostgreSQL restarts only.
+        options = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
