@@ -54,15 +54,26 @@ class StatementCounter:
     def __init__(self, app: Flask) -> None:
         self.count = 0
         with app.app_context():
-            event.listen(db.engine, "before_cursor_execute", self._seen)
+            self.engine = db.engine
+        event.listen(self.engine, "before_cursor_execute", self._seen)
 
     def _seen(self, *_args) -> None:
         self.count += 1
 
+    def close(self) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._seen)
 
-def measure_pages(pages: list[dict]) -> dict[str, dict]:
-    app = create_app()
+
+def measure_pages(pages: list[dict], app: Flask | None = None) -> dict[str, dict]:
+    app = app or create_app()
     counter = StatementCounter(app)
+    try:
+        return _measure(app, counter, pages)
+    finally:
+        counter.close()
+
+
+def _measure(app: Flask, counter: StatementCounter, pages: list[dict]) -> dict[str, dict]:
     clients: dict[str, FlaskClient] = {}
     found = {}
     for page in pages:

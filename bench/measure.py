@@ -419,6 +419,8 @@ def main() -> None:
         for mode in MODES:  # in-process, before the load (the servers idle meanwhile)
             for name, seen in statements(mode, listed).items():
                 inprocess[f"{name}|{mode}"] = seen
+                if seen["status"] != 200:
+                    print(f"in-process, {mode}: {name} answered {seen['status']}", file=sys.stderr)
         planned = runs(listed, cookie, readers, csrf, form_cookie)
         for url, headers, script, single in planned.values():  # warm up every worker
             wrk(url, headers, 2, script, single)
