@@ -13,6 +13,11 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent
 
 
+def _switch(name: str) -> bool | None:
+    """True/False when the variable is set, None when it is not."""
+    return None if os.environ.get(name) is None else _bool(name)
+
+
 def _bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -86,6 +91,9 @@ class Config:
     # The largest org file (CSV) /admin/import and `flask org import` accept.
     ORG_IMPORT_MAX_BYTES = int(os.environ.get("ORG_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 
+    # The one switch of every cache of rendered output (portal/core/caching.py): RENDERED_CACHE=0
+    # measures cold (bench/run's BENCH_COLD). Unset, the two lifetimes below decide.
+    RENDERED_CACHE = _switch("RENDERED_CACHE")
     # Rendered directory fragments (department pages, the home directory, search
     # suggestions) are cached this many seconds. SimpleCache is per process; with
     # CACHE_REDIS_URL set, every worker shares one cache and a change clears it for all.
@@ -144,6 +152,7 @@ class TestConfig(Config):
     # DIRECTORY_CACHE_SECONDS themselves.
     DIRECTORY_CACHE_SECONDS = 0
     LIST_CACHE_SECONDS = 0
+    RENDERED_CACHE = None  # never from the environment in the tests
 
 
 class ProductionConfig(Config):

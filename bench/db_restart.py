@@ -122,8 +122,10 @@ def app_env(database_url: str) -> dict[str, str]:
 SEED = f"""
 from flask_migrate import upgrade
 from portal import create_app
+from portal.cli import register_migrations
 from tests import factories
 app = create_app()
+register_migrations(app)  # only the flask command and the tests register it themselves
 with app.app_context():
     upgrade(directory="migrations")
     it = factories.make_department(slug="it", name="IT", key_prefix="IT")

@@ -1,6 +1,12 @@
 """Runs the benchmark: builds the bench database, starts Inward and hello world under
-gunicorn (2 sync workers each, loopback), measures with wrk in interleaved rounds and
-prints medians and ratios to hello world. Bounded: every wrk run has a fixed duration."""
+gunicorn (2 sync workers each, loopback, gunicorn.conf.py), measures with wrk in interleaved
+rounds and prints medians and ratios to hello world, with the SQL statements and in-process
+time of each page. Bounded: every wrk run has a fixed duration.
+
+Modes (BENCH_MODE): "warm" (the default: caches of rendered output on, one signed-in user),
+"cold" (BENCH_COLD=1: every cache of rendered output off, RENDERED_CACHE=0, and every request
+signed in as another of BENCH_READERS bench users where the page is open to anyone), "both"
+(a warm and a cold Inward side by side, measured in the same interleaved rounds)."""
 
 from __future__ import annotations
 
@@ -30,6 +36,14 @@ HELLO_PORT = int(os.environ.get("BENCH_HELLO_PORT", "5082"))
 # BENCH_ONLY="queue (50 rows),my requests": measure only these pages (hello world always)
 ONLY = {n.strip() for n in os.environ.get("BENCH_ONLY", "").split(",") if n.strip()}
 DEPARTMENT = f"bench-dept-{max(1, min(42, int(300 * float(SCALE))))}"
+MODE = os.environ.get("BENCH_MODE") or (
+    "cold" if os.environ.get("BENCH_COLD", "").lower() in {"1", "true", "yes", "on"} else "warm"
+)
+if MODE not in {"warm", "cold", "both"}:
+    raise SystemExit(f"BENCH_MODE is warm, cold or both, not {MODE!r}")
+MODES = ("warm", "cold") if MODE == "both" else (MODE,)
+COLD_PORT = int(os.environ.get("BENCH_COLD_PORT", str(APP_PORT + 2)))  # the cold Inward
+PORTS = {"warm": APP_PORT, "cold": COLD_PORT}
 
 TARGETS = {  # share of hello world's requests/s, p99 ceilings in ms, absolute req/s floors
     "department": {"ratio": 20.0},
@@ -42,14 +56,24 @@ TARGETS = {  # share of hello world's requests/s, p99 ceilings in ms, absolute r
     "wall next page": {"ratio": 0.0, "p99_ms": 50.0},
     "scorecard": {"ratio": 0.0, "p99_ms": 200.0},  # issue 5: single user (wrk -t1 -c1)
 }
-SINGLE_USER = {"scorecard", "hello (1 user)"}
+# Issue 21, cold: each ≥ 10 % of hello world with p99 ≤ 150 ms at 16 connections.
+COLD_TARGETS = {
+    name: {"ratio": 10.0, "p99_ms": 150.0}
+    for name in (
+        "home", "department", "search fragment", "request page", "queue (50 rows)",
+        "my requests", "wall", "scorecard",
+    )
+}
+SINGLE_USER = {"scorecard", "hello (1 user)"}  # warm only: cold runs them at 16 connections
 READERS = int(os.environ.get("BENCH_READERS", "50000"))  # "wall (many readers)": one request each
 BUSY_DEPARTMENT = "bench-dept-1"  # bench.user.1 works here; a twentieth of all requests
 
 
-def env() -> dict[str, str]:
+def env(mode: str = "warm") -> dict[str, str]:
+    cold = {"RENDERED_CACHE": "0"} if mode == "cold" else {}
     return {
         **os.environ,
+        **cold,
         "FLASK_APP": "wsgi.py",
         "DATABASE_URL": DATABASE_URL,
         "HTMX_SOURCE": "local",
@@ -69,10 +93,12 @@ def run(*args: str) -> str:
     ).stdout
 
 
-def gunicorn(app: str, port: int) -> subprocess.Popen:
+def gunicorn(app: str, port: int, mode: str = "warm") -> subprocess.Popen:
     return subprocess.Popen(
         [
             str(VENV / "gunicorn"),
+            "-c",
+            "gunicorn.conf.py",
             "-w",
             "2",
             "--worker-class",
@@ -84,7 +110,7 @@ def gunicorn(app: str, port: int) -> subprocess.Popen:
             app,
         ],
         cwd=ROOT,
-        env=env(),
+        env=env(mode),
         start_new_session=True,
     )
 
@@ -117,10 +143,10 @@ def session_cookie() -> str:
     return run(str(VENV / "python"), "-c", code).strip()
 
 
-def get(path: str, cookie: str) -> tuple[int, str, str]:
+def get(path: str, cookie: str, port: int = APP_PORT) -> tuple[int, str, str]:
     """(status, body, the session cookie after it) for a GET sent as wrk sends its
     requests: from 127.0.0.1, without a User-Agent."""
-    connection = http.client.HTTPConnection("127.0.0.1", APP_PORT, timeout=30)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         connection.request("GET", path, headers={"Cookie": f"session={cookie}"})
         response = connection.getresponse()
@@ -131,17 +157,19 @@ def get(path: str, cookie: str) -> tuple[int, str, str]:
         connection.close()
 
 
-def browser_cookie(cookie: str) -> str:
+def browser_cookie(cookie: str, port: int = APP_PORT) -> str:
     """The session cookie as a signed-in browser holds it after its first page: with its
     CSRF token and Flask-Login's session identifier in it. A cookie without them would
     make the app write a new session cookie on every response, which no browser sees
     after its first page."""
     for _ in range(3):
-        _status, _body, after = get(f"/d/{DEPARTMENT}", cookie)
+        _status, _body, after = get(f"/d/{DEPARTMENT}", cookie, port)
         if after == cookie:
             return cookie
         cookie = after
     raise SystemExit("the session cookie did not settle")
+
+
 def wall_cursor(base: str, cookie: dict[str, str]) -> str:
     """The cursor of the wall's second page, as its "load more" link carries it."""
     request = urllib.request.Request(f"{base}/wall", headers=cookie)
@@ -175,24 +203,35 @@ def reader_cookies(settled: str, count: int) -> Path:
     return path
 
 
-def form_session(base: str, cookie: str) -> tuple[str, str, str]:
-    """(session cookie with a CSRF token in it, the CSRF token, the form's path) for the
-    first service of the busy department, as a browser would have after opening the form."""
+def bench_paths() -> dict[str, str]:
+    """Paths that depend on the data: a service page of the measured department, the busy
+    department's first request form, a request of the busy department (its manager,
+    bench.user.1, may open it)."""
     code = (
+        "import json\n"
         "from portal import create_app\n"
         "from portal.extensions import db\n"
-        "from portal.models import Department, Service\n"
+        "from portal.models import Department, Service, ServiceRequest\n"
         "from sqlalchemy import select\n"
         "app = create_app()\n"
+        "def first_service(slug):\n"
+        "    d = db.session.scalar(select(Department).where(Department.slug == slug))\n"
+        "    return d, db.session.scalar(select(Service.slug).where(Service.department_id == d.id).order_by(Service.id))\n"
         "with app.app_context():\n"
-        f"    d = db.session.scalar(select(Department).where(Department.slug == '{BUSY_DEPARTMENT}'))\n"
-        "    s = db.session.scalar(select(Service.slug).where(Service.department_id == d.id).order_by(Service.id))\n"
-        "    print(f'/d/{d.slug}/{s}/request')\n"
+        f"    d, s = first_service('{DEPARTMENT}')\n"
+        f"    busy, form = first_service('{BUSY_DEPARTMENT}')\n"
+        "    key = db.session.scalar(select(ServiceRequest.key).where(ServiceRequest.department_id == busy.id).order_by(ServiceRequest.id.desc()))\n"
+        "    print(json.dumps({'service': f'/d/{d.slug}/{s}', 'form': f'/d/{busy.slug}/{form}/request', 'request': f'/requests/{key}'}))\n"
     )
-    path = run(str(VENV / "python"), "-c", code).strip()
+    return json.loads(run(str(VENV / "python"), "-c", code))
+
+
+def form_session(path: str, cookie: str) -> tuple[str, str]:
+    """(session cookie with a CSRF token in it, the CSRF token) for the form at `path`,
+    as a browser would have after opening the form."""
     _status, page, cookie = get(path, cookie)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    return cookie, token, path
+    return cookie, token
 
 
 def wrk(
@@ -226,104 +265,175 @@ def wrk(
     }
 
 
-def main() -> None:
-    RESULTS.mkdir(exist_ok=True)
-    run(str(VENV / "flask"), "db", "upgrade")
-    print(run(str(VENV / "python"), "-m", "bench.data", "--scale", SCALE), end="")
-    if not ONLY or "scorecard" in ONLY:  # the scorecard rollup (the first run builds it all)
-        print(run(str(VENV / "flask"), "insights", "refresh"), end="")
-    servers = [gunicorn("wsgi:app", APP_PORT), gunicorn("bench.hello:app", HELLO_PORT)]
-    try:
-        cookie = {"Cookie": f"session={session_cookie()}"}
-        wait_for(f"http://127.0.0.1:{HELLO_PORT}/")
-        base = f"http://127.0.0.1:{APP_PORT}"
-        status = wait_for(f"{base}/d/{DEPARTMENT}", cookie)
-        if status != 200:
-            raise SystemExit(f"signed-in department page answered {status}, not 200")
-        cookie = {"Cookie": f"session={browser_cookie(cookie['Cookie'].split('=', 1)[1])}"}
-        urls = {
-            "hello world": (f"http://127.0.0.1:{HELLO_PORT}/", {}),
-            "home": (f"{base}/", cookie),
-            "department": (f"{base}/d/{DEPARTMENT}", cookie),
-            "search fragment": (
-                f"{base}/search?q=laptop&box=header-search",
-                {**cookie, "HX-Request": "true"},
-            ),
-            "queue (50 rows)": (f"{base}/queue/{BUSY_DEPARTMENT}", cookie),
-            "my requests": (f"{base}/requests/mine", cookie),
-            "scorecard": (f"{base}/d/{BUSY_DEPARTMENT}/scorecard?days=90", cookie),
-        }
-        urls["wall"] = (f"{base}/wall", cookie)
-        urls["wall filtered"] = (f"{base}/wall?department={DEPARTMENT}", cookie)
-        urls["wall next page"] = (
-            f"{base}/wall?before={wall_cursor(base, cookie)}",
-            {**cookie, "HX-Request": "true"},
-        )
-        form_cookie, csrf, form_path = form_session(base, cookie["Cookie"].split("=", 1)[1])
-        urls["submit request"] = (f"{base}{form_path}", {"Cookie": f"session={form_cookie}"})
-        scripts = {"submit request": ("submit.lua", [csrf, form_path])}
-        if not ONLY or "wall (many readers)" in ONLY:
-            urls["wall (many readers)"] = (f"{base}/wall", {})
-            settled = cookie["Cookie"].split("=", 1)[1]
-            scripts["wall (many readers)"] = (
-                "readers.lua",
-                [str(reader_cookies(settled, READERS))],
-            )
-        if ONLY:
-            urls = {n: u for n, u in urls.items() if n == "hello world" or n in ONLY}
-        if SINGLE_USER & set(urls):  # the same machine noise, one user: the fair reference
-            urls["hello (1 user)"] = urls["hello world"]
-        for name, (url, headers) in urls.items():  # warm up every worker
-            wrk(url, headers, 2, scripts.get(name), name in SINGLE_USER)
-        samples: dict[str, list[dict]] = {name: [] for name in urls}
-        for _ in range(ROUNDS):  # interleaved, so machine noise hits all alike
-            for name, (url, headers) in urls.items():
-                samples[name].append(
-                    wrk(url, headers, DURATION, scripts.get(name), name in SINGLE_USER)
-                )
-    finally:
-        for server in servers:
-            os.killpg(server.pid, signal.SIGTERM)
-        for server in servers:
-            server.wait(timeout=10)
+# Every page measured: name -> (path, extra headers, who). who: "reader" (cold: every request
+# as another bench user), "user" (bench.user.1 always: the busy department's manager, the
+# only one who may open its queue and its requests), "warm" (measured warm only).
+def pages(paths: dict[str, str], cursor: str) -> dict[str, tuple[str, dict, str]]:
+    hx = {"HX-Request": "true"}
+    return {
+        "tiny page": ("/notifications?before=1", {}, "reader"),  # the layout, no notices
+        "home": ("/", {}, "reader"),
+        "department": (f"/d/{DEPARTMENT}", {}, "reader"),
+        "service page": (paths["service"], {}, "reader"),
+        "search fragment": ("/search?q=laptop&box=header-search", hx, "reader"),
+        "request form": (paths["form"], {}, "reader"),
+        "request page": (paths["request"], {}, "user"),
+        "queue (50 rows)": (f"/queue/{BUSY_DEPARTMENT}", {}, "user"),
+        "my requests": ("/requests/mine", {}, "reader"),
+        "wall": ("/wall", {}, "reader"),
+        "wall filtered": (f"/wall?department={DEPARTMENT}", {}, "reader"),
+        "wall next page": (f"/wall?before={cursor}", hx, "reader"),
+        "scorecard": (f"/d/{BUSY_DEPARTMENT}/scorecard?days=90", {}, "reader"),
+        "insights": ("/insights", {}, "reader"),
+        "submit request": (paths["form"], {}, "warm"),
+        "wall (many readers)": ("/wall", {}, "warm"),
+    }
 
-    hello = statistics.median(s["rps"] for s in samples["hello world"])
+
+def statements(mode: str, listed: dict[str, tuple[str, dict, str]]) -> dict[str, dict]:
+    """Statements and in-process ms per page (bench/inprocess.py), before the load."""
+    wanted = [
+        {"name": name, "path": path, "headers": headers}
+        for name, (path, headers, who) in listed.items()
+        if name not in {"submit request", "wall (many readers)"}
+    ]
+    out = subprocess.run(
+        [str(VENV / "python"), "-m", "bench.inprocess", "pages"],
+        cwd=ROOT, env=env(mode), input=json.dumps(wanted), check=True,
+        capture_output=True, text=True,
+    ).stdout
+    return json.loads(out)
+
+
+def runs(
+    listed: dict[str, tuple[str, dict, str]], cookie: dict[str, str], readers: Path | None,
+    csrf: str, form_cookie: str,
+) -> dict[tuple[str, str], tuple[str, dict, tuple | None, bool]]:
+    """(page, mode) -> (url, headers, wrk script, single user) for every run of the bench."""
+    found: dict[tuple[str, str], tuple[str, dict, tuple | None, bool]] = {
+        ("hello world", ""): (f"http://127.0.0.1:{HELLO_PORT}/", {}, None, False)
+    }
+    for name, (path, headers, who) in listed.items():
+        for mode in MODES:
+            if mode == "cold" and who == "warm":
+                continue
+            url = f"http://127.0.0.1:{PORTS[mode]}{path}"
+            script = None
+            sent = {**headers, **cookie}
+            if name == "submit request":
+                sent = {"Cookie": f"session={form_cookie}"}
+                script = ("submit.lua", [csrf, path])
+            elif name == "wall (many readers)" or (mode == "cold" and who == "reader"):
+                sent, script = dict(headers), ("readers.lua", [str(readers)])
+            single = mode == "warm" and name in SINGLE_USER
+            found[(name, mode)] = (url, sent, script, single)
+    if any(name in SINGLE_USER for name, _mode in found):
+        found[("hello (1 user)", "")] = (f"http://127.0.0.1:{HELLO_PORT}/", {}, None, True)
+    return found
+
+
+def verdict(name: str, mode: str, rps: float, ratio: float, p99: float, errors: int) -> str:
+    target = (COLD_TARGETS if mode == "cold" else TARGETS).get(name)
+    if target and "min_rps" in target:
+        ok = rps >= target["min_rps"] and errors == 0
+        return ("PASS" if ok else "MISS") + f" (≥ {target['min_rps']:.0f} req/s, no errors)"
+    if target:
+        ok = ratio >= target["ratio"] and p99 <= target.get("p99_ms", float("inf"))
+        return (
+            ("PASS" if ok else "MISS")
+            + f" (≥ {target['ratio']:.0f}%"
+            + (f", p99 ≤ {target['p99_ms']:.0f} ms)" if "p99_ms" in target else ")")
+        )
+    return ""
+
+
+def table(samples: dict, inprocess: dict[str, dict]) -> tuple[str, dict]:
+    hello = statistics.median(s["rps"] for s in samples[("hello world", "")])
     lines = [
-        f"Inward benchmark: gunicorn -w 2 sync, wrk -c{CONNECTIONS} -d{DURATION}s x {ROUNDS} "
-        f"rounds, scale {SCALE}, {DATABASE_URL.split(':', 1)[0]}",
-        f"{'page':<17}{'req/s':>9}{'% hello':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}  target",
+        f"Inward benchmark ({MODE}): gunicorn -w 2 sync, wrk -c{CONNECTIONS} -d{DURATION}s x "
+        f"{ROUNDS} rounds, scale {SCALE}, {DATABASE_URL.split(':', 1)[0]}",
+        f"{'page':<20}{'mode':<6}{'req/s':>8}{'% hello':>9}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'non-2xx':>8}{'SQL':>5}{'in-proc':>9}  target",
     ]
     report = {}
-    for name, runs in samples.items():
-        rps = statistics.median(s["rps"] for s in runs)
-        p50 = statistics.median(s["p50"] for s in runs)
-        p99 = statistics.median(s["p99"] for s in runs)
-        errors = sum(s["errors"] for s in runs)
+    for (name, mode), got in samples.items():
+        rps = statistics.median(s["rps"] for s in got)
+        p50 = statistics.median(s["p50"] for s in got)
+        p99 = statistics.median(s["p99"] for s in got)
+        errors = sum(s["errors"] for s in got)
         ratio = 100 * rps / hello
-        target = TARGETS.get(name)
-        verdict = ""
-        if target and "min_rps" in target:
-            ok = rps >= target["min_rps"] and errors == 0
-            verdict = ("PASS" if ok else "MISS") + f" (≥ {target['min_rps']:.0f} req/s, no errors)"
-        elif target:
-            ok = ratio >= target["ratio"] and p99 <= target.get("p99_ms", float("inf"))
-            verdict = (
-                ("PASS" if ok else "MISS")
-                + f" (≥ {target['ratio']:.0f}%"
-                + (f", p99 ≤ {target['p99_ms']:.0f} ms)" if "p99_ms" in target else ")")
-            )
+        seen = inprocess.get(f"{name}|{mode}", {})
+        sql = f"{seen['statements']:>5}" if seen else f"{'':>5}"
+        ms = f"{seen['ms']:>7.1f}ms" if seen else f"{'':>9}"
         lines.append(
-            f"{name:<17}{rps:>9.0f}{ratio:>8.1f}%{p50:>9.1f}{p99:>9.1f}{errors:>9}  {verdict}"
+            f"{name:<20}{mode:<6}{rps:>8.0f}{ratio:>8.1f}%{p50:>9.1f}{p99:>9.1f}{errors:>8}"
+            f"{sql}{ms}  {verdict(name, mode, rps, ratio, p99, errors)}".rstrip()
         )
-        report[name] = {
+        report[f"{name} ({mode})" if mode == "cold" else name] = {
+            "mode": mode or "-",
             "rps": rps,
             "ratio_to_hello": ratio,
             "p50_ms": p50,
             "p99_ms": p99,
             "non_2xx": errors,
-            "runs": runs,
+            "statements": seen.get("statements"),
+            "in_process_ms": seen.get("ms"),
+            "runs": got,
         }
-    text = "\n".join(lines)
+    return "\n".join(lines), report
+
+
+def prepare() -> None:
+    run(str(VENV / "flask"), "db", "upgrade")
+    print(run(str(VENV / "python"), "-m", "bench.data", "--scale", SCALE), end="")
+    if not ONLY or "scorecard" in ONLY:  # the scorecard rollup (the first run builds it all)
+        print(run(str(VENV / "flask"), "insights", "refresh"), end="")
+
+
+def main() -> None:
+    RESULTS.mkdir(exist_ok=True)
+    prepare()
+    paths = bench_paths()
+    servers = [gunicorn("bench.hello:app", HELLO_PORT)]
+    servers += [gunicorn("wsgi:app", PORTS[mode], mode) for mode in MODES]
+    try:
+        first = PORTS[MODES[0]]
+        cookie = {"Cookie": f"session={session_cookie()}"}
+        wait_for(f"http://127.0.0.1:{HELLO_PORT}/")
+        for mode in MODES:
+            status = wait_for(f"http://127.0.0.1:{PORTS[mode]}/d/{DEPARTMENT}", cookie)
+            if status != 200:
+                raise SystemExit(f"signed-in department page ({mode}) answered {status}, not 200")
+        settled = browser_cookie(cookie["Cookie"].split("=", 1)[1], first)
+        cookie = {"Cookie": f"session={settled}"}
+        listed = pages(paths, wall_cursor(f"http://127.0.0.1:{first}", cookie))
+        if ONLY:
+            listed = {n: page for n, page in listed.items() if n in ONLY}
+        csrf = form_cookie = ""
+        if "submit request" in listed and "warm" in MODES:
+            form_cookie, csrf = form_session(paths["form"], settled)
+        readers = None
+        if "cold" in MODES or "wall (many readers)" in listed:
+            readers = reader_cookies(settled, READERS)
+        inprocess = {}
+        for mode in MODES:  # in-process, before the load (the servers idle meanwhile)
+            for name, seen in statements(mode, listed).items():
+                inprocess[f"{name}|{mode}"] = seen
+                if seen["status"] != 200:
+                    print(f"in-process, {mode}: {name} answered {seen['status']}", file=sys.stderr)
+        planned = runs(listed, cookie, readers, csrf, form_cookie)
+        for url, headers, script, single in planned.values():  # warm up every worker
+            wrk(url, headers, 2, script, single)
+        samples: dict[tuple[str, str], list[dict]] = {key: [] for key in planned}
+        for _ in range(ROUNDS):  # interleaved, so machine noise hits all alike
+            for key, (url, headers, script, single) in planned.items():
+                samples[key].append(wrk(url, headers, DURATION, script, single))
+    finally:
+        for server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+        for server in servers:
+            server.wait(timeout=10)
+    text, report = table(samples, inprocess)
     print(text)
     (RESULTS / "latest.txt").write_text(text + "\n")
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2))

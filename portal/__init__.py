@@ -9,8 +9,9 @@ from flask_talisman import Talisman
 from sqlalchemy import event
 
 from config import HTMX_CDN_URL, HTMX_INTEGRITY, HTMX_VERSION, Config, config_from_environment
+from portal.core import static_files
 from portal.core.ids import BoundedIntConverter
-from portal.extensions import cache, csrf, db, limiter, login_manager, migrate, reader_cache
+from portal.extensions import cache, csrf, db, limiter, login_manager, reader_cache
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
 
     register_extensions(app)
+    static_files.register(app)
     register_security_headers(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -35,8 +37,12 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from portal import models  # noqa: F401  (one metadata for Alembic)
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file has no server to drop a pooled connection: the ping before each checkout
+        # (one round trip per request) guards PostgreSQL restarts only.
+        options = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     cache.init_app(app)

@@ -48,10 +48,11 @@ def test_every_response_carries_the_security_headers(
     assert headers["X-Frame-Options"] == "DENY"
 
 
-def test_local_htmx_is_served_from_our_origin_only(client):
+def test_local_htmx_is_served_from_our_origin_only(app, client):
     html = client.get("/login").get_data(as_text=True)
     directives = csp_directives(client.get("/login"))
-    assert '<script src="/static/vendor/htmx.min.js" defer></script>' in html
+    digest = app.extensions["static_hashes"]["vendor/htmx.min.js"]  # portal/core/static_files.py
+    assert f'<script src="/static/vendor/htmx.min.js?v={digest}" defer></script>' in html
     assert "cdn" not in directives["script-src"]
     assert "<script>" not in html  # no inline script anywhere
 

@@ -176,7 +176,7 @@ def generate_bench_data(
         Membership,
         [
             {
-                "user_id": first_user + i,
+                "user_id": first_user + i % employees,
                 "department_id": d,
                 "role": "manager" if i % 3 == 0 else "agent",
             }
@@ -189,7 +189,9 @@ def generate_bench_data(
             {
                 "department_id": d,
                 "service_id": None,
-                "user_id": first_user + i + 1000,
+                # another person than the members above; wraps round a small
+                # organisation (BENCH_SCALE 0.01 has 1,000 people: a key past the last one)
+                "user_id": first_user + (i + 1000) % employees,
                 "label": "Team lead",
                 "mailbox": None,
                 "channel": None,
