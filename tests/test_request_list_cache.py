@@ -11,7 +11,8 @@ from sqlalchemy import select, update
 
 from portal.extensions import db
 from portal.models import ListStamp, Priority, RequestStatus, ServiceRequest
-from portal.service_requests import list_cache, services
+from portal.service_requests import list_cache
+from portal.service_requests.services import conversation, jobs, lifecycle, mine, queues, submission
 from tests import factories, worlds
 from tests.conftest import CSRF_PATTERN
 from tests.conftest import signed_in_client as client_for
@@ -35,14 +36,14 @@ def without_tokens(html: str) -> str:
 
 
 def submit(desk, title: str, actor=None, requester=None) -> ServiceRequest:
-    sr, _ = services.submit_request(
+    sr, _ = submission.submit_request(
         desk["service"],
         actor or desk["erin"],
-        services.Submission(
+        submission.Submission(
             title=title,
             description="Please",
             priority=Priority.NORMAL,
-            form_token=services.new_form_token(),
+            form_token=submission.new_form_token(),
             requester=requester,
         ),
     )
@@ -77,8 +78,8 @@ def test_the_list_is_served_from_the_cache_while_nothing_changes(cached_app, des
     def fail(*args, **kwargs):
         raise AssertionError("the list was read again although nothing changed")
 
-    monkeypatch.setattr(services, "queue", fail)
-    monkeypatch.setattr(services, "my_requests", fail)
+    monkeypatch.setattr(queues, "queue", fail)
+    monkeypatch.setattr(mine, "my_requests", fail)
     again = agent.get("/queue/it")
     assert again.status_code == 200 and without_tokens(again.get_data(as_text=True)) == (
         without_tokens(first)
@@ -99,19 +100,19 @@ def test_every_kind_of_change_shows_to_the_next_reader(cached_app, desk):
     assert "New" in agent.get("/queue/it?tab=new").get_data(as_text=True)
     assert 'class="count">1<' in agent.get("/queue/it?tab=new").get_data(as_text=True)
 
-    services.pick_up(sr, desk["agent"])
+    lifecycle.pick_up(sr, desk["agent"])
     page = agent.get("/queue/it?tab=new").get_data(as_text=True)
     assert "Changing laptop" not in page  # no longer new
     assert "In progress" in erin.get("/requests/mine").get_data(as_text=True)
 
-    services.change_status(sr, desk["agent"], RequestStatus.WAITING)
+    lifecycle.change_status(sr, desk["agent"], RequestStatus.WAITING)
     assert "Paused" in erin.get("/requests/mine").get_data(as_text=True)
     assert "Paused" in agent.get("/queue/it").get_data(as_text=True)
 
-    services.reply(sr, desk["erin"], "Here it is")
+    conversation.reply(sr, desk["erin"], "Here it is")
     assert "Paused" not in erin.get("/requests/mine").get_data(as_text=True)
 
-    services.transfer(sr, desk["agent"], desk["hr"])
+    lifecycle.transfer(sr, desk["agent"], desk["hr"])
     assert "Changing laptop" not in agent.get("/queue/it").get_data(as_text=True)
     hugo = client_for(cached_app, desk["hr_agent"])
     assert "Changing laptop" in hugo.get("/queue/hr").get_data(as_text=True)
@@ -137,7 +138,7 @@ def test_stamps_move_in_the_changing_transaction_and_not_on_rollback(cached_app,
     db.session.rollback()
     assert (stamp(it_scope), stamp(erin_scope)) == before
 
-    services.change_priority(sr, desk["agent"], Priority.HIGH)
+    lifecycle.change_priority(sr, desk["agent"], Priority.HIGH)
     assert stamp(it_scope) == before[0] + 1 and stamp(erin_scope) == before[1] + 1
 
 
@@ -157,10 +158,10 @@ def test_a_bulk_update_of_requests_moves_every_list_on(cached_app, desk):
 
 def test_autoclose_shows_at_once(cached_app, desk):
     sr = submit(desk, "Closing soon")
-    services.change_status(sr, desk["agent"], RequestStatus.RESOLVED)
+    lifecycle.change_status(sr, desk["agent"], RequestStatus.RESOLVED)
     erin = client_for(cached_app, desk["erin"])
     assert "Resolved" in erin.get("/requests/mine").get_data(as_text=True)
-    assert services.autoclose(now=datetime.now(UTC) + timedelta(days=30)) == 1
+    assert jobs.autoclose(now=datetime.now(UTC) + timedelta(days=30)) == 1
     assert "Closed" in erin.get("/requests/mine").get_data(as_text=True)
 
 
@@ -196,7 +197,7 @@ def test_the_next_clock_change_is_the_nearest_due_or_at_risk_instant(cached_app,
     first = submit(desk, "Due first")
     submit(desk, "Due later")
     expected = min(first.due_at, first.at_risk_at)
-    found = services.next_clock_change(desk["it"], now)
+    found = queues.next_clock_change(desk["it"], now)
     assert found is not None and abs(found - expected.astimezone(UTC)) < timedelta(seconds=1)
-    assert services.rows_clock_change([first], now) == found
-    assert services.rows_clock_change([], now) is None
+    assert queues.rows_clock_change([first], now) == found
+    assert queues.rows_clock_change([], now) is None

@@ -7,7 +7,6 @@ from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
 from portal.core.ids import parse_id
-from portal.extensions import db
 from portal.htmx import hx_redirect, is_htmx, render
 from portal.manage import bp, forms
 from portal.manage.services import access, catalogue, form_builder, standards
@@ -142,7 +141,6 @@ def save_service(dept: str, service_id: int):
         try:
             catalogue.update_service(current_user, department, service, form.change())
         except Invalid as exc:
-            db.session.rollback()
             problems = forms.show_errors(form, exc.errors, "")
         else:
             return service_saved(department, service, "service_details_section",

@@ -9,7 +9,6 @@ from flask_login import current_user
 from portal.core.clock import now
 from portal.core.policy import is_admin
 from portal.directory import services as directory_services
-from portal.extensions import db
 from portal.htmx import is_htmx, render
 from portal.manage import forms
 from portal.manage.services import (
@@ -127,6 +126,5 @@ def list_action(department, section: str, action, message: str, **extra):
     try:
         action(form)
     except Invalid as exc:
-        db.session.rollback()
         return section_refused(department, section, list(exc.errors.values()), **extra)
     return section_saved(department, section, message, **extra)

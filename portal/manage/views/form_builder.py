@@ -6,7 +6,6 @@ from flask import redirect, request, url_for
 from flask_login import current_user
 
 from portal.core.ids import parse_id
-from portal.extensions import db
 from portal.htmx import is_htmx, render
 from portal.manage import bp, forms
 from portal.manage.services import access, form_builder
@@ -90,7 +89,6 @@ def save_field(dept: str, service_id: int, field_id: int):
         try:
             form_builder.update_field(current_user, department, service, field, form.change())
         except Invalid as exc:
-            db.session.rollback()
             problems = forms.show_errors(form, exc.errors, "")
         else:
             return _builder_saved(department, service, f"Question “{field.label}” saved.",
@@ -110,7 +108,6 @@ def _field_action(dept, service_id, field_id, action, message, focus):
     try:
         action(department, service, field, form)
     except Invalid as exc:
-        db.session.rollback()
         return _builder_refused(department, service, problems=list(exc.errors.values()),
                                 focus=focus(field, form))
     return _builder_saved(department, service, message(field, form), focus=focus(field, form))

@@ -6,7 +6,6 @@ from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
 from portal.core.policy import manages
-from portal.extensions import db
 from portal.htmx import hx_redirect, is_htmx
 from portal.manage import bp, forms
 from portal.manage.services import catalogue, contacts, members
@@ -89,7 +88,6 @@ def add_member(dept: str):
                 current_user, department, form.email.data or "", form.role.data or ""
             )
         except Invalid as exc:
-            db.session.rollback()
             problems = forms.show_errors(form, exc.errors, "")
         else:
             return _after_member_change(
@@ -113,7 +111,6 @@ def _member_action(dept, membership_id, action, message):
     try:
         name = action(department, form)
     except Invalid as exc:
-        db.session.rollback()
         return section_refused(department, "members", list(exc.errors.values()),
                                 focus="members-problem")
     return _after_member_change(department, message(name, form), focus="members-title")

@@ -19,6 +19,7 @@ from portal.core import clock
 from portal.core.ids import parse_id
 from portal.extensions import db
 from portal.models import (
+    Department,
     RatingInvite,
     RequestStatus,
     SatisfactionRating,
@@ -26,7 +27,7 @@ from portal.models import (
     User,
 )
 
-CLOSED_PAGE_SIZE = 50
+CLOSED_PAGE_SIZE = 20  # history: the newest twenty, then "show older"
 ON_THE_GO_LIMIT = 200
 RATING_ASK_DAYS = 14  # a rating link works for two weeks
 _NEEDS_YOU_STATUSES = (RequestStatus.WAITING, RequestStatus.RESOLVED)
@@ -84,12 +85,22 @@ def _rating_asked(now: datetime):
     )
 
 
-def _newest_first(query, limit: int) -> list[ServiceRequest]:
+def _newest_first(query, limit: int, clocks_running: bool = False) -> list[ServiceRequest]:
+    """`clocks_running`: the rows' clocks run (Open), so each row's figure reads its
+    department's hours and closures: loaded for the whole list at once, not one department
+    at a time. Paused and finished requests show no running clock and need neither."""
+    department = selectinload(ServiceRequest.department)
+    calendars = (
+        [department.selectinload(Department.opening_hours)]
+        + [selectinload(ServiceRequest.department).selectinload(Department.closures)]
+        if clocks_running
+        else [department]
+    )
     return list(
         db.session.scalars(
             query.order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
             .limit(limit)
-            .options(selectinload(ServiceRequest.department), selectinload(ServiceRequest.assignee))
+            .options(*calendars, selectinload(ServiceRequest.assignee))
         )
     )
 
@@ -111,7 +122,9 @@ def my_requests(
             ON_THE_GO_LIMIT,
         )
         on_the_go = _newest_first(
-            base.where(ServiceRequest.status.in_(_OPEN_STATUSES)), ON_THE_GO_LIMIT
+            base.where(ServiceRequest.status.in_(_OPEN_STATUSES)),
+            ON_THE_GO_LIMIT,
+            clocks_running=True,
         )
     closed_query = base.where(ServiceRequest.status.in_(_CLOSED_STATUSES), not_(asked))
     if cursor is not None:
