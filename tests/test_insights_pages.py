@@ -111,6 +111,29 @@ def test_overview_lists_departments_sortable_and_unfound_searches(org, client, l
     assert client.get("/insights?sort=evil").status_code == 200
 
 
+def test_the_overview_reads_a_fixed_number_of_statements_however_many_departments(
+    org, client, login
+):
+    from sqlalchemy import event
+
+    login(org["erin"])
+
+    def statements() -> int:
+        seen = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get("/insights").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len([sql for sql in seen if sql.strip().upper() != "BEGIN"])
+
+    few = statements()
+    for n in range(8):
+        factories.make_department(name=f"Extra {n}", slug=f"extra-{n}")
+    assert statements() == few
+
+
 def test_department_page_has_the_strip(org, client, login):
     login(org["erin"])
     page = client.get("/d/it").get_data(as_text=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
 
 from portal.core import clock
 from portal.extensions import db
@@ -19,6 +20,7 @@ from portal.insights.scorecard import (
     CheckInScore,
     checkin_score,
     department_today,
+    normal_promises,
     promises_of,
 )
 from portal.models import Department, Priority, ScorecardDay, SearchDocument, SearchMiss
@@ -53,30 +55,37 @@ class Counts:
 
 
 def _counts(department_ids: list[int] | None, buckets: dict[str, tuple[date, date]]):
-    """{(department_id, bucket): Counts} summed in SQL over the named day ranges."""
+    """{(department_id, bucket): Counts} summed in SQL over the named day ranges: one
+    pass over the rollup's days for every bucket at once."""
     found: dict[tuple[int, str], Counts] = {}
     if not buckets:
         return found
     since = min(start for start, _ in buckets.values())
     until = max(end for _, end in buckets.values())
-    for name, (start, end) in buckets.items():
-        inside = ScorecardDay.day.between(start, end)
-        query = (
-            select(
-                ScorecardDay.department_id,
-                func.sum(case((inside, ScorecardDay.resolved), else_=0)),
-                func.sum(case((inside, ScorecardDay.first_met), else_=0)),
-                func.sum(case((inside, ScorecardDay.resolution_met), else_=0)),
-                func.sum(case((inside, ScorecardDay.rating_sum), else_=0)),
-                func.sum(case((inside, ScorecardDay.rating_count), else_=0)),
-            )
-            .where(ScorecardDay.day.between(since, until))
-            .group_by(ScorecardDay.department_id)
-        )
-        if department_ids is not None:
-            query = query.where(ScorecardDay.department_id.in_(department_ids))
-        for department_id, *sums in db.session.execute(query):
-            found[(department_id, name)] = Counts(*(int(s or 0) for s in sums))
+    columns = (
+        ScorecardDay.resolved,
+        ScorecardDay.first_met,
+        ScorecardDay.resolution_met,
+        ScorecardDay.rating_sum,
+        ScorecardDay.rating_count,
+    )
+    sums = [
+        func.sum(case((ScorecardDay.day.between(start, end), column), else_=0))
+        for start, end in buckets.values()
+        for column in columns
+    ]
+    query = (
+        select(ScorecardDay.department_id, *sums)
+        .where(ScorecardDay.day.between(since, until))
+        .group_by(ScorecardDay.department_id)
+    )
+    if department_ids is not None:
+        query = query.where(ScorecardDay.department_id.in_(department_ids))
+    width = len(columns)
+    for department_id, *values in db.session.execute(query):
+        for index, name in enumerate(buckets):
+            part = values[index * width : (index + 1) * width]
+            found[(department_id, name)] = Counts(*(int(v or 0) for v in part))
     return found
 
 
@@ -165,13 +174,19 @@ def overview(sort: str = "name", now: datetime | None = None) -> Overview:
     if sort not in SORTS:
         sort = "name"
     departments = list(
-        db.session.scalars(select(Department).where(Department.active).order_by(Department.name))
+        db.session.scalars(
+            select(Department)
+            .where(Department.active)
+            .order_by(Department.name)
+            .options(selectinload(Department.opening_hours), selectinload(Department.closures))
+        )
     )
     today = clock.now(now).date()
     counts = _counts(None, _windows(today))
+    promises = normal_promises(departments)
     rows = []
     for department in departments:
-        promise = promises_of(department).get(Priority.NORMAL.value)
+        promise = promises.get(department.id)
         rows.append(
             OverviewRow(
                 department,

@@ -227,10 +227,29 @@ def _backlog(department_id: int) -> tuple[int, datetime | None]:
     return int(counts[0]), counts[1] and clock.aware(counts[1])
 
 
-def promises_of(department: Department) -> dict[str, directory_services.Promise]:
+def promises_of(
+    department: Department, standards: list | None = None
+) -> dict[str, directory_services.Promise]:
+    """The department's default promises by priority; `standards`: its default response
+    standards when the caller read them already (for many departments in one query)."""
     day_minutes = calendar_for(department).typical_day_minutes()
-    standards = directory_services._department_defaults([department.id]).get(department.id, [])
+    if standards is None:
+        standards = directory_services._department_defaults([department.id]).get(department.id, [])
     return {p.priority.value: p for p in directory_services._promises(list(standards), day_minutes)}
+
+
+def normal_promises(departments: list[Department]) -> dict[int, directory_services.Promise]:
+    """Each department's normal-priority promise, its standards read in one query (the
+    departments' hours and closures should come loaded with them)."""
+    defaults = directory_services._department_defaults([d.id for d in departments])
+    found = {}
+    for department in departments:
+        promise = promises_of(department, defaults.get(department.id, [])).get(
+            Priority.NORMAL.value
+        )
+        if promise is not None:
+            found[department.id] = promise
+    return found
 
 
 def _deliveries(buckets: dict[str, _Bucket]) -> dict[str, Delivery]:
