@@ -1,0 +1,209 @@
+"""Two versions of Inward side by side, in the same run: `python -m bench.compare`.
+
+    BEFORE_DIR=/path/to/a/worktree BEFORE_DB=/data/before.db AFTER_DB=/data/after.db \\
+        .venv/bin/python -m bench.compare
+
+Starts hello world, the "before" checkout (BEFORE_DIR, on BEFORE_DB) and this checkout (on
+AFTER_DB) under the same gunicorn settings (`-w 2`, sync), each version on its own copy of the
+same bench data (every run writes to it). wrk (-c16) then runs in interleaved rounds, page by
+page: hello, before, after, so the machine's noise hits all three alike. Each page's figure is
+its req/s as a share of hello world's in the same round, the median over the rounds; the last
+column is after/before. `COMPARE_COLD=1` switches every cache of rendered output off in both.
+`COMPARE_ROUNDS` (3), `COMPARE_SECONDS` (6), `COMPARE_ONLY` (page names, comma-separated).
+Bounded and on loopback only; the servers stop at the end.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import secrets
+import signal
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+from bench.measure import wrk
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV = ROOT / ".venv" / "bin"
+COLD = os.environ.get("COMPARE_COLD") == "1"
+ROUNDS = int(os.environ.get("COMPARE_ROUNDS", "3"))
+SECONDS = int(os.environ.get("COMPARE_SECONDS", "6"))
+PORTS = {"hello": 5192, "before": 5193, "after": 5194}
+SECRET_KEY = secrets.token_urlsafe(30)
+DEPARTMENT = "bench-dept-42"
+BUSY = "bench-dept-1"
+
+
+def environment(database: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "FLASK_APP": "wsgi.py",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "HTMX_SOURCE": "local",
+        "SECRET_KEY": SECRET_KEY,
+        "RATELIMIT_ENABLED": "0",
+        "FORCE_HTTPS": "0",
+        "INWARD_ENV": "development",
+    }
+    if COLD:
+        env.update(RENDERED_CACHE="0", LIST_CACHE_SECONDS="0", DIRECTORY_CACHE_SECONDS="0")
+    return env
+
+
+def serve(checkout: Path, database: str, app: str, port: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            str(VENV / "gunicorn"),
+            "-w",
+            "2",
+            "--worker-class",
+            "sync",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "error",
+            app,
+        ],
+        cwd=checkout,
+        env=environment(database),
+        start_new_session=True,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def signed_in_cookie(checkout: Path, database: str) -> str:
+    code = (
+        "from portal import create_app\nfrom portal.extensions import db\n"
+        "from portal.models import User\nfrom sqlalchemy import select\napp = create_app()\n"
+        "with app.app_context():\n"
+        "    t = db.session.scalar(select(User.session_token)"
+        ".where(User.email == 'bench.user.1@example.com'))\n"
+        "    print(app.session_interface.get_signing_serializer(app).dumps("
+        "{'_user_id': t, '_fresh': True}))\n"
+    )
+    return subprocess.run(
+        [str(VENV / "python"), "-c", code],
+        cwd=checkout,
+        env=environment(database),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+def get(port: int, path: str, cookie: str, headers: dict | None = None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("GET", path, headers={"Cookie": f"session={cookie}", **(headers or {})})
+        response = connection.getresponse()
+        body = response.read().decode()
+        found = re.search(r"session=([^;]+)", response.getheader("Set-Cookie") or "")
+        return response.status, body, (found.group(1) if found else cookie)
+    finally:
+        connection.close()
+
+
+def settled(port: int, cookie: str) -> str:
+    """The cookie as a browser holds it after its first page (see bench/measure.py)."""
+    for _ in range(30):
+        try:
+            _status, _body, after = get(port, f"/d/{DEPARTMENT}", cookie)
+        except OSError:
+            time.sleep(1)
+            continue
+        if after == cookie:
+            return cookie
+        cookie = after
+    raise SystemExit("the session cookie did not settle")
+
+
+def pages(cursor: str) -> dict[str, tuple[str, dict]]:
+    return {
+        "home": ("/", {}),
+        "department": (f"/d/{DEPARTMENT}", {}),
+        "search fragment": ("/search?q=laptop&box=header-search", {"HX-Request": "true"}),
+        "queue (50 rows)": (f"/queue/{BUSY}", {}),
+        "my requests": ("/requests/mine", {}),
+        "wall": ("/wall", {}),
+        "wall filtered": (f"/wall?department={DEPARTMENT}", {}),
+        "wall next page": (f"/wall?before={cursor}", {"HX-Request": "true"}),
+        "scorecard": (f"/d/{BUSY}/scorecard?days=90", {}),
+    }
+
+
+def main() -> None:
+    before_dir = Path(os.environ["BEFORE_DIR"])
+    databases = {"before": os.environ["BEFORE_DB"], "after": os.environ["AFTER_DB"]}
+    checkouts = {"before": before_dir, "after": ROOT}
+    servers = [serve(ROOT, databases["after"], "bench.hello:app", PORTS["hello"])]
+    servers += [serve(checkouts[s], databases[s], "wsgi:app", PORTS[s]) for s in checkouts]
+    try:
+        cookies = {
+            side: settled(PORTS[side], signed_in_cookie(checkouts[side], databases[side]))
+            for side in checkouts
+        }
+        _status, wall, _cookie = get(PORTS["after"], "/wall", cookies["after"])
+        chosen = pages(re.search(r"/wall\?before=(\d+)", wall).group(1))
+        only = {n.strip() for n in os.environ.get("COMPARE_ONLY", "").split(",") if n.strip()}
+        chosen = {name: page for name, page in chosen.items() if not only or name in only}
+        for name, (path, headers) in chosen.items():  # both answer, every worker warm
+            for side in checkouts:
+                status, _body, _cookie = get(PORTS[side], path, cookies[side], headers)
+                if status != 200:
+                    raise SystemExit(f"{side} answered {status} for {name} ({path})")
+                url = f"http://127.0.0.1:{PORTS[side]}{path}"
+                wrk(url, {"Cookie": f"session={cookies[side]}", **headers}, 1)
+        runs = {name: {"hello": [], "before": [], "after": []} for name in chosen}
+        for _ in range(ROUNDS):
+            for name, (path, headers) in chosen.items():
+                runs[name]["hello"].append(wrk(f"http://127.0.0.1:{PORTS['hello']}/", {}, SECONDS))
+                for side in checkouts:
+                    url = f"http://127.0.0.1:{PORTS[side]}{path}"
+                    cookie = {"Cookie": f"session={cookies[side]}", **headers}
+                    runs[name][side].append(wrk(url, cookie, SECONDS))
+    finally:
+        for server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+    report(runs)
+
+
+def report(runs: dict) -> None:
+    mode = "cold" if COLD else "warm"
+    lines = [
+        f"{mode}: {ROUNDS} rounds x {SECONDS} s, wrk -c16, gunicorn -w 2 each; median req/s, "
+        "% of hello world in the same round (median), p99 ms",
+        f"{'page':<17}{'hello':>7}{'before':>8}{'%':>7}{'p99':>7}{'after':>8}{'%':>7}{'p99':>7}"
+        f"{'after/before':>14}",
+    ]
+    for name, sides in runs.items():
+        share = {
+            side: statistics.median(
+                100 * run["rps"] / hello["rps"]
+                for run, hello in zip(sides[side], sides["hello"], strict=True)
+            )
+            for side in ("before", "after")
+        }
+        rps = {side: statistics.median(r["rps"] for r in sides[side]) for side in sides}
+        p99 = {
+            side: statistics.median(r["p99"] for r in sides[side]) for side in ("before", "after")
+        }
+        lines.append(
+            f"{name:<17}{rps['hello']:>7.0f}{rps['before']:>8.0f}{share['before']:>6.1f}%"
+            f"{p99['before']:>7.0f}{rps['after']:>8.0f}{share['after']:>6.1f}%{p99['after']:>7.0f}"
+            f"{share['after'] / share['before']:>13.2f}x"
+        )
+    text = "\n".join(lines)
+    print(text)
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    (results / f"compare-{mode}.txt").write_text(text + "\n")
+    (results / f"compare-{mode}.json").write_text(json.dumps(runs, indent=2))
+
+
+if __name__ == "__main__":
+    main()
