@@ -35,8 +35,7 @@ from portal.models import (
 )
 from portal.service_requests import clocks, list_cache
 from portal.service_requests.services import jobs, lifecycle
-from portal.service_requests.services.promises import targets_for
-from portal.service_requests.services.submission import Submission, allocate_key
+from portal.service_requests.services.submission import Submission, allocate_key, new_request
 
 S = RequestStatus
 # The columns a change may move (the rest were written by the filing).
@@ -96,28 +95,7 @@ class Replay:
         dropped with the history's.)"""
         department = service.department
         _require(service.active and department.active and requester.active, None, "filing")
-        first, resolution = targets_for(department, service, data.priority)
-        sr = ServiceRequest(
-            version=1,
-            assignee_id=None,
-            first_response_at=None,
-            resolved_at=None,
-            closed_at=None,
-            department_id=department.id,
-            service_id=service.id,
-            title=data.title,
-            description=data.description,
-            priority=data.priority,
-            status=S.NEW,
-            requester_id=requester.id,
-            filed_by_id=requester.id,
-            answers=data.answers,
-            idempotency_token=data.form_token,
-            created_at=now,
-            updated_at=now,
-            first_response_target=first,
-            resolution_target=resolution,
-        )
+        sr = new_request(service, requester, requester, data, now)  # the live row's rules
         set_committed_value(sr, "department", department)
         clocks.refresh_due(sr, now, changes=[])
         sr.number, sr.key = allocate_key(department)
@@ -130,8 +108,8 @@ class Replay:
             department=department,
             status=sr.status,
             created_at=now,
-            first_response_target=first,
-            resolution_target=resolution,
+            first_response_target=sr.first_response_target,
+            resolution_target=sr.resolution_target,
             requester_id=requester.id,
             version=1,
             updated_at=now,

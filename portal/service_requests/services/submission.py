@@ -75,7 +75,7 @@ def _existing_for_token(token: str, actor: User) -> ServiceRequest | None:
     return sr
 
 
-def _new_request(
+def new_request(
     service: Service, actor: User, requester: User, data: Submission, now: datetime
 ) -> ServiceRequest:
     """The row of a new request, with its promise (not yet written)."""
@@ -124,7 +124,7 @@ def submit_request(
     if not requester.active:
         raise Refused("Choose a current colleague.", field="on_behalf_of")
     workers = department_addresses(department.id)
-    sr = _new_request(service, actor, requester, data, now)
+    sr = new_request(service, actor, requester, data, now)
     set_committed_value(sr, "department", department)
     set_committed_value(sr, "requester", requester)
     clocks.refresh_due(sr, now, changes=[])  # new: no status changes yet
