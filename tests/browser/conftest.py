@@ -14,8 +14,8 @@ Every page a test's browser shows is checked, at the end of the test:
 - the browser console: no JavaScript error and no error logged, except the browser's own line
   for a 4xx answer a test asked for (a 404 page, a 422 form), and the two lines htmx logs for a
   request it aborted on purpose ("htmx:sendAbort" and its "htmx:afterRequest": a live field check
-  in flight when the form is sent, `hx-sync="closest form:abort"`). Every other htmx error line
-  (htmx:sendError, htmx:responseError, htmx:timeout …) still counts.
+  still in flight when a newer one starts, `hx-sync="closest form:replace"`). Every other htmx
+  error line (htmx:sendError, htmx:responseError, htmx:timeout …) still counts.
 Without Java or the checker the HTML check is skipped, unless REQUIRE_BROWSER=1 (CI).
 """
 
