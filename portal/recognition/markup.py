@@ -13,17 +13,17 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
-import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from portal.core import text as core_text
+from portal.core.markup import allow_list_sanitizer
 
 MAX_MESSAGE = 1000
 
 ALLOWED_TAGS = {"p", "strong", "em", "a", "ul", "ol", "li", "br", "code"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
-URL_SCHEMES = {"http", "https", "mailto"}
+sanitize = allow_list_sanitizer(ALLOWED_TAGS, ALLOWED_ATTRIBUTES)
 
 _markdown = MarkdownIt("zero", {"html": False, "linkify": False, "breaks": True}).enable(
     ["emphasis", "link", "list", "newline", "escape", "backticks"]
@@ -75,17 +75,6 @@ def mention_handles(text: str) -> list[str]:
 
 def _markdown_escape(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", text)
-
-
-def sanitize(html: str) -> str:
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-    )
 
 
 def render_message(text: str, mentions: Mapping[str, tuple[str, str]] | None = None) -> str:
