@@ -10,7 +10,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.manage.services.contacts import ContactChange, add_contact
 from portal.manage.services.form_builder import FieldChange, add_field, form_fields
-from portal.models import Membership, MembershipRole, OpeningHours, Service
+from portal.models import Membership, MembershipRole, OpeningHours, SearchMiss, Service
 from tests import factories
 
 HX = {"HX-Request": "true"}
@@ -32,7 +32,11 @@ def world(app):
         iris, it, ContactChange(label="Desk", mailbox="it@example.com")
     )
     membership = db.session.scalar(select(Membership).where(Membership.user_id == ivan.id))
+    gap = SearchMiss(query="laptop docking station", count=3)
+    db.session.add(gap)
+    db.session.commit()
     return dict(
+        gap=gap,
         it=it,
         hr=hr,
         iris=iris,
@@ -54,6 +58,7 @@ def manage_urls(app, w) -> list[tuple[str, str]]:
         field_id=w["field"].id,
         contact_id=w["contact"].id,
         membership_id=w["membership"].id,
+        gap_id=w["gap"].id,
     )
     found = []
     with app.test_request_context():

@@ -18,6 +18,7 @@ from portal.demo.recognition import load_recognition_demo
 from portal.demo.reporting_lines import load_reporting_lines
 from portal.demo.request_forms import load_request_forms
 from portal.demo.request_history import load_request_history
+from portal.demo.searches import load_search_history
 from portal.directory import search
 from portal.directory.fragments import directory_changed
 from portal.extensions import db
@@ -268,7 +269,7 @@ def load_demo_organisation(with_history: bool = True) -> str:
     history = load_request_history(departments, people) if with_history else ""
     wall = load_recognition_demo(departments, people) if with_history else ""
     if with_history:
-        history = f"{history} {load_feedback()}"
+        history = f"{history} {load_feedback()} {load_search_history()}"
     return (
         f"Demo organisation ready: {len(departments)} departments, {services} services, "
         f"{len(people)} people. {history} {wall}".strip()

@@ -5,8 +5,6 @@ cheap however many requests there are."""
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -23,7 +21,7 @@ from portal.insights.scorecard import (
     normal_promises,
     promises_of,
 )
-from portal.models import Department, Priority, ScorecardDay, SearchDocument, SearchMiss
+from portal.models import Department, Priority, ScorecardDay
 
 TREND_DAYS = 28
 TREND_STEP = 0.05  # five points of "within promise" before the arrow turns
@@ -202,59 +200,3 @@ def overview(sort: str = "name", now: datetime | None = None) -> Overview:
     key, reverse = SORTS[sort]
     rows.sort(key=key, reverse=reverse)
     return Overview(rows, sort)
-
-
-# What people searched for without finding anything -----------------------------------------
-
-_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
-STOP_WORDS = frozenset({"the", "and", "for", "with", "how", "what", "new", "can", "get", "our"})
-
-
-def _words(text: str) -> set[str]:
-    return {
-        w for w in (m.group(0).lower() for m in _WORD.finditer(text or "")) if w not in STOP_WORDS
-    }
-
-
-@dataclass(frozen=True)
-class UnfoundSearch:
-    query: str
-    count: int
-    departments: list[Department]
-
-
-def unfound_searches(limit: int = 15) -> list[UnfoundSearch]:
-    """The most frequent searches that found nothing, each with the departments whose
-    own words (names, keywords of their services) share a word with it."""
-    misses = db.session.execute(
-        select(SearchMiss.query, SearchMiss.count)
-        .order_by(SearchMiss.count.desc(), SearchMiss.query)
-        .limit(limit)
-    ).all()
-    if not misses:
-        return []
-    wanted = set().union(*(_words(q) for q, _ in misses))
-    departments = {d.id: d for d in db.session.scalars(select(Department).where(Department.active))}
-    owners: dict[str, set[int]] = defaultdict(set)
-    rows = db.session.execute(
-        select(SearchDocument.department_id, SearchDocument.name, SearchDocument.keywords).where(
-            SearchDocument.kind.in_(("service", "department")),
-            SearchDocument.department_id.is_not(None),
-        )
-    )
-    for department_id, name, keywords in rows:
-        for word in _words(f"{name} {keywords}") & wanted:
-            owners[word].add(department_id)
-    result = []
-    for query, count in misses:
-        ids = (
-            set().union(*(owners.get(w, set()) for w in _words(query))) if _words(query) else set()
-        )
-        result.append(
-            UnfoundSearch(
-                query,
-                count,
-                sorted((departments[i] for i in ids if i in departments), key=lambda d: d.name),
-            )
-        )
-    return result

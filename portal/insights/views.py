@@ -7,6 +7,7 @@ from flask import Blueprint, Response, request
 from flask_login import current_user
 
 from portal.core.errors import NotFound
+from portal.directory import search_gaps
 from portal.directory import services as directory_services
 from portal.htmx import render
 from portal.insights import export, overview, scorecard
@@ -58,7 +59,7 @@ def portal_overview():
         "overview_table",
         rows=rows,
         sort=rows.sort,
-        misses=overview.unfound_searches(),
+        misses=search_gaps.portal_gaps(),
     )
 
 

@@ -11,6 +11,7 @@ from jinja2_fragments.flask import render_block
 
 from portal.core.errors import Refused
 from portal.core.ids import parse_id
+from portal.core.text import clean_text, without_control_characters
 from portal.htmx import is_htmx, render
 from portal.knowledge import bp, forms, markup
 from portal.knowledge.services import access, helpfulness, reading, revisions, writing
@@ -110,7 +111,14 @@ def new_article(dept: str):
         form = _form(
             department,
             None,
-            data={"owner_id": str(current_user.id), "audience": ArticleAudience.EVERYONE.value},
+            data={
+                "owner_id": str(current_user.id),
+                "audience": ArticleAudience.EVERYONE.value,
+                # From "What people looked for": the search's words as a first title.
+                "title": clean_text(
+                    without_control_characters(request.args.get("title", "")), multiline=False
+                )[:200],
+            },
         )
         return _edit_page(department, form)
     form = _form(department)
@@ -160,8 +168,12 @@ def edit_article(dept: str, article_id: int):
         started_from = parse_id(form.base_version.data)
         form.base_version.data = str(exc.article.version)  # a second save is deliberate
         return _edit_page(
-            department, form, exc.article, status=409,
-            stale=exc.article.version, stale_from=started_from,
+            department,
+            form,
+            exc.article,
+            status=409,
+            stale=exc.article.version,
+            stale_from=started_from,
         )
     except Refused as exc:
         _show_refusal(form, exc)

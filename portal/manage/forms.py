@@ -73,8 +73,10 @@ class CalendarForm(Form):
         self.holiday_country.choices = [
             SelectChoice("", "No public holidays"),
             *sorted(
-                (SelectChoice(code, f"{names.get(code, code)} ({code})")
-                 for code in calendar.holiday_countries()),
+                (
+                    SelectChoice(code, f"{names.get(code, code)} ({code})")
+                    for code in calendar.holiday_countries()
+                ),
                 key=lambda c: c.label,
             ),
         ]
@@ -260,3 +262,19 @@ def show_errors(form: Form, errors: dict[str, str], fallback: str) -> list[str]:
         else:
             leftover.append(message)
     return leftover or ([] if errors else [fallback])
+
+
+class GapKeywordsForm(Form):
+    """Add a search that found nothing to one service's keywords."""
+
+    service_id = SelectField("Add to the keywords of", validate_choice=False)
+
+    def __init__(self, *args, service_choices=(), **kw):
+        super().__init__(*args, **kw)
+        self.service_id.choices = [
+            SelectChoice("", "Choose a service"),
+            *[SelectChoice(str(s.id), s.name) for s in service_choices],
+        ]
+
+    def chosen_service_id(self) -> int | None:
+        return parse_id((self.service_id.data or "").strip())

@@ -39,7 +39,20 @@ class RequestMeasure(db.Model):
 
 class ScorecardDay(db.Model):
     __tablename__ = "scorecard_day"
-    __table_args__ = (Index("uq_scorecard_day", "department_id", "day", "priority", unique=True),)
+    __table_args__ = (
+        Index("uq_scorecard_day", "department_id", "day", "priority", unique=True),
+        # The insights overview sums every department's recent days: it reads this index only.
+        Index(
+            "ix_scorecard_day_by_day",
+            "day",
+            "department_id",
+            "resolved",
+            "first_met",
+            "resolution_met",
+            "rating_sum",
+            "rating_count",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.manage.services.contacts import ContactChange, add_contact
-from portal.models import Membership, RequestField
+from portal.models import Membership, RequestField, SearchMiss
 from tests.access_rules import Rule, World, only
 
 MANAGERS = {"manager", "admin"}
@@ -25,6 +25,9 @@ def setup(world: World) -> None:
     world.membership = db.session.scalar(
         select(Membership).where(Membership.user_id == world.users["agent"].id)
     )
+    world.gap = SearchMiss(query="laptop docking station", count=3)
+    db.session.add(world.gap)
+    db.session.commit()
 
 
 def dept(w: World) -> dict:
@@ -45,6 +48,10 @@ def contact(w: World) -> dict:
 
 def member(w: World) -> dict:
     return {"dept": w.it.slug, "membership_id": w.membership.id}
+
+
+def gap(w: World) -> dict:
+    return {"dept": w.it.slug, "gap_id": w.gap.id}
 
 
 def standards(w: World) -> dict:
@@ -107,4 +114,6 @@ RULES = [
     Rule("manage.member_role", "POST", url=member, data=lambda w: {"role": "manager"},
          expect=allowed(303)),
     Rule("manage.remove_member", "POST", url=member, expect=allowed(303)),
+    Rule("manage.add_gap_to_keywords", "POST", url=gap,
+         data=lambda w: {"service_id": str(w.laptop.id)}, expect=allowed(303)),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -147,8 +148,15 @@ def create_service(actor: User, department: Department, change: ServiceChange) -
 
 
 def update_service(
-    actor: User, department: Department, service: Service, change: ServiceChange
+    actor: User,
+    department: Department,
+    service: Service,
+    change: ServiceChange,
+    *,
+    along_with: Callable[[], None] | None = None,
 ) -> None:
+    """Save the service's details; `along_with` runs in the same transaction (what else
+    this change settles, such as a search gap it answers)."""
     service = service_of(actor, department, service.id)
     values = _validated_service(department, change, service)
     before = audit.snapshot(service, SERVICE_FIELDS)
@@ -160,6 +168,8 @@ def update_service(
             if changes:
                 audit.record(actor, "service.update", service, changes=changes)
                 _service_saved(service)
+            if along_with is not None:
+                along_with()
     except IntegrityError:
         raise Invalid({"slug": "That web address name was just taken. Choose another."}) from None
 

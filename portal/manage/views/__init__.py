@@ -3,4 +3,10 @@ and redirects (303) without JavaScript; with htmx the same template answers with
 that changed (named blocks `<section>_section`), in place. Anyone who may not manage the
 department gets 404 (core NotFound, answered app-wide), for every page and every POST."""
 
-from portal.manage.views import catalogue, form_builder, people, sections  # noqa: F401
+from portal.manage.views import (  # noqa: F401
+    catalogue,
+    form_builder,
+    people,
+    search_gaps,
+    sections,
+)

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from portal.core.clock import now
 from portal.core.policy import is_admin
+from portal.directory import search_gaps
 from portal.directory import services as directory_services
 from portal.htmx import is_htmx, render
 from portal.manage import forms
@@ -28,7 +29,7 @@ INDEX = "manage/index.html"
 SERVICE = "manage/service.html"
 NEW_SERVICE = "manage/new_service.html"
 EDITABLE = ("details", "calendar", "hours", "standards")
-SECTIONS = (*EDITABLE, "services", "contacts", "members")
+SECTIONS = (*EDITABLE, "services", "contacts", "members", "gaps")
 SERVICE_EDITABLE = ("details", "standards")
 SECTION_NAMES = {
     "details": "Details",
@@ -45,9 +46,7 @@ def managed(dept: str) -> Department:
 
 def _edit_form(department: Department, section: str):
     if section == "details":
-        return forms.DetailsForm(
-            formdata=None, data=details.snapshot_details(department)
-        )
+        return forms.DetailsForm(formdata=None, data=details.snapshot_details(department))
     if section == "calendar":
         return forms.CalendarForm(
             formdata=None,
@@ -91,6 +90,8 @@ def index_context(department: Department, **extra) -> dict:
         "contact_form": extra.pop("contact_form", None)
         or forms.ContactForm(formdata=None, service_choices=active),
         "member_form": extra.pop("member_form", None) or forms.MemberForm(formdata=None),
+        "gaps": search_gaps.department_gaps(department),
+        "gap_form": forms.GapKeywordsForm(formdata=None, service_choices=active),
         "action_form": forms.ActionForm(formdata=None),
         "edit_forms": edit_forms,
         "section_names": SECTION_NAMES,
