@@ -25,7 +25,7 @@ BROWSER_SKIPPED := Browser tests skipped: chromium not installed (apt-get instal
 POSTGRES_SKIPPED := PostgreSQL run skipped: set TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/inward_test to run the suite on PostgreSQL too
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup run lint test test-sqlite test-postgres bench clean FORCE
+.PHONY: help setup run lint test test-sqlite test-postgres bench screenshots clean FORCE
 
 help:
 	@echo "Inward: the intranet portal. Targets:"
@@ -34,6 +34,7 @@ help:
 	@echo "  make test    lint, then the whole suite on SQLite (and on PostgreSQL when TEST_POSTGRES_URL is set)"
 	@echo "  make lint    ruff check --config .ci/ruff.toml, then lint-imports (.importlinter)"
 	@echo "  make bench   load benchmarks (bench/run; see bench/README.md)"
+	@echo "  make screenshots  the pictures in docs/screenshots/ (light and dark, desktop and phone)"
 	@echo "  make clean   remove .venv, static/vendor and instance/"
 	@echo "CI runs: bash .ci/run"
 
@@ -138,6 +139,13 @@ test-postgres: setup
 
 bench: setup
 	bash bench/run
+
+# The pictures in docs/screenshots/ (README): the browser tests' page tour, light and dark,
+# desktop and phone, on the demo organisation; axe and the Nu checker run as it goes.
+screenshots: setup
+	rm -f docs/screenshots/*.png
+	SCREENSHOTS_DIR=docs/screenshots REQUIRE_BROWSER=1 $(BIN)/pytest -q -p no:cacheprovider \
+		tests/browser/test_page_tour.py -k "fit_the_screen"
 
 clean:
 	rm -rf $(VENV) static/vendor instance .tools

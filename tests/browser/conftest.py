@@ -269,10 +269,16 @@ class PageWatch:
         return found
 
 
-def _open_page(browser, checker: HtmlChecker | None = None):
-    """A page in a context of its own (its own cookies: another person signed in)."""
+def _open_page(browser, checker: HtmlChecker | None = None, **options):
+    """A page in a context of its own (its own cookies: another person signed in).
+    `options` override the context's (viewport, color_scheme …)."""
     context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="en-GB", timezone_id="Europe/London"
+        **{
+            "viewport": {"width": 1280, "height": 900},
+            "locale": "en-GB",
+            "timezone_id": "Europe/London",
+            **options,
+        }
     )
     watch = PageWatch(checker)
     context.expose_binding("inwardSnapshot", watch.snapshot)

@@ -1,0 +1,119 @@
+"""The main pages as each role sees them, in light and dark, on a desktop and a phone
+(issue 20): axe finds nothing (colour contrast included, so dark mode is checked too), the
+Nu HTML checker finds nothing, and no page scrolls sideways, down to 320 px.
+
+The same tour makes the pictures in docs/screenshots/ (the README shows them):
+`make screenshots` runs it with SCREENSHOTS_DIR set, and each page's first screen is saved
+as <page>-<scheme>-<device>.png. Without SCREENSHOTS_DIR nothing is written.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import _close_and_check, _open_page, assert_no_axe_violations, sign_in
+
+DEMO_PASSWORD = "inward-demo"
+SCREENSHOTS_DIR = os.environ.get("SCREENSHOTS_DIR")
+DEVICES = {
+    "desktop": {"width": 1280, "height": 800},
+    "phone": {"width": 375, "height": 812},
+}
+NARROWEST = {"width": 320, "height": 640}
+
+
+def _first_link(page, selector: str) -> str:
+    return page.locator(selector).first.get_attribute("href")
+
+
+# (who, [(picture name, address or a function of the page giving it)])
+TOUR = [
+    (
+        "erin@example.com",
+        [
+            ("home", "/"),
+            ("search", "/search?q=laptop"),
+            ("department", "/d/it"),
+            ("request-form", "/d/it/new-laptop/request"),
+            ("my-requests", "/requests/mine"),
+            ("request", lambda page: _first_link(page, "table.queue a[href^='/requests/']")),
+            ("wall", "/wall"),
+            ("help", "/d/it/help"),
+            ("article", lambda page: _first_link(page, "main a[href^='/d/it/help/']")),
+        ],
+    ),
+    ("ivan@example.com", [("queue", "/queue/it")]),
+    (
+        "iris@example.com",
+        [("scorecard", "/d/it/scorecard"), ("insights", "/insights"), ("manage", "/manage/it")],
+    ),
+]
+
+
+@pytest.fixture
+def demo(app):
+    from portal.demo.loader import load_demo_organisation
+
+    load_demo_organisation(with_history=True)
+
+
+def _sideways(page) -> int:
+    """How far the page would scroll sideways, in CSS pixels (0: it fits)."""
+    return page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
+def _tour(page, live_server, check) -> None:
+    for email, stops in TOUR:
+        page.context.clear_cookies()
+        sign_in(page, live_server, email, DEMO_PASSWORD)
+        for name, where in stops:
+            address = where(page) if callable(where) else where
+            assert address, f"no address for {name}"
+            response = page.goto(f"{live_server}{address}")
+            assert response.status == 200, (name, address, response.status)
+            page.wait_for_load_state("load")
+            check(name, address)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("device", list(DEVICES))
+def test_the_main_pages_pass_axe_and_fit_the_screen(
+    demo, live_server, browser, html_checker, scheme, device
+):
+    context, page, watch = _open_page(
+        browser, html_checker, viewport=DEVICES[device], color_scheme=scheme
+    )
+    folder = Path(SCREENSHOTS_DIR) if SCREENSHOTS_DIR else None
+    if folder:
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def check(name: str, address: str) -> None:
+        assert _sideways(page) <= 0, f"{address} scrolls sideways on a {device} ({scheme})"
+        assert_no_axe_violations(page)
+        if folder:
+            page.screenshot(path=str(folder / f"{name}-{scheme}-{device}.png"))
+
+    try:
+        _tour(page, live_server, check)
+    finally:
+        _close_and_check(context, watch)
+
+
+def test_no_page_scrolls_sideways_at_320_px(demo, live_server, browser, html_checker):
+    context, page, watch = _open_page(browser, html_checker, viewport=NARROWEST)
+    wide = []
+
+    def check(name: str, address: str) -> None:
+        if _sideways(page) > 0:
+            wide.append(f"{address}: {_sideways(page)} px")
+
+    try:
+        _tour(page, live_server, check)
+    finally:
+        _close_and_check(context, watch)
+    assert not wide, "These pages scroll sideways at 320 px: " + ", ".join(wide)
