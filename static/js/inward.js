@@ -31,6 +31,33 @@
     if (message) announce(message.getAttribute("data-announce-after-swap") || message.textContent);
   });
 
+  // The header's links fold under Menu on a phone (the CSS decides when; on a wide
+  // screen the button is not shown and the links always are).
+  function foldableMenu() {
+    var button = document.querySelector(".menu-button");
+    var nav = button && document.getElementById(button.getAttribute("aria-controls"));
+    if (!nav) return;
+    button.hidden = false;
+    nav.classList.add("is-folded");
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("is-folded", !open);
+      if (open) {
+        var first = nav.querySelector("a, button");
+        if (first) first.focus();
+      }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        button.click();
+        button.focus();
+      }
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", foldableMenu);
+  else foldableMenu();
+
   document.addEventListener("htmx:responseError", function () {
     announce("Sorry, that did not work. Please try again.");
   });

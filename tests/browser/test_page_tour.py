@@ -117,3 +117,51 @@ def test_no_page_scrolls_sideways_at_320_px(demo, live_server, browser, html_che
     finally:
         _close_and_check(context, watch)
     assert not wide, "These pages scroll sideways at 320 px: " + ", ".join(wide)
+
+
+def test_the_header_is_one_row_on_a_desktop_and_folds_under_menu_on_a_phone(
+    demo, live_server, browser, html_checker
+):
+    # A manager's header holds the most links (Queue and Manage too).
+    context, page, watch = _open_page(browser, html_checker, viewport=DEVICES["desktop"])
+    try:
+        sign_in(page, live_server, "iris@example.com", DEMO_PASSWORD)
+        header = page.locator(".site-header")
+        assert header.bounding_box()["height"] < 80  # one row
+        assert page.get_by_role("link", name="Manage", exact=True).is_visible()
+        assert not page.get_by_role("button", name="Menu").is_visible()
+    finally:
+        _close_and_check(context, watch)
+
+    context, page, watch = _open_page(browser, html_checker, viewport=DEVICES["phone"])
+    try:
+        sign_in(page, live_server, "iris@example.com", DEMO_PASSWORD)
+        page.wait_for_function("() => !document.querySelector('.menu-button').hidden")
+        header = page.locator(".site-header")
+        assert header.bounding_box()["height"] <= 0.15 * DEVICES["phone"]["height"]
+        menu = page.get_by_role("button", name="Menu")
+        wall = page.get_by_role("navigation", name="Main").get_by_role("link", name="Wall")
+        assert not wall.is_visible()
+        menu.click()
+        assert menu.get_attribute("aria-expanded") == "true"
+        wall.wait_for()
+        page.wait_for_function("() => document.activeElement.closest('#site-nav') !== null")
+        assert_no_axe_violations(page)
+        page.keyboard.press("Escape")
+        assert menu.get_attribute("aria-expanded") == "false"
+        assert not wall.is_visible()
+        assert page.evaluate("document.activeElement.classList.contains('menu-button')")
+    finally:
+        _close_and_check(context, watch)
+
+
+def test_without_javascript_the_phone_header_shows_its_links(demo, live_server, browser):
+    context = browser.new_context(viewport=DEVICES["phone"], java_script_enabled=False)
+    try:
+        page = context.new_page()
+        sign_in(page, live_server, "erin@example.com", DEMO_PASSWORD)
+        nav = page.get_by_role("navigation", name="Main")
+        assert nav.get_by_role("link", name="Wall").is_visible()
+        assert not page.locator(".menu-button").is_visible()
+    finally:
+        context.close()
