@@ -165,3 +165,33 @@ def test_without_javascript_the_phone_header_shows_its_links(demo, live_server, 
         assert not page.locator(".menu-button").is_visible()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    ("who", "where"),
+    [
+        ("erin@example.com", "request"),
+        ("iris@example.com", "/d/it/scorecard"),
+        ("erin@example.com", "article"),
+    ],
+)
+def test_printed_pages_show_the_content_without_the_controls(demo, live_server, page, who, where):
+    sign_in(page, live_server, who, DEMO_PASSWORD)
+    if where == "request":
+        page.goto(f"{live_server}/requests/mine")
+        where = _first_link(page, "table.queue a[href^='/requests/']")
+    elif where == "article":
+        page.goto(f"{live_server}/d/it/help")
+        where = _first_link(page, "main a[href^='/d/it/help/']")
+    page.goto(f"{live_server}{where}")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert page.get_by_role("heading", level=1).is_visible()
+    visible_controls = page.locator("main form, main button").evaluate_all(
+        "els => els.filter(e => e.getClientRects().length > 0).length"
+    )
+    assert visible_controls == 0
+    if "/requests/" in where:
+        assert page.locator("#request-clock").is_visible()  # the promise is on paper too
+        assert not page.locator("#reply-title").is_visible()
+    assert len(page.pdf()) > 10_000  # it lays out on paper
