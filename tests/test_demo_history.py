@@ -177,3 +177,19 @@ def test_every_demo_request_is_due_when_the_live_clocks_say(app):
             assert due is None, sr.key
     assert running > 10
     db.session.rollback()
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime(2026, 12, 6, 4, 0, tzinfo=UTC),  # a Sunday morning (CI once found none waiting)
+        datetime(2026, 12, 5, 23, 30, tzinfo=UTC),  # Saturday night
+        datetime(2026, 12, 7, 8, 0, tzinfo=UTC),  # Monday, before opening
+        datetime(2026, 12, 9, 14, 0, tzinfo=UTC),  # a Wednesday afternoon
+    ],
+)
+def test_the_history_has_every_status_whatever_day_it_is_loaded(app, now):
+    load_demo_organisation(with_history=False)
+    request_history.load_request_history(*_organisation(), now=now)
+    statuses = set(db.session.scalars(select(ServiceRequest.status).distinct()))
+    assert statuses == set(RequestStatus), statuses

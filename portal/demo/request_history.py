@@ -189,6 +189,9 @@ def load_request_history(
             # Erin's last IT request is always fresh and still open, whatever day the demo
             # is loaded on: "my requests" and the IT queue always show her a live one.
             keep_open = bool(use_erin and department.slug == "it" and index + spread >= count)
+            # And HR's last request always waits on its requester, whatever the day and
+            # hour (business hours alone would leave none waiting on some Sunday mornings).
+            keep_waiting = department.slug == "hr" and index == count - 1 and not use_erin
             made += _one_request(
                 replay,
                 department,
@@ -200,6 +203,7 @@ def load_request_history(
                 now,
                 rng,
                 keep_open=keep_open,
+                keep_waiting=keep_waiting,
             )
     replay.write()
     db.session.commit()
@@ -247,7 +251,17 @@ def _forms() -> dict[int, list[RequestField]]:
 
 
 def _one_request(  # noqa: C901
-    replay, department, service_form, agent, requester, outsiders, place, now, rng, keep_open=False
+    replay,
+    department,
+    service_form,
+    agent,
+    requester,
+    outsiders,
+    place,
+    now,
+    rng,
+    keep_open=False,
+    keep_waiting=False,
 ) -> int:
     # Older requests first, so a department's numbers grow with time.
     # The last few are from this past week, so queues have open, waiting and late work.
@@ -257,6 +271,8 @@ def _one_request(  # noqa: C901
     created = _working_instant(department, now - timedelta(days=max(age_days, 0.05)), rng)
     if created >= now or keep_open:
         created = now - timedelta(minutes=30)
+    if keep_waiting:
+        created = now - timedelta(hours=3)
     priority = rng.choices(
         [Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT], [2, 6, 2, 1]
     )[0]
@@ -282,6 +298,12 @@ def _one_request(  # noqa: C901
         created,
         target * (1.1 + rng.random() * 1.5 if late else 0.1 + rng.random() * 0.8),
     )
+    if keep_waiting:
+        replay.pick_up(sr, agent, created + timedelta(minutes=30))
+        replay.reply(sr, agent, rng.choice(REPLIES), created + timedelta(minutes=31))
+        asked = created + timedelta(hours=1)
+        replay.change_status(sr, agent, RequestStatus.WAITING, asked, rng.choice(WAITING_ASKS))
+        return 1
     if first_reply >= now or (recent and late) or keep_open:
         return 1  # still new: nobody has replied yet (some of these are overdue)
     replay.pick_up(sr, agent, first_reply - timedelta(minutes=1))
