@@ -6,14 +6,16 @@ desk: Ivan the agent, Erin the employee (not in IT), Hugo who manages HR."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from portal.core import clock
 from portal.core.errors import NotFound
 from portal.extensions import db
-from portal.knowledge.services import deflection, suggestions, writing
-from portal.models import ArticleAudience, ArticleStatus, Deflection, ServiceRequest
+from portal.knowledge.services import deflection, helpfulness, reading, suggestions, writing
+from portal.models import Article, ArticleAudience, ArticleStatus, Deflection, ServiceRequest
 from tests import factories
 from tests.conftest import csrf_token_from, signed_in_client
 
@@ -318,3 +320,62 @@ def test_the_service_refuses_a_token_for_someone_else(desk, app):
             deflection.answered(desk.erin, desk.vpn, desk.vpn_article.id, token)
         closed = deflection.answered(desk.iris, desk.vpn, desk.vpn_article.id, token)
     assert closed.article.id == desk.vpn_article.id and deflections() == 1
+
+
+# The scorecard and /insights --------------------------------------------------------------
+
+
+def deflect(app, user, service, article_id, form_token, days_ago=0):
+    with app.test_request_context():
+        token = deflection.token_for(user, service, form_token)
+        closed = deflection.answered(user, service, article_id, token)
+    if days_ago:
+        closed.deflection.created_at = clock.now() - timedelta(days=days_ago)
+        db.session.commit()
+
+
+def test_the_scorecard_counts_deflections_helpfulness_and_reads(desk, app):
+    private = article(
+        desk, "VPN console", "For IT.", "vpn", "vpn", [], audience=ArticleAudience.DEPARTMENT
+    )
+    deflect(app, desk.erin, desk.vpn, desk.vpn_article.id, "f1")
+    deflect(app, desk.iris, desk.vpn, desk.vpn_article.id, "f2", days_ago=40)
+    helpfulness.vote(desk.erin, "it", desk.vpn_article.slug, helpfulness.VoteChange(True))
+    helpfulness.vote(desk.hugo, "it", desk.vpn_article.slug, helpfulness.VoteChange(False))
+    for _ in range(3):
+        reading.article_page(desk.erin, "it", desk.vpn_article.slug)
+    db.session.expire_all()  # the counter moved in SQL, as a new request would see it
+    client = signed_in_client(app, desk.erin)
+    page = client.get("/d/it/scorecard").get_data(as_text=True)
+    stat = page[page.index("Answered by help articles") :]
+    assert re.search(r'stat__value">1<', stat[:200])  # 30 days: the older one is not in
+    ninety = client.get("/d/it/scorecard?days=90", headers=HX).get_data(as_text=True)
+    stat = ninety[ninety.index("Answered by help articles") :]
+    assert re.search(r'stat__value">2<', stat[:200])
+    table = page[page.index('class="data-table help-figures"') :]
+    table = table[: table.index("</table>")]
+    row = table[table.index("VPN keeps disconnecting at home") :]
+    row = row[: row.index("</tr>")]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+    assert cells[0] == "3" and cells[1].startswith("1 of 2") and cells[2] == "2"
+    assert table.index("VPN keeps disconnecting") < table.index("Set up a printer")  # most read
+    assert "VPN console" not in table  # department only: not for Erin
+    staff = signed_in_client(app, desk.ivan).get("/d/it/scorecard").get_data(as_text=True)
+    assert private.title in staff[staff.index("help-figures") :]
+
+
+def test_insights_shows_deflections_per_department_and_the_most_read(desk, app):
+    article(desk, "VPN console", "For IT.", "vpn", "vpn", [], audience=ArticleAudience.DEPARTMENT)
+    private = db.session.scalar(select(Article).where(Article.title == "VPN console"))
+    private.views = 50
+    desk.printer.views = 7
+    db.session.commit()
+    deflect(app, desk.erin, desk.vpn, desk.vpn_article.id, "f1")
+    deflect(app, desk.erin, desk.laptop, desk.printer.id, "f2")
+    page = signed_in_client(app, desk.erin).get("/insights").get_data(as_text=True)
+    section = page[page.index('id="help-title"') :]
+    section = section[: section.index("</section>")]
+    row = section[section.index(">IT<") :]
+    assert re.findall(r"<td[^>]*>(.*?)</td>", row)[0] == "2"
+    assert "Set up a printer" in section and "read 7 times" in section
+    assert "VPN console" not in section  # department only: never listed portal-wide

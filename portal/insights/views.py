@@ -9,7 +9,7 @@ from flask_login import current_user
 from portal.core.errors import NotFound
 from portal.directory import services as directory_services
 from portal.htmx import render
-from portal.insights import export, overview, scorecard
+from portal.insights import export, help_figures, overview, scorecard
 
 bp = Blueprint("insights", __name__)
 
@@ -46,6 +46,7 @@ def department_scorecard(slug: str):
         days=days,
         window=card.window(days),
         can_export=export.can_export(current_user, department),
+        help=help_figures.department_help(department, current_user, scorecard.WINDOWS),
     )
 
 
@@ -59,6 +60,7 @@ def portal_overview():
         rows=rows,
         sort=rows.sort,
         misses=overview.unfound_searches(),
+        help=help_figures.portal_help(),
     )
 
 
