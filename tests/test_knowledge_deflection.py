@@ -379,3 +379,18 @@ def test_insights_shows_deflections_per_department_and_the_most_read(desk, app):
     assert re.findall(r"<td[^>]*>(.*?)</td>", row)[0] == "2"
     assert "Set up a printer" in section and "read 7 times" in section
     assert "VPN console" not in section  # department only: never listed portal-wide
+
+
+def test_words_most_articles_use_count_for_nothing(desk):
+    for topic in (
+        "book a meeting room",
+        "order a headset",
+        "share a calendar",
+        "print badges",
+        "install Zoom",
+        "find a colleague",
+    ):
+        article(desk, f"How to {topic}", f"How do I {topic}?", f"This is how you {topic}.", "", [])
+    assert len(suggestions.suggest(desk.erin, desk.vpn, "how do I")) == 0
+    found = suggestions.suggest(desk.erin, desk.vpn, "how do i stop the vpn disconnecting")
+    assert titles(found) == ["VPN keeps disconnecting at home"]

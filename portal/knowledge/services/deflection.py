@@ -74,9 +74,11 @@ def _article(user: User, service: Service, article_id: int | None) -> Article:
     return article
 
 
-def answered(user: User, service: Service, article_id: int | None, token: object) -> Closed:
+def answered(
+    user: User, service: Service, article_id: int | None, token: object, now=None
+) -> Closed:
     """Count the form as answered by the article (once per form: a second answer, or the
-    same one sent twice, keeps the first)."""
+    same one sent twice, keeps the first). `now`: the demo's history only."""
     form_token = _form_token(user, service, token)
     article = _article(user, service, article_id)
     existing = _existing(form_token)
@@ -89,7 +91,7 @@ def answered(user: User, service: Service, article_id: int | None, token: object
                     department_id=service.department_id,
                     user_id=user.id,
                     form_token=form_token,
-                    created_at=clock.now(),
+                    created_at=clock.now(now),
                 )
                 db.session.add(existing)
         except IntegrityError:  # the same form sent twice at once: the other one counted

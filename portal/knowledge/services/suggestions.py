@@ -4,17 +4,19 @@ words with the title and description typed so far, those of the form's service f
 
 The matching is plain Python over the department's few articles, so it is the same on
 SQLite and PostgreSQL. No list of stop words: a word counts for less the more of the
-department's articles use it (inverse document frequency), so "my", "not" or "how" weigh
-next to nothing, and a word in most of them not at all."""
+portal's articles use it (inverse document frequency, counted over every published
+article and kept until one changes), so a word in many of them ("my", "not", "how")
+counts for nothing, and a suggestion far weaker than the best one is left out."""
 
 from __future__ import annotations
 
 import math
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
@@ -30,8 +32,12 @@ MAX_WORDS = 40
 FIELD_WEIGHTS = (3.0, 2.5, 2.0, 1.0)
 SERVICE_BONUS = 0.5  # an article of the form's own service goes first among equals
 MIN_SCORE = 2.0  # about one telling word in the summary, or two in the body
-COMMON_SHARE = 0.6  # a word in more of the articles than this tells little
+COMMON_SHARE = 0.25  # a word in more of the portal's articles than this tells little
+MIN_CORPUS = 8  # below this many articles every word found counts
+CORPUS = 1000  # how common words are is read from the newest articles, at most this many
+RELATIVE = 0.35  # a suggestion far weaker than the best one is left out
 _WORD = re.compile(r"[^\W_]+")
+_VOCABULARY: dict[tuple, tuple[int, Counter[str]]] = {}
 
 
 @dataclass(frozen=True)
@@ -130,7 +136,7 @@ def suggest(user: User, service: Service, title: str, description: str = "") -> 
     if not articles:
         return []
     raw = {a.id: _raw_weights(a, wanted) for a in articles}
-    rarity = _rarities(articles, raw, len(wanted))
+    rarity = _rarities(articles, raw, wanted)
     scored = []
     for article in articles:
         pairs = [(w, r) for w, r in zip(raw[article.id], rarity, strict=True) if r]
@@ -141,17 +147,61 @@ def suggest(user: User, service: Service, title: str, description: str = "") -> 
             score += SERVICE_BONUS
         scored.append(Suggestion(article, score))
     scored.sort(key=lambda s: (-s.score, s.article.title))
-    return scored[:LIMIT]
+    best = scored[0].score if scored else 0
+    return [s for s in scored if s.score >= RELATIVE * best][:LIMIT]
 
 
-def _rarities(articles: list[Article], raw: dict[int, list[float]], count: int) -> list[float]:
-    """Per typed word: how telling it is among these articles (0: in none). A word in most
-    of them counts for nothing, unless every word found is like that."""
-    total = len(articles)
-    found_in = [sum(1 for a in articles if raw[a.id][i]) for i in range(count)]
-    common = [total >= 3 and n > COMMON_SHARE * total for n in found_in]
-    keep_common = not any(n and not c for n, c in zip(found_in, common, strict=True))
+def _key(word: str) -> str:
+    """Words alike share a key (their first letters), for counting how common they are."""
+    return word[:5]
+
+
+def _vocabulary() -> tuple[int, Counter[str]]:
+    """How many published articles the portal has (up to CORPUS), and in how many of them
+    each word (by `_key`) appears: read again only when an article changed."""
+    signature = tuple(
+        db.session.execute(
+            select(
+                func.count(),
+                func.max(Article.updated_at),
+                func.max(Article.id),
+                func.sum(Article.version),
+            ).where(Article.status == ArticleStatus.PUBLISHED)
+        ).one()
+    )
+    cached = _VOCABULARY.get(signature)
+    if cached is not None:
+        return cached
+    rows = db.session.execute(
+        select(
+            Article.title,
+            Article.keywords,
+            Article.summary,
+            func.substr(Article.body, 1, BODY_CHARS),
+        )
+        .where(Article.status == ArticleStatus.PUBLISHED)
+        .order_by(Article.updated_at.desc())
+        .limit(CORPUS)
+    ).all()
+    frequency: Counter[str] = Counter()
+    for row in rows:
+        frequency.update({_key(w) for w in words(" ".join(row), 5000)})
+    _VOCABULARY.clear()
+    _VOCABULARY[signature] = (len(rows), frequency)
+    return _VOCABULARY[signature]
+
+
+def _rarities(
+    articles: list[Article], raw: dict[int, list[float]], wanted: list[str]
+) -> list[float]:
+    """Per typed word: how telling it is, by how few of the portal's articles use it (0 when
+    none of these articles has it). A word in many of them ("how", "not", "my") counts for
+    nothing."""
+    total, frequency = _vocabulary()
+    found = [any(raw[a.id][i] for a in articles) for i in range(len(wanted))]
+    used = [max(frequency[_key(w)], 1) for w in wanted]
+    common = [total >= MIN_CORPUS and n > COMMON_SHARE * total for n in used]
     return [
-        math.log2(1 + total / n) if n and (keep_common or not c) else 0.0
-        for n, c in zip(found_in, common, strict=True)
+        math.log2(1 + total / n) if f and not c else 0.0
+        for f, n, c in zip(found, used, common, strict=True)
     ]
