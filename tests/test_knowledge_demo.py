@@ -64,3 +64,17 @@ def test_every_demo_article_reads_for_erin(demo, client, login):
     assert "Set up an office printer" in html and "Service desk triage guide" not in html
     stale = client.get("/d/facilities/help/parking-rules").get_data(as_text=True)
     assert "may be out of date" in stale
+
+
+def test_the_demo_has_questions_answered_by_articles_on_the_scorecards(demo, app):
+    from portal.insights import help_figures
+    from portal.models import Deflection, Department
+
+    before = db.session.scalar(select(func.count()).select_from(Deflection))
+    it = db.session.scalar(select(Department).where(Department.slug == "it"))
+    figures = help_figures.department_help(it, None, (30, 90))
+    assert before >= 20 and figures.deflections[90] > figures.deflections[30] > 0
+    assert any(f.deflections for f in figures.articles) and figures.articles[0].reads > 0
+    assert help_figures.portal_help().most_read
+    load_demo_organisation(with_history=False)
+    assert db.session.scalar(select(func.count()).select_from(Deflection)) == before

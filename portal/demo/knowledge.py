@@ -12,6 +12,7 @@ from sqlalchemy import select
 from portal.core import clock
 from portal.demo.articles import ARTICLES
 from portal.extensions import db
+from portal.knowledge.services import deflection
 from portal.models import (
     Article,
     ArticleAudience,
@@ -156,3 +157,34 @@ def load_articles(departments: dict[str, Department], people: dict[str, User]) -
         _votes(article, index, readers)
     db.session.commit()
     return f"{len(ARTICLES)} help articles ({written} new)."
+
+
+def load_deflections(departments: dict[str, Department], people: dict[str, User]) -> str:
+    """Some request forms closed by "This answered my question" over the last eight weeks,
+    each through the same use case as the live form (so the scorecards count them), and
+    the articles' read counters. Idempotent: each demo form has a token of its own."""
+    readers = [person for _email, person in sorted(people.items())]
+    counted = 0
+    for index, spec in enumerate(ARTICLES):
+        article = db.session.scalar(
+            select(Article).where(
+                Article.department_id == departments[spec["department"]].id,
+                Article.slug == spec["slug"],
+            )
+        )
+        if article is None or article.audience is not ArticleAudience.EVERYONE:
+            continue
+        if not article.views:
+            article.views = 12 + (index * 37) % 160
+            db.session.commit()
+        service = next((s for s in article.services if s.active), None)
+        if service is None or not readers:
+            continue
+        for n in range(index % 4):
+            reader = readers[(index * 11 + n * 5) % len(readers)]
+            form_token = f"demo-deflection-{spec['department']}-{spec['slug']}-{n}"[:64]
+            token = deflection.token_for(reader, service, form_token)
+            when = clock.now() - timedelta(days=(index * 3 + n * 17) % 56, hours=n)
+            deflection.answered(reader, service, article.id, token, now=when)
+            counted += 1
+    return f"{counted} questions answered by articles."

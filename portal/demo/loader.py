@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 
 from portal.demo import content
 from portal.demo.feedback import load_feedback
-from portal.demo.knowledge import load_articles
+from portal.demo.knowledge import load_articles, load_deflections
 from portal.demo.recognition import load_recognition_demo
 from portal.demo.reporting_lines import load_reporting_lines
 from portal.demo.request_forms import load_request_forms
@@ -266,6 +266,7 @@ def load_demo_organisation(with_history: bool = True) -> str:
     directory_changed()
     load_reporting_lines()
     load_articles(departments, people)  # help articles (issue 14)
+    load_deflections(departments, people)  # questions they answered, and their reads
     history = load_request_history(departments, people) if with_history else ""
     wall = load_recognition_demo(departments, people) if with_history else ""
     if with_history:

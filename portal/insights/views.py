@@ -10,7 +10,7 @@ from portal.core.errors import NotFound
 from portal.directory import search_gaps
 from portal.directory import services as directory_services
 from portal.htmx import render
-from portal.insights import export, overview, scorecard
+from portal.insights import export, help_figures, overview, scorecard
 
 bp = Blueprint("insights", __name__)
 
@@ -47,6 +47,7 @@ def department_scorecard(slug: str):
         days=days,
         window=card.window(days),
         can_export=export.can_export(current_user, department),
+        help=help_figures.department_help(department, current_user, scorecard.WINDOWS),
     )
 
 
@@ -60,6 +61,7 @@ def portal_overview():
         rows=rows,
         sort=rows.sort,
         misses=search_gaps.portal_gaps(),
+        help=help_figures.portal_help(),
     )
 
 

@@ -5,17 +5,26 @@ block that changed. Anyone who may not write gets 404 on every writer's page and
 
 from __future__ import annotations
 
-from flask import flash, make_response, redirect, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
-from portal.core.errors import Refused
+from portal.core.errors import NotFound, Refused
 from portal.core.ids import parse_id
 from portal.core.text import clean_text, without_control_characters
 from portal.htmx import is_htmx, render
 from portal.knowledge import bp, forms, markup
-from portal.knowledge.services import access, helpfulness, reading, revisions, writing
+from portal.knowledge.services import (
+    access,
+    deflection,
+    helpfulness,
+    reading,
+    revisions,
+    suggestions,
+    writing,
+)
 from portal.models import ArticleAudience, ArticleStatus
+from portal.service_requests.services import promises
 
 INDEX = "knowledge/help_index.html"
 ARTICLE = "knowledge/article.html"
@@ -247,3 +256,51 @@ def restore(dept: str, article_id: int, number: int):
         restored = revisions.restore(current_user, article, number)
         flash(f"Revision {number} restored as revision {restored.number}.")
     return redirect(url_for(".edit_article", dept=dept, article_id=article.id), 303)
+
+
+# Deflection: articles suggested on a request form --------------------------------------
+
+
+def _requestable(dept: str, service_slug: str):
+    service = promises.requestable_service(dept, service_slug)
+    if service is None:
+        raise NotFound
+    return service
+
+
+@bp.post("/d/<dept>/<service_slug>/request/suggestions")
+def request_suggestions(dept: str, service_slug: str):
+    """The request form's live suggestions (a fragment; without JavaScript they come with
+    the form's first validation instead)."""
+    service = _requestable(dept, service_slug)
+    if not is_htmx():
+        return redirect(url_for("service_requests.new", slug=dept, service_slug=service_slug), 303)
+    items = suggestions.suggest(
+        current_user, service, request.form.get("title", ""), request.form.get("description", "")
+    )
+    response = make_response(
+        render_template(
+            "knowledge/suggestions.html",
+            items=items,
+            department=service.department,
+            service=service,
+            token=deflection.token_for(current_user, service, request.form.get("form_token")),
+        )
+    )
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.post("/d/<dept>/<service_slug>/request/answered")
+def request_answered(dept: str, service_slug: str):
+    """The form closes without a request ("This answered my question")."""
+    service = _requestable(dept, service_slug)
+    closed = deflection.answered(
+        current_user, service, parse_id(request.form.get("article")), request.form.get("token")
+    )
+    if is_htmx():
+        response = make_response(render_template("knowledge/answered.html", closed=closed))
+        response.vary.add("HX-Request")
+        return response
+    flash(f"Glad that helped: no request was sent to {service.department.name}.")
+    return redirect(url_for(".article", dept=dept, slug=closed.article.slug), 303)

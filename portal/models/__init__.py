@@ -29,6 +29,7 @@ from portal.models.knowledge import (
     ArticleSlugRedirect,
     ArticleStatus,
     ArticleVote,
+    Deflection,
 )
 from portal.models.list_stamps import ListStamp
 from portal.models.notify import Notification, OutboxChannel, OutboxMessage, OutboxStatus
@@ -64,6 +65,7 @@ __all__ = [
     "ArticleSlugRedirect",
     "ArticleStatus",
     "ArticleVote",
+    "Deflection",
     "AddOn",
     "CompanyValue",
     "Reaction",

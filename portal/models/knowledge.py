@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -143,3 +144,24 @@ class ArticleVote(db.Model):
     missing: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Deflection(db.Model):
+    """A request not filed: "This answered my question" on a request form's suggested
+    article. One per form (the form's token), counted for the article and the service."""
+
+    __tablename__ = "knowledge_deflection"
+    __table_args__ = (
+        UniqueConstraint("form_token", name="uq_deflection_form"),
+        Index("ix_deflection_department_created", "department_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("knowledge_article.id", ondelete="CASCADE"), index=True
+    )
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    form_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

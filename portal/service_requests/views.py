@@ -12,6 +12,7 @@ from portal.core.errors import NotFound, Refused
 from portal.core.ids import parse_id
 from portal.extensions import reader_cache
 from portal.htmx import hx_redirect, is_htmx, render, trigger
+from portal.knowledge.services import deflection, suggestions
 from portal.models import Priority, RequestStatus, Service
 from portal.service_requests import attachments, bp, clocks, list_cache
 from portal.service_requests.forms import ChangeForm, ReplyForm, build_request_form, prefill_title
@@ -52,6 +53,18 @@ def _priority(value: str | None) -> Priority:
         return Priority.NORMAL
 
 
+def _suggested(service: Service, form) -> dict:
+    """After a validation: the help articles matching what was typed, with the signed token
+    that lets "This answered my question" close this very form (issue 14 item 4)."""
+    return {
+        "suggested": suggestions.suggest(
+            current_user, service, form.title.data or "", form.description.data or ""
+        ),
+        "deflect_token": deflection.token_for(current_user, service, form.form_token.data),
+        "suggest_inline": is_htmx(),  # without JavaScript: above the form, forms of their own
+    }
+
+
 def _form_context(service: Service, form, **extra):
     priority = _priority(form.priority.data)
     return {
@@ -74,7 +87,12 @@ def new(slug: str, service_slug: str):
 
     form = build_request_form(fields, formdata=request.form.copy() | request.files)
     if not form.validate():
-        return render(NEW_TEMPLATE, "request_form", status=422, **_form_context(service, form))
+        return render(
+            NEW_TEMPLATE,
+            "request_form",
+            status=422,
+            **_form_context(service, form, **_suggested(service, form)),
+        )
     try:
         sr, _created = submission.submit_request(
             service,
@@ -98,7 +116,7 @@ def new(slug: str, service_slug: str):
             "request_form",
             status=422,
             problem=exc.message,
-            **_form_context(service, form),
+            **_form_context(service, form, **_suggested(service, form)),
         )
     if is_htmx():
         request_clocks = clocks.request_clocks(sr)

@@ -72,3 +72,27 @@ RULES = [
     Rule("knowledge.restore", "POST", url=lambda w: {**article(w), "number": 1},
          expect=writers(303)),
 ]
+
+# Deflection (issue 14 item 4): suggestions on any request form; "This answered my question"
+# only with a token signed for the person's own form (Erin's here: 404 for everyone else).
+HX = {"HX-Request": "true"}
+
+
+def form(w: World) -> dict:
+    return {"dept": w.it.slug, "service_slug": w.laptop.slug}
+
+
+def erins_answer(w: World) -> dict:
+    from portal.knowledge.services import deflection
+
+    token = deflection.token_for(w.users["employee"], w.laptop, "erins-form")
+    return {"article": str(w.article.id), "token": token}
+
+
+RULES += [
+    Rule("knowledge.request_suggestions", "POST", url=form, headers=HX,
+         data=lambda w: {"title": "printer", "form_token": "t"},
+         expect=everyone(200, anonymous=204)),
+    Rule("knowledge.request_answered", "POST", url=form, headers=HX, data=erins_answer,
+         expect=only({"employee"}, 200, anonymous=204)),
+]

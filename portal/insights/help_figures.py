@@ -1,0 +1,158 @@
+"""What the help articles did (issue 14 item 4): questions they answered before a request
+was filed (deflections), how helpful readers found them and which are read most.
+
+Counts only, grouped in SQL: a few statements however many departments or articles. Reads
+are the articles' own counters (all time); deflections are counted over the scorecard's
+periods. A department-only article is listed only to those who may read it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import case, func, select
+
+from portal.core import clock
+from portal.extensions import db
+from portal.knowledge.services.access import may_read, may_write
+from portal.models import Article, ArticleAudience, ArticleStatus, Deflection, Department, User
+
+LISTED = 10  # articles on a scorecard
+MOST_READ = 5  # articles on /insights
+
+
+@dataclass(frozen=True)
+class ArticleFigure:
+    article: Article
+    reads: int
+    helpful_yes: int
+    helpful_no: int
+    deflections: int
+
+    @property
+    def answers(self) -> int:
+        return self.helpful_yes + self.helpful_no
+
+    @property
+    def helpful_share(self) -> float | None:
+        return self.helpful_yes / self.answers if self.answers else None
+
+
+@dataclass(frozen=True)
+class DepartmentHelp:
+    deflections: dict[int, int]  # days -> questions answered in the last `days` days
+    articles: list[ArticleFigure]  # most read first
+
+
+def _since(days: int, now: datetime) -> datetime:
+    return now - timedelta(days=days)
+
+
+def deflections_in(department_ids: list[int] | None, windows: tuple[int, ...], now=None):
+    """{(department_id, days): deflections in the last `days` days}, one statement."""
+    now = clock.now(now)
+    sums = [
+        func.sum(case((Deflection.created_at >= _since(days, now), 1), else_=0)) for days in windows
+    ]
+    query = (
+        select(Deflection.department_id, *sums)
+        .where(Deflection.created_at >= _since(max(windows), now))
+        .group_by(Deflection.department_id)
+    )
+    if department_ids is not None:
+        query = query.where(Deflection.department_id.in_(department_ids))
+    found: dict[tuple[int, int], int] = {}
+    for department_id, *counts in db.session.execute(query):
+        for days, count in zip(windows, counts, strict=True):
+            found[(department_id, days)] = int(count or 0)
+    return found
+
+
+def department_help(
+    department: Department, viewer: User | None, windows: tuple[int, ...], now=None
+) -> DepartmentHelp:
+    counts = deflections_in([department.id], windows, now)
+    writes = may_write(viewer, department)
+    articles = [
+        a
+        for a in db.session.scalars(
+            select(Article)
+            .where(
+                Article.department_id == department.id,
+                Article.status == ArticleStatus.PUBLISHED,
+            )
+            .order_by(Article.views.desc(), Article.title)
+        )
+        if may_read(viewer, a, writer=writes)
+    ][:LISTED]
+    per_article = dict(
+        db.session.execute(
+            select(Deflection.article_id, func.count())
+            .where(Deflection.article_id.in_([a.id for a in articles]))
+            .group_by(Deflection.article_id)
+        ).all()
+    )
+    return DepartmentHelp(
+        {days: counts.get((department.id, days), 0) for days in windows},
+        [
+            ArticleFigure(a, a.views, a.helpful_yes, a.helpful_no, per_article.get(a.id, 0))
+            for a in articles
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class MostRead:
+    title: str
+    slug: str
+    reads: int
+    department_slug: str
+    department_name: str
+
+
+@dataclass(frozen=True)
+class PortalHelp:
+    deflections: dict[int, int]  # department_id -> questions answered in the last 30 days
+    helpful: dict[int, tuple[int, int]]  # department_id -> (yes, all answers)
+    most_read: list[MostRead]  # articles open to everyone, most read first
+
+    @property
+    def department_ids(self) -> set[int]:
+        """The departments with articles or deflections to show."""
+        return set(self.deflections) | set(self.helpful)
+
+
+def portal_help(now=None, days: int = 30) -> PortalHelp:
+    counts = deflections_in(None, (days,), now)
+    helpful = {
+        department_id: (int(yes or 0), int(yes or 0) + int(no or 0))
+        for department_id, yes, no in db.session.execute(
+            select(
+                Article.department_id,
+                func.sum(Article.helpful_yes),
+                func.sum(Article.helpful_no),
+            )
+            .where(Article.status == ArticleStatus.PUBLISHED)
+            .group_by(Article.department_id)
+        )
+    }
+    most_read = [
+        MostRead(*row)
+        for row in db.session.execute(
+            select(Article.title, Article.slug, Article.views, Department.slug, Department.name)
+            .join(Department, Department.id == Article.department_id)
+            .where(
+                Article.status == ArticleStatus.PUBLISHED,
+                Article.audience == ArticleAudience.EVERYONE,
+                Article.views > 0,
+                Department.active,
+            )
+            .order_by(Article.views.desc(), Article.title)
+            .limit(MOST_READ)
+        )
+    ]
+    return PortalHelp(
+        {department_id: n for (department_id, _days), n in counts.items()},
+        helpful,
+        most_read,
+    )
