@@ -88,6 +88,10 @@ def add_note(
 def visible_attachment(viewer: User, sr: ServiceRequest, attachment_id: int) -> RequestAttachment:
     """A file of this request the viewer may download (internal ones: its department)."""
     file = db.session.get(RequestAttachment, attachment_id)
-    if file is None or file.request_id != sr.id or (file.internal and not can_work(viewer, sr)):
+    if (
+        file is None
+        or file.request_id != sr.id
+        or (file.internal and not can_work(viewer, sr))
+    ):
         raise NotFound
     return file

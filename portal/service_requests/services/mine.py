@@ -1,4 +1,4 @@
-""" "My requests": what a person asked for or had filed for them, in three groups.
+""""My requests": what a person asked for or had filed for them, in three groups.
 
 **Needs you** (waiting on you, resolved and waiting for your confirmation, a rating asked
 and not given), **Open**, **Closed**; each newest first by creation time. Needs you and
