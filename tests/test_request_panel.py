@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
+from portal.core.errors import Refused
 from portal.extensions import db
 from portal.models import EventKind, Priority, RequestEvent, RequestStatus
-from portal.service_requests.services import lifecycle, panel
+from portal.service_requests.services import lifecycle, panel, recording
 from portal.service_requests.services.recording import ChangedMeanwhile
 from tests import factories, worlds
 
@@ -57,16 +58,20 @@ def post(client, sr, data, htmx=False):
 # The service ----------------------------------------------------------------------------
 
 
-def test_status_and_priority_in_one_save_are_two_entries_in_one_commit(desk, monkeypatch):
+def test_status_and_priority_in_one_save_are_two_entries_in_one_commit(desk):
     sr = desk.request
     commits = []
-    real_commit = panel.commit_change
-    monkeypatch.setattr(panel, "commit_change", lambda r: (commits.append(r), real_commit(r)))
-    saved = panel.save_panel(
-        sr,
-        desk.ivan,
-        panel.PanelInput(version=sr.version, status="in_progress", priority="high"),
-    )
+    session = db.session()
+    record = lambda _session: commits.append(1)  # noqa: E731
+    event.listen(session, "after_commit", record)
+    try:
+        saved = panel.save_panel(
+            sr,
+            desk.ivan,
+            panel.PanelInput(version=sr.version, status="in_progress", priority="high"),
+        )
+    finally:
+        event.remove(session, "after_commit", record)
     assert len(commits) == 1
     assert saved.message == "Saved. Status: in progress; Priority: high."
     db.session.refresh(sr)
@@ -75,6 +80,27 @@ def test_status_and_priority_in_one_save_are_two_entries_in_one_commit(desk, mon
     # In progress assigns it to Ivan too, as the status change always has.
     assert kinds.count(EventKind.STATUS) == 1 and kinds.count(EventKind.PRIORITY) == 1
     assert (EventKind.PRIORITY, "normal", "high") in events(sr)
+
+
+def test_a_step_refused_midway_leaves_the_earlier_ones_unapplied(desk, monkeypatch):
+    sr = desk.request
+
+    def refuse(*args, **kwargs):
+        raise Refused("Not today.", "priority")
+
+    monkeypatch.setattr(lifecycle, "change_priority", refuse)
+    with pytest.raises(panel.PanelRefused) as refused:
+        panel.save_panel(
+            sr,
+            desk.iris,
+            panel.PanelInput(
+                version=sr.version, assignee=str(desk.ivan.id), status="in_progress", priority="low"
+            ),
+        )
+    assert refused.value.problems == {"priority": "Not today."}
+    recording.discard_changes()  # what the view does with a refusal
+    db.session.refresh(sr)
+    assert events(sr) == [] and sr.status is RequestStatus.NEW and sr.assignee_id is None
 
 
 def test_the_current_values_are_no_change_and_write_nothing(desk):
