@@ -35,20 +35,24 @@ def events(sr) -> list[tuple[EventKind, str | None, str | None]]:
     return [tuple(row) for row in rows]
 
 
-def page_form(client, sr) -> dict[str, str]:
-    """The panel as the page draws it: what a browser sends when nothing is touched."""
-    html = client.get(f"/requests/{sr.key}").get_data(as_text=True)
+def panel_values(html: str) -> dict[str, str]:
+    """What a browser sends from the panel in `html` when nothing is touched."""
     section = re.search(r'<section[^>]*id="work-panel".*?</section>', html, re.S)
     assert section, "no agent's panel on the page"
     part = section.group(0).split("work-panel__form")[1]  # the panel's form, after Pick it up
     data = {"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)}
-    data["version"] = re.search(r'name="version" value="(\d+)"', part).group(1)
+    for name, value in re.findall(r'<input[^>]*name="(version|was_\w+)"[^>]*value="([^"]*)"', part):
+        data[name] = value
     for name in ("assignee", "status", "priority", "department"):
         select_html = re.search(rf'<select[^>]*name="{name}".*?</select>', part, re.S)
         if select_html:
             data[name] = re.search(SELECTED, select_html.group(0)).group(1)
-    data["message"] = ""
+    data["message"] = re.search(r"<textarea[^>]*>(.*?)</textarea>", part, re.S).group(1).strip()
     return data
+
+
+def page_form(client, sr) -> dict[str, str]:
+    return panel_values(client.get(f"/requests/{sr.key}").get_data(as_text=True))
 
 
 def post(client, sr, data, htmx=False):
@@ -344,3 +348,25 @@ def test_people_who_do_not_work_here_get_404_and_no_panel(client, login, desk, m
     assert response.status_code == 404
     db.session.refresh(sr)
     assert events(sr) == [] and db.session.scalar(select(func.count()).select_from(RequestEvent))
+
+
+def test_a_stale_form_shows_the_timeline_keeps_the_choice_and_saves_on_the_next_try(
+    client, login, desk
+):
+    sr = desk.request
+    login(desk.ivan)
+    data = page_form(client, sr) | {"priority": "high"}
+    lifecycle.pick_up(sr, desk.iris, sr.version)  # meanwhile, Iris picks it up
+    response = post(client, sr, data, htmx=True)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 409 and "<html" not in body
+    assert "Iris Manager changed this request meanwhile" in body
+    assert 'id="request-timeline" hx-swap-oob="true"' in body and "Iris Manager" in body
+    assert '<option selected value="high">' in body
+    db.session.refresh(sr)
+    assert sr.priority is Priority.NORMAL
+    assert f'name="version" value="{sr.version}"' in body  # Save again applies
+    redrawn = panel_values(body)
+    assert (redrawn["assignee"], redrawn["status"]) == (str(desk.iris.id), "in_progress")
+    again = post(client, sr, redrawn, htmx=True)
+    assert again.status_code == 200 and "Saved. Priority: high." in again.get_data(as_text=True)

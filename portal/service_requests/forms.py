@@ -470,19 +470,39 @@ class PanelForm(Form):
         filters=[_stripped],
         validators=[Optional(), Length(max=10_000)],
     )
+    # What each menu showed when the page was drawn (after "changed meanwhile", the parts
+    # the agent left alone follow the request; the ones they chose stay chosen).
+    was_assignee = HiddenField()
+    was_status = HiddenField()
+    was_priority = HiddenField()
+    was_department = HiddenField()
+
+    PARTS = ("assignee", "status", "priority", "department")
+
+    @staticmethod
+    def current_values(sr) -> dict[str, str]:
+        return {
+            "assignee": str(sr.assignee_id) if sr.assignee_id else "none",
+            "status": sr.status.value,
+            "priority": sr.priority.value,
+            "department": sr.department.slug,
+        }
 
     @classmethod
     def for_request(cls, sr, formdata=None) -> PanelForm:
         """The panel as the page draws it; with formdata, as submitted (a part the
         submit left out keeps the current value: no change)."""
-        return cls(
-            formdata=formdata,
-            version=sr.version,
-            assignee=str(sr.assignee_id) if sr.assignee_id else "none",
-            status=sr.status.value,
-            priority=sr.priority.value,
-            department=sr.department.slug,
-        )
+        now = cls.current_values(sr)
+        was = {f"was_{name}": value for name, value in now.items()}
+        return cls(formdata=formdata, version=sr.version, **now, **was)
+
+    def rebase(self, sr) -> None:
+        """Draw the submitted panel again over the request as it is now."""
+        for name, value in self.current_values(sr).items():
+            if self[name].data == self[f"was_{name}"].data:
+                self[name].data = value
+            self[f"was_{name}"].data = value
+        self.version.data = sr.version
 
     def fill_choices(self, sr, viewer, can_assign_others: bool, members, departments) -> None:
         current = sr.assignee

@@ -322,7 +322,7 @@ def _panel_answer(sr, form, notice: str, status: int = 200):
     recording.reread(sr)
     if form is None:  # saved: the panel starts again on the request's new values
         form = PanelForm.for_request(sr)
-    form.version.data = sr.version  # after "changed meanwhile", Save again applies
+    form.rebase(sr)  # after "changed meanwhile", Save again applies what the agent chose
     context = _detail_context(sr, panel_form=form, panel_notice=notice, panel_error=status >= 400)
     if is_htmx():
         response = render(DETAIL_TEMPLATE, "panel_answer", status=status, **context)
