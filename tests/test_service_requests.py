@@ -405,7 +405,7 @@ def test_a_change_from_an_old_version_says_who_changed_it_and_keeps_the_text(
             "csrf_token": csrf(f"/requests/{sr.key}"),
             "version": old_version,
             "status": "waiting",
-            "body": "Which model?",
+            "message": "Which model?",
         },
         headers={"HX-Request": "true"},
     )

@@ -23,12 +23,11 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.core.forms import Form
-from portal.core.ids import parse_id
 from portal.core.text import text_problem
-from portal.models import FieldKind, Priority, RequestField, User
+from portal.models import FieldKind, Priority, RequestField, RequestStatus, User
 from portal.models.directory import PRIORITY_ORDER
 from portal.service_requests import attachments
-from portal.service_requests.services import lifecycle, people
+from portal.service_requests.services import lifecycle, panel, people
 
 TEXT_LIMITS = {FieldKind.SHORT_TEXT: 200, FieldKind.LONG_TEXT: 5000, FieldKind.EMAIL: 254}
 PRIORITY_HINTS = {
@@ -446,27 +445,90 @@ class ReplyForm(Form):
 
 
 class ChangeForm(Form):
-    """Status, assignee, priority or department: one change a submit."""
+    """The requester's buttons (pick up, cancel, confirm, reopen): the version the page
+    showed and, for reopening, what is still wrong."""
 
     version = IntegerField(validators=[InputRequired("Reload the page and try again.")])
-    status = StringField(validators=[Optional(), Length(max=20)])
-    assignee = StringField(validators=[Optional(), Length(max=12)])
-    priority = StringField(validators=[Optional(), Length(max=12)])
-    department = StringField(validators=[Optional(), Length(max=64)])
     body = TextAreaField(
-        "Message to the requester (optional)",
+        "What is still wrong? (optional)",
         filters=[_stripped],
         validators=[Optional(), Length(max=10_000)],
     )
 
-    def change(self) -> lifecycle.RequestChange:
-        assignee = (self.assignee.data or "").strip()
-        return lifecycle.RequestChange(
+
+class PanelForm(Form):
+    """The agent's panel: every part starts on the request's current value, so a Save
+    changes only what the agent chose (services/panel.py reads the differences)."""
+
+    version = IntegerField(validators=[InputRequired("Reload the page and try again.")])
+    assignee = SelectField("Assignee", validate_choice=False)
+    status = SelectField("Status", validate_choice=False)
+    priority = SelectField("Priority", validate_choice=False)
+    department = SelectField("Department", validate_choice=False)
+    message = TextAreaField(
+        "Message or reason",
+        filters=[_stripped],
+        validators=[Optional(), Length(max=10_000)],
+    )
+    # What each menu showed when the page was drawn (after "changed meanwhile", the parts
+    # the agent left alone follow the request; the ones they chose stay chosen).
+    was_assignee = HiddenField()
+    was_status = HiddenField()
+    was_priority = HiddenField()
+    was_department = HiddenField()
+
+    PARTS = ("assignee", "status", "priority", "department")
+
+    @staticmethod
+    def current_values(sr) -> dict[str, str]:
+        return {
+            "assignee": str(sr.assignee_id) if sr.assignee_id else "none",
+            "status": sr.status.value,
+            "priority": sr.priority.value,
+            "department": sr.department.slug,
+        }
+
+    @classmethod
+    def for_request(cls, sr, formdata=None) -> PanelForm:
+        """The panel as the page draws it; with formdata, as submitted (a part the
+        submit left out keeps the current value: no change)."""
+        now = cls.current_values(sr)
+        was = {f"was_{name}": value for name, value in now.items()}
+        return cls(formdata=formdata, version=sr.version, **now, **was)
+
+    def rebase(self, sr) -> None:
+        """Draw the submitted panel again over the request as it is now."""
+        for name, value in self.current_values(sr).items():
+            if self[name].data == self[f"was_{name}"].data:
+                self[name].data = value
+            self[f"was_{name}"].data = value
+        self.version.data = sr.version
+
+    def fill_choices(self, sr, viewer, can_assign_others: bool, members, departments) -> None:
+        current = sr.assignee
+        assignees = [("none", "Nobody")] if can_assign_others or current is None else []
+        shown = [p for p in members if can_assign_others or p.id in (viewer.id, sr.assignee_id)]
+        if current is not None and all(p.id != current.id for p in shown):
+            shown.insert(0, current)  # a former member: the menu still starts on them
+        self.assignee.choices = assignees + [(str(p.id), p.name) for p in shown]
+        statuses = {sr.status, *lifecycle.WORKER_TRANSITIONS[sr.status]}
+        self.status.choices = [(s.value, s.label) for s in RequestStatus if s in statuses]
+        self.priority.choices = [(p.value, p.label) for p in PRIORITY_ORDER]
+        self.department.choices = [(sr.department.slug, f"{sr.department.name} (stays here)")] + [
+            (d.slug, d.name) for d in departments
+        ]
+
+    def wanted(self) -> panel.PanelInput:
+        return panel.PanelInput(
             version=self.version.data,
+            assignee=self.assignee.data or "",
             status=self.status.data or "",
-            assignee=assignee,
-            assignee_id=parse_id(assignee),
             priority=self.priority.data or "",
             department=self.department.data or "",
-            body=self.body.data or "",
+            message=self.message.data or "",
         )
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        for name, message in problems.items():
+            target = self._fields.get(name) or self.status
+            target.errors = [*target.errors, message]

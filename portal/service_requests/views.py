@@ -3,7 +3,7 @@ JavaScript; with htmx the same template answers with the block that changed."""
 
 from __future__ import annotations
 
-from flask import abort, make_response, redirect, request, send_file, url_for
+from flask import abort, flash, make_response, redirect, request, send_file, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
@@ -15,12 +15,19 @@ from portal.htmx import hx_redirect, is_htmx, render, trigger
 from portal.knowledge.services import deflection, suggestions
 from portal.models import Priority, RequestStatus, Service
 from portal.service_requests import attachments, bp, clocks, list_cache
-from portal.service_requests.forms import ChangeForm, ReplyForm, build_request_form, prefill_title
+from portal.service_requests.forms import (
+    ChangeForm,
+    PanelForm,
+    ReplyForm,
+    build_request_form,
+    prefill_title,
+)
 from portal.service_requests.services import (
     access,
     conversation,
     history,
     lifecycle,
+    panel,
     promises,
     queues,
     recording,
@@ -193,17 +200,26 @@ def _detail_context(sr, **extra):
         "can_assign_others": access.can_assign_others(current_user, sr),
         "can_reopen": lifecycle.can_reopen(sr),
         "reopen_deadline": lifecycle.reopen_deadline(sr),
-        "people": lifecycle.assignable_people(sr) if works_here else [],
-        "departments": lifecycle.transfer_targets(sr) if works_here else [],
         "statuses": sorted(lifecycle.WORKER_TRANSITIONS[sr.status], key=list(RequestStatus).index),
         "reply_form": extra.pop("reply_form", None) or ReplyForm(formdata=None, version=sr.version),
         "change_form": extra.pop("change_form", None)
         or ChangeForm(formdata=None, version=sr.version),
+        "panel_form": extra.pop("panel_form", None) or PanelForm.for_request(sr),
+        "panel_notice": "",
+        "panel_error": False,
         "clock_words": clocks.clock_words,
         "clock_figure": clocks.clock_figure,
         "notice_error": False,
     }
     context.update(extra)
+    if works_here:
+        context["panel_form"].fill_choices(
+            sr,
+            current_user,
+            context["can_assign_others"],
+            lifecycle.assignable_people(sr),
+            lifecycle.transfer_targets(sr),
+        )
     return context
 
 
@@ -292,20 +308,44 @@ def post_reply(key: str):
 
 @bp.post("/requests/<key>/change")
 def change(key: str):
-    """Status, assignee, priority or department, from the agent's controls."""
+    """The agent's panel: whatever of assignee, status, priority and department changed,
+    saved together (services/panel.py)."""
     sr = _visible(key)
-    form = ChangeForm(formdata=request.form)
+    form = PanelForm.for_request(sr, formdata=request.form)
     if not form.validate():
-        return _after_change(sr, "Reload the page and try again.", status=422, change_form=form)
+        return _panel_answer(sr, form, "", status=422)
     try:
-        done = lifecycle.apply_change(sr, current_user, form.change())
-    except Refused as exc:
-        return _refused(sr, exc, change_form=form)
-    if not done.still_visible:
-        if is_htmx():
-            return hx_redirect(url_for("service_requests.queue", slug=done.left_department))
-        return redirect(url_for("service_requests.mine"), code=303)
-    return _after_change(sr, done.message)
+        saved = panel.save_panel(sr, current_user, form.wanted())
+    except panel.PanelRefused as exc:
+        recording.discard_changes()
+        form.show_problems(exc.problems)
+        return _panel_answer(sr, form, "", status=422)
+    except recording.ChangedMeanwhile as exc:
+        recording.discard_changes()
+        return _panel_answer(sr, form, exc.message, status=409)
+    if not saved.still_visible:
+        flash(saved.message)
+        queue_url = url_for("service_requests.queue", slug=saved.left_department)
+        return hx_redirect(queue_url) if is_htmx() else redirect(queue_url, code=303)
+    if is_htmx():
+        return _panel_answer(sr, None, saved.message)
+    flash(saved.message)
+    return redirect(url_for("service_requests.detail", key=sr.key), code=303)
+
+
+def _panel_answer(sr, form, notice: str, status: int = 200):
+    """htmx: the panel again (its notice or its problems inside it, where focus goes) with
+    the timeline, status line and clock swapped out of band; without htmx a problem
+    draws the whole page."""
+    recording.reread(sr)
+    if form is None:  # saved: the panel starts again on the request's new values
+        form = PanelForm.for_request(sr)
+    form.rebase(sr)  # after "changed meanwhile", Save again applies what the agent chose
+    context = _detail_context(sr, panel_form=form, panel_notice=notice, panel_error=status >= 400)
+    if is_htmx():
+        response = render(DETAIL_TEMPLATE, "panel_answer", status=status, **context)
+        return trigger(response, "requestChanged", {"key": sr.key}) if status < 400 else response
+    return render(DETAIL_TEMPLATE, status=status, **context)
 
 
 def _requester_action(key: str, action, message: str):

@@ -83,11 +83,26 @@ def test_erin_asks_for_a_laptop_and_ivan_keeps_the_promise(demo, live_server, pa
     assert "Met" in first_reply and "within the 4 business hours promise" in first_reply
     assert_no_axe_violations(erin)
 
-    # Ivan needs something from Erin: her clock pauses.
-    ivan.get_by_label("Set status").select_option("Waiting on requester")
-    ivan.get_by_label("Message to the requester").fill("Which day suits you for the handover?")
-    ivan.get_by_role("button", name="Update status").click()
-    ivan.locator("p.notice", has_text="Status changed to waiting on requester.").wait_for()
+    # Ivan needs something from Erin (her clock pauses) and raises the priority: one panel,
+    # every menu starting on the request as it is, one Save (issue 20: "Ivan changes a
+    # request's status and priority in one Save").
+    assert ivan.get_by_label("Status").input_value() == "in_progress"
+    assert ivan.get_by_label("Priority").input_value() == "normal"
+    ivan.get_by_label("Status").select_option("Waiting on requester")
+    ivan.get_by_label("Priority").select_option("High")
+    ivan.get_by_label("Message or reason").fill("Which day suits you for the handover?")
+    ivan.get_by_role("button", name="Save changes").click()
+    saved = "Saved. Status: waiting on requester; Priority: high."
+    ivan.locator("p.notice", has_text=saved).wait_for()
+    ivan.wait_for_function("document.activeElement.id === 'panel-notice'")
+    ivan.locator("#announcer", has_text=saved).wait_for(state="attached")
+    assert ivan.evaluate("window.__sameDocument") is True
+    assert "Waiting on requester" in ivan.locator("#request-status").inner_text()
+    assert "High priority" in ivan.locator("#request-status").inner_text()
+    timeline = ivan.locator("#request-timeline").inner_text()
+    assert "changed the status from" in timeline and "changed the priority from" in timeline
+    assert ivan.get_by_label("Status").input_value() == "waiting"
+    assert_no_axe_violations(ivan)
     erin.reload()
     assert erin.get_by_text("Paused while we wait for you").is_visible()
     assert erin.get_by_text("Which day suits you for the handover?").is_visible()

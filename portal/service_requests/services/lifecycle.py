@@ -5,7 +5,6 @@ transaction."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Row, select
@@ -14,7 +13,6 @@ from portal.core import clock
 from portal.core.errors import NotFound, Refused
 from portal.core.policy import is_member
 from portal.directory.calendars import calendar_for
-from portal.directory.services import get_department
 from portal.extensions import db
 from portal.models import (
     Department,
@@ -93,8 +91,12 @@ def change_status(
     version: int | None = None,
     now: datetime | None = None,
     body: str = "",
+    *,
+    commit: bool = True,
 ) -> None:
-    """An agent or manager moves the request on (pick up, wait on requester, resolve...)."""
+    """An agent or manager moves the request on (pick up, wait on requester, resolve...).
+    With commit=False the change waits in the session for the caller's one commit (the
+    agent's panel saves several changes together)."""
     now = clock.now(now)
     if not can_work(actor, sr):
         raise NotFound
@@ -114,13 +116,12 @@ def change_status(
     if status is RequestStatus.WAITING:
         notify_requester(sr, "request.waiting", "waiting", actor=actor, note=body)
     elif status is RequestStatus.RESOLVED:
-        notify_requester(
-            sr, "request.resolved", "resolved", reopen_days=REOPEN_BUSINESS_DAYS
-        )
+        notify_requester(sr, "request.resolved", "resolved", reopen_days=REOPEN_BUSINESS_DAYS)
         for action in _WHEN_RESOLVED:
             action(sr, now)
     clocks.refresh_due(sr, now)
-    commit_change(sr)
+    if commit:
+        commit_change(sr)
 
 
 def pick_up(
@@ -157,15 +158,15 @@ def assign(
     assignee: User | None,
     version: int | None = None,
     now: datetime | None = None,
+    *,
+    commit: bool = True,
 ) -> None:
     """A manager assigns (or reassigns, or unassigns) the request to a department member."""
     now = clock.now(now)
     if not can_work(actor, sr):
         raise NotFound
     if not can_assign_others(actor, sr) and not (assignee is not None and assignee.id == actor.id):
-        raise Refused(
-            "Only a manager of the department assigns requests to others.", "assignee"
-        )
+        raise Refused("Only a manager of the department assigns requests to others.", "assignee")
     check_version(sr, version)
     if assignee is not None and (not assignee.active or not is_member(assignee, sr.department_id)):
         raise Refused("Choose someone who works in this department.", "assignee")
@@ -180,7 +181,8 @@ def assign(
                 f"{actor.name} assigned {sr.key} to you",
                 f"/requests/{sr.key}",
             )
-    commit_change(sr)
+    if commit:
+        commit_change(sr)
 
 
 def change_priority(
@@ -189,6 +191,8 @@ def change_priority(
     priority: Priority,
     version: int | None = None,
     now: datetime | None = None,
+    *,
+    commit: bool = True,
 ) -> None:
     """Department members may change the priority; the promise follows the new one."""
     now = clock.now(now)
@@ -205,7 +209,8 @@ def change_priority(
         sr.department, sr.service, priority
     )
     clocks.refresh_due(sr, now)
-    commit_change(sr)
+    if commit:
+        commit_change(sr)
 
 
 def transfer(
@@ -214,9 +219,13 @@ def transfer(
     department: Department,
     version: int | None = None,
     now: datetime | None = None,
+    *,
+    reason: str = "",
+    commit: bool = True,
 ) -> None:
     """Hand the request to another department. It keeps its key and its history; the
-    new department's standard applies from now on, its calendar to the whole clock."""
+    new department's standard applies from now on, its calendar to the whole clock.
+    The reason, if given, is written on the transfer's timeline entry."""
     now = clock.now(now)
     if not can_work(actor, sr):
         raise NotFound
@@ -227,7 +236,13 @@ def transfer(
         raise Refused("Choose another department.", "department")
     old = sr.department
     record_event(
-        sr, actor, EventKind.DEPARTMENT, now, from_value=old.slug, to_value=department.slug
+        sr,
+        actor,
+        EventKind.DEPARTMENT,
+        now,
+        body=reason,
+        from_value=old.slug,
+        to_value=department.slug,
     )
     # The key stays (people quote it); the number is the new department's next one, so
     # numbers stay unique within a department (IT-5 moved to HR must not collide with HR-5).
@@ -240,7 +255,8 @@ def transfer(
     sr.first_response_target, sr.resolution_target = targets_for(department, None, sr.priority)
     clocks.refresh_due(sr, now)
     notify_created(sr, transferred_from=old)
-    commit_change(sr)
+    if commit:
+        commit_change(sr)
 
 
 def cancel(
@@ -336,61 +352,3 @@ def transfer_targets(sr: ServiceRequest) -> list[Row]:
             .order_by(Department.name)
         )
     )
-
-
-@dataclass(frozen=True)
-class RequestChange:
-    """One change from the agent's controls, as the form read it (ChangeForm.change())."""
-
-    version: int | None
-    status: str = ""
-    assignee: str = ""  # "none", or a person's id as typed
-    assignee_id: int | None = None  # the id, when `assignee` reads as one
-    priority: str = ""
-    department: str = ""  # a department's slug
-    body: str = ""
-
-
-@dataclass(frozen=True)
-class ChangeDone:
-    message: str
-    still_visible: bool = True  # False: transferred out of the viewer's sight
-    left_department: str = ""  # the slug of the department a transfer left
-
-
-def apply_change(sr: ServiceRequest, actor: User, change: RequestChange) -> ChangeDone:
-    """The one change the agent asked for (status, assignee, priority or department)."""
-    version = change.version
-    if change.status:
-        try:
-            status = RequestStatus(change.status)
-        except ValueError:
-            raise Refused("Choose a status from the list.", "status") from None
-        change_status(sr, actor, status, version, body=change.body)
-        return ChangeDone(f"Status changed to {status.label.lower()}.")
-    if change.assignee:
-        assignee = None
-        if change.assignee != "none":
-            user = db.session.get(User, change.assignee_id) if change.assignee_id else None
-            assignee = user if user is not None and user.active else None
-            if assignee is None:
-                raise Refused("Choose someone who works in this department.", "assignee")
-        assign(sr, actor, assignee, version)
-        return ChangeDone(
-            f"Assigned to {assignee.name}." if assignee else "Nobody is assigned now."
-        )
-    if change.priority:
-        try:
-            priority = Priority(change.priority)
-        except ValueError:
-            raise Refused("Choose a priority from the list.", "priority") from None
-        change_priority(sr, actor, priority, version)
-        return ChangeDone(f"Priority changed to {priority.label.lower()}.")
-    if change.department:
-        department = get_department(change.department)
-        if department is None:
-            raise Refused("Choose another department.", "department")
-        left = sr.department.slug
-        transfer(sr, actor, department, version)
-        return ChangeDone(f"Transferred to {department.name}.", can_view(actor, sr), left)
-    raise Refused("Choose what to change.")
