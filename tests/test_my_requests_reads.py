@@ -1,7 +1,8 @@
 """Issue 13, speed: "my requests" reads each group from the (person, status, created_at)
-indexes in one statement, and the rows' departments in one more (two with the hours a
-running clock needs), however many departments the rows are in; what each group holds
-stays as it was (a closed request whose rating is asked for is in Needs you)."""
+indexes in one statement, and the rows' department names in one more (two more for the
+hours and closures of the open rows' departments, as rows), however many departments the
+rows are in; what each group holds stays as it was (a closed request whose rating is
+asked for is in Needs you)."""
 
 from __future__ import annotations
 
@@ -74,9 +75,10 @@ def test_my_requests_reads_in_the_same_few_statements_whatever_the_departments(a
     assert requester.id  # the person is loaded by signing in, before the page
     with Statements() as statements:
         page = my_list.my_requests(requester)
-        for sr in page.rows:  # what the page shows of each row: no statement more
-            assert sr.department.name
-        assert all(sr.department.opening_hours for sr in page.open)
+        names = {sr.department_id: page.department_names[sr.department_id] for sr in page.rows}
+        assert all(names.values())
+        assert all(page.calendars[sr.department_id].weekly_hours for sr in page.open)
+        assert {sr.department_id for sr in page.open} == set(page.calendars)
     assert (len(page.needs_you), len(page.open), len(page.closed)) == (
         departments,
         departments,

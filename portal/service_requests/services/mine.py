@@ -9,15 +9,14 @@ keyset pages (created_at, id).
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, exists, not_, or_, select, union
-from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import Integer, and_, bindparam, exists, not_, or_, select, union
 
 from portal.core import clock
 from portal.core.ids import parse_id
+from portal.directory.calendars import calendars_of
 from portal.extensions import db
 from portal.models import (
     Department,
@@ -27,6 +26,7 @@ from portal.models import (
     ServiceRequest,
     User,
 )
+from portal.sla import BusinessCalendar
 
 CLOSED_PAGE_SIZE = 20  # history: the newest twenty, then "show older"
 ON_THE_GO_LIMIT = 200
@@ -43,6 +43,9 @@ class MinePage:
     closed: list[ServiceRequest]
     next_cursor: str | None  # the next page of Closed
     after: str | None = None  # this page's cursor (None: the first page)
+    # The rows' department names, and the open rows' departments' calendars, by id.
+    department_names: dict[int, str] = field(default_factory=dict)
+    calendars: dict[int, BusinessCalendar] = field(default_factory=dict)
 
     @property
     def rows(self) -> list[ServiceRequest]:
@@ -74,35 +77,39 @@ def _theirs(user: User):
     return or_(ServiceRequest.requester_id == user.id, ServiceRequest.filed_by_id == user.id)
 
 
-def _rating_asked(now: datetime):
-    """An unused rating link of the last two weeks, and no rating given yet."""
-    return and_(
-        exists().where(
-            RatingInvite.request_id == ServiceRequest.id,
-            RatingInvite.used_at.is_(None),
-            RatingInvite.created_at >= now - timedelta(days=RATING_ASK_DAYS),
-        ),
-        not_(exists().where(SatisfactionRating.request_id == ServiceRequest.id)),
-    )
-
-
+# The statements are built once, with parameters: built per request, their fourteen
+# ranges cost more Python than the database spends reading them.
+_PERSON = bindparam("person")
+_LIMIT = bindparam("limit", type_=Integer)
 _NEWEST = (ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
+_RATING_ASKED = and_(  # an unused rating link of the last two weeks, no rating given yet
+    exists().where(
+        RatingInvite.request_id == ServiceRequest.id,
+        RatingInvite.used_at.is_(None),
+        RatingInvite.created_at >= bindparam("asked_since"),
+    ),
+    not_(exists().where(SatisfactionRating.request_id == ServiceRequest.id)),
+)
+_OLDER = or_(  # after a cursor: older than its (created_at, id)
+    ServiceRequest.created_at < bindparam("at"),
+    and_(ServiceRequest.created_at == bindparam("at"), ServiceRequest.id < bindparam("last_id")),
+)
 
 
-def _newest_first(user: User, ranges: list[tuple], limit: int) -> list[ServiceRequest]:
-    """The user's newest requests in these (status, *conditions) ranges, `limit` at most.
+def _newest_first(ranges: list[tuple]):
+    """A person's newest requests in these (status, *conditions) ranges, "limit" at most.
 
     Read from the two indexes (requester_id, status, created_at, id) and (filed_by_id,
     status, created_at, id): one ordered range per person column and status, each cut at
-    `limit`, merged. One OR over both columns would make the database fetch every request
-    the person ever had (a thousand for a busy one) for each group."""
+    the limit, merged. One OR over both columns would make the database fetch every
+    request the person ever had (a thousand for a busy one) for each group."""
     ids = union(
         *(
             select(
                 select(ServiceRequest.id)
-                .where(column == user.id, ServiceRequest.status == status, *conditions)
+                .where(column == _PERSON, ServiceRequest.status == status, *conditions)
                 .order_by(*_NEWEST)
-                .limit(limit)
+                .limit(_LIMIT)
                 .subquery()
                 .c.id
             )
@@ -110,24 +117,44 @@ def _newest_first(user: User, ranges: list[tuple], limit: int) -> list[ServiceRe
             for status, *conditions in ranges
         )
     )
-    query = select(ServiceRequest).where(ServiceRequest.id.in_(ids)).order_by(*_NEWEST)
-    return list(db.session.scalars(query.limit(limit)))
+    return select(ServiceRequest).where(ServiceRequest.id.in_(ids)).order_by(*_NEWEST).limit(_LIMIT)
 
 
-def _with_departments(groups: list[list[ServiceRequest]]) -> None:
-    """The rows' departments in one statement, handed to each row, with the hours and
-    closures a running clock's figure reads (two more, for the open rows' departments)."""
-    rows = [sr for group in groups for sr in group]
+_NEEDS_YOU = _newest_first(
+    [*((s,) for s in _NEEDS_YOU_STATUSES), (RequestStatus.CLOSED, _RATING_ASKED)]
+)
+_OPEN = _newest_first([(s,) for s in _OPEN_STATUSES])
+_CLOSED = {
+    older: _newest_first(
+        [
+            (RequestStatus.CLOSED, not_(_RATING_ASKED), *older),
+            (RequestStatus.CANCELLED, *older),
+        ]
+    )
+    for older in ((), (_OLDER,))
+}
+
+
+def _departments(rows: list[ServiceRequest], around: date) -> tuple[dict, dict]:
+    """The rows' department names, and the calendars a running clock's figure reads (for
+    the open rows' departments), as plain rows: three statements, no objects."""
+    places: dict[int, tuple] = {}
+    names: dict[int, str] = {}
+    ids = {sr.department_id for sr in rows}
+    if ids:
+        for row in db.session.execute(
+            select(
+                Department.id,
+                Department.name,
+                Department.timezone,
+                Department.holiday_country,
+                Department.holiday_subdivision,
+            ).where(Department.id.in_(ids))
+        ):
+            names[row.id] = row.name
+            places[row.id] = (row.timezone, row.holiday_country, row.holiday_subdivision)
     running = {sr.department_id for sr in rows if sr.status in _OPEN_STATUSES}
-    others = {sr.department_id for sr in rows} - running
-    calendars = (selectinload(Department.opening_hours), selectinload(Department.closures))
-    found: dict[int, Department] = {}
-    for ids, options in ((running, calendars), (others, ())):
-        if ids:
-            query = select(Department).where(Department.id.in_(ids)).options(*options)
-            found.update((d.id, d) for d in db.session.scalars(query))
-    for sr in rows:
-        set_committed_value(sr, "department", found[sr.department_id])
+    return names, calendars_of({i: places[i] for i in running if i in places}, around)
 
 
 def my_requests(
@@ -136,34 +163,25 @@ def my_requests(
     """The three groups; with a cursor, only the next page of Closed."""
     now = clock.now(now)
     limit = limit or CLOSED_PAGE_SIZE
-    asked = _rating_asked(now)
+    values = {"person": user.id, "asked_since": now - timedelta(days=RATING_ASK_DAYS)}
     needs_you: list[ServiceRequest] = []
     on_the_go: list[ServiceRequest] = []
     cursor = decode_cursor(after)
     if cursor is None:
-        needs_you = _newest_first(
-            user,
-            [*((s,) for s in _NEEDS_YOU_STATUSES), (RequestStatus.CLOSED, asked)],
-            ON_THE_GO_LIMIT,
-        )
-        on_the_go = _newest_first(user, [(s,) for s in _OPEN_STATUSES], ON_THE_GO_LIMIT)
-    older = []
-    if cursor is not None:
-        at, last_id = cursor
-        older.append(
-            or_(
-                ServiceRequest.created_at < at,
-                and_(ServiceRequest.created_at == at, ServiceRequest.id < last_id),
-            )
-        )
-    closed_ranges = [
-        (RequestStatus.CLOSED, not_(asked), *older),
-        (RequestStatus.CANCELLED, *older),
-    ]
-    closed = _newest_first(user, closed_ranges, limit + 1)
-    _with_departments([needs_you, on_the_go, closed])
+        on_the_go_values = {**values, "limit": ON_THE_GO_LIMIT}
+        needs_you = list(db.session.scalars(_NEEDS_YOU, on_the_go_values))
+        on_the_go = list(db.session.scalars(_OPEN, on_the_go_values))
+        closed_query = _CLOSED[()]
+    else:
+        values.update(at=cursor[0], last_id=cursor[1])
+        closed_query = _CLOSED[(_OLDER,)]
+    closed = list(db.session.scalars(closed_query, {**values, "limit": limit + 1}))
     next_cursor = encode_cursor(closed[limit - 1]) if len(closed) > limit else None
-    return MinePage(needs_you, on_the_go, closed[:limit], next_cursor, after if cursor else None)
+    closed = closed[:limit]
+    names, calendars = _departments([*needs_you, *on_the_go, *closed], now.date())
+    return MinePage(
+        needs_you, on_the_go, closed, next_cursor, after if cursor else None, names, calendars
+    )
 
 
 def has_requests(user: User) -> bool:
