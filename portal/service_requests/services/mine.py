@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Integer, and_, bindparam, exists, not_, or_, select, union
+from sqlalchemy.orm import load_only
 
 from portal.core import clock
 from portal.core.ids import parse_id
@@ -117,7 +118,33 @@ def _newest_first(ranges: list[tuple]):
             for status, *conditions in ranges
         )
     )
-    return select(ServiceRequest).where(ServiceRequest.id.in_(ids)).order_by(*_NEWEST).limit(_LIMIT)
+    return (
+        select(ServiceRequest, *_PLACE)
+        .join(Department, Department.id == ServiceRequest.department_id)
+        .where(ServiceRequest.id.in_(ids))
+        .order_by(*_NEWEST)
+        .limit(_LIMIT)
+        .options(load_only(*_SHOWN))
+    )
+
+
+# What a row shows (its key, title, status, department, clock and date), and its
+# department's name and where it is (its calendar's time zone and holidays).
+_SHOWN = (
+    ServiceRequest.key,
+    ServiceRequest.title,
+    ServiceRequest.status,
+    ServiceRequest.department_id,
+    ServiceRequest.created_at,
+    ServiceRequest.due_at,
+    ServiceRequest.at_risk_at,
+)
+_PLACE = (
+    Department.name,
+    Department.timezone,
+    Department.holiday_country,
+    Department.holiday_subdivision,
+)
 
 
 _NEEDS_YOU = _newest_first(
@@ -135,26 +162,27 @@ _CLOSED = {
 }
 
 
-def _departments(rows: list[ServiceRequest], around: date) -> tuple[dict, dict]:
-    """The rows' department names, and the calendars a running clock's figure reads (for
-    the open rows' departments), as plain rows: three statements, no objects."""
-    places: dict[int, tuple] = {}
-    names: dict[int, str] = {}
-    ids = {sr.department_id for sr in rows}
-    if ids:
-        for row in db.session.execute(
-            select(
-                Department.id,
-                Department.name,
-                Department.timezone,
-                Department.holiday_country,
-                Department.holiday_subdivision,
-            ).where(Department.id.in_(ids))
-        ):
-            names[row.id] = row.name
-            places[row.id] = (row.timezone, row.holiday_country, row.holiday_subdivision)
-    running = {sr.department_id for sr in rows if sr.status in _OPEN_STATUSES}
-    return names, calendars_of({i: places[i] for i in running if i in places}, around)
+class _Rows:
+    """The groups' rows as read, with their departments' names and places."""
+
+    def __init__(self, values: dict) -> None:
+        self.values = values
+        self.names: dict[int, str] = {}
+        self.places: dict[int, tuple] = {}
+
+    def read(self, statement, **values) -> list[ServiceRequest]:
+        rows = []
+        for sr, name, *place in db.session.execute(statement, {**self.values, **values}):
+            rows.append(sr)
+            self.names[sr.department_id] = name
+            self.places[sr.department_id] = tuple(place)
+        return rows
+
+    def calendars(self, rows: list[ServiceRequest], around: date) -> dict:
+        """The calendars the open rows' running clocks read (their hours and closures
+        read as rows: two statements, no objects)."""
+        running = {sr.department_id for sr in rows if sr.status in _OPEN_STATUSES}
+        return calendars_of({i: self.places[i] for i in running}, around)
 
 
 def my_requests(
@@ -163,24 +191,27 @@ def my_requests(
     """The three groups; with a cursor, only the next page of Closed."""
     now = clock.now(now)
     limit = limit or CLOSED_PAGE_SIZE
-    values = {"person": user.id, "asked_since": now - timedelta(days=RATING_ASK_DAYS)}
+    rows = _Rows({"person": user.id, "asked_since": now - timedelta(days=RATING_ASK_DAYS)})
     needs_you: list[ServiceRequest] = []
     on_the_go: list[ServiceRequest] = []
     cursor = decode_cursor(after)
     if cursor is None:
-        on_the_go_values = {**values, "limit": ON_THE_GO_LIMIT}
-        needs_you = list(db.session.scalars(_NEEDS_YOU, on_the_go_values))
-        on_the_go = list(db.session.scalars(_OPEN, on_the_go_values))
-        closed_query = _CLOSED[()]
+        needs_you = rows.read(_NEEDS_YOU, limit=ON_THE_GO_LIMIT)
+        on_the_go = rows.read(_OPEN, limit=ON_THE_GO_LIMIT)
+        closed = rows.read(_CLOSED[()], limit=limit + 1)
     else:
-        values.update(at=cursor[0], last_id=cursor[1])
-        closed_query = _CLOSED[(_OLDER,)]
-    closed = list(db.session.scalars(closed_query, {**values, "limit": limit + 1}))
+        older = {"at": cursor[0], "last_id": cursor[1]}
+        closed = rows.read(_CLOSED[(_OLDER,)], limit=limit + 1, **older)
     next_cursor = encode_cursor(closed[limit - 1]) if len(closed) > limit else None
     closed = closed[:limit]
-    names, calendars = _departments([*needs_you, *on_the_go, *closed], now.date())
     return MinePage(
-        needs_you, on_the_go, closed, next_cursor, after if cursor else None, names, calendars
+        needs_you,
+        on_the_go,
+        closed,
+        next_cursor,
+        after if cursor else None,
+        rows.names,
+        rows.calendars(on_the_go, now.date()),
     )
 
 
