@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Integer, and_, bindparam, exists, not_, or_, select, union
 from sqlalchemy.orm import load_only
@@ -78,56 +78,6 @@ def _theirs(user: User):
     return or_(ServiceRequest.requester_id == user.id, ServiceRequest.filed_by_id == user.id)
 
 
-# The statements are built once, with parameters: built per request, their fourteen
-# ranges cost more Python than the database spends reading them.
-_PERSON = bindparam("person")
-_LIMIT = bindparam("limit", type_=Integer)
-_NEWEST = (ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
-_RATING_ASKED = and_(  # an unused rating link of the last two weeks, no rating given yet
-    exists().where(
-        RatingInvite.request_id == ServiceRequest.id,
-        RatingInvite.used_at.is_(None),
-        RatingInvite.created_at >= bindparam("asked_since"),
-    ),
-    not_(exists().where(SatisfactionRating.request_id == ServiceRequest.id)),
-)
-_OLDER = or_(  # after a cursor: older than its (created_at, id)
-    ServiceRequest.created_at < bindparam("at"),
-    and_(ServiceRequest.created_at == bindparam("at"), ServiceRequest.id < bindparam("last_id")),
-)
-
-
-def _newest_first(ranges: list[tuple]):
-    """A person's newest requests in these (status, *conditions) ranges, "limit" at most.
-
-    Read from the two indexes (requester_id, status, created_at, id) and (filed_by_id,
-    status, created_at, id): one ordered range per person column and status, each cut at
-    the limit, merged. One OR over both columns would make the database fetch every
-    request the person ever had (a thousand for a busy one) for each group."""
-    ids = union(
-        *(
-            select(
-                select(ServiceRequest.id)
-                .where(column == _PERSON, ServiceRequest.status == status, *conditions)
-                .order_by(*_NEWEST)
-                .limit(_LIMIT)
-                .subquery()
-                .c.id
-            )
-            for column in (ServiceRequest.requester_id, ServiceRequest.filed_by_id)
-            for status, *conditions in ranges
-        )
-    )
-    return (
-        select(ServiceRequest, *_PLACE)
-        .join(Department, Department.id == ServiceRequest.department_id)
-        .where(ServiceRequest.id.in_(ids))
-        .order_by(*_NEWEST)
-        .limit(_LIMIT)
-        .options(load_only(*_SHOWN))
-    )
-
-
 # What a row shows (its key, title, status, department, clock and date), and its
 # department's name and where it is (its calendar's time zone and holidays).
 _SHOWN = (
@@ -145,44 +95,72 @@ _PLACE = (
     Department.holiday_country,
     Department.holiday_subdivision,
 )
-
-
-_NEEDS_YOU = _newest_first(
-    [*((s,) for s in _NEEDS_YOU_STATUSES), (RequestStatus.CLOSED, _RATING_ASKED)]
+# The statements are built once, with parameters: built per request, their sixteen
+# ranges cost more Python than the database spends reading them.
+_PERSON = bindparam("person")
+_ON_THE_GO = bindparam("on_the_go", type_=Integer)  # Needs you and Open: each whole
+_HISTORY = bindparam("history", type_=Integer)  # Closed: a page (and one more)
+_NEWEST = (ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
+_RATING_ASKED = and_(  # an unused rating link of the last two weeks, no rating given yet
+    exists().where(
+        RatingInvite.request_id == ServiceRequest.id,
+        RatingInvite.used_at.is_(None),
+        RatingInvite.created_at >= bindparam("asked_since"),
+    ),
+    not_(exists().where(SatisfactionRating.request_id == ServiceRequest.id)),
 )
-_OPEN = _newest_first([(s,) for s in _OPEN_STATUSES])
-_CLOSED = {
-    older: _newest_first(
-        [
-            (RequestStatus.CLOSED, not_(_RATING_ASKED), *older),
-            (RequestStatus.CANCELLED, *older),
-        ]
+_OLDER = or_(  # after a cursor: older than its (created_at, id)
+    ServiceRequest.created_at < bindparam("at"),
+    and_(ServiceRequest.created_at == bindparam("at"), ServiceRequest.id < bindparam("last_id")),
+)
+
+
+def _newest_first(ranges: list[tuple]):
+    """A person's newest requests in these (status, limit, *conditions) ranges, with
+    whether a rating is asked for and their departments' names and places.
+
+    Read from the two indexes (requester_id, status, created_at, id) and (filed_by_id,
+    status, created_at, id): one ordered range per person column and status, each cut at
+    its limit, merged. One OR over both columns would make the database fetch every
+    request the person ever had (a thousand for a busy one) for each group."""
+    ids = union(
+        *(
+            select(
+                select(ServiceRequest.id)
+                .where(column == _PERSON, ServiceRequest.status == status, *conditions)
+                .order_by(*_NEWEST)
+                .limit(limit)
+                .subquery()
+                .c.id
+            )
+            for column in (ServiceRequest.requester_id, ServiceRequest.filed_by_id)
+            for status, limit, *conditions in ranges
+        )
     )
-    for older in ((), (_OLDER,))
-}
+    return (
+        select(ServiceRequest, _RATING_ASKED.label("asked"), *_PLACE)
+        .join(Department, Department.id == ServiceRequest.department_id)
+        .where(ServiceRequest.id.in_(ids))
+        .order_by(*_NEWEST)
+        .options(load_only(*_SHOWN))
+    )
 
 
-class _Rows:
-    """The groups' rows as read, with their departments' names and places."""
-
-    def __init__(self, values: dict) -> None:
-        self.values = values
-        self.names: dict[int, str] = {}
-        self.places: dict[int, tuple] = {}
-
-    def read(self, statement, **values) -> list[ServiceRequest]:
-        rows = []
-        for sr, name, *place in db.session.execute(statement, {**self.values, **values}):
-            rows.append(sr)
-            self.names[sr.department_id] = name
-            self.places[sr.department_id] = tuple(place)
-        return rows
-
-    def calendars(self, rows: list[ServiceRequest], around: date) -> dict:
-        """The calendars the open rows' running clocks read (their hours and closures
-        read as rows: two statements, no objects)."""
-        running = {sr.department_id for sr in rows if sr.status in _OPEN_STATUSES}
-        return calendars_of({i: self.places[i] for i in running}, around)
+_S = RequestStatus
+_FIRST_PAGE = _newest_first(  # the three groups in one statement
+    [
+        (_S.WAITING, _ON_THE_GO),
+        (_S.RESOLVED, _ON_THE_GO),
+        (_S.CLOSED, _ON_THE_GO, _RATING_ASKED),
+        (_S.NEW, _ON_THE_GO),
+        (_S.IN_PROGRESS, _ON_THE_GO),
+        (_S.CLOSED, _HISTORY, not_(_RATING_ASKED)),
+        (_S.CANCELLED, _HISTORY),
+    ]
+)
+_OLDER_CLOSED = _newest_first(
+    [(_S.CLOSED, _HISTORY, not_(_RATING_ASKED), _OLDER), (_S.CANCELLED, _HISTORY, _OLDER)]
+)
 
 
 def my_requests(
@@ -191,27 +169,42 @@ def my_requests(
     """The three groups; with a cursor, only the next page of Closed."""
     now = clock.now(now)
     limit = limit or CLOSED_PAGE_SIZE
-    rows = _Rows({"person": user.id, "asked_since": now - timedelta(days=RATING_ASK_DAYS)})
-    needs_you: list[ServiceRequest] = []
-    on_the_go: list[ServiceRequest] = []
+    values = {
+        "person": user.id,
+        "asked_since": now - timedelta(days=RATING_ASK_DAYS),
+        "on_the_go": ON_THE_GO_LIMIT,
+        "history": limit + 1,
+    }
     cursor = decode_cursor(after)
-    if cursor is None:
-        needs_you = rows.read(_NEEDS_YOU, limit=ON_THE_GO_LIMIT)
-        on_the_go = rows.read(_OPEN, limit=ON_THE_GO_LIMIT)
-        closed = rows.read(_CLOSED[()], limit=limit + 1)
-    else:
-        older = {"at": cursor[0], "last_id": cursor[1]}
-        closed = rows.read(_CLOSED[(_OLDER,)], limit=limit + 1, **older)
+    if cursor is not None:
+        values.update(at=cursor[0], last_id=cursor[1])
+    statement = _FIRST_PAGE if cursor is None else _OLDER_CLOSED
+    groups: dict[str, list[ServiceRequest]] = {"needs_you": [], "open": [], "closed": []}
+    names: dict[int, str] = {}
+    places: dict[int, tuple] = {}
+    for sr, asked, name, *place in db.session.execute(statement, values):
+        if sr.status in _NEEDS_YOU_STATUSES or (sr.status is _S.CLOSED and asked):
+            groups["needs_you"].append(sr)
+        elif sr.status in _OPEN_STATUSES:
+            groups["open"].append(sr)
+        else:
+            groups["closed"].append(sr)
+        names[sr.department_id] = name
+        places[sr.department_id] = tuple(place)
+    closed = groups["closed"]
     next_cursor = encode_cursor(closed[limit - 1]) if len(closed) > limit else None
-    closed = closed[:limit]
+    on_the_go = groups["open"][:ON_THE_GO_LIMIT]
+    # The open rows' running clocks read their departments' calendars: their hours and
+    # closures read as rows (two statements, no objects).
+    running = {sr.department_id: places[sr.department_id] for sr in on_the_go}
     return MinePage(
-        needs_you,
+        groups["needs_you"][:ON_THE_GO_LIMIT],
         on_the_go,
-        closed,
+        closed[:limit],
         next_cursor,
         after if cursor else None,
-        rows.names,
-        rows.calendars(on_the_go, now.date()),
+        names,
+        calendars_of(running, now.date()),
     )
 
 
