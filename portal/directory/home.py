@@ -8,7 +8,6 @@ A portal with up to `ALL_CARDS_UP_TO` departments shows every one as a card, as 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
@@ -17,13 +16,11 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 
 from portal.core import clock
-from portal.directory.calendars import calendar_from_rows
+from portal.directory.calendars import calendar_from_rows, calendar_rows
 from portal.directory.services import OpenStatus, Promise, open_status
 from portal.extensions import db
 from portal.models import (
-    Closure,
     Department,
-    OpeningHours,
     Priority,
     ResponseStandard,
     Service,
@@ -118,7 +115,7 @@ def _cards(
     ids = [s.id for s in summaries]
     if not ids:
         return []
-    hours, closures = _calendar_rows(ids)
+    hours, closures = calendar_rows(ids)
     normal = {
         row.department_id: row
         for row in db.session.execute(
@@ -159,25 +156,3 @@ def _cards(
             DepartmentCard(summary, summary.service_count, promise, open_status(calendar, now))
         )
     return cards
-
-
-def _calendar_rows(ids: list[int]) -> tuple[dict[int, list], dict[int, list]]:
-    """Each department's weekly hours and closures, as plain rows."""
-    hours: dict[int, list] = defaultdict(list)
-    for row in db.session.execute(
-        select(
-            OpeningHours.department_id,
-            OpeningHours.weekday,
-            OpeningHours.opens,
-            OpeningHours.closes,
-        ).where(OpeningHours.department_id.in_(ids))
-    ):
-        hours[row.department_id].append((row.weekday, row.opens, row.closes))
-    closures: dict[int, list] = defaultdict(list)
-    for row in db.session.execute(
-        select(Closure.department_id, Closure.day, Closure.reason).where(
-            Closure.department_id.in_(ids)
-        )
-    ):
-        closures[row.department_id].append((row.day, row.reason))
-    return hours, closures

@@ -137,9 +137,22 @@ class ServiceRequest(db.Model):
         # "At risk" counts: due later, at risk already; read from the index alone.
         Index("ix_service_request_department_risk", "department_id", "at_risk_at", "due_at"),
         Index("ix_service_request_department_id_desc", "department_id", "id"),
-        Index("ix_service_request_requester", "requester_id", "id"),
-        # "My requests" also lists what was filed on someone's behalf, newest first.
-        Index("ix_service_request_filed_by", "filed_by_id", "id"),
+        # "My requests": a person's requests in one status, newest first, as one ordered
+        # range per status, for what they asked for and what they filed for others.
+        Index(
+            "ix_service_request_requester_status_created",
+            "requester_id",
+            "status",
+            "created_at",
+            "id",
+        ),
+        Index(
+            "ix_service_request_filed_by_status_created",
+            "filed_by_id",
+            "status",
+            "created_at",
+            "id",
+        ),
         Index("ix_service_request_assignee_status", "assignee_id", "status", "department_id"),
     )
 

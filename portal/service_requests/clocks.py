@@ -8,6 +8,7 @@ while a request sits resolved and is then reopened.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -230,8 +231,13 @@ def running_figure(
     return Figure("at_risk" if at_risk else "on_track", words, due)
 
 
-def badge(sr: ServiceRequest, now: datetime | None = None) -> Figure:
-    """The figure of a request in a list, from its stored instants (no replay)."""
+def badge(
+    sr: ServiceRequest,
+    now: datetime | None = None,
+    calendars: Mapping[int, sla.BusinessCalendar] | None = None,
+) -> Figure:
+    """The figure of a request in a list, from its stored instants (no replay);
+    `calendars`: the departments' calendars by id, when the list read them already."""
     now = clock.now(now)
     if sr.status is RequestStatus.WAITING:
         return Figure("paused", "waiting for the requester")
@@ -239,8 +245,15 @@ def badge(sr: ServiceRequest, now: datetime | None = None) -> Figure:
         return Figure("done", "", label=sr.status.label)
     if sr.status is RequestStatus.CANCELLED:
         return Figure("done", "", label="Cancelled")
-    calendar = calendar_for(sr.department, now.date())
+    calendar = _calendar_of(sr, now, calendars)
     return running_figure(sr.due_at, sr.at_risk_at, calendar, now)
+
+
+def _calendar_of(
+    sr: ServiceRequest, now: datetime, calendars: Mapping[int, sla.BusinessCalendar] | None
+) -> sla.BusinessCalendar:
+    found = calendars.get(sr.department_id) if calendars else None
+    return found or calendar_for(sr.department, now.date())
 
 
 def clock_figure(clocks: RequestClocks, one: sla.Clock, now: datetime | None = None) -> Figure:
@@ -253,7 +266,11 @@ def clock_figure(clocks: RequestClocks, one: sla.Clock, now: datetime | None = N
     return running_figure(one.due_at, at_risk_at, clocks.calendar, now)
 
 
-def words_change_at(rows: list[ServiceRequest], now: datetime | None = None) -> datetime | None:
+def words_change_at(
+    rows: list[ServiceRequest],
+    now: datetime | None = None,
+    calendars: Mapping[int, sla.BusinessCalendar] | None = None,
+) -> datetime | None:
     """The next instant a figure of these rows reads differently: within the minute while
     a running clock's department is open, else at its next opening (business time stands
     still while it is closed), or when a due instant passes."""
@@ -262,7 +279,7 @@ def words_change_at(rows: list[ServiceRequest], now: datetime | None = None) -> 
     for sr in rows:
         if sr.due_at is None or sr.status not in (RequestStatus.NEW, RequestStatus.IN_PROGRESS):
             continue
-        calendar = calendar_for(sr.department, now.date())
+        calendar = _calendar_of(sr, now, calendars)
         if calendar.is_open(now):
             found.append(now + timedelta(seconds=60 - now.second % 60))
         else:

@@ -3,6 +3,8 @@ JavaScript; with htmx the same template answers with the block that changed."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import abort, flash, make_response, redirect, request, send_file, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
@@ -431,8 +433,9 @@ def mine():
 
     def build():
         page = my_list.my_requests(current_user, after)
-        html = render_block(MINE_TEMPLATE, block, page=page, badge=clocks.badge)
-        return html, clocks.words_change_at(page.rows)
+        badge = partial(clocks.badge, calendars=page.calendars)
+        html = render_block(MINE_TEMPLATE, block, page=page, badge=badge)
+        return html, clocks.words_change_at(page.rows, calendars=page.calendars)
 
     html = list_cache.cached(
         [list_cache.person_scope(current_user.id)],

@@ -1,4 +1,4 @@
-""""My requests": what a person asked for or had filed for them, in three groups.
+""" "My requests": what a person asked for or had filed for them, in three groups.
 
 **Needs you** (waiting on you, resolved and waiting for your confirmation, a rating asked
 and not given), **Open**, **Closed**; each newest first by creation time. Needs you and
@@ -9,14 +9,15 @@ keyset pages (created_at, id).
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, not_, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Integer, and_, bindparam, exists, not_, or_, select, union
+from sqlalchemy.orm import load_only
 
 from portal.core import clock
 from portal.core.ids import parse_id
+from portal.directory.calendars import calendars_of
 from portal.extensions import db
 from portal.models import (
     Department,
@@ -26,6 +27,7 @@ from portal.models import (
     ServiceRequest,
     User,
 )
+from portal.sla import BusinessCalendar
 
 CLOSED_PAGE_SIZE = 20  # history: the newest twenty, then "show older"
 ON_THE_GO_LIMIT = 200
@@ -42,6 +44,9 @@ class MinePage:
     closed: list[ServiceRequest]
     next_cursor: str | None  # the next page of Closed
     after: str | None = None  # this page's cursor (None: the first page)
+    # The rows' department names, and the open rows' departments' calendars, by id.
+    department_names: dict[int, str] = field(default_factory=dict)
+    calendars: dict[int, BusinessCalendar] = field(default_factory=dict)
 
     @property
     def rows(self) -> list[ServiceRequest]:
@@ -73,36 +78,89 @@ def _theirs(user: User):
     return or_(ServiceRequest.requester_id == user.id, ServiceRequest.filed_by_id == user.id)
 
 
-def _rating_asked(now: datetime):
-    """An unused rating link of the last two weeks, and no rating given yet."""
-    return and_(
-        exists().where(
-            RatingInvite.request_id == ServiceRequest.id,
-            RatingInvite.used_at.is_(None),
-            RatingInvite.created_at >= now - timedelta(days=RATING_ASK_DAYS),
-        ),
-        not_(exists().where(SatisfactionRating.request_id == ServiceRequest.id)),
-    )
+# What a row shows (its key, title, status, department, clock and date), and its
+# department's name and where it is (its calendar's time zone and holidays).
+_SHOWN = (
+    ServiceRequest.key,
+    ServiceRequest.title,
+    ServiceRequest.status,
+    ServiceRequest.department_id,
+    ServiceRequest.created_at,
+    ServiceRequest.due_at,
+    ServiceRequest.at_risk_at,
+)
+_PLACE = (
+    Department.name,
+    Department.timezone,
+    Department.holiday_country,
+    Department.holiday_subdivision,
+)
+# The statements are built once, with parameters: built per request, their sixteen
+# ranges cost more Python than the database spends reading them.
+_PERSON = bindparam("person")
+_ON_THE_GO = bindparam("on_the_go", type_=Integer)  # Needs you and Open: each whole
+_HISTORY = bindparam("history", type_=Integer)  # Closed: a page (and one more)
+_NEWEST = (ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
+_RATING_ASKED = and_(  # an unused rating link of the last two weeks, no rating given yet
+    exists().where(
+        RatingInvite.request_id == ServiceRequest.id,
+        RatingInvite.used_at.is_(None),
+        RatingInvite.created_at >= bindparam("asked_since"),
+    ),
+    not_(exists().where(SatisfactionRating.request_id == ServiceRequest.id)),
+)
+_OLDER = or_(  # after a cursor: older than its (created_at, id)
+    ServiceRequest.created_at < bindparam("at"),
+    and_(ServiceRequest.created_at == bindparam("at"), ServiceRequest.id < bindparam("last_id")),
+)
 
 
-def _newest_first(query, limit: int, clocks_running: bool = False) -> list[ServiceRequest]:
-    """`clocks_running`: the rows' clocks run (Open), so each row's figure reads its
-    department's hours and closures: loaded for the whole list at once, not one department
-    at a time. Paused and finished requests show no running clock and need neither."""
-    department = selectinload(ServiceRequest.department)
-    calendars = (
-        [department.selectinload(Department.opening_hours)]
-        + [selectinload(ServiceRequest.department).selectinload(Department.closures)]
-        if clocks_running
-        else [department]
-    )
-    return list(
-        db.session.scalars(
-            query.order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
-            .limit(limit)
-            .options(*calendars, selectinload(ServiceRequest.assignee))
+def _newest_first(ranges: list[tuple]):
+    """A person's newest requests in these (status, limit, *conditions) ranges, with
+    whether a rating is asked for and their departments' names and places.
+
+    Read from the two indexes (requester_id, status, created_at, id) and (filed_by_id,
+    status, created_at, id): one ordered range per person column and status, each cut at
+    its limit, merged. One OR over both columns would make the database fetch every
+    request the person ever had (a thousand for a busy one) for each group."""
+    ids = union(
+        *(
+            select(
+                select(ServiceRequest.id)
+                .where(column == _PERSON, ServiceRequest.status == status, *conditions)
+                .order_by(*_NEWEST)
+                .limit(limit)
+                .subquery()
+                .c.id
+            )
+            for column in (ServiceRequest.requester_id, ServiceRequest.filed_by_id)
+            for status, limit, *conditions in ranges
         )
     )
+    return (
+        select(ServiceRequest, _RATING_ASKED.label("asked"), *_PLACE)
+        .join(Department, Department.id == ServiceRequest.department_id)
+        .where(ServiceRequest.id.in_(ids))
+        .order_by(*_NEWEST)
+        .options(load_only(*_SHOWN))
+    )
+
+
+_S = RequestStatus
+_FIRST_PAGE = _newest_first(  # the three groups in one statement
+    [
+        (_S.WAITING, _ON_THE_GO),
+        (_S.RESOLVED, _ON_THE_GO),
+        (_S.CLOSED, _ON_THE_GO, _RATING_ASKED),
+        (_S.NEW, _ON_THE_GO),
+        (_S.IN_PROGRESS, _ON_THE_GO),
+        (_S.CLOSED, _HISTORY, not_(_RATING_ASKED)),
+        (_S.CANCELLED, _HISTORY),
+    ]
+)
+_OLDER_CLOSED = _newest_first(
+    [(_S.CLOSED, _HISTORY, not_(_RATING_ASKED), _OLDER), (_S.CANCELLED, _HISTORY, _OLDER)]
+)
 
 
 def my_requests(
@@ -111,33 +169,43 @@ def my_requests(
     """The three groups; with a cursor, only the next page of Closed."""
     now = clock.now(now)
     limit = limit or CLOSED_PAGE_SIZE
-    base = select(ServiceRequest).where(_theirs(user))
-    asked = and_(ServiceRequest.status == RequestStatus.CLOSED, _rating_asked(now))
-    needs_you: list[ServiceRequest] = []
-    on_the_go: list[ServiceRequest] = []
+    values = {
+        "person": user.id,
+        "asked_since": now - timedelta(days=RATING_ASK_DAYS),
+        "on_the_go": ON_THE_GO_LIMIT,
+        "history": limit + 1,
+    }
     cursor = decode_cursor(after)
-    if cursor is None:
-        needs_you = _newest_first(
-            base.where(or_(ServiceRequest.status.in_(_NEEDS_YOU_STATUSES), asked)),
-            ON_THE_GO_LIMIT,
-        )
-        on_the_go = _newest_first(
-            base.where(ServiceRequest.status.in_(_OPEN_STATUSES)),
-            ON_THE_GO_LIMIT,
-            clocks_running=True,
-        )
-    closed_query = base.where(ServiceRequest.status.in_(_CLOSED_STATUSES), not_(asked))
     if cursor is not None:
-        at, last_id = cursor
-        closed_query = closed_query.where(
-            or_(
-                ServiceRequest.created_at < at,
-                and_(ServiceRequest.created_at == at, ServiceRequest.id < last_id),
-            )
-        )
-    closed = _newest_first(closed_query, limit + 1)
+        values.update(at=cursor[0], last_id=cursor[1])
+    statement = _FIRST_PAGE if cursor is None else _OLDER_CLOSED
+    groups: dict[str, list[ServiceRequest]] = {"needs_you": [], "open": [], "closed": []}
+    names: dict[int, str] = {}
+    places: dict[int, tuple] = {}
+    for sr, asked, name, *place in db.session.execute(statement, values):
+        if sr.status in _NEEDS_YOU_STATUSES or (sr.status is _S.CLOSED and asked):
+            groups["needs_you"].append(sr)
+        elif sr.status in _OPEN_STATUSES:
+            groups["open"].append(sr)
+        else:
+            groups["closed"].append(sr)
+        names[sr.department_id] = name
+        places[sr.department_id] = tuple(place)
+    closed = groups["closed"]
     next_cursor = encode_cursor(closed[limit - 1]) if len(closed) > limit else None
-    return MinePage(needs_you, on_the_go, closed[:limit], next_cursor, after if cursor else None)
+    on_the_go = groups["open"][:ON_THE_GO_LIMIT]
+    # The open rows' running clocks read their departments' calendars: their hours and
+    # closures read as rows (two statements, no objects).
+    running = {sr.department_id: places[sr.department_id] for sr in on_the_go}
+    return MinePage(
+        groups["needs_you"][:ON_THE_GO_LIMIT],
+        on_the_go,
+        closed[:limit],
+        next_cursor,
+        after if cursor else None,
+        names,
+        calendars_of(running, now.date()),
+    )
 
 
 def has_requests(user: User) -> bool:
