@@ -158,7 +158,7 @@ def test_form_page_and_plain_post_redirect_to_the_request(client, login, csrf, d
     assert "Which laptop?" in html and "IT replies within" in html
     response, _ = post_form(client, csrf, desk)
     assert response.status_code == 303
-    assert response.headers["Location"].endswith("/requests/IT-1")
+    assert response.headers["Location"].endswith("/requests/IT-1?sent=1")
     detail = client.get("/requests/IT-1").get_data(as_text=True)
     assert "Laptop for Sam" in detail and "Which laptop?" in detail and "Standard" in detail
 

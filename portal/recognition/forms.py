@@ -98,6 +98,7 @@ class EditForm(_Refusable, _ValueChoices, Form):
 
 class ReactionForm(Form):
     kind = HiddenField()
+    next = HiddenField()  # the page the reader reacted on (without JS: back to it)
 
     def valid_kind(self) -> bool:
         return self.kind.data in {k.value for k in ReactionKind}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
-from portal.core import clock
+from portal.core import clock, urls
 from portal.core.errors import Refused
 from portal.core.ids import parse_ids
 from portal.extensions import limiter
@@ -196,9 +196,8 @@ def react(post_id: int):
     if is_htmx():
         response = render(WALL, "reactions", reacted_card=feed.card(current_user, post))
         return trigger(response, "wallReacted", {"id": post.id, "on": now_on})
-    return redirect(
-        url_for("recognition.post_detail", post_id=post.id) + f"#post-{post.id}", code=303
-    )
+    back = urls.safe_next(form.next.data) or url_for("recognition.wall")
+    return redirect(back.split("#", 1)[0] + f"#post-{post.id}", code=303)
 
 
 @bp.post("/wall/<int:post_id>/addons")

@@ -137,7 +137,7 @@ def new(slug: str, service_slug: str):
             **_form_context(service, form),
         )
         return trigger(response, "requestSubmitted", {"key": sr.key})
-    return redirect(url_for("service_requests.detail", key=sr.key), code=303)
+    return redirect(url_for("service_requests.detail", key=sr.key, sent=1), code=303)
 
 
 @bp.post("/d/<slug>/<service_slug>/request/check")
@@ -212,6 +212,7 @@ def _detail_context(sr, **extra):
         "clock_words": clocks.clock_words,
         "clock_figure": clocks.clock_figure,
         "notice_error": False,
+        "sent": False,
     }
     context.update(extra)
     if works_here:
@@ -256,7 +257,9 @@ def _refused(sr, exc: Refused, **extra):
 @bp.get("/requests/<key>")
 def detail(key: str):
     sr = _visible(key)
-    return render(DETAIL_TEMPLATE, "request_main", **_detail_context(sr))
+    # Just sent without JavaScript: the same promise panel as the form's htmx answer.
+    sent = request.args.get("sent") == "1" and access.is_requester_side(current_user, sr)
+    return render(DETAIL_TEMPLATE, "request_main", **_detail_context(sr, sent=sent))
 
 
 @bp.get("/requests/<key>/clock")

@@ -3,12 +3,13 @@ Ivan works it, both see the same clock."""
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date, timedelta
 
 import pytest
 
-from tests.browser.conftest import assert_no_axe_violations, sign_in
+from tests.browser.conftest import ARTIFACTS, assert_no_axe_violations, sign_in
 
 DEMO_PASSWORD = "inward-demo"
 
@@ -111,3 +112,41 @@ def test_erin_asks_for_a_laptop_and_ivan_keeps_the_promise(demo, live_server, pa
     assert key in erin.locator("table.queue").inner_text()
     assert "Paused" in erin.locator("table.queue").inner_text()
     assert_no_axe_violations(erin)
+
+
+def test_without_javascript_the_sent_request_page_shows_the_promise(
+    demo, live_server, browser, page
+):
+    """The no-JS confirmation: the POST redirects to the request's page (?sent=1), which shows
+    the same "when you will hear back / what happens next" panel as the htmx answer."""
+    checked = page  # with JavaScript: axe and the HTML checker look at the same page
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, "erin@example.com", DEMO_PASSWORD)
+        page.goto(f"{live_server}/d/it")
+        page.get_by_role("link", name="Request New laptop").click()
+        page.get_by_label("Summary").fill("Laptop for the new analyst")
+        page.get_by_label("Details").fill("Sam joins my team on the 1st.")
+        page.get_by_label("Which laptop?").select_option("Standard 14-inch")
+        page.get_by_label("Keyboard layout").select_option("UK")
+        page.get_by_label("Needed by").fill((date.today() + timedelta(days=30)).isoformat())
+        page.get_by_role("group", name="Is it for a new starter?").get_by_label("No").check()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Send request").click()
+        assert re.search(r"/requests/IT-\d+\?sent=1$", page.url), page.url
+        panel = page.locator(".confirmation")
+        assert re.match(r"Request IT-\d+ sent", panel.get_by_role("heading").first.inner_text())
+        assert panel.get_by_role("heading", name="When you will hear back").is_visible()
+        assert panel.get_by_role("heading", name="What happens next").is_visible()
+        assert panel.get_by_text("First reply by").is_visible()
+        if os.environ.get("WALL_SCREENSHOTS"):
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "request-sent-no-js.png"), full_page=True)
+        sent_url = page.url
+    finally:
+        context.close()
+    sign_in(checked, live_server, "erin@example.com", DEMO_PASSWORD)
+    checked.goto(sent_url)
+    checked.locator(".confirmation").wait_for()
+    assert_no_axe_violations(checked)

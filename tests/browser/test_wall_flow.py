@@ -32,10 +32,30 @@ def demo(app):
     reader_cache.clear()
 
 
-def _shot(page, name: str) -> None:
+def _a_few_thanks() -> None:
+    """Three thanks between demo colleagues, the newest Erin's to Ivan and IT."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import CompanyValue, User
+    from portal.recognition.services import posting
+
+    value = db.session.scalars(select(CompanyValue).order_by(CompanyValue.id)).first()
+    for author, recipients, message in (
+        ("ivan@example.com", "@erin", "Thanks for the **clear write-up** of the printer fault."),
+        ("erin@example.com", "IT", "The VPN guide saved my Monday. Thank you all!"),
+        ("erin@example.com", "@ivan, IT", "Thanks for the same-day laptop swap."),
+    ):
+        user = db.session.scalar(select(User).where(User.email == author))
+        posting.post_recognition(user, recipients=recipients, value_id=value.id, message=message)
+
+
+def _shot(page, name: str, full_page: bool = True) -> None:
     if os.environ.get("WALL_SCREENSHOTS"):
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"wall-{name}.png"), full_page=True)
+        page.screenshot(
+            path=str(ARTIFACTS / f"wall-{name}.png"), full_page=full_page, caret="initial"
+        )
 
 
 def test_erin_thanks_ivan_and_it_and_ivan_joins_in(demo, live_server, page, second_page):
@@ -46,6 +66,7 @@ def test_erin_thanks_ivan_and_it_and_ivan_joins_in(demo, live_server, page, seco
     erin.wait_for_function("typeof htmx === 'object'")
     erin.evaluate("window.__sameDocument = true")
     assert_no_axe_violations(erin)
+    erin.get_by_role("group").get_by_text("Thank someone").click()  # the composer opens in place
     erin.get_by_label("Who are you thanking?").fill("@ivan, IT")
     erin.get_by_label("Customer first").check()
     erin.get_by_label("What did they do?").fill(
@@ -141,12 +162,16 @@ def test_the_wall_form_shows_every_problem_and_posting_logs_no_errors(demo, live
     page.wait_for_function("typeof htmx === 'object'")
 
     # Nothing filled in: every problem at once, the summary focused, its links to the fields.
+    page.locator("#thank summary").click()
     page.get_by_role("button", name="Post thanks").click()
     summary = page.locator(".error-summary")
     summary.wait_for()
     page.wait_for_function("() => document.activeElement.classList.contains('error-summary')")
     hrefs = summary.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert hrefs == ["#recipients", "#value-0", "#message"]
+    assert summary.get_by_role("heading").inner_text() == "There are 3 problems"
+    assert page.locator("#thank").get_attribute("open") is not None  # still open, in place
+    _shot(page, "errors", full_page=False)
     summary.get_by_role("link").first.click()
     assert page.evaluate("document.activeElement.id") == "recipients"
     assert_no_axe_violations(page)
@@ -176,3 +201,27 @@ def test_the_wall_form_shows_every_problem_and_posting_logs_no_errors(demo, live
     )
     # The browser notes every 4xx answer itself: the 422 above is the designed answer.
     assert [e for e in errors if "status of 422" not in e] == []
+
+
+@pytest.mark.parametrize("width,height", [(1280, 800), (375, 812)])
+def test_the_first_thanks_is_on_the_first_screen(demo, live_server, browser, width, height):
+    """The wall puts the wall first: the composer is a button that opens in place."""
+    _a_few_thanks()
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, "erin@example.com", DEMO_PASSWORD)
+        page.goto(f"{live_server}/wall")
+        first = page.locator("#feed-list article").first
+        first.wait_for()
+        top = first.evaluate("card => card.getBoundingClientRect().top")
+        assert top < height, f"the first thanks starts {top:.0f} px down at {width}×{height}"
+        assert page.locator("#thank").get_attribute("open") is None
+        assert not page.get_by_label("Who are you thanking?").is_visible()
+        _shot(page, f"closed-{width}")
+        page.locator("#thank summary").click()
+        page.get_by_label("Who are you thanking?").wait_for()
+        _shot(page, f"open-{width}")
+        assert_no_axe_violations(page)
+    finally:
+        context.close()
