@@ -143,6 +143,7 @@ bench: setup
 # The pictures in docs/screenshots/ (README): the browser tests' page tour, light and dark,
 # desktop and phone, on the demo organisation; axe and the Nu checker run as it goes.
 screenshots: setup
+	@fc-list 2>/dev/null | grep -qi "color emoji" || echo "note: apt-get install fonts-noto-color-emoji, or the emoji show as boxes"
 	rm -f docs/screenshots/*.png
 	SCREENSHOTS_DIR=docs/screenshots REQUIRE_BROWSER=1 $(BIN)/pytest -q -p no:cacheprovider \
 		tests/browser/test_page_tour.py -k "fit_the_screen"
