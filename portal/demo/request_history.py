@@ -250,18 +250,18 @@ def _forms() -> dict[int, list[RequestField]]:
     return forms
 
 
+def _waiting_on_requester(replay, sr, agent, created, rng) -> int:
+    """Picked up, answered, then waiting on its requester since an hour after filing."""
+    replay.pick_up(sr, agent, created + timedelta(minutes=30))
+    replay.reply(sr, agent, rng.choice(REPLIES), created + timedelta(minutes=31))
+    asked = created + timedelta(hours=1)
+    replay.change_status(sr, agent, RequestStatus.WAITING, asked, rng.choice(WAITING_ASKS))
+    return 1
+
+
 def _one_request(  # noqa: C901
-    replay,
-    department,
-    service_form,
-    agent,
-    requester,
-    outsiders,
-    place,
-    now,
-    rng,
-    keep_open=False,
-    keep_waiting=False,
+    replay, department, service_form, agent, requester, outsiders, place, now, rng,
+    keep_open=False, keep_waiting=False,
 ) -> int:
     # Older requests first, so a department's numbers grow with time.
     # The last few are from this past week, so queues have open, waiting and late work.
@@ -299,11 +299,7 @@ def _one_request(  # noqa: C901
         target * (1.1 + rng.random() * 1.5 if late else 0.1 + rng.random() * 0.8),
     )
     if keep_waiting:
-        replay.pick_up(sr, agent, created + timedelta(minutes=30))
-        replay.reply(sr, agent, rng.choice(REPLIES), created + timedelta(minutes=31))
-        asked = created + timedelta(hours=1)
-        replay.change_status(sr, agent, RequestStatus.WAITING, asked, rng.choice(WAITING_ASKS))
-        return 1
+        return _waiting_on_requester(replay, sr, agent, created, rng)
     if first_reply >= now or (recent and late) or keep_open:
         return 1  # still new: nobody has replied yet (some of these are overdue)
     replay.pick_up(sr, agent, first_reply - timedelta(minutes=1))
