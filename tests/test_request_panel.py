@@ -370,3 +370,19 @@ def test_a_stale_form_shows_the_timeline_keeps_the_choice_and_saves_on_the_next_
     assert (redrawn["assignee"], redrawn["status"]) == (str(desk.iris.id), "in_progress")
     again = post(client, sr, redrawn, htmx=True)
     assert again.status_code == 200 and "Saved. Priority: high." in again.get_data(as_text=True)
+
+
+def test_cancelling_in_the_panel_takes_the_reply_form_away_and_other_saves_leave_it(
+    client, login, desk
+):
+    sr = desk.request
+    login(desk.ivan)
+    kept = post(client, sr, page_form(client, sr) | {"priority": "high"}, htmx=True)
+    assert kept.status_code == 200
+    assert 'id="reply-slot"' not in kept.get_data(as_text=True)  # a reply being typed stays
+    gone = post(client, sr, page_form(client, sr) | {"status": "cancelled"}, htmx=True)
+    body = gone.get_data(as_text=True)
+    assert gone.status_code == 200 and "<html" not in body
+    assert '<div id="reply-slot" hx-swap-oob="true"></div>' in body
+    page = client.get(f"/requests/{sr.key}").get_data(as_text=True)
+    assert 'id="reply-title"' not in page
