@@ -269,3 +269,25 @@ def test_lint_imports_fails_on_an_upward_import(clean_copy, tmp_path, module, pl
     broken = lint_imports(copy)
     assert broken.returncode != 0
     assert re.search(rf"{re.escape(contract)}[^\n]*BROKEN", broken.stdout), broken.stdout
+
+
+# Playwright evaluates a bare expression given to wait_for_function with eval() each time it
+# polls, which the portal's Content Security Policy (no 'unsafe-eval') refuses: the wait
+# fails whenever the condition is not already true (CI saw it under load). A function is
+# compiled once and polled without eval.
+BARE_WAIT = re.compile(r'wait_for_function\(\s*"(?!\s*(\(|\w+\s*=>))')
+
+
+def bare_waits(text: str) -> list[str]:
+    return [m.group(0) for m in BARE_WAIT.finditer(text)]
+
+
+def test_browser_tests_wait_for_functions_not_bare_expressions():
+    assert bare_waits('page.wait_for_function("typeof htmx === \'object\'")')  # it would see one
+    assert not bare_waits('page.wait_for_function("() => typeof htmx === \'object\'")')
+    assert not bare_waits('page.wait_for_function("key => document.title === key", arg=k)')
+    found = {
+        path.name: bare_waits(path.read_text())
+        for path in (ROOT / "tests" / "browser").glob("*.py")
+    }
+    assert not {name: waits for name, waits in found.items() if waits}

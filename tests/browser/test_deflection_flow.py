@@ -35,7 +35,7 @@ def test_erin_is_answered_by_an_article_while_typing(demo, live_server, page):
     requests_before, deflections_before = _count(ServiceRequest), _count(Deflection)
     sign_in(page, live_server, "erin@example.com", DEMO_PASSWORD)
     page.goto(f"{live_server}/d/it/wifi-vpn/request")
-    page.wait_for_function("typeof htmx === 'object'")
+    page.wait_for_function("() => typeof htmx === 'object'")
     page.evaluate("window.__sameDocument = true")
     region = page.locator("#article-suggestions")
     expect(region).to_be_empty()

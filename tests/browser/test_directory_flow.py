@@ -25,7 +25,7 @@ def test_typing_on_the_home_page_shows_the_right_service_first(
     demo, live_server, page, query, service, department
 ):
     sign_in(page, live_server, "erin@example.com", DEMO_PASSWORD)
-    page.wait_for_function("typeof htmx === 'object' && htmx.version === '2.0.10'")
+    page.wait_for_function("() => typeof htmx === 'object' && htmx.version === '2.0.10'")
     page.evaluate("window.__sameDocument = true")  # gone if the page reloads
     box = page.get_by_role("combobox", name="Search services, teams and people")
     box.press_sequentially(query, delay=30)

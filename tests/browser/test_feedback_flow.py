@@ -66,7 +66,7 @@ def test_erin_rates_it_and_the_check_in_shows_results_from_five_answers(
 
     # Erin rates the resolved request 4 with a comment, in place.
     erin.goto(f"{live_server}/requests/{key}")
-    erin.wait_for_function("typeof htmx === 'object'")
+    erin.wait_for_function("() => typeof htmx === 'object'")
     erin.evaluate("window.__sameDocument = true")
     erin.get_by_role("heading", name="How did IT do?").wait_for()
     erin.get_by_role("group", name="Your score").get_by_label("4").check()
@@ -106,7 +106,7 @@ def test_erin_rates_it_and_the_check_in_shows_results_from_five_answers(
     for person in world["customers"][:3]:
         checkins.answer(person, ci, "4", "Friendly", "Slow orders", ["Mostly"])
     erin.goto(f"{live_server}/d/it/check-in")
-    erin.wait_for_function("typeof htmx === 'object'")
+    erin.wait_for_function("() => typeof htmx === 'object'")
     erin.get_by_role("group", name="How well does IT serve you?").get_by_label("5").check()
     erin.get_by_label("What do they do best?").fill("They explain without jargon.")
     erin.get_by_role("button", name="Send my answers").click()
@@ -128,7 +128,7 @@ def test_erin_rates_it_and_the_check_in_shows_results_from_five_answers(
 
     # Suggestions: Erin posts one in place; the page passes axe.
     erin.goto(f"{live_server}/d/it/suggestions")
-    erin.wait_for_function("typeof htmx === 'object'")
+    erin.wait_for_function("() => typeof htmx === 'object'")
     erin.get_by_label("Your suggestion, in a few words").fill("Laptop bags in the starter kit")
     erin.get_by_role("button", name="Post suggestion").click()
     erin.locator("#suggestions-main").get_by_text("your suggestion is posted").wait_for()

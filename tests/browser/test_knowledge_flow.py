@@ -24,7 +24,7 @@ def test_ivan_writes_an_article_and_erin_is_helped_to_ask(it_desk, live_server, 
     assert_no_axe_violations(ivan)
     ivan.get_by_role("link", name="Write an article").click()
     ivan.get_by_role("heading", name="New help article").wait_for()
-    ivan.wait_for_function("typeof htmx === 'object'")
+    ivan.wait_for_function("() => typeof htmx === 'object'")
     ivan.get_by_label("Title").fill(TITLE)
     ivan.get_by_label("Summary").fill("Three things to try before you ask.")
     ivan.get_by_label("Text").fill(
@@ -58,7 +58,7 @@ def test_ivan_writes_an_article_and_erin_is_helped_to_ask(it_desk, live_server, 
     erin.get_by_role("heading", level=1, name=TITLE).wait_for()
     expect(erin.locator(".article-body h2")).to_have_text("Check first")
     assert_no_axe_violations(erin)
-    erin.wait_for_function("typeof htmx === 'object'")
+    erin.wait_for_function("() => typeof htmx === 'object'")
     erin.evaluate("window.__sameDocument = true")
     erin.get_by_label("If not: what was missing?").fill("It is the office printer, not mine.")
     erin.get_by_role("button", name="No, still need help").click()

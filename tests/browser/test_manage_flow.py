@@ -27,7 +27,7 @@ def test_iris_keeps_its_page_true_and_hugo_cannot(demo, live_server, page, secon
     with page.expect_navigation():
         page.get_by_role("link", name="Manage this page").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Manage IT"
-    page.wait_for_function("typeof htmx === 'object'")
+    page.wait_for_function("() => typeof htmx === 'object'")
     page.evaluate("window.__sameDocument = true")
 
     # Escape cancels an open section and gives the focus back to its Edit button.
@@ -85,7 +85,7 @@ def test_iris_keeps_its_page_true_and_hugo_cannot(demo, live_server, page, secon
     with page.expect_navigation():
         page.get_by_role("button", name="Add service").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Docking station"
-    page.wait_for_function("typeof htmx === 'object'")
+    page.wait_for_function("() => typeof htmx === 'object'")
     # Adding a question sends one request at a time: no aborted previews in the console.
     console: list[str] = []
     page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))

@@ -28,7 +28,7 @@ def test_erin_asks_for_a_laptop_and_ivan_keeps_the_promise(demo, live_server, pa
     # confirmation replaces it, without a page load.
     sign_in(erin, live_server, "erin@example.com", DEMO_PASSWORD)
     erin.goto(f"{live_server}/d/it")
-    erin.wait_for_function("typeof htmx === 'object'")
+    erin.wait_for_function("() => typeof htmx === 'object'")
     erin.evaluate("window.__sameDocument = true")
     erin.get_by_role("link", name="Request New laptop").click()
     erin.get_by_role("heading", name="Request: New laptop").wait_for()
@@ -63,7 +63,7 @@ def test_erin_asks_for_a_laptop_and_ivan_keeps_the_promise(demo, live_server, pa
     assert key in first_row.inner_text()
     assert_no_axe_violations(ivan)
     first_row.get_by_role("link").click()
-    ivan.wait_for_function("typeof htmx === 'object'")
+    ivan.wait_for_function("() => typeof htmx === 'object'")
     ivan.evaluate("window.__sameDocument = true")
     # Each change's notice is on the page and, a moment later, in the live region too:
     # wait for the page's own notice.
@@ -95,7 +95,7 @@ def test_erin_asks_for_a_laptop_and_ivan_keeps_the_promise(demo, live_server, pa
     ivan.get_by_role("button", name="Save changes").click()
     saved = "Saved. Status: waiting on requester; Priority: high."
     ivan.locator("p.notice", has_text=saved).wait_for()
-    ivan.wait_for_function("document.activeElement.id === 'panel-notice'")
+    ivan.wait_for_function("() => document.activeElement.id === 'panel-notice'")
     ivan.locator("#announcer", has_text=saved).wait_for(state="attached")
     assert ivan.evaluate("window.__sameDocument") is True
     assert "Waiting on requester" in ivan.locator("#request-status").inner_text()

@@ -36,7 +36,7 @@ def test_a_slow_check_does_not_undo_a_newer_choice(demo, live_server, page):
 
     sign_in(page, live_server, "erin@example.com", DEMO_PASSWORD)
     page.goto(f"{live_server}/d/it/new-laptop/request")
-    page.wait_for_function("typeof htmx === 'object'")
+    page.wait_for_function("() => typeof htmx === 'object'")
     page.route("**/request/check", hold_the_first_starter_check)
     page.get_by_label("Summary").fill("Laptop for the new analyst")
     page.get_by_label("Details").fill("Sam joins my team on the 1st.")

@@ -26,7 +26,7 @@ def demo(app):
 def test_iris_answers_what_people_looked_for(demo, live_server, page):
     sign_in(page, live_server, "iris@example.com", DEMO_PASSWORD)
     page.goto(f"{live_server}/manage/it#gaps-section")
-    page.wait_for_function("typeof htmx === 'object'")
+    page.wait_for_function("() => typeof htmx === 'object'")
     section = page.locator("#gaps-section")
     assert "“laptops keep crashing” · 4 searches" in section.inner_text()
     assert_no_axe_violations(page)

@@ -25,7 +25,7 @@ def test_htmx_is_loaded_from_the_local_copy(live_server, page, make_user):
     page.on("request", lambda request: "htmx" in request.url and htmx_requests.append(request.url))
 
     sign_in(page, live_server, "smoke@example.com", factories.PASSWORD)
-    page.wait_for_function("typeof htmx !== 'undefined'")  # the script is deferred
+    page.wait_for_function("() => typeof htmx !== 'undefined'")  # the script is deferred
 
     assert page.evaluate("typeof htmx") == "object"
     assert page.evaluate("htmx.version") == HTMX_VERSION == "2.0.10"

@@ -63,7 +63,7 @@ def test_erin_thanks_ivan_and_it_and_ivan_joins_in(demo, live_server, page, seco
 
     sign_in(erin, live_server, "erin@example.com", DEMO_PASSWORD)
     erin.goto(f"{live_server}/wall")
-    erin.wait_for_function("typeof htmx === 'object'")
+    erin.wait_for_function("() => typeof htmx === 'object'")
     erin.evaluate("window.__sameDocument = true")
     assert_no_axe_violations(erin)
     erin.get_by_role("group").get_by_text("Thank someone").click()  # the composer opens in place
@@ -93,7 +93,7 @@ def test_erin_thanks_ivan_and_it_and_ivan_joins_in(demo, live_server, page, seco
     assert_no_axe_violations(ivan)
     ivan.get_by_role("button", name="Open").first.click()
     ivan.wait_for_url(f"**/wall/{post_id.removeprefix('post-')}")
-    ivan.wait_for_function("typeof htmx === 'object'")
+    ivan.wait_for_function("() => typeof htmx === 'object'")
     ivan.evaluate("window.__sameDocument = true")
     assert_no_axe_violations(ivan)
     clap = ivan.locator(f"#react-{post_id.removeprefix('post-')}-clap")
@@ -159,7 +159,7 @@ def test_the_wall_form_shows_every_problem_and_posting_logs_no_errors(demo, live
     page.on("pageerror", lambda error: errors.append(str(error)))
     sign_in(page, live_server, "erin@example.com", DEMO_PASSWORD)
     page.goto(f"{live_server}/wall")
-    page.wait_for_function("typeof htmx === 'object'")
+    page.wait_for_function("() => typeof htmx === 'object'")
 
     # Nothing filled in: every problem at once, the summary focused, its links to the fields.
     page.locator("#thank summary").click()
@@ -191,7 +191,7 @@ def test_the_wall_form_shows_every_problem_and_posting_logs_no_errors(demo, live
 
     # A reaction from the feed (its form token comes from outside the cached card).
     page.goto(f"{live_server}/wall")
-    page.wait_for_function("typeof htmx === 'object'")
+    page.wait_for_function("() => typeof htmx === 'object'")
     button = page.locator("#feed-list .reaction").first
     button_id = button.get_attribute("id")
     button.click()
