@@ -16,6 +16,7 @@ from portal.models import Priority, RequestStatus, SearchMiss, Suggestion, Sugge
 from portal.service_requests.services import conversation, lifecycle
 from tests import factories, worlds
 from tests.conftest import csrf_token_from
+from tests.statements import count_statements
 
 
 @pytest.fixture
@@ -114,19 +115,12 @@ def test_overview_lists_departments_sortable_and_unfound_searches(org, client, l
 def test_the_overview_reads_a_fixed_number_of_statements_however_many_departments(
     org, client, login
 ):
-    from sqlalchemy import event
-
     login(org["erin"])
 
     def statements() -> int:
-        seen = []
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with count_statements() as seen:
             assert client.get("/insights").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len([sql for sql in seen if sql.strip().upper() != "BEGIN"])
+        return len(seen)
 
     few = statements()
     for n in range(8):

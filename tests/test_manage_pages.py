@@ -11,43 +11,25 @@ from portal.extensions import db
 from portal.manage.services.contacts import ContactChange, add_contact
 from portal.manage.services.form_builder import FieldChange, add_field, form_fields
 from portal.models import Membership, MembershipRole, OpeningHours, SearchMiss, Service
-from tests import factories
+from tests import factories, worlds
 
 HX = {"HX-Request": "true"}
 
 
 @pytest.fixture
 def world(app):
-    it = factories.make_department(slug="it", name="IT", key_prefix="IT")
-    hr = factories.make_department(slug="hr", name="HR", key_prefix="HR")
-    iris = factories.make_user(name="Iris Novak", email="iris@example.com", roles={it: "manager"})
-    hugo = factories.make_user(name="Hugo Martin", email="hugo@example.com", roles={hr: "manager"})
-    ivan = factories.make_user(name="Ivan Petrov", email="ivan@example.com", roles={it: "agent"})
-    ada = factories.make_user(name="Ada Admin", email="ada@example.com", is_admin=True)
-    laptop = factories.make_service(it, name="New laptop", slug="new-laptop")
-    field = add_field(
-        iris, it, laptop, FieldChange(label="Which?", kind="choice", options="A\nB")
+    w = worlds.two_desks()
+    w.ada = factories.make_user(name="Ada Admin", email="ada@example.com", is_admin=True)
+    w.laptop = factories.make_service(w.it, name="New laptop", slug="new-laptop")
+    w.field = add_field(
+        w.iris, w.it, w.laptop, FieldChange(label="Which?", kind="choice", options="A\nB")
     )
-    contact = add_contact(
-        iris, it, ContactChange(label="Desk", mailbox="it@example.com")
-    )
-    membership = db.session.scalar(select(Membership).where(Membership.user_id == ivan.id))
-    gap = SearchMiss(query="laptop docking station", count=3)
-    db.session.add(gap)
+    w.contact = add_contact(w.iris, w.it, ContactChange(label="Desk", mailbox="it@example.com"))
+    w.membership = db.session.scalar(select(Membership).where(Membership.user_id == w.ivan.id))
+    w.gap = SearchMiss(query="laptop docking station", count=3)
+    db.session.add(w.gap)
     db.session.commit()
-    return dict(
-        gap=gap,
-        it=it,
-        hr=hr,
-        iris=iris,
-        hugo=hugo,
-        ivan=ivan,
-        ada=ada,
-        laptop=laptop,
-        field=field,
-        contact=contact,
-        membership=membership,
-    )
+    return w
 
 
 def manage_urls(app, w) -> list[tuple[str, str]]:

@@ -13,34 +13,38 @@ from portal.directory import search, search_gaps
 from portal.extensions import db
 from portal.manage.services.search_gaps import add_search_to_keywords, keywords_with
 from portal.models import AuditEntry, SearchMiss
-from tests import factories
+from tests import factories, worlds
+from tests.statements import count_statements
 
 HX = {"HX-Request": "true"}
 
 
+def post_gap(client, csrf, gap, service_id, headers=HX, token=True):
+    """Add gap's words to a service's keywords, as IT's manage page does."""
+    data = {"service_id": str(service_id)}
+    if token:
+        data["csrf_token"] = csrf("/manage/it")
+    return client.post(f"/manage/it/search-gaps/{gap.id}/keywords", data=data, headers=headers)
+
+
 @pytest.fixture
 def world(app):
-    it = factories.make_department(slug="it", name="IT", key_prefix="IT")
-    hr = factories.make_department(slug="hr", name="HR", key_prefix="HR")
-    iris = factories.make_user(name="Iris Novak", email="iris@example.com", roles={it: "manager"})
-    hugo = factories.make_user(name="Hugo Martin", email="hugo@example.com", roles={hr: "manager"})
-    ivan = factories.make_user(name="Ivan Petrov", email="ivan@example.com", roles={it: "agent"})
-    printer = factories.make_service(it, name="Printer set-up", slug="printer", keywords="toner")
-    factories.make_service(it, name="New laptop", slug="new-laptop")
-    leaver = factories.make_service(hr, name="Leaver paperwork", slug="leaver", keywords="resign")
-    misses = {}
+    w = worlds.two_desks()
+    service = factories.make_service
+    w.printer = service(w.it, name="Printer set-up", slug="printer", keywords="toner")
+    service(w.it, name="New laptop", slug="new-laptop")
+    w.leaver = service(w.hr, name="Leaver paperwork", slug="leaver", keywords="resign")
+    w.misses = {}
     for query, count in [
         ("printing double sided", 9),
         ("someone is leaving the team", 4),
         ("printer for the leaving party", 2),
         ("zebra crossing", 5),
     ]:
-        misses[query] = SearchMiss(query=query, count=count)
-        db.session.add(misses[query])
+        w.misses[query] = SearchMiss(query=query, count=count)
+        db.session.add(w.misses[query])
     db.session.commit()
-    return dict(
-        it=it, hr=hr, iris=iris, hugo=hugo, ivan=ivan, printer=printer, leaver=leaver, misses=misses
-    )
+    return w
 
 
 def test_partial_forms_of_a_word_match_and_short_or_unrelated_words_do_not():
@@ -86,11 +90,7 @@ def test_the_manage_page_lists_only_the_departments_own_gaps(world, client, logi
 def test_adding_the_words_to_a_services_keywords_closes_the_gap(world, client, login, csrf):
     login(world["iris"])
     gap = world["misses"]["printing double sided"]
-    response = client.post(
-        f"/manage/it/search-gaps/{gap.id}/keywords",
-        data={"csrf_token": csrf("/manage/it"), "service_id": str(world["printer"].id)},
-        headers=HX,
-    )
+    response = post_gap(client, csrf, gap, world.printer.id)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert html.lstrip().startswith('<section id="gaps-section"')
@@ -108,10 +108,7 @@ def test_adding_the_words_to_a_services_keywords_closes_the_gap(world, client, l
 def test_without_javascript_it_redirects_to_the_section(world, client, login, csrf):
     login(world["iris"])
     gap = world["misses"]["printing double sided"]
-    response = client.post(
-        f"/manage/it/search-gaps/{gap.id}/keywords",
-        data={"csrf_token": csrf("/manage/it"), "service_id": str(world["printer"].id)},
-    )
+    response = post_gap(client, csrf, gap, world.printer.id, headers={})
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/manage/it#gaps-section")
 
@@ -120,11 +117,7 @@ def test_no_service_chosen_is_a_422_beside_the_gap_and_nothing_changes(world, cl
     login(world["iris"])
     gap = world["misses"]["printing double sided"]
     for headers in (HX, {}):
-        response = client.post(
-            f"/manage/it/search-gaps/{gap.id}/keywords",
-            data={"csrf_token": csrf("/manage/it"), "service_id": ""},
-            headers=headers,
-        )
+        response = post_gap(client, csrf, gap, "", headers=headers)
         html = response.get_data(as_text=True)
         assert response.status_code == 422
         assert ("<html" in html) is (headers == {})
@@ -142,11 +135,7 @@ def test_keywords_that_would_grow_too_long_are_refused_and_the_choice_kept(
     db.session.commit()
     login(world["iris"])
     gap = world["misses"]["printing double sided"]
-    response = client.post(
-        f"/manage/it/search-gaps/{gap.id}/keywords",
-        data={"csrf_token": csrf("/manage/it"), "service_id": str(world["printer"].id)},
-        headers=HX,
-    )
+    response = post_gap(client, csrf, gap, world.printer.id)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "500" in html and f'id="gap-{gap.id}-error"' in html
@@ -186,12 +175,10 @@ def test_what_the_manager_may_not_touch_is_not_found(world, case):
     )
 
 
-def test_a_post_without_the_csrf_token_is_refused(world, client, login):
+def test_a_post_without_the_csrf_token_is_refused(world, client, login, csrf):
     login(world["iris"])
     gap = world["misses"]["printing double sided"]
-    response = client.post(
-        f"/manage/it/search-gaps/{gap.id}/keywords", data={"service_id": str(world["printer"].id)}
-    )
+    response = post_gap(client, csrf, gap, world.printer.id, headers={}, token=False)
     assert response.status_code == 400
     assert db.session.get(SearchMiss, gap.id) is not None
 
@@ -210,3 +197,31 @@ def test_write_an_article_opens_the_form_with_the_words_as_its_title(world, clie
     html = hostile.get_data(as_text=True)
     assert hostile.status_code == 200
     assert "<script>x" not in html and "\x00" not in html
+
+
+def _reads_gaps(statements: list[str]) -> bool:
+    return any("search_miss" in sql for sql in statements)
+
+
+def test_the_gaps_are_read_only_where_they_are_drawn(world, client, login, csrf):
+    """The whole manage page and the gaps section read the gaps; a swap of another section
+    (shown, edited, saved) does not, nor does /insights' re-sorted table."""
+    login(world.iris)
+    with count_statements() as page:
+        assert client.get("/manage/it").status_code == 200
+    with count_statements() as gaps:
+        assert client.get("/manage/it?section=gaps", headers=HX).status_code == 200
+    with count_statements() as members:
+        assert client.get("/manage/it?section=members", headers=HX).status_code == 200
+    with count_statements() as editing:
+        assert client.get("/manage/it?edit=hours", headers=HX).status_code == 200
+    assert _reads_gaps(page) and _reads_gaps(gaps)
+    assert not _reads_gaps(members) and not _reads_gaps(editing)
+
+    with count_statements() as overview:
+        assert client.get("/insights").status_code == 200
+    with count_statements() as sorted_table:
+        response = client.get("/insights?sort=name", headers=HX)
+    assert response.status_code == 200 and "<html" not in response.get_data(as_text=True)
+    assert _reads_gaps(overview) and not _reads_gaps(sorted_table)
+    assert not any("knowledge_" in sql for sql in sorted_table)

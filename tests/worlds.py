@@ -96,6 +96,21 @@ def person(key: str, department=None, *, name: str | None = None):
     return factories.make_user(name=name or full_name, email=email, roles=roles)
 
 
+def two_desks() -> World:
+    """IT and HR, each with its manager (Iris Novak for IT, Hugo Martin for HR), and Ivan
+    Petrov, IT's agent: the manage pages' world, which a test file adds its services to."""
+    it = factories.make_department(slug="it", name="IT", key_prefix="IT")
+    hr = factories.make_department(slug="hr", name="HR", key_prefix="HR")
+    make = factories.make_user
+    return World(
+        it=it,
+        hr=hr,
+        iris=make(name="Iris Novak", email="iris@example.com", roles={it: "manager"}),
+        hugo=make(name="Hugo Martin", email="hugo@example.com", roles={hr: "manager"}),
+        ivan=make(name="Ivan Petrov", email="ivan@example.com", roles={it: "agent"}),
+    )
+
+
 def wall() -> World:
     """Three departments, five people (one an admin, one deactivated), three values."""
     it = factories.make_department(name="IT", slug="it")

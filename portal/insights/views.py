@@ -9,7 +9,7 @@ from flask_login import current_user
 from portal.core.errors import NotFound
 from portal.directory import search_gaps
 from portal.directory import services as directory_services
-from portal.htmx import render
+from portal.htmx import is_htmx, render
 from portal.insights import export, help_figures, overview, scorecard
 
 bp = Blueprint("insights", __name__)
@@ -55,9 +55,10 @@ def department_scorecard(slug: str):
 def portal_overview():
     sort = request.args.get("sort", "name")
     rows = overview.overview(sort)
+    if is_htmx():  # a new sort: only the table is drawn, so nothing else is read
+        return render("insights/overview.html", "overview_table", rows=rows, sort=rows.sort)
     return render(
         "insights/overview.html",
-        "overview_table",
         rows=rows,
         sort=rows.sort,
         misses=search_gaps.portal_gaps(),

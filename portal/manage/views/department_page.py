@@ -67,7 +67,15 @@ def _edit_form(department: Department, section: str):
     return forms.StandardsForm(formdata=None, data=standards.standards_inputs(department))
 
 
-def index_context(department: Department, **extra) -> dict:
+def _drawn(drawing: str | None, section: str) -> bool:
+    """Whether this section is on the response: the whole page (drawing None) or that one."""
+    return drawing is None or drawing == section
+
+
+def index_context(department: Department, drawing: str | None = None, **extra) -> dict:
+    """The manage page's context. ``drawing`` names the one section an htmx swap draws
+    (None: the whole page); sections that cost reads of their own (what people looked
+    for) are only read when they are drawn."""
     at = now()
     days = directory_services.calendar_for(department, at.date())
     today = at.astimezone(days.tz()).date()
@@ -90,7 +98,7 @@ def index_context(department: Department, **extra) -> dict:
         "contact_form": extra.pop("contact_form", None)
         or forms.ContactForm(formdata=None, service_choices=active),
         "member_form": extra.pop("member_form", None) or forms.MemberForm(formdata=None),
-        "gaps": search_gaps.department_gaps(department),
+        "gaps": search_gaps.department_gaps(department) if _drawn(drawing, "gaps") else [],
         "gap_form": forms.GapKeywordsForm(formdata=None, service_choices=active),
         "action_form": forms.ActionForm(formdata=None),
         "edit_forms": edit_forms,
@@ -103,7 +111,9 @@ def index_context(department: Department, **extra) -> dict:
 def section_saved(department: Department, section: str, message: str, **extra):
     if is_htmx():
         return render(
-            INDEX, f"{section}_section", **index_context(department, saved=message, **extra)
+            INDEX,
+            f"{section}_section",
+            **index_context(department, drawing=section, saved=message, **extra),
         )
     flash(message)
     return redirect(url_for("manage.index", dept=department.slug) + f"#{section}-section", 303)
@@ -115,7 +125,9 @@ def section_refused(department: Department, section: str, problems=(), **extra):
         INDEX,
         f"{section}_section",
         status=422,
-        **index_context(department, problems=list(problems), **extra),
+        **index_context(
+            department, drawing=section if is_htmx() else None, problems=list(problems), **extra
+        ),
     )
 
 

@@ -27,9 +27,13 @@ def index(dept: str):
     editing = editing if editing in EDITABLE else None
     section = request.args.get("section")
     if is_htmx() and editing:
-        return render(INDEX, f"{editing}_section", **index_context(department, editing=editing))
+        return render(
+            INDEX,
+            f"{editing}_section",
+            **index_context(department, drawing=editing, editing=editing),
+        )
     if is_htmx() and section in SECTIONS:
-        return render(INDEX, f"{section}_section", **index_context(department))
+        return render(INDEX, f"{section}_section", **index_context(department, drawing=section))
     return render(INDEX, **index_context(department, editing=editing))
 
 

@@ -1,0 +1,27 @@
+"""Counting the SQL statements a block sends: the tests that hold a page or a read to a
+fixed number of statements (no N+1, nothing read that the response does not show)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from portal.extensions import db
+
+
+@contextmanager
+def count_statements() -> Iterator[list[str]]:
+    """The statements sent inside the block (BEGIN left out), in order."""
+    statements: list[str] = []
+
+    def _before(conn, cursor, statement, parameters, context, executemany):
+        if statement.strip().upper() != "BEGIN":
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", _before)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", _before)
