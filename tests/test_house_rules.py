@@ -291,3 +291,18 @@ def test_browser_tests_wait_for_functions_not_bare_expressions():
         for path in (ROOT / "tests" / "browser").glob("*.py")
     }
     assert not {name: waits for name, waits in found.items() if waits}
+
+
+# A font size written in rem outside the type scale's own definitions (--text-*: ...).
+LOOSE_FONT_SIZE = re.compile(r"^(?![ \t]*--text-).*font-size:\s*[0-9.]+rem", re.MULTILINE)
+
+
+def loose_font_sizes(css: str) -> list[str]:
+    return [m.group(0).strip() for m in LOOSE_FONT_SIZE.finditer(css)]
+
+
+def test_font_sizes_come_from_the_type_scale():
+    assert loose_font_sizes(".lead { font-size: 1.15rem; }")  # it would see one
+    assert not loose_font_sizes(".lead { font-size: var(--text-md); }")
+    assert not loose_font_sizes("  --text-xs: .8rem; --text-sm: .9rem;")
+    assert not loose_font_sizes((ROOT / "static" / "css" / "inward.css").read_text())

@@ -188,3 +188,29 @@ def test_post_vote_once_and_answer_through_the_pages(org, client, login):
         ).status_code
         == 404
     )
+
+
+def test_the_weekly_first_reply_chart_draws_the_promise_as_a_line(org, client, login):
+    """Six normal requests each answered in 30 minutes against a 4-hour promise: one bar,
+    the promise a dashed line two thirds up a six-hour scale, both in words too."""
+    login(org["erin"])
+    page = client.get("/d/it/scorecard").get_data(as_text=True)
+    chart = page[page.index('<title id="chart-first-time-title">') :]
+    chart = chart[: chart.index("</figure>")]
+    assert "Median first reply to normal requests, by week" in chart
+    assert "a line marks the promise, promise: 4 business hours" in chart
+    assert '<line class="chart__promise" x1="48" x2="632" y1="64.0" y2="64.0">' in chart
+    assert ">Promise: 4 business hours</text>" in chart
+    assert ">6 h</text>" in chart and ">3 h</text>" in chart
+    assert chart.count('class="chart__bar"') == 1
+    assert ">30 business minutes<" in chart  # the week's median, in its table
+
+
+def test_without_a_normal_promise_there_is_no_line_to_draw(org, client, login):
+    from portal.models import ResponseStandard
+
+    db.session.execute(ResponseStandard.__table__.delete())
+    db.session.commit()
+    login(org["erin"])
+    page = client.get("/d/it/scorecard").get_data(as_text=True)
+    assert "chart-first-time" not in page and "chart-first-title" in page

@@ -151,6 +151,7 @@ class WeekPoint:
     resolution_within: float | None
     first_median: float | None
     rating_average: float | None
+    normal_first_median: float | None = None  # normal priority only: against its promise
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,12 @@ class Scorecard:
 
     def window(self, days: int) -> Window:
         return next(w for w in self.windows if w.days == days)
+
+    @property
+    def normal_promise(self) -> directory_services.Promise | None:
+        """The normal-priority promise the weekly first-reply chart is drawn against."""
+        rows = self.windows[0].rows if self.windows else []
+        return next((r.promise for r in rows if r.priority == Priority.NORMAL), None)
 
 
 def department_today(department: Department, now: datetime | None = None) -> date:
@@ -318,10 +325,24 @@ def _figures(department_id: int, today: date, refreshed_at: datetime | None) -> 
             if row.day >= start:
                 buckets.setdefault(row.priority, _Bucket()).add_day(row)
         windows[days] = _deliveries(buckets)
+    result = _Figures(windows, _week_points(rows, first_week))
+    if refreshed_at is not None:
+        _FIGURES_CACHE[key] = result
+        while len(_FIGURES_CACHE) > _FIGURES_CACHE_SIZE:
+            _FIGURES_CACHE.popitem(last=False)
+    return result
+
+
+def _week_points(rows: list[DayRow], first_week: date) -> list[WeekPoint]:
+    """TREND_WEEKS points from first_week on: all priorities, and normal requests alone
+    (whose median first reply the scorecard draws against the normal promise)."""
     weekly: dict[date, _Bucket] = {}
+    normal: dict[date, _Bucket] = {}
     for row in rows:
         if row.day >= first_week:
             weekly.setdefault(week_start(row.day), _Bucket()).add_day(row)
+            if row.priority == Priority.NORMAL.value:
+                normal.setdefault(week_start(row.day), _Bucket()).add_day(row)
     weeks = []
     for i in range(TREND_WEEKS):
         start = first_week + timedelta(weeks=i)
@@ -334,14 +355,10 @@ def _figures(department_id: int, today: date, refreshed_at: datetime | None) -> 
                 delivery.resolution.within,
                 delivery.first.median,
                 delivery.rating_average,
+                normal.get(start, _Bucket()).delivery().first.median,
             )
         )
-    result = _Figures(windows, weeks)
-    if refreshed_at is not None:
-        _FIGURES_CACHE[key] = result
-        while len(_FIGURES_CACHE) > _FIGURES_CACHE_SIZE:
-            _FIGURES_CACHE.popitem(last=False)
-    return result
+    return weeks
 
 
 def scorecard(department: Department, now: datetime | None = None) -> Scorecard:
