@@ -15,7 +15,6 @@ Bounded and on loopback only; the servers stop at the end.
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import re
@@ -23,9 +22,9 @@ import secrets
 import signal
 import statistics
 import subprocess
-import time
 from pathlib import Path
 
+from bench import measure
 from bench.measure import wrk
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,50 +75,8 @@ def serve(checkout: Path, database: str, app: str, port: int) -> subprocess.Pope
     )
 
 
-def signed_in_cookie(checkout: Path, database: str) -> str:
-    code = (
-        "from portal import create_app\nfrom portal.extensions import db\n"
-        "from portal.models import User\nfrom sqlalchemy import select\napp = create_app()\n"
-        "with app.app_context():\n"
-        "    t = db.session.scalar(select(User.session_token)"
-        ".where(User.email == 'bench.user.1@example.com'))\n"
-        "    print(app.session_interface.get_signing_serializer(app).dumps("
-        "{'_user_id': t, '_fresh': True}))\n"
-    )
-    return subprocess.run(
-        [str(VENV / "python"), "-c", code],
-        cwd=checkout,
-        env=environment(database),
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-
-
 def get(port: int, path: str, cookie: str, headers: dict | None = None):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        connection.request("GET", path, headers={"Cookie": f"session={cookie}", **(headers or {})})
-        response = connection.getresponse()
-        body = response.read().decode()
-        found = re.search(r"session=([^;]+)", response.getheader("Set-Cookie") or "")
-        return response.status, body, (found.group(1) if found else cookie)
-    finally:
-        connection.close()
-
-
-def settled(port: int, cookie: str) -> str:
-    """The cookie as a browser holds it after its first page (see bench/measure.py)."""
-    for _ in range(30):
-        try:
-            _status, _body, after = get(port, f"/d/{DEPARTMENT}", cookie)
-        except OSError:
-            time.sleep(1)
-            continue
-        if after == cookie:
-            return cookie
-        cookie = after
-    raise SystemExit("the session cookie did not settle")
+    return measure.get(path, cookie, port, headers)
 
 
 def pages(cursor: str) -> dict[str, tuple[str, dict]]:
@@ -144,7 +101,11 @@ def main() -> None:
     servers += [serve(checkouts[s], databases[s], "wsgi:app", PORTS[s]) for s in checkouts]
     try:
         cookies = {
-            side: settled(PORTS[side], signed_in_cookie(checkouts[side], databases[side]))
+            side: measure.browser_cookie(
+                measure.session_cookie(checkouts[side], environment(databases[side])),
+                PORTS[side],
+                tries=30,
+            )
             for side in checkouts
         }
         _status, wall, _cookie = get(PORTS["after"], "/wall", cookies["after"])

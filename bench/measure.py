@@ -129,26 +129,43 @@ def wait_for(url: str, headers: dict | None = None, timeout: float = 30) -> int:
     raise SystemExit(f"{url} did not answer within {timeout} s")
 
 
-def session_cookie() -> str:
-    code = (
-        "from portal import create_app\n"
-        "from portal.extensions import db\n"
-        "from portal.models import User\n"
-        "from sqlalchemy import select\n"
-        "app = create_app()\n"
-        "with app.app_context():\n"
-        "    token = db.session.scalar(select(User.session_token).where(User.email == 'bench.user.1@example.com'))\n"
-        "    print(app.session_interface.get_signing_serializer(app).dumps({'_user_id': token, '_fresh': True}))\n"
-    )
-    return run(str(VENV / "python"), "-c", code).strip()
+SESSION_COOKIE_CODE = (
+    "from portal import create_app\n"
+    "from portal.extensions import db\n"
+    "from portal.models import User\n"
+    "from sqlalchemy import select\n"
+    "app = create_app()\n"
+    "with app.app_context():\n"
+    "    token = db.session.scalar(select(User.session_token)"
+    ".where(User.email == 'bench.user.1@example.com'))\n"
+    "    print(app.session_interface.get_signing_serializer(app)"
+    ".dumps({'_user_id': token, '_fresh': True}))\n"
+)
 
 
-def get(path: str, cookie: str, port: int = APP_PORT) -> tuple[int, str, str]:
+def session_cookie(checkout: Path = ROOT, environment: dict[str, str] | None = None) -> str:
+    """bench.user.1's signed session cookie, made by the checkout's own app (its secret key
+    from `environment`, this run's by default)."""
+    return subprocess.run(
+        [str(VENV / "python"), "-c", SESSION_COOKIE_CODE],
+        cwd=checkout,
+        env=environment or env(),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+def get(
+    path: str, cookie: str, port: int = APP_PORT, headers: dict | None = None
+) -> tuple[int, str, str]:
     """(status, body, the session cookie after it) for a GET sent as wrk sends its
     requests: from 127.0.0.1, without a User-Agent."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
-        connection.request("GET", path, headers={"Cookie": f"session={cookie}"})
+        connection.request(
+            "GET", path, headers={"Cookie": f"session={cookie}", **(headers or {})}
+        )
         response = connection.getresponse()
         body = response.read().decode()
         set_cookie = re.search(r"session=([^;]+)", response.getheader("Set-Cookie") or "")
@@ -157,13 +174,17 @@ def get(path: str, cookie: str, port: int = APP_PORT) -> tuple[int, str, str]:
         connection.close()
 
 
-def browser_cookie(cookie: str, port: int = APP_PORT) -> str:
+def browser_cookie(cookie: str, port: int = APP_PORT, tries: int = 3) -> str:
     """The session cookie as a signed-in browser holds it after its first page: with its
     CSRF token and Flask-Login's session identifier in it. A cookie without them would
     make the app write a new session cookie on every response, which no browser sees
-    after its first page."""
-    for _ in range(3):
-        _status, _body, after = get(f"/d/{DEPARTMENT}", cookie, port)
+    after its first page. `tries` > 3 also waits for a server still starting."""
+    for _ in range(tries):
+        try:
+            _status, _body, after = get(f"/d/{DEPARTMENT}", cookie, port)
+        except OSError:
+            time.sleep(1)
+            continue
         if after == cookie:
             return cookie
         cookie = after
