@@ -649,7 +649,7 @@ def test_suggestions_are_options_without_links_each_with_its_address(
     listbox = _listbox(fragment)
     assert "<a " not in listbox  # no interactive content inside an option
     options = re.findall(r'<li role="option" id="([^"]+)"[^>]*data-href="([^"]+)"', listbox)
-    assert ("home-search-opt-s1", "/d/it/new-laptop") in options
+    assert ("home-search-opt-1", "/d/it/new-laptop") in options
     assert options[-1] == ("home-search-opt-all", "/search?q=laptop")
     assert 'data-announce="' in fragment and "result" in fragment.split('data-announce="')[1]
 

@@ -83,6 +83,7 @@ MAX_TERM_CHARS = 40
 CANDIDATES = 40  # per kind, taken by engine rank before re-ranking in Python
 MAX_LIMIT = 50
 MISS_QUERY_CHARS = 200  # SearchMiss.query is String(200)
+SUGGESTIONS = 6  # the type-ahead shows this many answers at most, of every kind
 
 
 # --------------------------------------------------------------------------
@@ -265,6 +266,12 @@ def _readable(viewer: User | None) -> list[int] | None:
     if is_admin(viewer):
         return None
     return member_department_ids(viewer) if is_active_person(viewer) else []
+
+
+def audience_key(viewer: User | None) -> str:
+    """Who finds the same articles: for a cache of results shared between people."""
+    readable = _readable(viewer)
+    return "all" if readable is None else "m" + ",".join(map(str, readable))
 
 
 def _may_find(article: Article, readable: list[int] | None) -> bool:
