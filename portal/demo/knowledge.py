@@ -9,9 +9,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from portal.admin import synonyms
 from portal.core import clock
 from portal.demo.articles import ARTICLES
-from portal.admin import synonyms
 from portal.directory import search
 from portal.extensions import db
 from portal.knowledge.services import deflection

@@ -38,7 +38,7 @@ class Lexicon:
     total: int = 0  # documents counted
     frequency: Counter[str] = field(default_factory=Counter)  # stem -> documents using it
     stems: list[str] = field(default_factory=list)  # sorted, for prefix look-ups
-    surface: dict[str, str] = field(default_factory=dict)  # stem -> a word as written
+    written: list[str] = field(default_factory=list)  # the words as written, sorted
     synonyms: dict[str, frozenset[str]] = field(default_factory=dict)  # stem -> its group
 
     def known(self, stem_: str) -> bool:
@@ -50,15 +50,17 @@ class Lexicon:
         """How telling a stem is (inverse document frequency): rare words weigh more."""
         return math.log(1 + (self.total + 1) / (1 + self.frequency.get(stem_, 0)))
 
-    def correction(self, stem_: str) -> str | None:
-        if len(stem_) < MIN_TYPO_CHARS or self.known(stem_):
+    def correction(self, typed: str, stem_: str) -> str | None:
+        """The known word closest to an unknown one (as written: typos are made in words,
+        not in stems), or None."""
+        if len(typed) < MIN_TYPO_CHARS or self.known(stem_):
             return None
         found = process.extract(
-            stem_, self.stems, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE, limit=5
+            typed, self.written, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE, limit=5
         )
         if not found:
             return None
-        best = max(found, key=lambda f: (f[1], self.frequency.get(f[0], 0), f[0]))
+        best = max(found, key=lambda f: (f[1], self.frequency.get(stem(f[0]), 0), f[0]))
         return best[0]
 
 
@@ -89,12 +91,13 @@ def _load() -> Lexicon:
             func.substr(SearchDocument.body_terms, 1, BODY_CHARS),
         ).where(SearchDocument.kind != PERSON, SearchDocument.restricted_to.is_(None))
     )
+    written: set[str] = set()
     for name, keywords, summary, *terms in rows:
         found.total += 1
         found.frequency.update(set(" ".join(t or "" for t in terms).split()))
-        for word in words(f"{name} {keywords} {summary}"):
-            found.surface.setdefault(stem(word), word)
+        written.update(words(f"{name} {keywords} {summary}"))
     found.stems = sorted(found.frequency)
+    found.written = sorted(written)
     for (group,) in db.session.execute(select(SearchSynonym.words)):
         members = frozenset(stems(group).split())
         for member in members:

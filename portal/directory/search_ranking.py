@@ -80,12 +80,11 @@ def concepts(typed: list[str], lexicon: Lexicon) -> list[Concept]:
         if not own or own in seen:
             continue
         seen.add(own)
-        corrected = lexicon.correction(own)
-        searched = corrected or own
+        corrected = lexicon.correction(folded, own)
+        searched = stem(corrected) if corrected else own
         group = lexicon.synonyms.get(searched, frozenset()) | {own, searched}
         weight = max(lexicon.weight(searched), 0.1)
-        shown = lexicon.surface.get(corrected, corrected) if corrected else None
-        found.append(Concept(folded, own, frozenset(group), weight, shown))
+        found.append(Concept(folded, own, frozenset(group), weight, corrected))
     return found
 
 
