@@ -84,3 +84,11 @@ class AuditFilterForm(Form):
     def validate_until(self, field) -> None:
         if field.data and self.since.data and field.data < self.since.data:
             raise ValidationError("The end date must be on or after the start date.")
+
+
+class SynonymForm(Form):
+    words = StringField(
+        "Words that mean the same",
+        validators=[DataRequired("Enter two or more words."), Length(max=300,
+                    message="Write at most 300 characters.")],
+    )

@@ -22,6 +22,12 @@ _ROLE = text(
 )
 
 
+_MEMBER_OF = text(
+    "SELECT department_id FROM department_membership WHERE user_id = :user_id "
+    "ORDER BY department_id"
+)
+
+
 def is_active_person(user: User | None) -> bool:
     return bool(
         user is not None
@@ -56,6 +62,13 @@ def manages(user: User | None, department: Department | int) -> bool:
     if user.is_admin:
         return True
     return role_in(user, department) is MembershipRole.MANAGER
+
+
+def member_department_ids(user: User | None) -> list[int]:
+    """The departments the person works in (none for an inactive person), in one read."""
+    if not is_active_person(user):
+        return []
+    return list(db.session.scalars(_MEMBER_OF, {"user_id": user.id}))
 
 
 def is_admin(user: User | None) -> bool:

@@ -9,8 +9,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from portal.admin import synonyms
 from portal.core import clock
 from portal.demo.articles import ARTICLES
+from portal.directory import search
 from portal.extensions import db
 from portal.knowledge.services import deflection
 from portal.models import (
@@ -155,6 +157,9 @@ def load_articles(departments: dict[str, Department], people: dict[str, User]) -
         else:
             _set_details(article, spec, department)
         _votes(article, index, readers)
+    db.session.flush()
+    synonyms.seed_defaults()
+    search.reindex_all()  # the published ones become searchable
     db.session.commit()
     return f"{len(ARTICLES)} help articles ({written} new)."
 

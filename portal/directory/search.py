@@ -1,57 +1,78 @@
-"""Who handles X? Full-text search over services, departments and people: the query.
+"""Who handles X? One search over services, articles, departments and people.
 
 The index (documents, kept in step with the rows) is ``portal.directory.search_index``;
-its entry points are re-exported here for the areas that keep the index in step.
+its entry points are re-exported here for the areas that keep the index in step. How a
+query is understood and ranked is ``search_ranking`` (stop words, stems, synonyms, typos,
+coverage, cut-off); the words themselves, ``search_text``; the vocabulary and the synonym
+list, ``search_lexicon``.
 
 Query
-    People type anything. The text is cleaned (NUL and invisible format
-    characters removed, NFKC, cut to ``SEARCH_MAX_QUERY_CHARS``) and split into
-    word terms. Only letters and digits of those terms ever reach the engine,
-    each as a quoted prefix string (``"term"*`` in FTS5, ``'term':*`` in a
-    tsquery), always through a bound parameter; operators people type
-    (``"``, ``*``, ``OR``, ``NEAR(``, ``-``, ``:``, ``%``...) are plain text or
-    gone. All terms must match; if nothing at all matches, any term may.
+    People type anything. The text is cleaned (NUL and invisible format characters removed,
+    NFKC, cut to ``SEARCH_MAX_QUERY_CHARS``). Only stems (letters and digits) of its words
+    ever reach the engine, each as a quoted string in a bound parameter: operators people
+    type (``"``, ``*``, ``OR``, ``NEAR(``, ``-``, ``:``, ``%``...) are plain text or gone.
 
-Ranking
-    The engine picks up to ``CANDIDATES`` documents per kind by its own rank
-    (bm25 with name 10, keywords 5, summary 2, body 1 on SQLite; ts_rank with
-    weights A-D on PostgreSQL). Python then orders them the same way on both
-    databases: name equal to the query, name starting with the query, every
-    term in the name, the worst-placed term in keywords, in summary, in the
-    description; ties by engine rank, then name.
+Who finds what
+    Drafts and archived articles are not in the index. An article for its department only
+    is found by that department's members and by portal admins (the engine query filters
+    on it, and each loaded article is checked again). People are searched only when the
+    query looks like a name (a few words, none of them filler) and must have every word in
+    their name.
 """
 from __future__ import annotations
 
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import contains_eager, selectinload
 
 from portal.core.clock import now
+from portal.core.policy import is_active_person, is_admin, member_department_ids
 from portal.directory import services as directory_services
 from portal.directory.calendars import calendar_for
 from portal.directory.search_index import (  # noqa: F401  (re-exported for the areas)
+    ARTICLE,
     DEPARTMENT,
     KINDS,
     PERSON,
     SERVICE,
+    index_article,
     index_department,
     index_person,
     index_service,
     reindex_all,
     remove_from_index,
 )
+from portal.directory.search_lexicon import lexicon
+from portal.directory.search_ranking import (
+    Concept,
+    Ranked,
+    concepts,
+    engine_candidates,
+    good_ones,
+    looks_like_a_name,
+    rank,
+)
+from portal.directory.search_text import typed_words
 from portal.directory.services import Promise, effective_promises
 from portal.extensions import db
-from portal.models import Department, Priority, SearchMiss, Service, User
+from portal.models import (
+    Article,
+    ArticleAudience,
+    ArticleStatus,
+    Department,
+    Priority,
+    SearchMiss,
+    Service,
+    User,
+)
 from portal.models._time import utcnow
 
 log = logging.getLogger(__name__)
@@ -59,21 +80,10 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
 MAX_TERM_CHARS = 40
-CANDIDATES = 30  # per kind, taken by engine rank before re-ranking in Python
+CANDIDATES = 40  # per kind, taken by engine rank before re-ranking in Python
 MAX_LIMIT = 50
 MISS_QUERY_CHARS = 200  # SearchMiss.query is String(200)
-
-# Candidates on SQLite. bm25 weights per FTS5 column: kind 0, name 10,
-# keywords 5, summary 2, body 1. A constant: the user's words travel only in the
-# bound :match (quoted strings), never in the SQL text.
-SQLITE_CANDIDATES = text(
-    "SELECT d.ref_id, d.name, d.keywords, d.summary, d.body, "
-    "bm25(search_fts, 0.0, 10.0, 5.0, 2.0, 1.0) AS score "
-    "FROM search_fts JOIN search_document AS d ON d.id = search_fts.rowid "
-    "WHERE search_fts MATCH :match "
-    "ORDER BY score, d.id LIMIT :n"
-)
-FTS_TEXT_COLUMNS = "{name keywords summary body}"
+SUGGESTIONS = 6  # the type-ahead shows this many answers at most, of every kind
 
 
 # --------------------------------------------------------------------------
@@ -88,22 +98,40 @@ class ServiceHit:
 
 
 @dataclass
+class Hit:
+    """One result of any kind, in the one order of relevance."""
+
+    kind: str  # service | article | department | person
+    item: Any  # ServiceHit, Article (with .department), Department or User
+    department: Department | None
+
+
+@dataclass
 class SearchResults:
     query: str  # the cleaned text, as searched (shown back to people)
     terms: list[str]
     services: list[ServiceHit] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
     departments: list[Department] = field(default_factory=list)
     people: list[User] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)  # every kind, best first
+    corrections: list[tuple[str, str]] = field(default_factory=list)  # (typed, searched)
     too_short: bool = False  # no usable term: nothing was searched
-    fallback: bool = False  # nothing had every term; these results have any term
+    fallback: bool = False  # the best result does not have every word
 
     @property
     def total(self) -> int:
-        return len(self.services) + len(self.departments) + len(self.people)
+        return len(self.hits)
 
     @property
     def is_empty(self) -> bool:
         return self.total == 0
+
+    @property
+    def corrected_query(self) -> str:
+        """The query with its typos replaced by the words searched instead."""
+        fixed = dict(self.corrections)
+        return " ".join(fixed.get(w.casefold(), w) for w in self.query.split())
 
 
 # --------------------------------------------------------------------------
@@ -150,127 +178,6 @@ def query_terms(cleaned: str) -> list[str]:
         if len(terms) == MAX_TERMS:
             break
     return terms
-
-
-def _engine_words(terms: Iterable[str]) -> list[str]:
-    """What is sent to the engine: runs of letters and digits only. Both
-    tokenisers split on `_`, so `foo_bar` is searched as foo and bar and `__`
-    as nothing at all."""
-    words: list[str] = []
-    for term in terms:
-        for word in re.findall(r"[^\W_]+", term):
-            if word not in words:
-                words.append(word)
-    return words
-
-
-# --------------------------------------------------------------------------
-# Engine queries
-
-
-@dataclass
-class _Candidate:
-    ref_id: int
-    name: str
-    keywords: str
-    summary: str
-    body: str
-    engine: float  # lower is better on both databases
-
-
-def _fts_string(word: str) -> str:
-    return '"' + word.replace('"', '""') + '"*'
-
-
-def _tsquery_lexeme(word: str) -> str:
-    # `word` holds only letters and digits (see _engine_words); the quoting is
-    # belt and braces.
-    return "'" + re.sub(r"[^\w]", "", word) + "':*"
-
-
-def _engine_candidates(kind: str, words: list[str], any_word: bool, n: int) -> list[_Candidate]:
-    """Up to n documents of `kind` matching all (or any) words, best first."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        tsquery = (" | " if any_word else " & ").join(_tsquery_lexeme(w) for w in words)
-        stmt = text(
-            "SELECT d.ref_id, d.name, d.keywords, d.summary, d.body, "
-            "ts_rank(d.document, q.query, 1) AS score "
-            "FROM search_document AS d, "
-            "(SELECT to_tsquery('english', :tsquery) || to_tsquery('simple', :tsquery))"
-            " AS q(query) "
-            "WHERE d.kind = :kind AND d.document @@ q.query "
-            "ORDER BY score DESC, d.id LIMIT :n"
-        )
-        rows = db.session.execute(stmt, {"tsquery": tsquery, "kind": kind, "n": n})
-        return [_Candidate(r[0], r[1], r[2], r[3], r[4], -float(r[5])) for r in rows]
-
-    joined = (" OR " if any_word else " AND ").join(_fts_string(w) for w in words)
-    # `kind` is one of KINDS, never user text; the words are quoted strings.
-    match = f'kind : "{kind}" AND {FTS_TEXT_COLUMNS} : ({joined})'
-    rows = db.session.execute(SQLITE_CANDIDATES, {"match": match, "n": n})
-    return [_Candidate(r[0], r[1], r[2], r[3], r[4], float(r[5])) for r in rows]
-
-
-# --------------------------------------------------------------------------
-# Ranking (the same in Python on both databases)
-
-# Rough suffix stripping so that "parking" counts as found in "Car park", as the
-# engines' stemmers would have it. Only used to place candidates the engine
-# already matched, so erring on the generous side is harmless.
-_SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "ers",
-             "er", "ed", "es", "s", "y")
-
-
-def _stem(word: str) -> str:
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[^\W_]+", _fold(text))
-
-
-def _found_in(field_words: list[str], stem: str) -> bool:
-    # The stem is a prefix of the word, so this covers plain prefix matches too.
-    return any(w.startswith(stem) for w in field_words)
-
-
-# Tiers: 0 name is the query, 1 name starts with it, 2 every term in the name,
-# 3 worst term in keywords, 4 in summary, 5 in the description.
-def _rank_key(candidate: _Candidate, query_seq: str, words: list[str]) -> tuple:
-    name_words = _words(candidate.name)
-    name_seq = " ".join(name_words)
-    fields = [name_words, _words(candidate.keywords), _words(candidate.summary),
-              _words(candidate.body)]
-    missing = 0
-    worst = 0
-    for word in words:
-        stem = _stem(_fold(word))
-        best = next((i for i, f in enumerate(fields) if _found_in(f, stem)), None)
-        if best is None:
-            missing += 1  # only in the any-term fallback (or a stemming corner)
-        else:
-            worst = max(worst, best)
-    if query_seq and name_seq == query_seq:
-        tier = 0
-    elif query_seq and name_seq.startswith(query_seq):
-        tier = 1
-    else:
-        tier = 2 + worst
-    return (missing, tier, candidate.engine, candidate.name.casefold(), candidate.ref_id)
-
-
-def _ranked(candidates: list[_Candidate], query_seq: str, words: list[str]) -> list[int]:
-    ordered = sorted(candidates, key=lambda c: _rank_key(c, query_seq, words))
-    return [c.ref_id for c in ordered]
 
 
 # --------------------------------------------------------------------------
@@ -334,54 +241,135 @@ def _service_hits(found: list[Service]) -> list[ServiceHit]:
     return hits
 
 
-_LOADERS = {SERVICE: _load_services, DEPARTMENT: _load_departments, PERSON: _load_people}
+def _load_articles(ids: list[int]) -> dict[int, Article]:
+    if not ids:
+        return {}
+    stmt = (
+        select(Article)
+        .join(Article.department)
+        .where(Article.id.in_(ids), Article.status == ArticleStatus.PUBLISHED, Department.active)
+        .options(contains_eager(Article.department))
+    )
+    return {a.id: a for a in db.session.scalars(stmt).unique()}
 
 
-def _search(words: list[str], query_seq: str, any_word: bool, limit: int) -> dict[str, list]:
-    n = max(CANDIDATES, limit)
-    found: dict[str, list] = {}
-    for kind in KINDS:
-        candidates = _engine_candidates(kind, words, any_word, n)
-        loaded = _LOADERS[kind]([c.ref_id for c in candidates])
-        # The index may lag a deactivation: what is not loaded is not shown.
-        live = [c for c in candidates if c.ref_id in loaded]
-        found[kind] = [loaded[ref_id] for ref_id in _ranked(live, query_seq, words)][:limit]
-    return found
+_LOADERS = {
+    SERVICE: _load_services,
+    ARTICLE: _load_articles,
+    DEPARTMENT: _load_departments,
+    PERSON: _load_people,
+}
+
+
+def _readable(viewer: User | None) -> list[int] | None:
+    """The departments whose members-only articles `viewer` may find (None: every one)."""
+    if is_admin(viewer):
+        return None
+    return member_department_ids(viewer) if is_active_person(viewer) else []
+
+
+def audience_key(viewer: User | None) -> str:
+    """Who finds the same articles: for a cache of results shared between people."""
+    readable = _readable(viewer)
+    return "all" if readable is None else "m" + ",".join(map(str, readable))
+
+
+def _may_find(article: Article, readable: list[int] | None) -> bool:
+    return (
+        article.audience is ArticleAudience.EVERYONE
+        or readable is None
+        or article.department_id in readable
+    )
+
+
+def _candidates(found: list[Concept], name_like: bool, readable: list[int] | None, n: int):
+    groups = [sorted(c.stems) for c in found]
+    candidates = []
+    for kind in (SERVICE, ARTICLE, DEPARTMENT):
+        candidates += engine_candidates(kind, groups, False, readable, n)
+    if name_like:
+        own = [[c.own] for c in found]
+        people = engine_candidates(PERSON, own, True, readable, n)
+        # A person is found by their name only, never by a title or a synonym.
+        candidates += [p for p in people if all(
+            any(t.startswith(c.own) for t in p.fields[0]) for c in found
+        )]
+    return candidates
+
+
+def _hits(ranked: list[Ranked], readable: list[int] | None, limit: int) -> list[Hit]:
+    by_kind: dict[str, list[int]] = {kind: [] for kind in KINDS}
+    for r in ranked:
+        by_kind[r.candidate.kind].append(r.candidate.ref_id)
+    loaded = {kind: _LOADERS[kind](ids) for kind, ids in by_kind.items()}
+    hits: list[Hit] = []
+    per_kind: dict[str, int] = dict.fromkeys(KINDS, 0)
+    for r in ranked:
+        kind, ref_id = r.candidate.kind, r.candidate.ref_id
+        item = loaded[kind].get(ref_id)  # the index may lag a change: not loaded, not shown
+        if item is None or per_kind[kind] >= limit:
+            continue
+        if kind == ARTICLE and not _may_find(item, readable):
+            continue
+        per_kind[kind] += 1
+        department = item if kind == DEPARTMENT else item.department
+        hits.append(Hit(kind, item, department))
+    return hits
 
 
 # --------------------------------------------------------------------------
 # Public entry points
 
 
-def search_directory(query: str, limit: int = 5, *, record: bool = True) -> SearchResults:
-    """Services, departments and people for what someone typed, `limit` of each.
+def search_directory(
+    query: str,
+    limit: int = 5,
+    *,
+    record: bool = True,
+    viewer: User | None = None,
+    overall: int | None = None,
+) -> SearchResults:
+    """Services, articles, departments and people for what someone typed: at most `limit`
+    of each kind and `overall` in all, past the relevance cut-off, best first.
 
-    When usable words find nothing, the miss is counted (see record_miss,
+    `viewer` decides which members-only articles may be found (None: only articles for
+    everyone). When usable words find nothing, the miss is counted (see record_miss,
     which commits); pass record=False to search without that side effect.
     """
     cleaned = clean_query(query)
     terms = query_terms(cleaned)
     results = SearchResults(query=cleaned, terms=terms)
-    if not terms:
-        results.too_short = True
-        return results
-    words = _engine_words(terms)
+    raw_words = typed_words(cleaned)[:MAX_TERMS]
     limit = max(0, min(int(limit), MAX_LIMIT))
-    if not words or limit == 0:
-        return results  # e.g. "_": a term, but nothing either engine could match
-
-    query_seq = " ".join(_words(cleaned))
-    found = _search(words, query_seq, any_word=False, limit=limit)
-    if not any(found.values()) and len(words) > 1:
-        found = _search(words, query_seq, any_word=True, limit=limit)
-        results.fallback = any(found.values())
-
-    results.services = _service_hits(found[SERVICE])
-    results.departments = found[DEPARTMENT]
-    results.people = found[PERSON]
+    if not terms or not raw_words:
+        results.too_short = not terms
+        return results
+    found = concepts([w[:MAX_TERM_CHARS] for w in raw_words], lexicon())
+    if not found or limit == 0:
+        return results  # only filler words ("how do I"), or "_": nothing to look for
+    results.corrections = [(c.typed, c.corrected) for c in found if c.corrected]
+    readable = _readable(viewer)
+    name_like = looks_like_a_name(raw_words, found)
+    ranked = good_ones(rank(_candidates(found, name_like, readable, max(CANDIDATES, limit)), found))
+    hits = _hits(ranked, readable, limit)
+    results.hits = hits[:overall] if overall else hits
+    results.fallback = bool(ranked) and ranked[0].covered < len(found)
+    _split_by_kind(results)
     if results.is_empty and record:
         record_miss(cleaned)
     return results
+
+
+def _split_by_kind(results: SearchResults) -> None:
+    services = [h.item for h in results.hits if h.kind == SERVICE]
+    hits = {id(s): h for s, h in zip(services, _service_hits(services), strict=True)}
+    for hit in results.hits:
+        if hit.kind == SERVICE:
+            hit.item = hits[id(hit.item)]
+    results.services = [h.item for h in results.hits if h.kind == SERVICE]
+    results.articles = [h.item for h in results.hits if h.kind == ARTICLE]
+    results.departments = [h.item for h in results.hits if h.kind == DEPARTMENT]
+    results.people = [h.item for h in results.hits if h.kind == PERSON]
 
 
 def record_miss(query_text: str) -> None:

@@ -1,4 +1,7 @@
-"""The search index: one ``SearchDocument`` row per active service, department and person.
+"""The search index: one ``SearchDocument`` row per active service, department and person,
+and per published article (with `restricted_to` set for an article for its department only).
+Each row keeps its fields as written (for the gaps' routing) and as the engines index them:
+their stems (``search_text.stems``), so SQLite and PostgreSQL see the same tokens.
 
 The full-text index over those rows is database-specific and lives in the migration: an
 external-content FTS5 table ``search_fts`` kept in step by triggers on SQLite, a weighted
@@ -15,19 +18,44 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from portal import stamps
+from portal.directory.search_text import stems
 from portal.extensions import db
-from portal.models import Department, SearchDocument, Service, User
+from portal.models import (
+    Article,
+    ArticleAudience,
+    ArticleStatus,
+    Department,
+    SearchDocument,
+    Service,
+    User,
+)
+from portal.models.knowledge import article_service
 
 SERVICE = "service"
 DEPARTMENT = "department"
 PERSON = "person"
-KINDS = (SERVICE, DEPARTMENT, PERSON)
+ARTICLE = "article"
+KINDS = (SERVICE, ARTICLE, DEPARTMENT, PERSON)
+SCOPE = "search"  # the stamp moved by every change of the index or of the synonyms
 
-_DOC_FIELDS = ("department_id", "name", "keywords", "summary", "body")
+_TEXT_FIELDS = ("name", "keywords", "summary", "body")
+_DOC_FIELDS = (
+    "department_id",
+    *_TEXT_FIELDS,
+    *(f"{f}_terms" for f in _TEXT_FIELDS),
+    "restricted_to",
+)
 _NAME_CHARS = 200  # SearchDocument.name is String(200)
+_BODY_CHARS = 20_000  # an article's body is read this far: its start says what it is about
 _CHUNK = 500
 
 
+def _with_terms(doc: dict[str, Any]) -> dict[str, Any]:
+    doc.setdefault("restricted_to", None)
+    for f in _TEXT_FIELDS:
+        doc[f"{f}_terms"] = stems(doc[f])
+    return doc
 
 
 def _join(*parts: str | None, sep: str = " ") -> str:
@@ -35,7 +63,7 @@ def _join(*parts: str | None, sep: str = " ") -> str:
 
 
 def _service_doc(row: Any) -> dict[str, Any]:
-    return {
+    return _with_terms({
         "kind": SERVICE,
         "ref_id": row.id,
         "department_id": row.department_id,
@@ -43,11 +71,11 @@ def _service_doc(row: Any) -> dict[str, Any]:
         "keywords": _join(row.keywords, row.category),
         "summary": row.summary or "",
         "body": _join(row.description, row.what_to_include, sep="\n\n"),
-    }
+    })
 
 
 def _department_doc(row: Any) -> dict[str, Any]:
-    return {
+    return _with_terms({
         "kind": DEPARTMENT,
         "ref_id": row.id,
         "department_id": row.id,
@@ -55,11 +83,11 @@ def _department_doc(row: Any) -> dict[str, Any]:
         "keywords": _join(row.slug, row.key_prefix, row.chat_channel),
         "summary": row.mission or "",
         "body": row.description or "",
-    }
+    })
 
 
 def _person_doc(row: Any) -> dict[str, Any]:
-    return {
+    return _with_terms({
         "kind": PERSON,
         "ref_id": row.id,
         "department_id": row.department_id,
@@ -67,7 +95,44 @@ def _person_doc(row: Any) -> dict[str, Any]:
         "keywords": _join(row.title, row.department_name),
         "summary": row.title or "",
         "body": "",
-    }
+    })
+
+
+def _article_doc(row: Any, service_names: str) -> dict[str, Any]:
+    restricted = row.audience == ArticleAudience.DEPARTMENT
+    return _with_terms({
+        "kind": ARTICLE,
+        "ref_id": row.id,
+        "department_id": row.department_id,
+        "name": (row.title or "")[:_NAME_CHARS],
+        "keywords": _join(row.keywords, service_names),
+        "summary": row.summary or "",
+        "body": (row.body or "")[:_BODY_CHARS],
+        "restricted_to": row.department_id if restricted else None,
+    })
+
+
+def _article_docs(*where: Any) -> list[dict[str, Any]]:
+    """Documents of the published articles of active departments, with their services'
+    names as keywords (what the article is about, in the catalogue's words)."""
+    stmt = (
+        select(Article.id, Article.department_id, Article.title, Article.keywords,
+               Article.summary, Article.body, Article.audience)
+        .join(Department, Department.id == Article.department_id)
+        .where(Article.status == ArticleStatus.PUBLISHED, Department.active, *where)
+    )
+    rows = list(db.session.execute(stmt))
+    names: dict[int, list[str]] = {}
+    ids = [r.id for r in rows]
+    for start in range(0, len(ids), _CHUNK):
+        found = db.session.execute(
+            select(article_service.c.article_id, Service.name)
+            .join(Service, Service.id == article_service.c.service_id)
+            .where(article_service.c.article_id.in_(ids[start : start + _CHUNK]))
+        )
+        for article_id, name in found:
+            names.setdefault(article_id, []).append(name)
+    return [_article_doc(r, " ".join(names.get(r.id, []))) for r in rows]
 
 
 def _service_rows(*where: Any) -> list[Any]:
@@ -150,6 +215,13 @@ def _sync(kind: str, docs: Sequence[dict[str, Any]], scope: Any = None) -> None:
         )
     if inserts:
         db.session.execute(insert(table), inserts)
+    if stale or updates or inserts:
+        _changed()
+
+
+def _changed() -> None:
+    """Searches see the change once it commits (the vocabulary's cache is keyed on this)."""
+    stamps.bump(db.session, [SCOPE])
 
 
 def _upsert(doc: dict[str, Any]) -> None:
@@ -162,6 +234,7 @@ def _upsert(doc: dict[str, Any]) -> None:
         set_={f: stmt.excluded[f] for f in _DOC_FIELDS},
     )
     db.session.execute(stmt)
+    _changed()
 
 
 def _flushed(obj: Any) -> None:
@@ -174,6 +247,7 @@ def remove_from_index(kind: str, ref_id: int) -> None:
         raise ValueError(f"unknown search document kind: {kind!r}")
     table = SearchDocument.__table__
     db.session.execute(delete(table).where(table.c.kind == kind, table.c.ref_id == ref_id))
+    _changed()
 
 
 def index_service(service: Service) -> None:
@@ -196,9 +270,19 @@ def index_person(user: User) -> None:
         remove_from_index(PERSON, user.id)
 
 
+def index_article(article: Article) -> None:
+    """Index (or, unless it is published in an active department, unindex) one article."""
+    _flushed(article)
+    docs = _article_docs(Article.id == article.id)
+    if docs:
+        _upsert(docs[0])
+    else:
+        remove_from_index(ARTICLE, article.id)
+
+
 def index_department(department: Department) -> None:
-    """Index one department, and refresh what depends on it: its services are
-    searchable only while it is active, and its people carry its name."""
+    """Index one department, and refresh what depends on it: its services and articles
+    are searchable only while it is active, and its people carry its name."""
     _flushed(department)
     rows = _department_rows(Department.id == department.id)
     if rows:
@@ -211,6 +295,12 @@ def index_department(department: Department) -> None:
         SERVICE,
         [_service_doc(r) for r in _service_rows(Service.department_id == department.id)],
         or_(table.c.department_id == department.id, table.c.ref_id.in_(service_ids)),
+    )
+    article_ids = select(Article.id).where(Article.department_id == department.id)
+    _sync(
+        ARTICLE,
+        _article_docs(Article.department_id == department.id),
+        or_(table.c.department_id == department.id, table.c.ref_id.in_(article_ids)),
     )
     people_ids = select(User.id).where(User.department_id == department.id)
     _sync(
@@ -226,3 +316,4 @@ def reindex_all() -> None:
     _sync(SERVICE, [_service_doc(r) for r in _service_rows()])
     _sync(DEPARTMENT, [_department_doc(r) for r in _department_rows()])
     _sync(PERSON, [_person_doc(r) for r in _person_rows()])
+    _sync(ARTICLE, _article_docs())

@@ -1,4 +1,5 @@
 from flask import abort, make_response, request
+from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy import text
 
@@ -32,17 +33,21 @@ def search_page():
         box = request.args.get("box")
         box = box if box in SEARCH_BOXES else "header-search"
         return _search_suggestions(query, box)
-    results = search.search_directory(query)
+    results = search.search_directory(query, limit=10, viewer=current_user)
     return render("directory/search.html", results=results, query=results.query)
 
 
 def _search_suggestions(query: str, box: str):
-    """Type-ahead suggestions: the same for everyone, so cached briefly per query;
-    a query that finds nothing is still counted every time it is asked."""
+    """Type-ahead suggestions: the same for everyone who may find the same articles, so
+    cached briefly per query and audience; a query that finds nothing is still counted
+    every time it is asked."""
     cleaned = search.clean_query(query)
+    audience = search.audience_key(current_user)
 
     def build():
-        results = search.search_directory(query, record=False)
+        results = search.search_directory(
+            query, record=False, viewer=current_user, overall=search.SUGGESTIONS
+        )
         html = render_block(
             "directory/search.html",
             "search_suggestions",
@@ -52,7 +57,7 @@ def _search_suggestions(query: str, box: str):
         )
         return html, bool(results.terms) and results.is_empty
 
-    html, missed = fragments.cached(f"suggest:{box}:{cleaned.lower()}", build)
+    html, missed = fragments.cached(f"suggest:{box}:{audience}:{cleaned.lower()}", build)
     if missed:
         search.record_miss(cleaned)
     response = make_response(html)

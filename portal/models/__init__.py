@@ -56,7 +56,7 @@ from portal.models.requests import (
     RequestStatus,
     ServiceRequest,
 )
-from portal.models.search import SearchDocument, SearchMiss
+from portal.models.search import SearchDocument, SearchMiss, SearchSynonym
 
 __all__ = [
     "Article",
@@ -116,6 +116,7 @@ __all__ = [
     "ResponseStandard",
     "SearchDocument",
     "SearchMiss",
+    "SearchSynonym",
     "Service",
     "User",
 ]

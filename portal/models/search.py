@@ -10,7 +10,7 @@ from portal.models._time import utcnow
 
 
 class SearchDocument(db.Model):
-    """One searchable thing (service, department or person), kept in step by the
+    """One searchable thing (service, department, person or published article), kept in step by the
     directory services. The full-text index over it is database-specific and
     lives in the migration: an FTS5 table on SQLite, a weighted tsvector with a
     GIN index on PostgreSQL."""
@@ -26,6 +26,13 @@ class SearchDocument(db.Model):
     keywords: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
+    # The same four fields as the engines index them (portal.directory.search_text.stems).
+    name_terms: Mapped[str] = mapped_column(Text, default="", server_default="")
+    keywords_terms: Mapped[str] = mapped_column(Text, default="", server_default="")
+    summary_terms: Mapped[str] = mapped_column(Text, default="", server_default="")
+    body_terms: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Set for an article for one department's members only: found by them (and admins).
+    restricted_to: Mapped[int | None] = mapped_column(Integer)
 
 
 class SearchMiss(db.Model):
@@ -38,3 +45,19 @@ class SearchMiss(db.Model):
     count: Mapped[int] = mapped_column(Integer, default=0)
     first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SearchSynonym(db.Model):
+    """Words that mean the same to the people searching ("leaver leaving resigning"), kept
+    by portal admins at /admin/synonyms: a query word of the group finds them all."""
+
+    __tablename__ = "search_synonym"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    words: Mapped[str] = mapped_column(String(300), unique=True)  # single words, spaces between
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @property
+    def name(self) -> str:  # the audit trail's label
+        return self.words

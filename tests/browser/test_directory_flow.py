@@ -67,17 +67,17 @@ def test_the_open_type_ahead_has_no_axe_violations_and_a_click_opens_an_option(
     assert page.locator("#home-search-listbox a").count() == 0  # no nested interactive
     page.get_by_text("use the arrow keys", exact=False).wait_for(state="attached")
     box.press("ArrowDown")
-    expect(box).to_have_attribute("aria-activedescendant", "home-search-opt-s1")
+    expect(box).to_have_attribute("aria-activedescendant", "home-search-opt-1")
     assert_no_axe_violations(page)  # nested-interactive, scrollable-region-focusable …
     box.press("Escape")
     expect(box).to_have_attribute("aria-expanded", "false")
-    expect(box).not_to_have_attribute("aria-activedescendant", "home-search-opt-s1")
+    expect(box).not_to_have_attribute("aria-activedescendant", "home-search-opt-1")
     assert box.get_attribute("aria-activedescendant") is None
     box.press("ArrowDown")  # opens again on the first option
-    expect(box).to_have_attribute("aria-activedescendant", "home-search-opt-s1")
-    title = page.locator("#home-search-opt-s1 .suggestion__title").inner_text()
+    expect(box).to_have_attribute("aria-activedescendant", "home-search-opt-1")
+    title = page.locator("#home-search-opt-1 .suggestion__title").inner_text()
     with page.expect_navigation():
-        page.locator("#home-search-opt-s1").click()
+        page.locator("#home-search-opt-1").click()
     assert page.get_by_role("heading", level=1).inner_text() == title
 
 

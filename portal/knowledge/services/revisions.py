@@ -13,6 +13,7 @@ from portal import audit
 from portal.core import clock
 from portal.core.errors import NotFound
 from portal.database import write_transaction
+from portal.directory import search
 from portal.extensions import db
 from portal.models import Article, ArticleRevision, User
 
@@ -134,6 +135,7 @@ def restore(actor: User, article: Article, number: int | None) -> ArticleRevisio
             created_at=article.updated_at,
         )
         db.session.add(restored)
+        search.index_article(article)
         audit.record(
             actor,
             "article.restore",

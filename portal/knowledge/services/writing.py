@@ -18,6 +18,7 @@ from portal.core import clock
 from portal.core.errors import NotFound, Refused
 from portal.core.policy import is_member
 from portal.database import write_transaction
+from portal.directory import search
 from portal.directory.services import SLUG_PATTERN
 from portal.extensions import db
 from portal.knowledge.services.access import may_write
@@ -180,6 +181,7 @@ def create_article(actor: User, department: Department, change: ArticleChange) -
             )
         )
         _revision(article, actor, "First version")
+        search.index_article(article)  # a draft: kept out of the index
         audit.record(actor, "article.create", article)
     return article
 
@@ -207,6 +209,7 @@ def update_article(actor: User, article: Article, change: ArticleChange) -> Arti
         article.version += 1
         article.reviewed_at = article.updated_at = now
         _revision(article, actor)
+        search.index_article(article)
         audit.record(
             actor,
             "article.update",
@@ -227,6 +230,7 @@ def set_status(actor: User, article: Article, status: ArticleStatus) -> Article:
         article.status = status
         if status is ArticleStatus.PUBLISHED and article.published_at is None:
             article.published_at = clock.now()
+        search.index_article(article)  # found once published, no longer once archived
         action = "article.publish" if status is ArticleStatus.PUBLISHED else "article.archive"
         audit.record(
             actor, action, article, changes=audit.diff(before, audit.snapshot(article, AUDITED))
