@@ -4,6 +4,8 @@ managers and admins."""
 
 from __future__ import annotations
 
+from portal.extensions import db
+from portal.models import SearchSynonym
 from tests import factories
 from tests.access_rules import Rule, World, only
 
@@ -14,6 +16,9 @@ LOG_READERS = {"manager", "admin"}  # Iris manages IT; Hugo manages HR, not IT
 def setup(world: World) -> None:
     world.legal = factories.make_department(slug="legal", name="Legal", key_prefix="LE")
     world.person = factories.make_user(email="pat@example.com", name="Pat Person")
+    world.synonym = SearchSynonym(words="zebra crossing")
+    db.session.add(world.synonym)
+    db.session.commit()
 
 
 def legal(w: World) -> dict:
@@ -46,6 +51,13 @@ RULES = [
          note="no file: the form again with its message"),
     Rule("admin.import_apply", "POST", data=lambda w: {"token": "unknown", "mode": "apply"},
          expect=only(ADMIN, 422), note="an upload that is not the admin's own"),
+    Rule("admin.synonyms_page", "GET", expect=only(ADMIN, 200)),
+    Rule("admin.add_synonyms", "POST", data=lambda w: {"words": "copier photocopier"},
+         expect=only(ADMIN, 303)),
+    Rule("admin.change_synonyms", "POST", url=lambda w: {"synonym_id": w.synonym.id},
+         data=lambda w: {"words": "zebra crosswalk"}, expect=only(ADMIN, 303)),
+    Rule("admin.remove_synonyms", "POST", url=lambda w: {"synonym_id": w.synonym.id},
+         expect=only(ADMIN, 303)),
     Rule("admin.audit", "GET", expect=only(ADMIN, 200)),
     Rule("admin.audit_csv", "GET", expect=only(ADMIN, 200)),
     Rule("admin.department_audit", "GET", url=lambda w: {"slug": w.it.slug},
