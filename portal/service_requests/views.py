@@ -480,10 +480,11 @@ def queue(slug: str):
             page=page,
             tabs=queues.QueueTab.LABELS,
             people=page.people,
-            badge=clocks.badge,
+            badge=partial(clocks.badge, calendars=page.calendars),
         )
+        changes = clocks.words_change_at(page.rows, calendars=page.calendars)
         return html, min(
-            (at for at in (page.next_change, clocks.words_change_at(page.rows)) if at),
+            (at for at in (page.next_change, changes) if at),
             default=None,
         )
 
