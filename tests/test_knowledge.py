@@ -343,7 +343,7 @@ def test_without_javascript_the_preview_button_shows_the_text_and_saves_nothing(
     )
     html = answer.get_data(as_text=True)
     assert answer.status_code == 200 and "<html" in html
-    assert "<strong>Plug it in</strong>" in html and "<h3>Steps</h3>" in html
+    assert "<strong>Plug it in</strong>" in html and "<h2>Steps</h2>" in html
     assert 'value="Printer"' in html
     assert db.session.scalar(select(func.count()).select_from(Article)) == 0
     fragment = client.post(
@@ -352,3 +352,20 @@ def test_without_javascript_the_preview_button_shows_the_text_and_saves_nothing(
     assert fragment.status_code == 200 and "<html" not in fragment.get_data(as_text=True)
     assert "<em>hi</em>" in fragment.get_data(as_text=True)
     assert "HX-Request" in fragment.headers["Vary"]
+
+
+@pytest.mark.parametrize(
+    ("body", "levels"),
+    [
+        ("# Why\n\n## How\n\n### Detail", ["h2", "h3", "h4"]),  # # is an h2 under the title
+        ("## Windows\n\n## Mac\n\n### Tip", ["h2", "h2", "h3"]),  # ## only: still from h2
+        ("#### Deep\n\n##### Deeper\n\n###### Deepest", ["h2", "h3", "h4"]),
+        ("# A\n\n###### F", ["h2", "h5"]),  # never below h5
+    ],
+)
+def test_an_articles_headings_start_at_h2_whatever_level_it_was_written_at(body, levels):
+    import re
+
+    from portal.knowledge import markup
+
+    assert re.findall(r"<(h[1-6])>", str(markup.render(body))) == levels

@@ -42,11 +42,13 @@ _markdown.disable("image")  # no pictures from elsewhere (nor data: URLs)
 
 
 def render(text: str) -> Markup:
-    """Markdown → sanitised HTML, headings one level down (# is an h2)."""
+    """Markdown → sanitised HTML under the page's h1: the body's highest heading becomes an
+    h2 and the others keep their steps below it (an article written with ## only starts at
+    h2, never skipping a level), h5 at most."""
     tokens = _markdown.parse(text or "")
-    for token in tokens:
-        if token.type in ("heading_open", "heading_close"):
-            level = min(int(token.tag[1]) + 1, 5)
-            token.tag = f"h{level}"
+    headings = [t for t in tokens if t.type in ("heading_open", "heading_close")]
+    shift = 2 - min((int(t.tag[1]) for t in headings), default=2)
+    for token in headings:
+        token.tag = f"h{min(int(token.tag[1]) + shift, 5)}"
     html = _markdown.renderer.render(tokens, _markdown.options, {})
     return Markup(sanitize(html))  # noqa: S704 - the allow-list sanitiser's output
