@@ -44,5 +44,23 @@ def test_the_product_command_line_does_not_ship_the_bench_generators(app):
         "employees": 100_000,
         "requests": 1_000_000,
         "recognitions": 1_000_000,
+        "articles": 5000,
     }
     assert min(sizes(0.0).values()) >= 3
+
+
+def test_bench_articles_are_published_linked_and_found(app):
+    from portal.directory import search
+    from portal.models import Article, ArticleRevision
+
+    generate_bench_data(
+        departments=3, services=12, employees=1010, requests=100, articles=30,
+        echo=lambda *_: None,
+    )
+    articles = db.session.scalars(select(Article)).all()
+    assert len(articles) == 30
+    assert all(a.services and a.services[0].department_id == a.department_id for a in articles)
+    assert db.session.scalar(select(func.count()).select_from(ArticleRevision)) == 30
+    assert sum(a.audience == "department" for a in articles) == 3
+    found = search.search_directory("renew printer", record=False)
+    assert any(hit.kind == "article" for hit in found.hits)

@@ -11,14 +11,15 @@ from portal import create_app
 
 
 def sizes(scale: float) -> dict[str, int]:
-    """300 departments, 5,000 services, 100,000 people, a million requests and a million
-    recognitions at scale 1; never fewer than a handful."""
+    """300 departments, 5,000 services, 100,000 people, a million requests, a million
+    recognitions and 5,000 help articles at scale 1; never fewer than a handful."""
     return {
         "departments": max(3, int(300 * scale)),
         "services": max(10, int(5000 * scale)),
         "employees": max(10, int(100_000 * scale)),
         "requests": max(100, int(1_000_000 * scale)),
         "recognitions": max(100, int(1_000_000 * scale)),
+        "articles": max(20, int(5000 * scale)),
     }
 
 

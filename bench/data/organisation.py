@@ -12,6 +12,7 @@ from datetime import UTC, datetime, time
 
 from sqlalchemy import insert, select
 
+from bench.data.knowledge import generate_article_bench_data
 from bench.data.recognition import generate_recognition_bench_data
 from bench.data.service_requests import generate_request_bench_data
 from portal.directory import search
@@ -57,6 +58,7 @@ def generate_bench_data(
     requests: int = 1_000_000,
     seed: int = 1,
     recognitions: int | None = None,  # as many as requests unless given
+    articles: int = 5000,
     echo=print,
 ) -> bool:
     if db.session.scalar(select(Department.id).where(Department.slug == "bench-dept-1")):
@@ -65,6 +67,7 @@ def generate_bench_data(
         generate_recognition_bench_data(
             requests if recognitions is None else recognitions, echo=echo
         )
+        generate_article_bench_data(articles, echo=echo)
         return False
     rng = random.Random(seed)
     now = datetime.now(UTC)
@@ -221,4 +224,6 @@ def generate_bench_data(
     phase("requests")
     generate_recognition_bench_data(requests if recognitions is None else recognitions, echo=echo)
     phase("recognitions")
+    generate_article_bench_data(articles, echo=echo)
+    phase("articles")
     return True
