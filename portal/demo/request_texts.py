@@ -32,7 +32,7 @@ NOTES = [
     "Similar to last month's request from the same team — reuse the setup.",
     "Needs sign-off from the manager before we go ahead.",
     "Second one of these this week; worth an article if it happens again.",
-    "Requester is in the New York office — reply before 4 pm our time.",
+    "Requester is in workshops most of this week — answer in writing, not by phone.",
     "Asked the team channel in case anyone has seen this before.",
 ]
 
