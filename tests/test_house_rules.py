@@ -24,7 +24,11 @@ MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 80
 MAX_TEMPLATE_LINES = 300
 # Pure data, not code: long by nature. Name each one; nothing else may grow past the limit.
-DATA_MODULES = {"portal/demo/content.py", "portal/demo/articles.py"}
+DATA_MODULES = {
+    "portal/demo/content.py",
+    "portal/demo/articles.py",
+    "portal/demo/request_texts.py",
+}
 # The names the one permission rule has had in the areas before portal/core/policy.py.
 PERMISSION_COPIES = re.compile(r"^[ \t]*def (_?manages|_?can_manage|_?is_manager)\b", re.MULTILINE)
 NOT_FOUND_CAUGHT = re.compile(r"except .*NotFound")

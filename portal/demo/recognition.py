@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, func, insert, inspect, select, update
 from sqlalchemy.orm import selectinload
 
+from portal.demo.decks import Decks
+from portal.demo.wall_messages import MESSAGES, NEWEST
 from portal.extensions import db
 from portal.models import (
     AddOn,
@@ -33,6 +35,7 @@ from portal.recognition.services import visibility as wall_visibility
 DAYS = 120
 POSTS = 320
 SEED = 11
+WORDS_SEED = 29  # the messages' own stream: rewriting one never moves the rest
 
 VALUES = [
     ("Customer first", "We start from what our colleagues and customers need.", "🤝", "blue"),
@@ -41,20 +44,6 @@ VALUES = [
     ("Keep learning", "We try, learn and teach what we learned.", "📚", "purple"),
 ]
 
-MESSAGES = [
-    "Thank you for **sorting this out so quickly** — it saved our week.",
-    "Huge thanks for staying late to get the release out. _Above and beyond._",
-    "Thanks for explaining the new process so clearly. The [guide](https://example.com/guide) you wrote is gold.",
-    "Thank you for:\n\n- answering every question patiently\n- following up the next day\n- making it feel easy",
-    "Your help with the quarter-end numbers was **brilliant**. Thank you!",
-    "Thanks for covering for me while I was off — I came back to everything in order.",
-    "Really appreciated how you handled that tricky customer call. Calm and kind.",
-    "Thank you for onboarding our new starter so warmly. _They already feel at home._",
-    "Thanks for fixing the meeting room screens before the all-hands. **Lifesaver.**",
-    "Thank you for sharing what you learned at the conference — the notes were excellent.",
-    "The new dashboard is **so much clearer**. Thanks for listening to our feedback.",
-    "Thanks for the quick turnaround on the contract review. We signed on time!",
-]
 ADDONS = [
     "Seconded — this made a real difference to us too.",
     "Couldn't agree more!",
@@ -85,7 +74,8 @@ def demo_values() -> list[CompanyValue]:
 
 
 def load_recognition_demo(departments: dict[str, Department], people: dict[str, User]) -> str:
-    values = [v.id for v in _upsert_values()]
+    names = {v.id: v.name for v in _upsert_values()}
+    values = list(names)
     already = db.session.scalar(select(func.count()).select_from(Recognition))
     if already:
         return f"Wall already there ({already} posts)."
@@ -109,6 +99,7 @@ def load_recognition_demo(departments: dict[str, Department], people: dict[str, 
     )
     erin = db.session.scalar(select(User.id).where(User.email == "erin@example.com"))
     it_name = db.session.scalar(select(Department.name).where(Department.slug == "it"))
+    messages = Decks(random.Random(WORDS_SEED), lambda value_id: MESSAGES[names[value_id]])
     instants = sorted(
         now - timedelta(minutes=rng.uniform(30, DAYS * 24 * 60)) for _ in range(POSTS)
     )
@@ -121,13 +112,18 @@ def load_recognition_demo(departments: dict[str, Department], people: dict[str, 
                 entries.append("@" + email.split("@", 1)[0])
         if rng.random() < 0.35 or not entries:
             entries.append(rng.choice(team_names))
+        value_id = rng.choice(values)
+        # The draw that picked one of the wall's first 12 stock messages, kept so the posts,
+        # reactions and add-ons stay those tests/test_recognition_demo.py counts.
+        rng.randrange(12)
+        message = messages.deal(value_id)
         if n == POSTS - 1 and erin and it_name:  # the newest: Erin thanks Ivan and IT
-            author_id, entries = erin, ["@ivan", it_name]
+            author_id, entries, message = erin, ["@ivan", it_name], NEWEST
         post = posting.post_recognition(
             db.session.get(User, author_id),
             recipients=", ".join(entries),
-            value_id=rng.choice(values),
-            message=rng.choice(MESSAGES),
+            value_id=value_id,
+            message=message,
             visibility="department" if rng.random() < 0.1 else "public",
             now=at,
             notify=n >= POSTS - 5,  # only the newest few leave notices

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, func, select
 
 from portal.demo.replay import Replay
+from portal.demo.request_words import RequestWords
 from portal.directory.calendars import calendar_for
 from portal.extensions import db
 from portal.models import (
@@ -33,52 +34,6 @@ PER_DEPARTMENT = 28
 # figures (a figure needs 5) on the first run.
 BUSY_DEPARTMENTS = {"it": 130, "hr": 100, "facilities": 80, "finance": 70}
 SEED = 42
-
-OPENERS = [
-    "Hi, could you help with this please?",
-    "Hello team — this has come up and I am not sure who else to ask.",
-    "Morning! Quick one, I hope.",
-    "Hi, following up on a conversation with my manager.",
-]
-REPLIES = [
-    "Thanks — I am looking at this now.",
-    "Got it. I will have an update for you later today.",
-    "Thanks for the details, that helps. Working on it.",
-    "I have picked this up and will come back to you shortly.",
-]
-WAITING_ASKS = [
-    "Could you confirm which cost centre this should go to?",
-    "Can you send a screenshot of what you see?",
-    "Which day would suit you best?",
-    "Could you ask your manager to approve this in a reply here?",
-]
-REQUESTER_ANSWERS = [
-    "Sure — it is cost centre 4410.",
-    "Screenshot attached to the e-mail, and the error says 'access denied'.",
-    "Thursday afternoon works for me.",
-    "My manager has approved, see below.",
-]
-NOTES = [
-    "Checked with the supplier: delivery expected in two days.",
-    "Similar to last month's request from the same team — reuse the setup.",
-    "Needs sign-off from the manager before we go ahead.",
-]
-RESOLUTIONS = [
-    "Done — let us know if anything is not right.",
-    "All sorted. I have also updated the guide so it is easier next time.",
-    "This is complete. Thanks for your patience!",
-]
-TITLES = {
-    "new-laptop": [
-        "Laptop for new starter",
-        "Replacement laptop — battery failing",
-        "Laptop upgrade for data work",
-    ],
-    "password-reset": ["Locked out after password change", "Reset my VPN password"],
-    "payslip-question": ["Overtime missing from October payslip", "Tax code looks wrong"],
-    "expense-claim": ["Conference travel expenses", "Client dinner receipts"],
-}
-
 
 def _answers_for(fields: list[RequestField], rng: random.Random, people: list[User]) -> list[dict]:
     answers = []
@@ -170,7 +125,7 @@ def load_request_history(
         return f"Request history already there ({already} requests)."
     first_message = db.session.scalar(select(func.max(OutboxMessage.id))) or 0
     first_notice = db.session.scalar(select(func.max(Notification.id))) or 0
-    rng = random.Random(SEED)
+    rng, words = random.Random(SEED), RequestWords()
     now = now or datetime.now(UTC).replace(second=0, microsecond=0)
     erin = people.get("erin@example.com")
     plans = _plans(departments, people)
@@ -201,7 +156,7 @@ def load_request_history(
                 outsiders,
                 (index, count),
                 now,
-                rng,
+                (rng, words),
                 keep_open=keep_open,
                 keep_waiting=keep_waiting,
             )
@@ -250,22 +205,23 @@ def _forms() -> dict[int, list[RequestField]]:
     return forms
 
 
-def _waiting_on_requester(replay, sr, agent, created, rng) -> int:
+def _waiting_on_requester(replay, sr, agent, created, words, slug) -> int:
     """Picked up, answered, then waiting on its requester since an hour after filing."""
     replay.pick_up(sr, agent, created + timedelta(minutes=30))
-    replay.reply(sr, agent, rng.choice(REPLIES), created + timedelta(minutes=31))
+    replay.reply(sr, agent, words.first_reply(slug), created + timedelta(minutes=31))
     asked = created + timedelta(hours=1)
-    replay.change_status(sr, agent, RequestStatus.WAITING, asked, rng.choice(WAITING_ASKS))
+    question, _answer = words.question(slug)
+    replay.change_status(sr, agent, RequestStatus.WAITING, asked, question)
     return 1
 
 
 def _one_request(  # noqa: C901
-    replay, department, service_form, agent, requester, outsiders, place, now, rng,
+    replay, department, service_form, agent, requester, outsiders, place, now, streams,
     keep_open=False, keep_waiting=False,
 ) -> int:
     # Older requests first, so a department's numbers grow with time.
     # The last few are from this past week, so queues have open, waiting and late work.
-    index, count = place
+    (index, count), (rng, words) = place, streams  # the shape's stream, the words' stream
     recent = index >= count - 8
     age_days = rng.random() * 6 if recent else DAYS * (1 - index / count) - rng.random() * 3
     created = _working_instant(department, now - timedelta(days=max(age_days, 0.05)), rng)
@@ -277,13 +233,13 @@ def _one_request(  # noqa: C901
         [Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT], [2, 6, 2, 1]
     )[0]
     service, fields = service_form
-    title = rng.choice(TITLES.get(service.slug, [service.name]))
+    title, description = words.request(service.slug)
     sr = replay.file(
         service,
         requester,
         Submission(
             title=title,
-            description=f"{rng.choice(OPENERS)} {service.summary or service.name}",
+            description=description,
             priority=priority,
             form_token=f"demo-history-{department.slug}-{index}",
             answers=_answers_for(fields, rng, outsiders),
@@ -299,26 +255,27 @@ def _one_request(  # noqa: C901
         target * (1.1 + rng.random() * 1.5 if late else 0.1 + rng.random() * 0.8),
     )
     if keep_waiting:
-        return _waiting_on_requester(replay, sr, agent, created, rng)
+        return _waiting_on_requester(replay, sr, agent, created, words, service.slug)
     if first_reply >= now or (recent and late) or keep_open:
         return 1  # still new: nobody has replied yet (some of these are overdue)
     replay.pick_up(sr, agent, first_reply - timedelta(minutes=1))
-    replay.reply(sr, agent, rng.choice(REPLIES), first_reply)
+    replay.reply(sr, agent, words.first_reply(service.slug), first_reply)
     moment = first_reply
     if rng.random() < 0.25:
         moment = _after(department, moment, 20 + rng.random() * 60)
         if moment >= now:
             return 1
-        replay.add_note(sr, agent, rng.choice(NOTES), moment)
+        replay.add_note(sr, agent, words.note(), moment)
     if rng.random() < 0.3:
         moment = _after(department, moment, 30 + rng.random() * 120)
         if moment >= now:
             return 1
-        replay.change_status(sr, agent, RequestStatus.WAITING, moment, rng.choice(WAITING_ASKS))
+        question, answer = words.question(service.slug)
+        replay.change_status(sr, agent, RequestStatus.WAITING, moment, question)
         answered = moment + timedelta(hours=2 + rng.random() * 90)
         if answered >= now:
             return 1  # still waiting on the requester
-        replay.reply(sr, requester, rng.choice(REQUESTER_ANSWERS), answered)
+        replay.reply(sr, requester, answer, answered)
         moment = answered
     if rng.random() < 0.04 and sr.status.is_open:
         replay.cancel(sr, requester, moment + timedelta(hours=1))
@@ -329,7 +286,7 @@ def _one_request(  # noqa: C901
     )
     if resolved >= now:
         return 1
-    replay.change_status(sr, agent, RequestStatus.RESOLVED, resolved, rng.choice(RESOLUTIONS))
+    replay.change_status(sr, agent, RequestStatus.RESOLVED, resolved, words.resolution(service.slug))
     if rng.random() < 0.45:
         confirmed = resolved + timedelta(hours=1 + rng.random() * 30)
         if confirmed < now:
