@@ -47,7 +47,9 @@ PORTS = {"warm": APP_PORT, "cold": COLD_PORT}
 
 TARGETS = {  # share of hello world's requests/s, p99 ceilings in ms, absolute req/s floors
     "department": {"ratio": 20.0},
-    "search fragment": {"ratio": 25.0, "p99_ms": 50.0},
+    "search fragment": {"ratio": 25.0, "p99_ms": 30.0},  # issue 14 (was 50 ms, issue 2)
+    "search (a question)": {"ratio": 25.0, "p99_ms": 30.0},
+    "article page": {"ratio": 20.0},
     "queue (50 rows)": {"ratio": 10.0},
     "my requests": {"ratio": 10.0},
     "submit request": {"min_rps": 200.0},
@@ -232,7 +234,7 @@ def bench_paths() -> dict[str, str]:
         "import json\n"
         "from portal import create_app\n"
         "from portal.extensions import db\n"
-        "from portal.models import Department, Service, ServiceRequest\n"
+        "from portal.models import Article, Department, Service, ServiceRequest\n"
         "from sqlalchemy import select\n"
         "app = create_app()\n"
         "def first_service(slug):\n"
@@ -242,7 +244,8 @@ def bench_paths() -> dict[str, str]:
         f"    d, s = first_service('{DEPARTMENT}')\n"
         f"    busy, form = first_service('{BUSY_DEPARTMENT}')\n"
         "    key = db.session.scalar(select(ServiceRequest.key).where(ServiceRequest.department_id == busy.id).order_by(ServiceRequest.id.desc()))\n"
-        "    print(json.dumps({'service': f'/d/{d.slug}/{s}', 'form': f'/d/{busy.slug}/{form}/request', 'request': f'/requests/{key}'}))\n"
+        "    article = db.session.scalar(select(Article.slug).where(Article.department_id == d.id, Article.audience == 'everyone').order_by(Article.id))\n"
+        "    print(json.dumps({'service': f'/d/{d.slug}/{s}', 'form': f'/d/{busy.slug}/{form}/request', 'request': f'/requests/{key}', 'article': f'/d/{d.slug}/help/{article}'}))\n"
     )
     return json.loads(run(str(VENV / "python"), "-c", code))
 
@@ -297,6 +300,10 @@ def pages(paths: dict[str, str], cursor: str) -> dict[str, tuple[str, dict, str]
         "department": (f"/d/{DEPARTMENT}", {}, "reader"),
         "service page": (paths["service"], {}, "reader"),
         "search fragment": ("/search?q=laptop&box=header-search", hx, "reader"),
+        "search (a question)": (
+            "/search?q=how+do+i+renew+my+printer&box=header-search", hx, "reader"
+        ),
+        "article page": (paths["article"], {}, "reader"),
         "request form": (paths["form"], {}, "reader"),
         "request page": (paths["request"], {}, "user"),
         "queue (50 rows)": (f"/queue/{BUSY_DEPARTMENT}", {}, "user"),
