@@ -8,11 +8,10 @@ htmx fragment.
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import time
 
 import pytest
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import func, insert, select
 
 from portal.directory import search
 from portal.extensions import db
@@ -24,22 +23,7 @@ from portal.models import (
     Service,
     User,
 )
-
-
-@contextmanager
-def count_statements():
-    """Counts the SQL statements sent to the database inside the block."""
-    statements: list[str] = []
-
-    def _before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", _before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", _before)
+from tests.statements import count_statements
 
 
 def service_names(results) -> list[str]:

@@ -9,7 +9,7 @@ from portal.directory import search
 from portal.extensions import db
 from portal.knowledge.services import writing
 from portal.models import ArticleAudience, ArticleStatus, SearchSynonym
-from tests.test_search import count_statements
+from tests.statements import count_statements
 
 HX = {"HX-Request": "true"}
 
@@ -149,3 +149,25 @@ def test_a_type_ahead_costs_a_fixed_number_of_statements(app, desk, client, logi
     with count_statements() as many:
         client.get("/search?q=printer+toner&box=header-search", headers=HX)
     assert len(many) == len(few) <= 16  # no statement per hit
+
+
+def test_only_what_is_shown_is_loaded(app, desk, monkeypatch):
+    """Thirty articles match; the type-ahead shows six, so a few more than six are loaded,
+    not thirty; and an article the index lists but a load drops is replaced by the next."""
+    for n in range(30):
+        article(desk, title=f"Printer guide {n}", slug=f"printer-guide-{n}")
+    loaded: list[int] = []
+    load = search._load_articles
+
+    def counting(ids):
+        loaded.append(len(ids))
+        return load(ids)
+
+    monkeypatch.setitem(search._LOADERS, "article", counting)
+    results = search.search_directory("printer guide", limit=6, overall=6, viewer=desk.erin)
+    assert len(results.hits) == 6 and loaded == [6 + search.SPARE]
+
+    loaded.clear()
+    monkeypatch.setitem(search._LOADERS, "article", lambda ids: dict(list(load(ids).items())[4:]))
+    results = search.search_directory("printer guide", limit=6, overall=6, viewer=desk.erin)
+    assert len(results.hits) == 6  # the spares, then everything, stood in for the dropped

@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -297,7 +298,43 @@ def _candidates(found: list[Concept], name_like: bool, readable: list[int] | Non
     return candidates
 
 
-def _hits(ranked: list[Ranked], readable: list[int] | None, limit: int) -> list[Hit]:
+SPARE = 3  # loaded beyond what is shown, for hits the index still lists but a load drops
+
+
+def _shortlist(ranked: list[Ranked], limit: int, overall: int | None) -> list[Ranked]:
+    """The best of each kind, as many as could be shown and a few spare: only those are
+    loaded (a query matching 40 services loads the 5 or 6 the page draws, not 40)."""
+    per_kind: dict[str, int] = dict.fromkeys(KINDS, 0)
+    picked = []
+    for r in ranked:
+        if per_kind[r.candidate.kind] < limit + SPARE:
+            per_kind[r.candidate.kind] += 1
+            picked.append(r)
+            if overall and len(picked) >= overall + SPARE:
+                break
+    return picked
+
+
+def _hits(
+    ranked: list[Ranked], readable: list[int] | None, limit: int, overall: int | None = None
+) -> list[Hit]:
+    picked = _shortlist(ranked, limit, overall)
+    hits = _load_hits(picked, readable, limit)
+    if len(picked) < len(ranked) and _short(hits, ranked, limit, overall):
+        hits = _load_hits(ranked, readable, limit)  # spares ran out (rare): load them all
+    return hits
+
+
+def _short(hits: list[Hit], ranked: list[Ranked], limit: int, overall: int | None) -> bool:
+    """Fewer hits than could be shown: some kind has fewer than it has candidates for."""
+    if overall and len(hits) >= overall:
+        return False
+    shown = Counter(h.kind for h in hits)
+    available = Counter(r.candidate.kind for r in ranked)
+    return any(shown[kind] < min(limit, count) for kind, count in available.items())
+
+
+def _load_hits(ranked: list[Ranked], readable: list[int] | None, limit: int) -> list[Hit]:
     by_kind: dict[str, list[int]] = {kind: [] for kind in KINDS}
     for r in ranked:
         by_kind[r.candidate.kind].append(r.candidate.ref_id)
@@ -351,7 +388,7 @@ def search_directory(
     readable = _readable(viewer)
     name_like = looks_like_a_name(raw_words, found)
     ranked = good_ones(rank(_candidates(found, name_like, readable, max(CANDIDATES, limit)), found))
-    hits = _hits(ranked, readable, limit)
+    hits = _hits(ranked, readable, limit, overall)
     results.hits = hits[:overall] if overall else hits
     results.fallback = bool(ranked) and ranked[0].covered < len(found)
     _split_by_kind(results)
