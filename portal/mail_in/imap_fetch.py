@@ -79,7 +79,11 @@ def connect(source: ImapSource, timeout: float) -> BaseMailBox:
         box = MailBoxStartTls(source.host, source.port, timeout=timeout, ssl_context=context)
     else:
         box = MailBoxUnencrypted(source.host, source.port, timeout=timeout)
-    return box.login(source.username, source.password, initial_folder=source.folder)
+    try:
+        return box.login(source.username, source.password, initial_folder=source.folder)
+    except Exception:
+        box.client.shutdown()  # a refused login leaves the socket open otherwise
+        raise
 
 
 def _cursor(source: ImapSource, uid_validity: int) -> int:
