@@ -31,14 +31,8 @@ _BLOCK_END = re.compile(r"(?i)<\s*(br\s*/?|/p|/div|/li|/tr|/h[1-6]|/blockquote)\
 # Charsets whose every byte decodes to something: bytes that are valid UTF-8 are read as
 # UTF-8 even when one of these is declared (the commonest wrong declaration).
 _LENIENT = {
-    "us-ascii",
-    "ascii",
-    "iso-8859-1",
-    "latin-1",
-    "latin1",
-    "iso-8859-15",
-    "cp1252",
-    "windows-1252",
+    codecs.lookup(name).name
+    for name in ("ascii", "latin-1", "iso-8859-15", "cp1252", "iso-8859-2", "cp1250")
 }
 
 
