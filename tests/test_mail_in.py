@@ -317,3 +317,23 @@ def test_an_inbound_address_belongs_to_one_department(desk):
     with pytest.raises(Refused):
         mailboxes.add_address(desk.hr, "hr+tag@example.com")
     factories.make_service(desk.hr, slug="leave", name="Leave")
+
+
+def test_managers_see_the_mail_we_could_not_take_on_their_manage_page(desk, client, login):
+    take(mail(sender="stranger@elsewhere.example", subject="Where is <b>my</b> parcel?"))
+    login(desk.iris)
+    page = client.get("/manage/it").get_data(as_text=True)
+    assert "Mail we could not take" in page and "it-help@example.com" in page
+    assert "Where is &lt;b&gt;my&lt;/b&gt; parcel?" in page
+    assert "stranger@elsewhere.example is not a colleague in the portal." in page
+    section = client.get("/manage/it?section=mail", headers={"HX-Request": "true"})
+    assert section.status_code == 200 and "<html" not in section.get_data(as_text=True)
+    assert "parcel" in section.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("who", ["erin", "ivan", "hugo"])
+def test_the_mail_list_is_not_found_for_anyone_but_the_departments_managers(desk, client, login, who):
+    take(mail(sender="stranger@elsewhere.example"))
+    login(getattr(desk, who))
+    assert client.get("/manage/it").status_code == 404
+    assert client.get("/manage/it?section=mail", headers={"HX-Request": "true"}).status_code == 404
