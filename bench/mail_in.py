@@ -37,9 +37,15 @@ def main() -> int:
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{db_file}"
     if url.startswith("sqlite") and db_file.exists():
         db_file.unlink()
-    env = dict(os.environ, FLASK_APP="wsgi.py", INWARD_ENV="development", DATABASE_URL=url,
-               ATTACHMENT_DIR=str(results / "mail-in-files"), MAIL_FROM="Inward <inward@example.org>",
-               MAIL_IN_SENDER_LIMIT_PER_HOUR="100000")
+    env = dict(
+        os.environ,
+        FLASK_APP="wsgi.py",
+        INWARD_ENV="development",
+        DATABASE_URL=url,
+        ATTACHMENT_DIR=str(results / "mail-in-files"),
+        MAIL_FROM="Inward <inward@example.org>",
+        MAIL_IN_SENDER_LIMIT_PER_HOUR="100000",
+    )
     os.environ.update(env)  # config.py reads the environment at import
     flask = str(ROOT / ".venv" / "bin" / "flask")
     subprocess.run([flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
@@ -57,8 +63,9 @@ def main() -> int:
     with app.app_context():
         it = factories.make_department(slug="it", name="IT", key_prefix="IT")
         laptop = factories.make_service(it, slug="help", name="Help")
-        people = [factories.make_user(name=f"Person {n}", email=f"p{n}@example.com")
-                  for n in range(200)]
+        people = [
+            factories.make_user(name=f"Person {n}", email=f"p{n}@example.com") for n in range(200)
+        ]
         mailboxes.add_address(it, "it-help@example.com", laptop)
         acks: list = []
         kinds: dict[str, int] = {}
@@ -68,11 +75,17 @@ def main() -> int:
             sender = rng.choice(people).email
             if roll < 0.25 and acks:
                 kind, original = "reply", rng.choice(acks)
-                raw = reply_to(original, sender=str(original["To"]), text=f"Update {n}: still broken.")
+                raw = reply_to(
+                    original, sender=str(original["To"]), text=f"Update {n}: still broken."
+                )
             elif roll < 0.35 and acks:
                 kind, original = "out of office", rng.choice(acks)
-                raw = reply_to(original, sender=str(original["To"]), text="Away until Monday.",
-                               headers={"Auto-Submitted": "auto-replied"})
+                raw = reply_to(
+                    original,
+                    sender=str(original["To"]),
+                    text="Away until Monday.",
+                    headers={"Auto-Submitted": "auto-replied"},
+                )
             elif roll < 0.40:
                 kind, raw = "unknown sender", mail(sender=f"stranger{n}@elsewhere.example")
             else:
@@ -81,16 +94,26 @@ def main() -> int:
             outcome = take(raw)
             kinds[kind] = kinds.get(kind, 0) + 1
             if kind == "new request" and outcome.request_key and len(acks) < 200:
-                row = db.session.query(OutboxMessage).filter(
-                    OutboxMessage.recipient == sender, OutboxMessage.topic == "request.created"
-                ).order_by(OutboxMessage.id.desc()).first()
-                acks.append(message_from_bytes(
-                    build_email(row, "Inward <inward@example.org>").as_bytes(), policy=policy.default
-                ))
+                row = (
+                    db.session.query(OutboxMessage)
+                    .filter(
+                        OutboxMessage.recipient == sender, OutboxMessage.topic == "request.created"
+                    )
+                    .order_by(OutboxMessage.id.desc())
+                    .first()
+                )
+                acks.append(
+                    message_from_bytes(
+                        build_email(row, "Inward <inward@example.org>").as_bytes(),
+                        policy=policy.default,
+                    )
+                )
         elapsed = time.perf_counter() - started
     print(", ".join(f"{k}: {v}" for k, v in sorted(kinds.items())))
-    print(f"{args.mails} mails in {elapsed:.1f} s: {args.mails / elapsed:.0f} mails/s "
-          f"(one worker, {url.split(':', 1)[0]})")
+    print(
+        f"{args.mails} mails in {elapsed:.1f} s: {args.mails / elapsed:.0f} mails/s "
+        f"(one worker, {url.split(':', 1)[0]})"
+    )
     return 0 if elapsed < 60 else 1
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
-from datetime import UTC, datetime
 
 _seq = itertools.count(1)
 PNG = (
@@ -52,9 +52,13 @@ def mail(
 def reply_to(original, *, sender: str, text: str, headers: dict[str, str] | None = None) -> bytes:
     """A reply to `original` (an email.message.Message the portal sent), with the history
     quoted below as mail clients do, sent to its Reply-To."""
-    quoted = "\n".join(f"> {line}" for line in original.get_body(("plain",)).get_content().splitlines())
+    quoted = "\n".join(
+        f"> {line}" for line in original.get_body(("plain",)).get_content().splitlines()
+    )
     body = f"{text}\n\nOn Mon, 7 Dec 2026 at 09:00, Inward <inward@example.org> wrote:\n{quoted}\n"
-    refs = " ".join(filter(None, [str(original.get("References", "")), str(original["Message-ID"])]))
+    refs = " ".join(
+        filter(None, [str(original.get("References", "")), str(original["Message-ID"])])
+    )
     return mail(
         sender=sender,
         to=str(original["Reply-To"]),

@@ -70,9 +70,7 @@ def the_request() -> ServiceRequest:
 
 
 def test_a_colleagues_mail_becomes_a_request_acknowledged_with_key_and_promise(desk):
-    outcome = take(
-        mail(files=(("jam.png", "image/png", PNG),), subject="Printer  jammed\t again")
-    )
+    outcome = take(mail(files=(("jam.png", "image/png", PNG),), subject="Printer  jammed\t again"))
     assert outcome.outcome is InboundOutcome.CREATED and outcome.request_key == "IT-1"
     sr = the_request()
     assert (sr.title, sr.service_id, sr.requester_id) == (
@@ -87,9 +85,7 @@ def test_a_colleagues_mail_becomes_a_request_acknowledged_with_key_and_promise(d
     assert "IT-1" in ack["Subject"]
     assert "promise a first reply within" in ack.get_body(("plain",)).get_content()
     assert ack["References"] == "<request-IT-1@example.org>"
-    assert ack["Reply-To"].startswith("it-help+IT-1.") and ack["Reply-To"].endswith(
-        "@example.com"
-    )
+    assert ack["Reply-To"].startswith("it-help+IT-1.") and ack["Reply-To"].endswith("@example.com")
     [record] = db.session.scalars(select(InboundMessage))
     assert record.request_id == sr.id and record.outcome is InboundOutcome.CREATED
 
@@ -102,11 +98,11 @@ def test_the_same_message_twice_is_taken_once(desk):
     assert count(ServiceRequest) == 1 and count(InboundMessage) == 1
 
 
-def test_two_workers_taking_the_same_message_at_once_make_one_request(desk, build_app):
-    message = mail(subject="Raced")
+def race(build_app, message: bytes, workers: int = 2) -> list:
+    """`message` taken by `workers` apps (as on other hosts) at the same instant."""
     db.session.commit()
-    apps = [build_app(), build_app()]
-    start = threading.Barrier(2)
+    apps = [build_app() for _ in range(workers)]
+    start = threading.Barrier(workers)
     outcomes, errors = [], []
 
     def worker(other):
@@ -123,11 +119,25 @@ def test_two_workers_taking_the_same_message_at_once_make_one_request(desk, buil
     for t in threads:
         t.join(30)
     assert not errors, errors
-    assert sorted(o.duplicate for o in outcomes) == [False, True]
     db.session.rollback()
+    return outcomes
+
+
+def test_two_workers_taking_the_same_message_at_once_make_one_request(desk, build_app):
+    outcomes = race(build_app, mail(subject="Raced"))
+    assert sorted(o.duplicate for o in outcomes) == [False, True]
     assert count(ServiceRequest) == 1 and count(InboundMessage) == 1
     acks = [m for m in outbox() if m.recipient == "erin@example.com"]
     assert len(acks) == 1
+
+
+def test_two_workers_taking_the_same_reply_at_once_add_it_once(desk, build_app):
+    take(mail())
+    ack = sent_to("erin@example.com", "request.created")
+    outcomes = race(build_app, reply_to(ack, sender="erin@example.com", text="Raced reply"))
+    assert sorted(o.duplicate for o in outcomes) == [False, True]
+    replies = [e for e in timeline(the_request()) if e.kind is EventKind.REPLY]
+    assert [e.body for e in replies] == ["Raced reply"]
 
 
 def test_a_reply_with_quoted_history_adds_only_the_new_words(desk):
@@ -212,7 +222,10 @@ def test_an_unknown_sender_gets_one_polite_reply_a_day_and_the_department_sees_w
     assert first.outcome is second.outcome is InboundOutcome.REFUSED
     assert count(ServiceRequest) == 0
     [notice] = outbox()
-    assert (notice.recipient, notice.topic) == ("stranger@elsewhere.example", "mail_in.unknown_sender")
+    assert (notice.recipient, notice.topic) == (
+        "stranger@elsewhere.example",
+        "mail_in.unknown_sender",
+    )
     assert "not filed as a request" in notice.body
     reasons = [m.reason for m in db.session.scalars(select(InboundMessage))]
     assert reasons == ["stranger@elsewhere.example is not a colleague in the portal."] * 2
@@ -332,7 +345,9 @@ def test_managers_see_the_mail_we_could_not_take_on_their_manage_page(desk, clie
 
 
 @pytest.mark.parametrize("who", ["erin", "ivan", "hugo"])
-def test_the_mail_list_is_not_found_for_anyone_but_the_departments_managers(desk, client, login, who):
+def test_the_mail_list_is_not_found_for_anyone_but_the_departments_managers(
+    desk, client, login, who
+):
     take(mail(sender="stranger@elsewhere.example"))
     login(getattr(desk, who))
     assert client.get("/manage/it").status_code == 404

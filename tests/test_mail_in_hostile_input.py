@@ -41,8 +41,8 @@ def the_request() -> ServiceRequest:
 def raw_mail(headers: str, body: bytes) -> bytes:
     head = (
         "From: Erin Requester <erin@example.com>\r\nTo: it-help@example.com\r\n"
-        "Message-ID: <raw-{n}@client.example.com>\r\nMIME-Version: 1.0\r\n"
-    ).format(n=time.monotonic_ns())
+        f"Message-ID: <raw-{time.monotonic_ns()}@client.example.com>\r\nMIME-Version: 1.0\r\n"
+    )
     return (head + headers.replace("\n", "\r\n") + "\r\n").encode("ascii") + body
 
 

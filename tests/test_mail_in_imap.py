@@ -86,8 +86,13 @@ def fetch(runner, server: DovecotServer):
 
 def deliver_outbox(build_app, smtp) -> int:
     worker = Worker(
-        build_app(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port, SMTP_STARTTLS=False,
-                  SMTP_TIMEOUT_SECONDS=2, MAIL_FROM="Inward <inward@example.org>"),
+        build_app(
+            SMTP_HOST="127.0.0.1",
+            SMTP_PORT=smtp.port,
+            SMTP_STARTTLS=False,
+            SMTP_TIMEOUT_SECONDS=2,
+            MAIL_FROM="Inward <inward@example.org>",
+        ),
         name="mail-test",
         rng=random.Random(7),
     )
@@ -101,9 +106,11 @@ def count(model) -> int:
 
 
 def events(sr_id: int) -> list[RequestEvent]:
-    return list(db.session.scalars(
-        select(RequestEvent).where(RequestEvent.request_id == sr_id).order_by(RequestEvent.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(RequestEvent).where(RequestEvent.request_id == sr_id).order_by(RequestEvent.id)
+        )
+    )
 
 
 def test_mail_to_it_over_imap_becomes_a_request_and_replies_thread_back(
@@ -112,7 +119,11 @@ def test_mail_to_it_over_imap_becomes_a_request_and_replies_thread_back(
     deliver(dovecot, mail(files=(("screen.png", "image/png", PNG),)))
     assert "1 taken" in fetch(runner, dovecot)
     sr = db.session.scalar(select(ServiceRequest))
-    assert (sr.key, sr.department_id, sr.title) == ("IT-1", desk.it.id, "The printer on floor 2 is jammed")
+    assert (sr.key, sr.department_id, sr.title) == (
+        "IT-1",
+        desk.it.id,
+        "The printer on floor 2 is jammed",
+    )
     assert [f.filename for f in db.session.scalars(select(RequestAttachment))] == ["screen.png"]
     assert folder_uids(dovecot, "INBOX") == [] and len(folder_uids(dovecot, "Inward")) == 1
 
@@ -132,16 +143,25 @@ def test_mail_to_it_over_imap_becomes_a_request_and_replies_thread_back(
     sent_before = len(smtp.messages)
 
     # An out-of-office reply to it adds nothing and sends nothing.
-    away = reply_to(ack, sender="erin@example.com", text="I am away until Monday.",
-                    headers={"Auto-Submitted": "auto-replied"})
+    away = reply_to(
+        ack,
+        sender="erin@example.com",
+        text="I am away until Monday.",
+        headers={"Auto-Submitted": "auto-replied"},
+    )
     deliver(dovecot, away)
     timeline_before = len(events(sr.id))
     fetch(runner, dovecot)
     assert len(events(sr.id)) == timeline_before
     assert deliver_outbox(build_app, smtp) == 0 and len(smtp.messages) == sent_before
-    assert db.session.scalar(
-        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING)
-    ) == 0
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.PENDING)
+        )
+        == 0
+    )
 
 
 def test_the_same_message_fetched_by_two_workers_at_once_is_taken_once(desk, dovecot, build_app):
@@ -155,10 +175,15 @@ def test_the_same_message_fetched_by_two_workers_at_once_is_taken_once(desk, dov
         with other.app_context():
             start.wait()
             try:
-                summaries.append(fetch_folder(
-                    source, lambda raw, size: take(raw, size=size),
-                    done_folder="Inward", limit=other.config["MAIL_IN_MAX_BYTES"], timeout=10,
-                ))
+                summaries.append(
+                    fetch_folder(
+                        source,
+                        lambda raw, size: take(raw, size=size),
+                        done_folder="Inward",
+                        limit=other.config["MAIL_IN_MAX_BYTES"],
+                        timeout=10,
+                    )
+                )
             except Exception as error:  # reported below
                 errors.append(error)
 
@@ -214,13 +239,17 @@ def test_flask_mail_receive_takes_a_request_a_reply_and_drops_an_out_of_office(
     [ack] = [m for _f, to, m in smtp.messages if to == ["erin@example.com"]]
     reply = receive(runner, reply_to(ack, sender="erin@example.com", text="Solved, thanks."))
     assert (reply.exit_code, reply.output.strip()) == (0, "replied IT-1")
-    away = receive(runner, reply_to(ack, sender="erin@example.com", text="Away",
-                                    headers={"X-Autoreply": "yes"}))
+    away = receive(
+        runner,
+        reply_to(ack, sender="erin@example.com", text="Away", headers={"X-Autoreply": "yes"}),
+    )
     assert away.exit_code == 0 and away.output.startswith("dropped")
     again = receive(runner, mail(message_id="<same@client.example.com>"))
     twice = receive(runner, mail(message_id="<same@client.example.com>"))
     assert (again.exit_code, twice.exit_code, twice.output.strip()) == (
-        0, 0, "duplicate: taken before"
+        0,
+        0,
+        "duplicate: taken before",
     )
     assert count(ServiceRequest) == 2
     sr = db.session.scalar(select(ServiceRequest).where(ServiceRequest.key == "IT-1"))
@@ -243,15 +272,32 @@ def test_flask_mail_receive_from_a_real_pipe(desk, database_url, tmp_path):
     db.session.commit()
     message = tmp_path / "message.eml"
     message.write_bytes(mail(subject="Through the pipe"))
-    env = {**os.environ, "FLASK_APP": "wsgi.py", "DATABASE_URL": database_url,
-           "SECRET_KEY": "test-secret", "ATTACHMENT_DIR": str(tmp_path / "files")}
+    env = {
+        **os.environ,
+        "FLASK_APP": "wsgi.py",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret",
+        "ATTACHMENT_DIR": str(tmp_path / "files"),
+    }
     flask = str(Path(sys.executable).with_name("flask"))
     with message.open("rb") as stdin:
-        done = subprocess.run([flask, "mail", "receive"], stdin=stdin, cwd=ROOT, env=env,
-                              capture_output=True, timeout=60)
+        done = subprocess.run(  # noqa: S603  (the venv's own flask command)
+            [flask, "mail", "receive"],
+            stdin=stdin,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            timeout=60,
+        )
     assert (done.returncode, done.stdout.decode().strip()) == (0, "created IT-1"), done.stderr
     env["DATABASE_URL"] = f"sqlite:///{tmp_path}/no/such/dir.db"
     with message.open("rb") as stdin:
-        down = subprocess.run([flask, "mail", "receive"], stdin=stdin, cwd=ROOT, env=env,
-                              capture_output=True, timeout=60)
+        down = subprocess.run(  # noqa: S603  (the venv's own flask command)
+            [flask, "mail", "receive"],
+            stdin=stdin,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            timeout=60,
+        )
     assert down.returncode == 75

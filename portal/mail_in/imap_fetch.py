@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from imap_tools import BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted
+from imap_tools.errors import UnexpectedCommandStatusError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -131,6 +132,14 @@ def _read(box: BaseMailBox, uid: str, limit: int) -> tuple[bytes, int]:
     return raw, size
 
 
+def _move(box: BaseMailBox, uid: str, folder: str) -> None:
+    """Move a handled message away; one another host moved first is already gone."""
+    try:
+        box.move(uid, folder)
+    except UnexpectedCommandStatusError as error:
+        log.info("mail %s not moved (moved by another host?): %s", uid, error)
+
+
 def fetch_folder(
     source: ImapSource,
     take: Callable[[bytes, int], Outcome],
@@ -148,6 +157,8 @@ def fetch_folder(
         uids = [u for u in box.uids(f"UID {start}:*") if int(u) >= start]
         for uid in sorted(uids, key=int):
             raw, size = _read(box, uid, limit)
+            if not raw:  # moved away by another host meanwhile
+                continue
             try:
                 outcome = take(raw, size)
             except Exception:
@@ -158,6 +169,6 @@ def fetch_folder(
                 summary.duplicates += 1
             else:
                 summary.taken += 1
-            box.move(uid, done_folder)  # a UID another host moved first: nothing happens
+            _move(box, uid, done_folder)
             _advance(source, uid_validity, int(uid))
     return summary
