@@ -352,3 +352,12 @@ def test_the_mail_list_is_not_found_for_anyone_but_the_departments_managers(
     login(getattr(desk, who))
     assert client.get("/manage/it").status_code == 404
     assert client.get("/manage/it?section=mail", headers={"HX-Request": "true"}).status_code == 404
+
+
+def test_mail_to_an_archived_departments_mailbox_is_refused_not_retried(desk):
+    desk.it.active = False
+    db.session.commit()
+    outcome = take(mail())
+    assert outcome.outcome is InboundOutcome.REFUSED
+    assert outcome.reason == "This service no longer takes requests."
+    assert count(ServiceRequest) == 0

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from portal.core.errors import Refused
 from portal.database import write_transaction
 from portal.extensions import db
 from portal.mail_in import records
@@ -68,7 +69,10 @@ def take_new(
     service = mail_service(mailbox)
     if service is None:
         return refuse(mail, mailbox.department_id, "The mailbox has no service to file to.", now)
-    sr, created = submit_request(service, sender, submission_of(mail, follows), now)
+    try:
+        sr, created = submit_request(service, sender, submission_of(mail, follows), now)
+    except Refused as error:  # e.g. the department was archived: retrying cannot help
+        return refuse(mail, mailbox.department_id, error.message, now)
     try:
         with write_transaction():
             records.add_record(
