@@ -361,3 +361,21 @@ def test_mail_to_an_archived_departments_mailbox_is_refused_not_retried(desk):
     assert outcome.outcome is InboundOutcome.REFUSED
     assert outcome.reason == "This service no longer takes requests."
     assert count(ServiceRequest) == 0
+
+
+def test_flask_mail_address_connects_a_mailbox_and_says_what_is_wrong(app, runner):
+    world = worlds.it_desk(people=("erin",))
+    done = runner.invoke(
+        args=["mail", "address", "it", "Desk@Example.com", "--service", "new-laptop"]
+    )
+    assert done.exit_code == 0 and "IT takes mail at desk@example.com" in done.output
+    db.session.expire_all()
+    assert world.it.mail_address == "desk@example.com"
+    assert mailboxes.all_mailboxes()["desk@example.com"].service_id == world.laptop.id
+    for args, words in [
+        (["nowhere", "x@example.com"], "No department 'nowhere'."),
+        (["it", "x@example.com", "--service", "nope"], "IT has no service 'nope'."),
+        (["it", "not an address"], "must have an @-sign"),
+    ]:
+        refused = runner.invoke(args=["mail", "address", *args])
+        assert refused.exit_code != 0 and words in refused.output
