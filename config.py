@@ -125,6 +125,18 @@ class Config:
     SMTP_TIMEOUT_SECONDS = float(os.environ.get("SMTP_TIMEOUT_SECONDS", "20"))
     MAIL_FROM = os.environ.get("MAIL_FROM", "Inward <inward@localhost>")
     NOTIFY_REQUIRE_SMTP = False
+    # Mail in (portal/mail_in, README "Requests by e-mail"). A bigger message is refused
+    # unread; one sender's mails beyond the hourly limit are refused; an unknown or
+    # refused sender is answered at most once in MAIL_IN_ANSWER_EVERY_HOURS.
+    MAIL_IN_MAX_BYTES = int(os.environ.get("MAIL_IN_MAX_BYTES", str(20 * 1024 * 1024)))
+    MAIL_IN_SENDER_LIMIT_PER_HOUR = int(os.environ.get("MAIL_IN_SENDER_LIMIT_PER_HOUR", "60"))
+    MAIL_IN_ANSWER_EVERY_HOURS = int(os.environ.get("MAIL_IN_ANSWER_EVERY_HOURS", "24"))
+    # IMAP mailboxes `flask mail fetch` polls, separated by spaces:
+    # imaps://user:password@host:993/INBOX (TLS), imap://…?starttls=1, imap://… (plain,
+    # for a server on the same host). Handled mail is moved to MAIL_IMAP_DONE_FOLDER.
+    MAIL_IMAP_URLS = os.environ.get("MAIL_IMAP_URLS", "")
+    MAIL_IMAP_DONE_FOLDER = os.environ.get("MAIL_IMAP_DONE_FOLDER", "Inward")
+    MAIL_IMAP_TIMEOUT_SECONDS = float(os.environ.get("MAIL_IMAP_TIMEOUT_SECONDS", "30"))
     # Webhook hosts and networks that may be non-public or plain http ("hooks.lan, 10.8.0.0/16").
     WEBHOOK_ALLOWLIST = os.environ.get("WEBHOOK_ALLOWLIST", "")
     WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))

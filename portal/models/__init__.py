@@ -32,6 +32,7 @@ from portal.models.knowledge import (
     Deflection,
 )
 from portal.models.list_stamps import ListStamp
+from portal.models.mail_in import ImapCursor, InboundAddress, InboundMessage, InboundOutcome
 from portal.models.notify import Notification, OutboxChannel, OutboxMessage, OutboxStatus
 from portal.models.recognition import (
     AddOn,
@@ -105,6 +106,10 @@ __all__ = [
     "Contact",
     "Department",
     "ListStamp",
+    "ImapCursor",
+    "InboundAddress",
+    "InboundMessage",
+    "InboundOutcome",
     "Membership",
     "MembershipRole",
     "Notification",

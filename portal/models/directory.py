@@ -74,6 +74,10 @@ class Department(db.Model):
     webhook_url: Mapped[str | None] = mapped_column(String(2000))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The address replies to the department's e-mails go to (one of its inbound
+    # addresses, portal.mail_in): each e-mail about a request says reply to
+    # it-help+IT-131.<signature>@…. Kept here so a notice needs no extra read.
+    mail_address: Mapped[str | None] = mapped_column(String(254))
 
     services: Mapped[list[Service]] = relationship(
         back_populates="department", order_by="Service.position, Service.name"

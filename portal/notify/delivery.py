@@ -122,12 +122,30 @@ def build_email(delivery: Delivery, mail_from: str) -> EmailMessage:
     # RFC 3834: an automatic message; out-of-office replies should not answer it.
     message["Auto-Submitted"] = "auto-generated"
     message["X-Auto-Response-Suppress"] = "All"
+    # Names the outbox row: mail in (portal.mail_in) knows its own e-mails coming back.
+    message["X-Inward-Outbox"] = str(delivery.id)
+    _thread_headers(message, delivery.payload or {}, domain)
     message.set_content(delivery.body or "", charset="utf-8", cte="quoted-printable")
     html = (delivery.payload or {}).get("html")
     if isinstance(html, str) and html:
         # The text stays first: clients that cannot show HTML read it (templates/email/).
         message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     return message
+
+
+def _thread_headers(message: EmailMessage, payload: dict, domain: str) -> None:
+    """Every e-mail about one request names the same thread root in References, so mail
+    clients (Outlook, Gmail) show them together; its reply address (signed for this reader,
+    portal.notify.reply_address) brings a reply back to the request (portal.mail_in)."""
+    thread = payload.get("thread")
+    if isinstance(thread, str) and thread:
+        message["References"] = f"<request-{single_line(thread)}@{domain}>"
+    reply_to = payload.get("reply_to")
+    if isinstance(reply_to, str) and reply_to:
+        try:
+            message["Reply-To"] = Address(addr_spec=single_line(reply_to))
+        except (ValueError, IndexError):
+            log.warning("reply address %r dropped", reply_to[:200])
 
 
 @lru_cache(maxsize=1)

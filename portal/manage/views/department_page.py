@@ -11,6 +11,7 @@ from portal.core.policy import is_admin
 from portal.directory import search_gaps
 from portal.directory import services as directory_services
 from portal.htmx import is_htmx, render
+from portal.mail_in.untaken import mailbox_panel
 from portal.manage import forms
 from portal.manage.services import (
     access,
@@ -29,7 +30,7 @@ INDEX = "manage/index.html"
 SERVICE = "manage/service.html"
 NEW_SERVICE = "manage/new_service.html"
 EDITABLE = ("details", "calendar", "hours", "standards")
-SECTIONS = (*EDITABLE, "services", "contacts", "members", "gaps")
+SECTIONS = (*EDITABLE, "services", "contacts", "members", "gaps", "mail")
 SERVICE_EDITABLE = ("details", "standards")
 SECTION_NAMES = {
     "details": "Details",
@@ -100,6 +101,7 @@ def index_context(department: Department, drawing: str | None = None, **extra) -
         "member_form": extra.pop("member_form", None) or forms.MemberForm(formdata=None),
         "gaps": search_gaps.department_gaps(department) if _drawn(drawing, "gaps") else [],
         "gap_form": forms.GapKeywordsForm(formdata=None, service_choices=active),
+        "mailbox": mailbox_panel(current_user, department) if _drawn(drawing, "mail") else None,
         "action_form": forms.ActionForm(formdata=None),
         "edit_forms": edit_forms,
         "section_names": SECTION_NAMES,

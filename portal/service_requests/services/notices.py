@@ -18,6 +18,7 @@ from portal.directory.calendars import calendar_for
 from portal.extensions import db
 from portal.models import Department, Membership, ServiceRequest, User
 from portal.notify import outbox
+from portal.notify.reply_address import reply_address
 
 
 def request_link(sr: ServiceRequest) -> str:
@@ -32,11 +33,23 @@ def words(message: str, *blocks: str, **context) -> list[str]:
 
 
 def _email(message: str, **context) -> tuple[str, str, dict]:
-    """(subject, text, the outbox payload carrying the HTML part) of one message."""
+    """(subject, text, the outbox payload carrying the HTML part) of one message. The
+    payload names the request (`thread`: the delivery threads every e-mail about it)."""
     subject, body = words(message, "subject", "body", **context)
     subject = " ".join(subject.split())
     html = current_app.jinja_env.get_template(f"email/request_{message}.html")
-    return subject, body + "\n", {"html": html.render(subject=subject, **context)}
+    payload = {"html": html.render(subject=subject, **context), "thread": context["sr"].key}
+    return subject, body + "\n", payload
+
+
+def for_reader(sr: ServiceRequest, payload: dict, reader: str) -> dict:
+    """The payload of one reader's copy: with the signed address their reply goes to,
+    when the department takes mail (portal.mail_in)."""
+    mailbox = sr.department.mail_address
+    if not mailbox:
+        return payload
+    address = reply_address(mailbox, sr.key, reader, current_app.secret_key)
+    return {**payload, "reply_to": address}
 
 
 def notify_requester(sr: ServiceRequest, topic: str, message: str, **context) -> None:
@@ -47,6 +60,7 @@ def notify_requester(sr: ServiceRequest, topic: str, message: str, **context) ->
     subject, body, payload = _email(
         message, sr=sr, requester=requester, link=request_link(sr), **context
     )
+    payload = for_reader(sr, payload, requester.email)
     outbox.enqueue_email(requester.email, subject, body, topic=topic, payload=payload)
     outbox.notify_user(requester, topic, subject, f"/requests/{sr.key}")
 
@@ -88,7 +102,12 @@ def notify_workers(
     for person in people:
         key = f"{dedupe}:{person.id}" if dedupe else None
         if outbox.enqueue_email(
-            person.email, subject, body, topic=topic, dedupe_key=key, payload=payload
+            person.email,
+            subject,
+            body,
+            topic=topic,
+            dedupe_key=key,
+            payload=for_reader(sr, payload, person.email),
         ):
             sent = True
     return sent
@@ -115,9 +134,13 @@ def notify_created(
         workers = department_addresses(sr.department_id)
     context = {"sr": sr, "requester": requester, "link": link}
     subject, body, payload = _email("created", transferred_from=transferred_from, **context)
-    emails = [(person.email, subject, body, topic, payload) for person in workers]
+    emails = [
+        (person.email, subject, body, topic, for_reader(sr, payload, person.email))
+        for person in workers
+    ]
     if transferred_from is None and requester.active:
         subject, body, payload = _email("sent", promise=promise_words(sr), **context)
+        payload = for_reader(sr, payload, requester.email)
         emails.append((requester.email, subject, body, topic, payload))
         outbox.enqueue_emails(emails)
         outbox.notify_users([(requester.id, topic, subject, f"/requests/{sr.key}")])
