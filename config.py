@@ -111,6 +111,9 @@ class Config:
     # What is kept per reader (their wall page, about 50 KB; their "my requests") lives in a
     # cache of its own; per process without Redis, at most this many entries.
     READER_CACHE_ENTRIES = int(os.environ.get("READER_CACHE_ENTRIES", "1000"))
+    # Article readings are added to the counts at most this often per process, not one
+    # write per page view (portal/knowledge/services/read_counts.py); 0: at once.
+    ARTICLE_VIEWS_FLUSH_SECONDS = float(os.environ.get("ARTICLE_VIEWS_FLUSH_SECONDS", "30"))
 
     # Notifications (`flask notify run`, portal/notify). E-mail goes over SMTP when
     # SMTP_HOST is set; without it, development only logs e-mails and production refuses
@@ -164,6 +167,7 @@ class TestConfig(Config):
     # DIRECTORY_CACHE_SECONDS themselves.
     DIRECTORY_CACHE_SECONDS = 0
     LIST_CACHE_SECONDS = 0
+    ARTICLE_VIEWS_FLUSH_SECONDS = 0  # counted at once; the test of the batching sets its own
     RENDERED_CACHE = None  # never from the environment in the tests
 
 

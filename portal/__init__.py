@@ -143,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.feedback.views import bp as feedback_bp
     from portal.insights.views import bp as insights_bp
     from portal.knowledge import bp as knowledge_bp
+    from portal.knowledge.services.read_counts import flush_at_exit as flush_readings_at_exit
     from portal.manage import bp as manage_bp
     from portal.notify.views import bp as notifications_bp
     from portal.recognition import bp as recognition_bp
@@ -156,6 +157,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(insights_bp)
     app.register_blueprint(manage_bp)
     app.register_blueprint(knowledge_bp)
+    flush_readings_at_exit(app)
     layout.register(app)  # the header's links, for every blueprint
     app.register_blueprint(recognition_bp)
     app.register_blueprint(notifications_bp)

@@ -369,3 +369,27 @@ def test_an_articles_headings_start_at_h2_whatever_level_it_was_written_at(body,
     from portal.knowledge import markup
 
     assert re.findall(r"<(h[1-6])>", str(markup.render(body))) == levels
+
+
+def test_readings_are_counted_in_batches_not_one_write_each(
+    desk, client, login, app, monkeypatch
+):
+    """With a flush interval, readings wait in the process and reach the count together:
+    the page views of the interval cost one UPDATE, not one each; nothing is lost."""
+    from portal.knowledge.services import read_counts
+    from tests.statements import count_statements
+
+    article = published(desk)
+    login(desk.erin)
+    monkeypatch.setitem(app.config, "ARTICLE_VIEWS_FLUSH_SECONDS", 3600)
+    read_counts.flush()  # the interval starts now
+    with count_statements() as statements:
+        for _ in range(5):
+            assert client.get(f"/d/it/help/{article.slug}").status_code == 200
+    assert not [s for s in statements if s.lstrip().upper().startswith("UPDATE")]
+    assert read_counts.pending() == 5
+    db.session.refresh(article)
+    assert article.views == 0
+    assert read_counts.flush() == 5
+    db.session.refresh(article)
+    assert article.views == 5 and read_counts.pending() == 0

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from markupsafe import Markup
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.core import clock
 from portal.core.errors import NotFound
-from portal.database import write_transaction
 from portal.directory.services import SLUG_PATTERN
 from portal.extensions import db
 from portal.knowledge import markup
+from portal.knowledge.services import read_counts
 from portal.knowledge.services.access import department_by_slug, may_read, may_write
 from portal.models import (
     Article,
@@ -159,16 +159,5 @@ def article_page(user: User, dept_slug: str, slug: str) -> ArticlePage | Moved:
         ask=next((s for s in article.services if s.active), None),
         may_write=writes,
     )
-    _count_view(article.id)
+    read_counts.count_reading(article.id)
     return page
-
-
-def _count_view(article_id: int) -> None:
-    """One more reading (for the most-read lists that follow, issue 14 item 4)."""
-    with write_transaction(keep_loaded=True):
-        db.session.execute(
-            update(Article)
-            .where(Article.id == article_id)
-            .values(views=Article.views + 1)
-            .execution_options(synchronize_session=False)
-        )
