@@ -276,16 +276,19 @@ def words_change_at(
     still while it is closed), or when a due instant passes."""
     now = clock.now(now)
     found: list[datetime] = []
+    seen: set[int] = set()  # each department's calendar asked once, not once a row
     for sr in rows:
         if sr.due_at is None or sr.status not in (RequestStatus.NEW, RequestStatus.IN_PROGRESS):
             continue
-        calendar = _calendar_of(sr, now, calendars)
-        if calendar.is_open(now):
-            found.append(now + timedelta(seconds=60 - now.second % 60))
-        else:
-            opening = calendar.next_opening(now)
-            if opening is not None:
-                found.append(opening)
+        if sr.department_id not in seen:
+            seen.add(sr.department_id)
+            calendar = _calendar_of(sr, now, calendars)
+            if calendar.is_open(now):
+                found.append(now + timedelta(seconds=60 - now.second % 60))
+            else:
+                opening = calendar.next_opening(now)
+                if opening is not None:
+                    found.append(opening)
         for at in (sr.due_at, sr.at_risk_at):
             if at is not None and clock.aware(at) > now:
                 found.append(clock.aware(at))
