@@ -1,0 +1,33 @@
+"""What the directory's query strings ask for, parsed (a GET changes nothing: read directly,
+without a form object)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from portal.core.text import without_control_characters
+
+_BOX = re.compile(r"[a-z][a-z0-9-]{0,40}")
+
+
+@dataclass(frozen=True)
+class PickerAsk:
+    """A people-and-teams picker's type-ahead: what was typed, which box asks (its id, for
+    the options' ids), whether teams are offered and whether to leave the viewer out."""
+
+    typed: str
+    box: str
+    teams: bool
+    leave_me_out: bool
+
+    @classmethod
+    def from_args(cls, args) -> PickerAsk:
+        box = args.get("box") or ""
+        typed = args.get("q") or ""
+        return cls(
+            typed=without_control_characters(typed[:200]),
+            box=box if _BOX.fullmatch(box) else "picker",
+            teams=args.get("teams") != "0",
+            leave_me_out=args.get("not_me") == "1",
+        )
