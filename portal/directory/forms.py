@@ -24,7 +24,9 @@ class PickerAsk:
     @classmethod
     def from_args(cls, args) -> PickerAsk:
         box = args.get("box") or ""
-        typed = args.get("q") or ""
+        # The picker's input sends its own value under its own name (`field` says which).
+        field = args.get("field") or "q"
+        typed = args.get(field if _BOX.fullmatch(field.replace("_", "-")) else "q") or ""
         return cls(
             typed=without_control_characters(typed[:200]),
             box=box if _BOX.fullmatch(box) else "picker",

@@ -49,6 +49,8 @@ class Pick:
         words = [w for w in re.split(r"[\s&-]+", self.name) if w[:1].isalnum()]
         if not words:
             return "?"
+        if len(words) == 1 and len(words[0]) <= 3:  # IT, HR: the name is its own initials
+            return words[0].upper()
         letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
         return letters.upper()
 
