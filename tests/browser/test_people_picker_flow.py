@@ -130,3 +130,35 @@ def test_erin_thanks_ivan_and_it_by_name_with_the_keyboard(
         assert_no_axe_violations(page)
     finally:
         _close_and_check(context, watch)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_typed_name_two_people_have_is_asked_about_beside_the_field(
+    demo, live_server, browser, html_checker, scheme
+):
+    """Typed and sent without choosing (as without JavaScript): "Ivan" fits Ivan Petrov and
+    Wei Ivanova, so the form asks which one, the typed text kept; ticking one sends it."""
+    context, page, watch = _open_page(browser, html_checker, color_scheme=scheme)
+    try:
+        sign_in(page, live_server, "erin@example.com", DEMO_PASSWORD)
+        page.goto(f"{live_server}/wall?to_department=it")  # opens with the IT chip
+        page.wait_for_function("() => typeof htmx === 'object'")
+        assert _chip_names(page) == ["IT"]
+        page.locator(BOX).fill("Ivan")
+        page.get_by_label("Customer first").check()
+        page.get_by_label("What did they do?").fill("Thanks, both of you.")
+        page.get_by_role("button", name="Post thanks").click()
+        question = page.get_by_role("group", name="Which one did you mean?")
+        question.wait_for()
+        assert page.locator(BOX).input_value() == "Ivan"
+        assert "More than one colleague matches" in page.locator("#recipients-error").inner_text()
+        assert _chip_names(page) == ["IT"]
+        assert_no_axe_violations(page)
+        _shot(page, "ambiguous")
+        question.get_by_label("Ivan Petrov").check()
+        page.get_by_role("button", name="Post thanks").click()
+        page.locator(".notice", has_text="Your thanks is on the wall").wait_for()
+        title = page.locator("#feed-list article").first.locator(".post-card__title").inner_text()
+        assert "Ivan Petrov" in title and "IT" in title
+    finally:
+        _close_and_check(context, watch)
