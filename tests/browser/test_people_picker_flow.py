@@ -19,6 +19,7 @@ from tests.browser.conftest import (
 from tests.browser.test_wall_flow import DEMO_PASSWORD, demo  # noqa: F401 - the fixture
 
 BOX = "#recipients"
+pytestmark = pytest.mark.usefixtures("demo")  # the demo organisation, as the wall flow has it
 
 
 def _sideways(page) -> int:
@@ -80,7 +81,7 @@ def _chip_names(page) -> list[str]:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_erin_thanks_ivan_and_it_by_name_with_the_keyboard(
-    demo, live_server, browser, html_checker, scheme
+    live_server, browser, html_checker, scheme
 ):
     context, page, watch = _open_page(browser, html_checker, color_scheme=scheme)
     try:
@@ -134,7 +135,7 @@ def test_erin_thanks_ivan_and_it_by_name_with_the_keyboard(
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_a_typed_name_two_people_have_is_asked_about_beside_the_field(
-    demo, live_server, browser, html_checker, scheme
+    live_server, browser, html_checker, scheme
 ):
     """Typed and sent without choosing (as without JavaScript): "Ivan" fits Ivan Petrov and
     Wei Ivanova, so the form asks which one, the typed text kept; ticking one sends it."""
