@@ -20,6 +20,7 @@ class PickerAsk:
     box: str
     teams: bool
     leave_me_out: bool
+    within: str = ""  # a department's slug: only the people who work there
 
     @classmethod
     def from_args(cls, args) -> PickerAsk:
@@ -32,4 +33,5 @@ class PickerAsk:
             box=box if _BOX.fullmatch(box) else "picker",
             teams=args.get("teams") != "0",
             leave_me_out=args.get("not_me") == "1",
+            within=within if _BOX.fullmatch(within := args.get("within") or "") else "",
         )

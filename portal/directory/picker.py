@@ -22,8 +22,9 @@ from sqlalchemy.orm import selectinload
 
 from portal.core.errors import Refused
 from portal.core.ids import parse_id
+from portal.core.policy import is_member, manages
 from portal.extensions import db
-from portal.models import Department, User
+from portal.models import Department, Membership, User
 
 PERSON = "person"
 DEPARTMENT = "department"
@@ -102,14 +103,16 @@ def suggestions(
     people: bool = True,
     departments: bool = True,
     leave_out: int | None = None,
+    member_of: int | None = None,
     limit: int = 8,
 ) -> list[Pick]:
-    """Up to `limit` active people and departments for what was typed (2 characters or more)."""
+    """Up to `limit` active people and departments for what was typed (2 characters or more);
+    with `member_of`, only that department's agents and managers (and no departments)."""
     term = plain(typed).lstrip("@").lower()[:60]
     if len(term) < 2:
         return []
     found: list[Pick] = []
-    if departments:
+    if departments and member_of is None:
         query = select(Department).where(Department.active, _name_starts(Department.name, term))
         found += [pick_of(d) for d in db.session.scalars(query.order_by(Department.name).limit(4))]
     if people:
@@ -122,8 +125,28 @@ def suggestions(
         )
         if leave_out is not None:
             query = query.where(User.id != leave_out)
+        if member_of is not None:
+            query = query.join(Membership, Membership.user_id == User.id).where(
+                Membership.department_id == member_of
+            )
         found += [pick_of(p) for p in db.session.scalars(query)]
     return sorted(found, key=_closeness(term))[:limit]
+
+
+def type_ahead(
+    viewer: User, typed: str, *, teams: bool, leave_me_out: bool, within: str = ""
+) -> list[Pick]:
+    """The suggestions a picker asks for. `within` (a department's slug) offers only the
+    people who work there, and only to someone who works there or manages it: who belongs
+    to a department is for its own people to see."""
+    member_of = None
+    if within:
+        department = db.session.scalar(select(Department).where(Department.slug == within))
+        if department is None or not (is_member(viewer, department) or manages(viewer, department)):
+            return []
+        member_of = department.id
+    leave_out = viewer.id if leave_me_out else None
+    return suggestions(typed, departments=teams, leave_out=leave_out, member_of=member_of)
 
 
 class Ambiguous(Refused):
@@ -148,12 +171,14 @@ def _by_token(token: str) -> User | Department | None:
     return db.session.get(model, int(match.group(2)))
 
 
-def chosen_picks(tokens: list[str], limit: int = 20) -> list[Pick]:
-    """The chips to show again for what was sent (the ones that still exist and are active)."""
+def chosen_picks(tokens: list[str], limit: int = 20, *, even_inactive: bool = False) -> list[Pick]:
+    """The chips to show again for what was sent (the ones that still exist and are active;
+    `even_inactive`: a choice already made, such as the current assignee, shows as it is)."""
     picks = []
     for token in list(tokens or [])[:limit]:
         found = _by_token(token)
-        if found is not None and found.active and pick_of(found) not in picks:
+        shown = found is not None and (found.active or even_inactive)
+        if shown and pick_of(found) not in picks:
             picks.append(pick_of(found))
     return picks
 
@@ -241,8 +266,9 @@ def resolve(
     person who left, a name nobody has; `Ambiguous` for a name several people have."""
     tokens = list(tokens or [])
     entries = entries_of(typed)
+    too_many = _too_many(limit, departments)
     if len(tokens) + len(entries) > limit * 2 or len({*tokens}) + len(entries) > limit:
-        raise Refused(f"Choose at most {limit} people or teams", field)
+        raise Refused(too_many, field)
     chosen: list[User | Department] = []
     for token in tokens:
         found = _by_token(token)
@@ -257,5 +283,11 @@ def resolve(
         if found not in chosen:
             chosen.append(found)
     if len(chosen) > limit:
-        raise Refused(f"Choose at most {limit} people or teams", field)
+        raise Refused(too_many, field)
     return chosen
+
+
+def _too_many(limit: int, departments: bool) -> str:
+    if limit == 1:
+        return "Choose one person"
+    return f"Choose at most {limit} people" + (" or teams" if departments else "")

@@ -68,8 +68,8 @@ def pick():
     if not is_htmx():
         abort(404)
     ask = PickerAsk.from_args(request.args)
-    picks = picker.suggestions(
-        ask.typed, departments=ask.teams, leave_out=current_user.id if ask.leave_me_out else None
+    picks = picker.type_ahead(
+        current_user, ask.typed, teams=ask.teams, leave_me_out=ask.leave_me_out, within=ask.within
     )
     return render(
         "directory/picker.html", "picker_popup", box=ask.box, picks=picks, typed=ask.typed

@@ -22,8 +22,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.core.forms import Form
+from portal.core.forms import Form, PickedField
 from portal.core.text import text_problem
+from portal.directory import picker
 from portal.models import FieldKind, Priority, RequestField, RequestStatus, User
 from portal.models.directory import PRIORITY_ORDER
 from portal.service_requests import attachments
@@ -456,12 +457,25 @@ class ChangeForm(Form):
     )
 
 
+class _AssigneeField(PickedField):
+    """The assignee picker's choice: its last value ("none" first, then the chip, if any:
+    `person-12`), as the id the panel compares ("12"), or "none"."""
+
+    def process_formdata(self, valuelist):
+        values = [v for v in valuelist if isinstance(v, str)]
+        if values:
+            last = values[-1].strip()
+            self.data = last.removeprefix("person-") if last.startswith("person-") else last
+
+
 class PanelForm(Form):
     """The agent's panel: every part starts on the request's current value, so a Save
     changes only what the agent chose (services/panel.py reads the differences)."""
 
     version = IntegerField(validators=[InputRequired("Reload the page and try again.")])
-    assignee = SelectField("Assignee", validate_choice=False)
+    assignee = _AssigneeField(default="none")
+    # Without JavaScript (or typed without choosing): the assignee's name or e-mail address.
+    assignee_name = StringField("Assignee", id="assignee", filters=[_stripped], default="")
     status = SelectField("Status", validate_choice=False)
     priority = SelectField("Priority", validate_choice=False)
     department = SelectField("Department", validate_choice=False)
@@ -478,6 +492,10 @@ class PanelForm(Form):
     was_department = HiddenField()
 
     PARTS = ("assignee", "status", "priority", "department")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates: list = []  # a typed assignee several people could be
 
     @staticmethod
     def current_values(sr) -> dict[str, str]:
@@ -504,13 +522,14 @@ class PanelForm(Form):
             self[f"was_{name}"].data = value
         self.version.data = sr.version
 
-    def fill_choices(self, sr, viewer, can_assign_others: bool, members, departments) -> None:
-        current = sr.assignee
-        assignees = [("none", "Nobody")] if can_assign_others or current is None else []
-        shown = [p for p in members if can_assign_others or p.id in (viewer.id, sr.assignee_id)]
-        if current is not None and all(p.id != current.id for p in shown):
-            shown.insert(0, current)  # a former member: the menu still starts on them
-        self.assignee.choices = assignees + [(str(p.id), p.name) for p in shown]
+    def assignee_chips(self) -> list:
+        """The assignee chosen (a former member or someone who left too: it is who it is)."""
+        chosen = self.assignee.data or ""
+        if not chosen.isdigit():
+            return []
+        return picker.chosen_picks([f"person-{chosen}"], even_inactive=True)
+
+    def fill_choices(self, sr, departments) -> None:
         statuses = {sr.status, *lifecycle.WORKER_TRANSITIONS[sr.status]}
         self.status.choices = [(s.value, s.label) for s in RequestStatus if s in statuses]
         self.priority.choices = [(p.value, p.label) for p in PRIORITY_ORDER]
@@ -522,13 +541,15 @@ class PanelForm(Form):
         return panel.PanelInput(
             version=self.version.data,
             assignee=self.assignee.data or "",
+            assignee_typed=self.assignee_name.data or "",
             status=self.status.data or "",
             priority=self.priority.data or "",
             department=self.department.data or "",
             message=self.message.data or "",
         )
 
-    def show_problems(self, problems: dict[str, str]) -> None:
+    def show_problems(self, problems: dict[str, str], candidates=()) -> None:
+        self.candidates = list(candidates)
         for name, message in problems.items():
             target = self._fields.get(name) or self.status
             target.errors = [*target.errors, message]

@@ -216,13 +216,7 @@ def _detail_context(sr, **extra):
     }
     context.update(extra)
     if works_here:
-        context["panel_form"].fill_choices(
-            sr,
-            current_user,
-            context["can_assign_others"],
-            lifecycle.assignable_people(sr),
-            lifecycle.transfer_targets(sr),
-        )
+        context["panel_form"].fill_choices(sr, lifecycle.transfer_targets(sr))
     return context
 
 
@@ -323,7 +317,7 @@ def change(key: str):
         saved = panel.save_panel(sr, current_user, form.wanted())
     except panel.PanelRefused as exc:
         recording.discard_changes()
-        form.show_problems(exc.problems)
+        form.show_problems(exc.problems, exc.candidates)
         return _panel_answer(sr, form, "", status=422)
     except recording.ChangedMeanwhile as exc:
         recording.discard_changes()

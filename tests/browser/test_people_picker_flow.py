@@ -28,13 +28,13 @@ def _sideways(page) -> int:
     )
 
 
-def _shot(page, name: str) -> None:
+def _shot(page, name: str, where: str = "#thank") -> None:
     """WALL_SCREENSHOTS=1: the composer's picture, to look at (tests/browser/artifacts/)."""
     if os.environ.get("WALL_SCREENSHOTS"):
         ARTIFACTS.mkdir(exist_ok=True)
         scheme = page.evaluate("() => matchMedia('(prefers-color-scheme: dark)').matches")
         path = ARTIFACTS / f"picker-{name}-{'dark' if scheme else 'light'}.png"
-        page.locator("#thank").screenshot(path=str(path), caret="initial")
+        page.locator(where).screenshot(path=str(path), caret="initial")
 
 
 def _active_name(page) -> str | None:
@@ -161,5 +161,61 @@ def test_a_typed_name_two_people_have_is_asked_about_beside_the_field(
         page.locator(".notice", has_text="Your thanks is on the wall").wait_for()
         title = page.locator("#feed-list article").first.locator(".post-card__title").inner_text()
         assert "Ivan Petrov" in title and "IT" in title
+    finally:
+        _close_and_check(context, watch)
+
+
+def _a_request_to_it() -> str:
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import Department, Service, User
+    from tests import factories
+
+    it = db.session.scalar(select(Department).where(Department.slug == "it"))
+    service = db.session.scalar(select(Service).where(Service.department_id == it.id))
+    erin = db.session.scalar(select(User).where(User.email == "erin@example.com"))
+    return factories.make_request(service, erin, title="My laptop will not start").key
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_iris_assigns_a_request_to_ivan_by_name_with_the_keyboard(
+    live_server, browser, html_checker, scheme
+):
+    key = _a_request_to_it()
+    context, page, watch = _open_page(browser, html_checker, color_scheme=scheme)
+    try:
+        sign_in(page, live_server, "iris@example.com", DEMO_PASSWORD)
+        page.goto(f"{live_server}/requests/{key}")
+        page.wait_for_function("() => typeof htmx === 'object'")
+        box = page.get_by_role("combobox", name="Assignee")
+        box.press_sequentially("iva", delay=60)
+        page.wait_for_function(
+            "() => document.querySelector('#assignee').getAttribute('aria-expanded') === 'true'"
+        )
+        options = page.locator("#assignee-listbox [role=option]")
+        assert options.first.get_attribute("data-name") == "Ivan Petrov"
+        assert "Wei Ivanova" not in options.all_inner_texts()  # Sales, not IT
+        assert_no_axe_violations(page)
+        _shot(page, "panel-popup", where="#work-panel")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        _announced(page, "Ivan Petrov added")
+        chips = page.locator("#assignee-chips .pick-chip__name")
+        assert chips.all_inner_texts() == ["Ivan Petrov"]
+        _shot(page, "panel", where="#work-panel")
+        page.get_by_role("button", name="Save changes").click()
+        page.locator("#panel-notice", has_text="Assigned to Ivan Petrov").wait_for()
+        assert chips.all_inner_texts() == ["Ivan Petrov"]  # the panel, redrawn
+        assert_no_axe_violations(page)
+
+        # Backspace in the empty box removes him: Save leaves the request unassigned.
+        box.focus()
+        page.keyboard.press("Backspace")
+        _announced(page, "Ivan Petrov removed")
+        page.get_by_role("button", name="Save changes").click()
+        page.locator("#panel-notice", has_text="Unassigned").wait_for()
+        assert chips.count() == 0
+        assert_no_axe_violations(page)
     finally:
         _close_and_check(context, watch)
