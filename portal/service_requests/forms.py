@@ -19,16 +19,26 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.utils import unset_value
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.core.errors import Refused
 from portal.core.forms import Form, PickedField
 from portal.core.text import text_problem
 from portal.directory import picker
 from portal.models import FieldKind, Priority, RequestField, RequestStatus, User
 from portal.models.directory import PRIORITY_ORDER
 from portal.service_requests import attachments
-from portal.service_requests.services import lifecycle, panel, people
+from portal.service_requests.services import lifecycle, panel
 
 TEXT_LIMITS = {FieldKind.SHORT_TEXT: 200, FieldKind.LONG_TEXT: 5000, FieldKind.EMAIL: 254}
 PRIORITY_HINTS = {
@@ -106,28 +116,39 @@ class SensibleDateField(DateField):
 
 
 class ColleagueField(StringField):
-    """An employee picked by e-mail (the type-ahead offers names and fills in e-mails)."""
+    """One colleague, through the people picker (`_macros/picker.html`): the chip chosen
+    (sent as `<name>_chosen`: person-12), or, without JavaScript, a name, @handle or e-mail
+    address typed in the field itself. A name several people have is asked about: the
+    candidates are kept for the template to list beside the field."""
 
-    input_type = "email"
-
-    def __init__(self, *args, **kw):
+    def __init__(self, *args, required_message: str = "", **kw):
         super().__init__(*args, **kw)
+        self.required_message = required_message  # empty: the question may be left out
         self.person: User | None = None
+        self.chosen: list[str] = []
+        self.candidates: list = []
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        super().process(formdata, data, extra_filters)
+        if formdata is not None:
+            self.chosen = [v for v in formdata.getlist(f"{self.name}_chosen") if isinstance(v, str)]
+
+    def chips(self) -> list:
+        return picker.chosen_picks(self.chosen[-1:]) if self.chosen else []
 
     def pre_validate(self, form):
         self.person = None
         text = _stripped(self.data) or ""
-        if not text:
+        token = self.chosen[-1] if self.chosen else ""
+        if not text and not token:
+            if self.required_message:
+                raise StopValidation(self.required_message)
             return
-        if len(text) > 254:
-            raise ValidationError(f"{self.label.text}: enter a colleague’s work e-mail address.")
-        person = people.find_colleague_by_email(text)
-        if person is None:
-            raise ValidationError(
-                f"{self.label.text}: no current colleague has the address {text[:80]}. "
-                "Start typing a name and choose from the list."
-            )
-        self.person = person
+        try:
+            self.person = picker.resolve_one(text, token, field=self.name)
+        except Refused as refused:
+            self.candidates = getattr(refused, "candidates", [])
+            raise ValidationError(f"{self.label.text}: {refused.message}") from None
 
 
 class AttachmentField(FileField):
@@ -169,9 +190,7 @@ class RequestFormBase(Form):
         default=Priority.NORMAL.value,
         validators=[InputRequired("Choose how urgent it is.")],
     )
-    on_behalf_of = ColleagueField(
-        "Who is it for? (if not for you)", filters=[_stripped], validators=[Optional()]
-    )
+    on_behalf_of = ColleagueField("Who is it for? (if not for you)", filters=[_stripped])
     form_token = HiddenField(
         validators=[DataRequired("Reload the page and try again."), Length(max=64)]
     )
@@ -200,6 +219,8 @@ class RequestFormBase(Form):
             if not self.is_shown(spec):
                 form_field.validators = [Optional()]
                 form_field.data = [] if isinstance(form_field.data, list) else None
+                if isinstance(form_field, ColleagueField):
+                    form_field.chosen, form_field.required_message = [], ""
         return super().validate(extra_validators)
 
     def answers(self) -> list[dict]:
@@ -351,8 +372,9 @@ def _field_for(spec: RequestField):
             ],
             **kw,
         )
-    if kind is FieldKind.PERSON:
-        return ColleagueField(label, filters=[_stripped], validators=presence, **kw)
+    if kind is FieldKind.PERSON:  # a chip chosen counts as an answer: the field checks itself
+        message = _required_message(spec) if required else ""
+        return ColleagueField(label, filters=[_stripped], required_message=message, **kw)
     if kind is FieldKind.FILE:
         return AttachmentField(
             label, validators=[_file_required(spec)] if required else [Optional()], **kw

@@ -85,20 +85,12 @@ def _typed_assignee(wanted: PanelInput, plan: _Plan) -> str:
     if not wanted.assignee_typed:
         return wanted.assignee.strip()
     try:
-        found = picker.resolve(
-            wanted.assignee_typed, None, field="assignee", limit=1, departments=False
-        )
-    except picker.Ambiguous as ambiguous:
-        ticked = [c for c in ambiguous.candidates if str(c.id) == wanted.assignee.strip()]
-        if ticked:
-            return str(ticked[0].id)
-        plan.problems["assignee"] = ambiguous.message
-        plan.candidates = ambiguous.candidates
-        return ""
+        token = f"person-{wanted.assignee.strip()}"
+        return str(picker.resolve_one(wanted.assignee_typed, token, field="assignee").id)
     except Refused as refused:
         plan.problems["assignee"] = refused.message
+        plan.candidates = getattr(refused, "candidates", [])
         return ""
-    return str(found[0].id)
 
 
 def _read_assignee(sr: ServiceRequest, actor: User, wanted: str, plan: _Plan) -> None:
