@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from portal.core.text import without_control_characters
 
-_BOX = re.compile(r"[a-z][a-z0-9-]{0,40}")
+_NAME = re.compile(r"[a-z][a-z0-9_-]{0,40}")  # a box's id, a field's name, a slug
 
 
 @dataclass(frozen=True)
@@ -27,11 +27,11 @@ class PickerAsk:
         box = args.get("box") or ""
         # The picker's input sends its own value under its own name (`field` says which).
         field = args.get("field") or "q"
-        typed = args.get(field if _BOX.fullmatch(field.replace("_", "-")) else "q") or ""
+        typed = args.get(field if _NAME.fullmatch(field) else "q") or ""
         return cls(
             typed=without_control_characters(typed[:200]),
-            box=box if _BOX.fullmatch(box) else "picker",
+            box=box if _NAME.fullmatch(box) else "picker",
             teams=args.get("teams") != "0",
             leave_me_out=args.get("not_me") == "1",
-            within=within if _BOX.fullmatch(within := args.get("within") or "") else "",
+            within=within if _NAME.fullmatch(within := args.get("within") or "") else "",
         )

@@ -219,3 +219,34 @@ def test_iris_assigns_a_request_to_ivan_by_name_with_the_keyboard(
         assert_no_axe_violations(page)
     finally:
         _close_and_check(context, watch)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_erin_asks_on_behalf_of_ivan_by_choosing_him(live_server, browser, html_checker, scheme):
+    context, page, watch = _open_page(browser, html_checker, color_scheme=scheme)
+    try:
+        sign_in(page, live_server, "erin@example.com", DEMO_PASSWORD)
+        page.goto(f"{live_server}/d/it/new-laptop/request")
+        page.wait_for_function("() => typeof htmx === 'object'")
+        box = page.get_by_role("combobox", name="Who is it for?")
+        box.press_sequentially("iva", delay=60)
+        page.wait_for_function(
+            "() => document.querySelector('#on_behalf_of')"
+            ".getAttribute('aria-expanded') === 'true'"
+        )
+        assert_no_axe_violations(page)
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        _announced(page, "Ivan Petrov added")
+        assert page.locator("#on_behalf_of-chips .pick-chip__name").all_inner_texts() == [
+            "Ivan Petrov"
+        ]
+        sent = page.evaluate(
+            "() => new FormData(document.querySelector('form.request-form'))"
+            ".getAll('on_behalf_of_chosen')"
+        )
+        assert len(sent) == 1 and sent[0].startswith("person-")
+        _shot(page, "request-form", where="#slot-on_behalf_of")
+        assert_no_axe_violations(page)
+    finally:
+        _close_and_check(context, watch)
