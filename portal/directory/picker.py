@@ -291,12 +291,14 @@ def resolve_one(typed: str, token: str, *, field: str) -> User:
     """One person for a single picker (an assignee, "on behalf of"): the name, @handle or
     e-mail address typed, when there is one (a name several people have is settled by the
     ticked candidate `token`), else the chip `token`. Refused / Ambiguous otherwise."""
-    if typed:
+    if entries_of(typed):
         try:
             return resolve(typed, None, field=field, limit=1, departments=False)[0]
         except Ambiguous as ambiguous:
             if token not in {c.token for c in ambiguous.candidates}:
                 raise
+    if not token:  # only invisible characters typed
+        raise Refused("Type a colleague's name or e-mail address", field)
     return resolve("", [token], field=field, limit=1, departments=False)[0]
 
 

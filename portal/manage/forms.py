@@ -14,8 +14,9 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 
-from portal.core.forms import Form
+from portal.core.forms import Form, PickedField
 from portal.core.ids import parse_id
+from portal.directory import picker
 from portal.directory.services import WEEKDAY_NAMES
 from portal.manage.services import (
     calendar,
@@ -241,7 +242,9 @@ class ContactForm(Form):
 
 
 class MemberForm(Form):
-    email = StringField("Colleague")
+    # The people picker: the chip chosen (person-12), or a name, @handle or e-mail typed.
+    email = StringField("Colleague", id="member-email")
+    email_chosen = PickedField(default=list)
     role = RadioField(
         "Role",
         choices=[
@@ -251,6 +254,17 @@ class MemberForm(Form):
         default="agent",
         validate_choice=False,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates: list = []  # a name several colleagues have: who they are
+
+    @property
+    def chosen(self) -> str:
+        return (self.email_chosen.data or [""])[-1]
+
+    def chips(self) -> list:
+        return picker.chosen_picks([self.chosen]) if self.chosen else []
 
 
 def show_errors(form: Form, errors: dict[str, str], fallback: str) -> list[str]:

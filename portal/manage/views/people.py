@@ -85,10 +85,11 @@ def add_member(dept: str):
     if form.validate():
         try:
             membership = members.add_member(
-                current_user, department, form.email.data or "", form.role.data or ""
+                current_user, department, form.email.data or "", form.role.data or "", form.chosen
             )
         except Invalid as exc:
             problems = forms.show_errors(form, exc.errors, "")
+            form.candidates = exc.candidates
         else:
             return _after_member_change(
                 department,
