@@ -84,3 +84,23 @@ def test_a_colleague_who_cannot_be_added_is_refused_beside_the_field(
     assert response.status_code == 422
     error = re.search(r'id="member-email-error">(.*?)</p>', response.get_data(as_text=True), re.S)
     assert error and words in error.group(1)
+
+
+def _contact(client, token, typed="", chosen=""):
+    data = {"csrf_token": token, "label": "Laptops", "person_email": typed,
+            "person_email_chosen": chosen}
+    return client.post("/manage/it/contacts", data=data)
+
+
+def test_a_contact_is_a_colleague_chosen_or_typed_by_name(ninas, client, iris):
+    from portal.models import Contact
+
+    assert _contact(client, iris, "Nina New").status_code == 303
+    assert _contact(client, iris, chosen=f"person-{ninas['nina_b'].id}").status_code == 303
+    people = set(db.session.scalars(select(Contact.user_id).where(Contact.label == "Laptops")))
+    assert people == {ninas["nina"].id, ninas["nina_b"].id}
+    response = _contact(client, iris, "Nina")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'value="Nina"' in html
+    assert f'name="person_email_chosen" value="person-{ninas["nina"].id}"' in html
+    assert _contact(client, iris, chosen="person-999999").status_code == 422

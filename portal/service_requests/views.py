@@ -38,9 +38,6 @@ from portal.service_requests.services import (
 from portal.service_requests.services import (
     mine as my_list,
 )
-from portal.service_requests.services import (
-    people as colleagues,
-)
 
 NEW_TEMPLATE = "service_requests/new.html"
 DETAIL_TEMPLATE = "service_requests/detail.html"
@@ -167,17 +164,6 @@ def due_times(slug: str, service_slug: str):
     return render(
         NEW_TEMPLATE, "due_preview", service=service, department=service.department, preview=preview
     )
-
-
-@bp.get("/people/pick")
-def pick_person():
-    """Options for the person picker (a datalist filled as people type)."""
-    # The picker's input sends its own value under its own name (on_behalf_of, f_<key>).
-    typed = request.args.get("q") or next(iter(request.args.values()), "")
-    people = colleagues.people_matching(typed)
-    if not is_htmx():
-        abort(404)
-    return render("service_requests/_people_options.html", people=people)
 
 
 # A request ---------------------------------------------------------------------------
