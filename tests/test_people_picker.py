@@ -273,3 +273,13 @@ def test_initials_for_people_and_teams():
     assert initials("Ana María de la Cruz") == "AC"
     assert initials("IT") == "IT" and initials("Data & Analytics") == "DA"
     assert initials("Cher") == "C" and initials("  ") == "?"
+
+
+def test_a_name_is_found_first_however_many_others_have_it_as_a_later_word(world, client, erin):
+    for n in range(12):
+        factories.make_user(name=f"Anna{n} Ivan Petrovich", email=f"anna{n}@example.com")
+    names = [p.name for p in picker.suggestions("iva")]
+    assert names[:2] == ["Ivan Novak", "Ivan Petrov"]  # names that start so, before the rest
+    response = _send(client, erin, recipients="Ivan Petrov", world=world)
+    assert response.status_code == 303, _error(response.get_data(as_text=True))
+    assert _recipients_of_newest() == ([world.ivan.id], [])

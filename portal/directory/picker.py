@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.core.errors import Refused
@@ -89,6 +89,12 @@ def _name_starts(column, term: str):
     )
 
 
+def _starts_first(column, term: str):
+    """Order by: the name itself starts with `term` (before a later word of it), then name."""
+    starts = func.lower(column).like(f"{_like_literal(term)}%", escape="\\")
+    return (case((starts, 0), else_=1), column)
+
+
 def _closeness(term: str):
     def key(pick: Pick) -> tuple:
         name = pick.name.lower()
@@ -114,12 +120,13 @@ def suggestions(
     found: list[Pick] = []
     if departments and member_of is None:
         query = select(Department).where(Department.active, _name_starts(Department.name, term))
-        found += [pick_of(d) for d in db.session.scalars(query.order_by(Department.name).limit(4))]
+        query = query.order_by(*_starts_first(Department.name, term)).limit(4)
+        found += [pick_of(d) for d in db.session.scalars(query)]
     if people:
         query = (
             select(User)
             .where(User.active, _name_starts(User.name, term))
-            .order_by(User.name)
+            .order_by(*_starts_first(User.name, term))
             .limit(limit + 1)
             .options(selectinload(User.department))
         )
@@ -201,17 +208,16 @@ def people_by_address(entry: str) -> list[User]:
 
 
 def _people_named(entry: str) -> list[User]:
+    """Active people with exactly this name; else those whose name (a word of it) starts so."""
     term = entry.lower()
-    query = (
-        select(User)
-        .where(User.active, _name_starts(User.name, term))
-        .order_by(User.name)
-        .limit(CANDIDATES_SHOWN + 1)
-        .options(selectinload(User.department))
+    named = select(User).where(User.active).options(selectinload(User.department)).limit(
+        CANDIDATES_SHOWN + 1
     )
-    people = list(db.session.scalars(query))
-    exact = [p for p in people if p.name.lower() == term]
-    return exact if len(exact) == 1 else people
+    exact = list(db.session.scalars(named.where(func.lower(User.name) == term)))
+    if exact:
+        return exact
+    query = named.where(_name_starts(User.name, term)).order_by(*_starts_first(User.name, term))
+    return list(db.session.scalars(query))
 
 
 def _department_named(entry: str) -> Department | None:
