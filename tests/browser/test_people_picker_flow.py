@@ -222,7 +222,7 @@ def test_iris_assigns_a_request_to_ivan_by_name_with_the_keyboard(
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_erin_asks_on_behalf_of_ivan_by_choosing_him(live_server, browser, html_checker, scheme):
+def test_erin_asks_on_behalf_of_ivan_by_clicking_him(live_server, browser, html_checker, scheme):
     context, page, watch = _open_page(browser, html_checker, color_scheme=scheme)
     try:
         sign_in(page, live_server, "erin@example.com", DEMO_PASSWORD)
@@ -235,9 +235,10 @@ def test_erin_asks_on_behalf_of_ivan_by_choosing_him(live_server, browser, html_
             ".getAttribute('aria-expanded') === 'true'"
         )
         assert_no_axe_violations(page)
-        page.keyboard.press("ArrowDown")
-        page.keyboard.press("Enter")
+        # Chosen with the mouse this time: the focus stays in the box.
+        page.locator("#on_behalf_of-listbox [role=option]", has_text="Ivan Petrov").click()
         _announced(page, "Ivan Petrov added")
+        assert page.evaluate("document.activeElement.id") == "on_behalf_of"
         assert page.locator("#on_behalf_of-chips .pick-chip__name").all_inner_texts() == [
             "Ivan Petrov"
         ]
@@ -248,5 +249,10 @@ def test_erin_asks_on_behalf_of_ivan_by_choosing_him(live_server, browser, html_
         assert len(sent) == 1 and sent[0].startswith("person-")
         _shot(page, "request-form", where="#slot-on_behalf_of")
         assert_no_axe_violations(page)
+        # A click on the chip unticks it: it goes, and the focus is back in the box.
+        page.locator("#on_behalf_of-chips .pick-chip__label").click()
+        _announced(page, "Ivan Petrov removed")
+        assert page.locator("#on_behalf_of-chips .pick-chip").count() == 0
+        assert page.evaluate("document.activeElement.id") == "on_behalf_of"
     finally:
         _close_and_check(context, watch)
