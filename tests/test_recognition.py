@@ -187,8 +187,8 @@ def test_only_the_requester_of_a_resolved_request_links_a_post_to_it(world):
     db.session.commit()
     with pytest.raises(Refused):
         _post(world, author=world.hugo, recipients="@ivan", request_key=sr.key)  # not Hugo's
-    prefill, found = wall_recipients.prefill_for(world.erin, request_key=sr.key)
-    assert prefill == "@ivan, IT" and found.id == sr.id
+    chips, found = wall_recipients.prefill_for(world.erin, request_key=sr.key)
+    assert [c.name for c in chips] == ["Ivan Petrov", "IT"] and found.id == sr.id
     post = _post(world, request_key=sr.key)
     assert post.request_id == sr.id and post.request_department_id == world.it.id
 
@@ -412,7 +412,7 @@ def test_the_wall_page_and_its_fragments(world, client, login):
     assert f'id="post-{post.id}"' not in other
     assert client.get("/wall?department=%00&value=x&person=-1&before=abc").status_code == 200
     assert client.get("/wall?request=%00&to=%00&to_department=%00").status_code == 200
-    assert client.get("/wall/people?recipients=%00iv", headers=HX).status_code == 200
+    assert client.get("/pick?q=%00iv&box=%00", headers=HX).status_code == 200
 
 
 def test_posting_with_htmx_returns_the_form_and_the_new_card(world, client, login, csrf):

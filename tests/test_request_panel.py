@@ -43,7 +43,17 @@ def panel_values(html: str) -> dict[str, str]:
     data = {"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)}
     for name, value in re.findall(r'<input[^>]*name="(version|was_\w+)"[^>]*value="([^"]*)"', part):
         data[name] = value
-    for name in ("assignee", "status", "priority", "department"):
+    # The assignee picker: "none" first, then the chip's checkbox when someone is assigned
+    # (the empty chip in its <template> is not part of the form).
+    drawn = re.sub(r"<template.*?</template>", "", part, flags=re.S)
+    sent = [
+        value
+        for tag, value in re.findall(r'(<input[^>]*name="assignee" value="([^"]*)"[^>]*>)', drawn)
+        if 'type="hidden"' in tag or " checked" in tag
+    ]
+    if sent:
+        data["assignee"] = sent[-1].removeprefix("person-")
+    for name in ("status", "priority", "department"):
         select_html = re.search(rf'<select[^>]*name="{name}".*?</select>', part, re.S)
         if select_html:
             data[name] = re.search(SELECTED, select_html.group(0)).group(1)

@@ -224,8 +224,8 @@ SCRIPT = "<script>alert(1)</script>"
         ("f_extras", "Laser", "from the list"),
         ("f_notes", "z" * 5001, "5,000 characters"),
         ("f_notes", NUL, "control character"),
-        ("on_behalf_of", "nobody@example.com", "no current colleague"),
-        ("on_behalf_of", SCRIPT, "no current colleague"),
+        ("on_behalf_of", "nobody@example.com", "could not find “nobody@example.com”"),
+        ("on_behalf_of", SCRIPT, "could not find “&lt;script&gt;"),
         ("priority", "critical", "Not a valid choice"),
     ],
 )

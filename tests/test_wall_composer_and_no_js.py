@@ -45,7 +45,8 @@ def test_arriving_from_a_thank_them_link_opens_the_composer(world, client, login
     login(world.erin)
     html = client.get("/wall", query_string=query(world)).get_data(as_text=True)
     assert " open" in _composer(html)
-    assert re.search(r'id="recipients" name="recipients" value="[^"]+"', html)  # filled in
+    chip = re.search(r'class="pick-chip__box"[^>]*value="([a-z]+-\d+)" checked', html)
+    assert chip and chip.group(1) in (f"person-{world.ivan.id}", f"department-{world.it.id}")
 
 
 def test_an_empty_composer_shows_every_problem_at_once(world, client, login, csrf):

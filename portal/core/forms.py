@@ -86,3 +86,14 @@ def _refusal(field: Field, problem: str):
 def text_field_problem(field: Field) -> str | None:
     """For one field read outside a form's validate (a live check of one field)."""
     return text_problem(field.data, multiline=isinstance(field, TextAreaField))
+
+
+class PickedField(Field):
+    """Every value sent under one name, as a list of strings (a picker's chips: one hidden
+    or checkbox input each). Drawn by the picker macro, never by the field itself."""
+
+    def process_formdata(self, valuelist):
+        self.data = [v for v in valuelist if isinstance(v, str)]
+
+    def _value(self):
+        return self.data or []

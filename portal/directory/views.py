@@ -3,7 +3,8 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy import text
 
-from portal.directory import bp, fragments, search, services
+from portal.directory import bp, fragments, picker, search, services
+from portal.directory.forms import PickerAsk
 from portal.directory.home import home_directory
 from portal.extensions import db
 from portal.htmx import is_htmx, render
@@ -63,6 +64,20 @@ def _search_suggestions(query: str, box: str):
     response = make_response(html)
     response.vary.add("HX-Request")
     return response
+
+
+@bp.get("/pick")
+def pick():
+    """A people-and-teams picker's type-ahead: its popup, for htmx only (a page has none)."""
+    if not is_htmx():
+        abort(404)
+    ask = PickerAsk.from_args(request.args)
+    picks = picker.type_ahead(
+        current_user, ask.typed, teams=ask.teams, leave_me_out=ask.leave_me_out, within=ask.within
+    )
+    return render(
+        "directory/picker.html", "picker_popup", box=ask.box, picks=picks, typed=ask.typed
+    )
 
 
 @bp.get("/d/<slug>")

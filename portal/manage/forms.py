@@ -14,8 +14,9 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 
-from portal.core.forms import Form
+from portal.core.forms import Form, PickedField
 from portal.core.ids import parse_id
+from portal.directory import picker
 from portal.directory.services import WEEKDAY_NAMES
 from portal.manage.services import (
     calendar,
@@ -214,9 +215,31 @@ def field_form_data(field) -> dict:
     }
 
 
-class ContactForm(Form):
+class _OnePerson:
+    """A form with one people picker (`_macros/picker.html`): the field `picked` holds what
+    was typed (a name, @handle or e-mail address), `<picked>_chosen` the chip (person-12)."""
+
+    picked = "email"
+    candidates: tuple = ()  # a name several colleagues have: who they are
+
+    @property
+    def chosen(self) -> str:
+        return (self[f"{self.picked}_chosen"].data or [""])[-1]
+
+    def chips(self) -> list:
+        return picker.chosen_picks([self.chosen]) if self.chosen else []
+
+    def refused(self, invalid) -> list[str]:
+        """The service's refusal beside the fields, the candidates kept for the picker."""
+        self.candidates = invalid.candidates
+        return show_errors(self, invalid.errors, "")
+
+
+class ContactForm(_OnePerson, Form):
+    picked = "person_email"
     label = StringField("Role label")
     person_email = StringField("Person")
+    person_email_chosen = PickedField(default=list)
     mailbox = StringField("Shared mailbox")
     channel = StringField("Chat channel")
     service_id = SelectField("For", validate_choice=False)
@@ -234,14 +257,16 @@ class ContactForm(Form):
         return contacts.ContactChange(
             label=self.label.data or "",
             person_email=self.person_email.data or "",
+            person_chosen=self.chosen,
             mailbox=self.mailbox.data or "",
             channel=self.channel.data or "",
             service_id=service_id if service_id is not None else (-1 if raw else None),
         )
 
 
-class MemberForm(Form):
-    email = StringField("Colleague")
+class MemberForm(_OnePerson, Form):
+    email = StringField("Colleague", id="member-email")
+    email_chosen = PickedField(default=list)
     role = RadioField(
         "Role",
         choices=[

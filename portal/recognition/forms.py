@@ -11,9 +11,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from portal.core.errors import Refused
-from portal.core.forms import Form
+from portal.core.forms import Form, PickedField
 from portal.core.ids import parse_id
 from portal.core.text import has_control_characters
+from portal.directory import picker
 from portal.models import ReactionKind
 from portal.recognition.services.values import PALETTE
 
@@ -44,6 +45,7 @@ class _ValueChoices:
 
 class RecognitionForm(_Refusable, _ValueChoices, Form):
     recipients = StringField("Who are you thanking?", filters=[_stripped], default="")
+    chosen = PickedField(default=list)  # the picker's chips: person-12, department-3
     value = RadioField(
         "Which company value did they show?", coerce=parse_id, validate_choice=False
     )
@@ -62,10 +64,31 @@ class RecognitionForm(_Refusable, _ValueChoices, Form):
     def __init__(self, *args, values=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._set_values(values)
+        self.candidates: list = []  # when a typed name fits several people: who they are
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.chosen.errors:  # the chips are part of the recipients question
+            self.recipients.errors = [*list(self.recipients.errors), *self.chosen.errors]
+            self.chosen.errors = []
+        return valid
+
+    def refuse(self, error: Refused) -> None:
+        super().refuse(error)
+        self._keep_candidates(getattr(error, "problems", None) or [error])
+
+    def _keep_candidates(self, problems) -> None:
+        for problem in problems:
+            self.candidates = self.candidates or getattr(problem, "candidates", [])
+
+    def chips(self) -> list:
+        """The people and teams chosen so far, to show again as chips."""
+        return picker.chosen_picks(self.chosen.data or [])
 
     def post_fields(self) -> dict:
-        """What the author typed, for the posting use case."""
+        """What the author chose and typed, for the posting use case."""
         return {
+            "chosen": list(self.chosen.data or []),
             "recipients": self.recipients.data or "",
             "value_id": self.value.data,
             "message": self.message.data or "",
@@ -79,6 +102,7 @@ class RecognitionForm(_Refusable, _ValueChoices, Form):
             target = getattr(self, problem.field or "message", self.message)
             if not target.errors:
                 target.errors = [problem.message]
+        self._keep_candidates(problems)
 
     def fields_in_order(self) -> list:
         """The fields an error summary lists, in the order the form shows them."""

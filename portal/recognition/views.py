@@ -85,17 +85,20 @@ def wall():
             WALL, "feed_page", page=page, before=query.before, wall_filter=wall_filter, values=[]
         )
     values_shown = feed_cache.value_choices()
-    typed, sr = recipients.prefill_for(
+    chips, sr = recipients.prefill_for(
         current_user,
         to_user=query.to_user,
         to_department=query.to_department,
         request_key=query.request_key,
     )
-    if not typed and sr is None:  # the form as everyone first sees it
+    if not chips and sr is None:  # the form as everyone first sees it
         form, blank = None, page_parts.blank_thank_fields(values_shown)
     else:
         form = RecognitionForm(
-            formdata=None, values=values_shown, recipients=typed, request_key=sr.key if sr else ""
+            formdata=None,
+            values=values_shown,
+            chosen=[chip.token for chip in chips],
+            request_key=sr.key if sr else "",
         )
         blank = None
     context = _wall_context(
@@ -140,16 +143,6 @@ def _posted(created, values_shown):
         )
         return trigger(response, "wallPosted", {"id": created.id})
     return redirect(url_for("recognition.post_detail", post_id=created.id, posted=1), code=303)
-
-
-@bp.get("/wall/people")
-def pick_recipient():
-    """Type-ahead for the recipients box: a datalist whose options complete the last entry."""
-    if not is_htmx():
-        abort(404)
-    typed = request.args.get("recipients", "")[:600]
-    options = recipients.picker_options(current_user, typed)
-    return render(WALL, "recipient_options", options=options)
 
 
 @bp.get("/wall/reactions")

@@ -19,15 +19,26 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.utils import unset_value
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.core.forms import Form
+from portal.core.errors import Refused
+from portal.core.forms import Form, PickedField
 from portal.core.text import text_problem
+from portal.directory import picker
 from portal.models import FieldKind, Priority, RequestField, RequestStatus, User
 from portal.models.directory import PRIORITY_ORDER
 from portal.service_requests import attachments
-from portal.service_requests.services import lifecycle, panel, people
+from portal.service_requests.services import lifecycle, panel
 
 TEXT_LIMITS = {FieldKind.SHORT_TEXT: 200, FieldKind.LONG_TEXT: 5000, FieldKind.EMAIL: 254}
 PRIORITY_HINTS = {
@@ -105,28 +116,39 @@ class SensibleDateField(DateField):
 
 
 class ColleagueField(StringField):
-    """An employee picked by e-mail (the type-ahead offers names and fills in e-mails)."""
+    """One colleague, through the people picker (`_macros/picker.html`): the chip chosen
+    (sent as `<name>_chosen`: person-12), or, without JavaScript, a name, @handle or e-mail
+    address typed in the field itself. A name several people have is asked about: the
+    candidates are kept for the template to list beside the field."""
 
-    input_type = "email"
-
-    def __init__(self, *args, **kw):
+    def __init__(self, *args, required_message: str = "", **kw):
         super().__init__(*args, **kw)
+        self.required_message = required_message  # empty: the question may be left out
         self.person: User | None = None
+        self.chosen: list[str] = []
+        self.candidates: list = []
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        super().process(formdata, data, extra_filters)
+        if formdata is not None:
+            self.chosen = [v for v in formdata.getlist(f"{self.name}_chosen") if isinstance(v, str)]
+
+    def chips(self) -> list:
+        return picker.chosen_picks(self.chosen[-1:]) if self.chosen else []
 
     def pre_validate(self, form):
         self.person = None
         text = _stripped(self.data) or ""
-        if not text:
+        token = self.chosen[-1] if self.chosen else ""
+        if not text and not token:
+            if self.required_message:
+                raise StopValidation(self.required_message)
             return
-        if len(text) > 254:
-            raise ValidationError(f"{self.label.text}: enter a colleague’s work e-mail address.")
-        person = people.find_colleague_by_email(text)
-        if person is None:
-            raise ValidationError(
-                f"{self.label.text}: no current colleague has the address {text[:80]}. "
-                "Start typing a name and choose from the list."
-            )
-        self.person = person
+        try:
+            self.person = picker.resolve_one(text, token, field=self.name)
+        except Refused as refused:
+            self.candidates = getattr(refused, "candidates", [])
+            raise ValidationError(f"{self.label.text}: {refused.message}") from None
 
 
 class AttachmentField(FileField):
@@ -168,9 +190,7 @@ class RequestFormBase(Form):
         default=Priority.NORMAL.value,
         validators=[InputRequired("Choose how urgent it is.")],
     )
-    on_behalf_of = ColleagueField(
-        "Who is it for? (if not for you)", filters=[_stripped], validators=[Optional()]
-    )
+    on_behalf_of = ColleagueField("Who is it for? (if not for you)", filters=[_stripped])
     form_token = HiddenField(
         validators=[DataRequired("Reload the page and try again."), Length(max=64)]
     )
@@ -199,6 +219,8 @@ class RequestFormBase(Form):
             if not self.is_shown(spec):
                 form_field.validators = [Optional()]
                 form_field.data = [] if isinstance(form_field.data, list) else None
+                if isinstance(form_field, ColleagueField):
+                    form_field.chosen, form_field.required_message = [], ""
         return super().validate(extra_validators)
 
     def answers(self) -> list[dict]:
@@ -350,8 +372,9 @@ def _field_for(spec: RequestField):
             ],
             **kw,
         )
-    if kind is FieldKind.PERSON:
-        return ColleagueField(label, filters=[_stripped], validators=presence, **kw)
+    if kind is FieldKind.PERSON:  # a chip chosen counts as an answer: the field checks itself
+        message = _required_message(spec) if required else ""
+        return ColleagueField(label, filters=[_stripped], required_message=message, **kw)
     if kind is FieldKind.FILE:
         return AttachmentField(
             label, validators=[_file_required(spec)] if required else [Optional()], **kw
@@ -456,12 +479,25 @@ class ChangeForm(Form):
     )
 
 
+class _AssigneeField(PickedField):
+    """The assignee picker's choice: its last value ("none" first, then the chip, if any:
+    `person-12`), as the id the panel compares ("12"), or "none"."""
+
+    def process_formdata(self, valuelist):
+        values = [v for v in valuelist if isinstance(v, str)]
+        if values:
+            last = values[-1].strip()
+            self.data = last.removeprefix("person-") if last.startswith("person-") else last
+
+
 class PanelForm(Form):
     """The agent's panel: every part starts on the request's current value, so a Save
     changes only what the agent chose (services/panel.py reads the differences)."""
 
     version = IntegerField(validators=[InputRequired("Reload the page and try again.")])
-    assignee = SelectField("Assignee", validate_choice=False)
+    assignee = _AssigneeField(default="none")
+    # Without JavaScript (or typed without choosing): the assignee's name or e-mail address.
+    assignee_name = StringField("Assignee", id="assignee", filters=[_stripped], default="")
     status = SelectField("Status", validate_choice=False)
     priority = SelectField("Priority", validate_choice=False)
     department = SelectField("Department", validate_choice=False)
@@ -478,6 +514,10 @@ class PanelForm(Form):
     was_department = HiddenField()
 
     PARTS = ("assignee", "status", "priority", "department")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates: list = []  # a typed assignee several people could be
 
     @staticmethod
     def current_values(sr) -> dict[str, str]:
@@ -504,13 +544,14 @@ class PanelForm(Form):
             self[f"was_{name}"].data = value
         self.version.data = sr.version
 
-    def fill_choices(self, sr, viewer, can_assign_others: bool, members, departments) -> None:
-        current = sr.assignee
-        assignees = [("none", "Nobody")] if can_assign_others or current is None else []
-        shown = [p for p in members if can_assign_others or p.id in (viewer.id, sr.assignee_id)]
-        if current is not None and all(p.id != current.id for p in shown):
-            shown.insert(0, current)  # a former member: the menu still starts on them
-        self.assignee.choices = assignees + [(str(p.id), p.name) for p in shown]
+    def assignee_chips(self) -> list:
+        """The assignee chosen (a former member or someone who left too: it is who it is)."""
+        chosen = self.assignee.data or ""
+        if not chosen.isdigit():
+            return []
+        return picker.chosen_picks([f"person-{chosen}"], even_inactive=True)
+
+    def fill_choices(self, sr, departments) -> None:
         statuses = {sr.status, *lifecycle.WORKER_TRANSITIONS[sr.status]}
         self.status.choices = [(s.value, s.label) for s in RequestStatus if s in statuses]
         self.priority.choices = [(p.value, p.label) for p in PRIORITY_ORDER]
@@ -522,13 +563,15 @@ class PanelForm(Form):
         return panel.PanelInput(
             version=self.version.data,
             assignee=self.assignee.data or "",
+            assignee_typed=self.assignee_name.data or "",
             status=self.status.data or "",
             priority=self.priority.data or "",
             department=self.department.data or "",
             message=self.message.data or "",
         )
 
-    def show_problems(self, problems: dict[str, str]) -> None:
+    def show_problems(self, problems: dict[str, str], candidates=()) -> None:
+        self.candidates = list(candidates)
         for name, message in problems.items():
             target = self._fields.get(name) or self.status
             target.errors = [*target.errors, message]

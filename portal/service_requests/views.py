@@ -38,9 +38,6 @@ from portal.service_requests.services import (
 from portal.service_requests.services import (
     mine as my_list,
 )
-from portal.service_requests.services import (
-    people as colleagues,
-)
 
 NEW_TEMPLATE = "service_requests/new.html"
 DETAIL_TEMPLATE = "service_requests/detail.html"
@@ -169,17 +166,6 @@ def due_times(slug: str, service_slug: str):
     )
 
 
-@bp.get("/people/pick")
-def pick_person():
-    """Options for the person picker (a datalist filled as people type)."""
-    # The picker's input sends its own value under its own name (on_behalf_of, f_<key>).
-    typed = request.args.get("q") or next(iter(request.args.values()), "")
-    people = colleagues.people_matching(typed)
-    if not is_htmx():
-        abort(404)
-    return render("service_requests/_people_options.html", people=people)
-
-
 # A request ---------------------------------------------------------------------------
 
 
@@ -216,13 +202,7 @@ def _detail_context(sr, **extra):
     }
     context.update(extra)
     if works_here:
-        context["panel_form"].fill_choices(
-            sr,
-            current_user,
-            context["can_assign_others"],
-            lifecycle.assignable_people(sr),
-            lifecycle.transfer_targets(sr),
-        )
+        context["panel_form"].fill_choices(sr, lifecycle.transfer_targets(sr))
     return context
 
 
@@ -323,7 +303,7 @@ def change(key: str):
         saved = panel.save_panel(sr, current_user, form.wanted())
     except panel.PanelRefused as exc:
         recording.discard_changes()
-        form.show_problems(exc.problems)
+        form.show_problems(exc.problems, exc.candidates)
         return _panel_answer(sr, form, "", status=422)
     except recording.ChangedMeanwhile as exc:
         recording.discard_changes()

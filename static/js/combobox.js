@@ -6,6 +6,9 @@
    click or tap on an option opens it. Options are not links (no nested interactive
    content): each carries its address in data-href. Without JavaScript there are no
    suggestions and the form opens the results page, whose results are real links.
+   An option without data-href (the people-and-teams picker's) is chosen in place: the
+   input gets a "combobox:choose" event whose detail.option is the option (picker.js
+   makes it a chip), and the popup closes.
    No inline handlers and no eval, so the strict CSP holds. */
 (function () {
   "use strict";
@@ -58,9 +61,15 @@
     return Boolean(popup && !popup.hidden);
   }
 
-  function choose(option) {
-    var href = option && option.getAttribute("data-href");
-    if (href) window.location.assign(href);
+  function choose(input, option) {
+    if (!option) return;
+    var href = option.getAttribute("data-href");
+    if (href) {
+      window.location.assign(href);
+      return;
+    }
+    input.dispatchEvent(new CustomEvent("combobox:choose", { bubbles: true, detail: { option: option } }));
+    setOpen(input, false);
   }
 
   function move(input, step) {
@@ -84,7 +93,7 @@
       move(input, -1);
     } else if (event.key === "Enter" && isOpen(input) && activeIndex(input) >= 0) {
       event.preventDefault();
-      choose(optionsOf(input)[activeIndex(input)]);
+      choose(input, optionsOf(input)[activeIndex(input)]);
     } else if (event.key === "Escape" || event.key === "Esc") {
       if (isOpen(input)) {
         event.preventDefault();
@@ -104,9 +113,10 @@
   });
 
   document.addEventListener("click", function (event) {
-    var option = event.target.closest ? event.target.closest('[role="option"][data-href]') : null;
-    if (option && option.closest("[data-combobox]")) {
-      choose(option);
+    var option = event.target.closest ? event.target.closest('[role="option"]') : null;
+    var box = option ? option.closest("[data-combobox]") : null;
+    if (box) {
+      choose(box.querySelector(BOX), option);
       return;
     }
     document.querySelectorAll(BOX).forEach(function (input) {

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from tests.access_rules import ROLES, Rule, everyone
 
+HX = {"HX-Request": "true"}
+
 RULES = [
     # Sign-in is the one page for people who are not signed in; signed-in people go home.
     Rule("accounts.login", "GET", expect=everyone(302, anonymous=200)),
@@ -20,6 +22,15 @@ RULES = [
     Rule("directory.home", "GET", expect=everyone()),
     Rule("directory.health", "GET", expect={role: 200 for role in ROLES}),
     Rule("directory.search_page", "GET", query="q=laptop", expect=everyone()),
+    Rule("directory.pick", "GET", query="q=iv", expect=everyone(404, anonymous=302),
+         note="a fragment: no page"),
+    Rule(
+        "directory.pick",
+        "GET",
+        query="q=iv&box=recipients",
+        headers=HX,
+        expect=everyone(200, anonymous=204),
+    ),
     Rule("directory.department", "GET", url=lambda w: {"slug": w.it.slug}, expect=everyone()),
     Rule(
         "directory.service",

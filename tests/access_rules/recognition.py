@@ -68,13 +68,6 @@ RULES = [
         note="an empty form is refused with its messages",
     ),
     Rule(
-        "recognition.pick_recipient",
-        "GET",
-        query="recipients=iv",
-        headers=HX,
-        expect=everyone(200, anonymous=204),
-    ),
-    Rule(
         "recognition.reaction_counts",
         "GET",
         query="ids=1,2",

@@ -8,8 +8,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal import audit
+from portal.core.errors import Refused
+from portal.directory import picker
 from portal.extensions import db
-from portal.manage.services.access import active_person, check_manager, owned_row
+from portal.manage.services.access import check_manager, owned_row
 from portal.manage.services.rules import (
     EMAIL_PATTERN,
     Invalid,
@@ -31,7 +33,8 @@ from portal.models import (
 @dataclass
 class ContactChange:
     label: str
-    person_email: str = ""
+    person_email: str = ""  # typed: a name, @handle or e-mail address
+    person_chosen: str = ""  # the people picker's chip: person-12
     mailbox: str = ""
     channel: str = ""
     service_id: int | None = None
@@ -55,19 +58,18 @@ def add_contact(actor: User, department: Department, change: ContactChange) -> C
     email = text_field(errors, "person_email", "The person", change.person_email, 254)
     mailbox = text_field(errors, "mailbox", "The shared mailbox", change.mailbox, 254)
     channel = text_field(errors, "channel", "The channel", change.channel, 120)
-    person = None
-    if email and "person_email" not in errors:
-        person = active_person(email)
-        if person is None:
-            errors["person_email"] = (
-                f"No current colleague has the address {email[:80]}. Start typing a name and "
-                "choose from the list."
-            )
+    person, candidates = None, []
+    if (email or change.person_chosen) and "person_email" not in errors:
+        try:
+            person = picker.resolve_one(email, change.person_chosen, field="person_email")
+        except Refused as refused:
+            errors["person_email"] = refused.message
+            candidates = getattr(refused, "candidates", [])
     if mailbox and "mailbox" not in errors and not EMAIL_PATTERN.fullmatch(mailbox):
         errors["mailbox"] = (
             "Enter the shared mailbox as an e-mail address, like it-help@example.com."
         )
-    if not (email or mailbox or channel) and not errors:
+    if not (person or mailbox or channel) and not errors:
         errors["person_email"] = "Choose a person, or enter a shared mailbox or a channel."
     service = None
     if change.service_id is not None:
@@ -75,7 +77,7 @@ def add_contact(actor: User, department: Department, change: ContactChange) -> C
         if service is None or service.department_id != department.id or not service.active:
             errors["service_id"] = "Choose one of your services, or the whole department."
     if errors:
-        raise Invalid(errors)
+        raise Invalid(errors, candidates)
     with locked_change(department):
         position = db.session.scalar(
             select(func.coalesce(func.max(Contact.position), -1) + 1).where(

@@ -6,10 +6,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal import audit
-from portal.core.errors import NotFound
+from portal.core.errors import NotFound, Refused
 from portal.core.text import text_problem
+from portal.directory import picker
 from portal.extensions import db
-from portal.manage.services.access import active_person, check_manager
+from portal.manage.services.access import check_manager
 from portal.manage.services.rules import Invalid, locked_change
 from portal.models import (
     Department,
@@ -45,25 +46,33 @@ def _manager_count(department: Department) -> int:
     )
 
 
-def add_member(actor: User, department: Department, email: str, role: str) -> Membership:
-    """Add an agent or manager (or change the role of someone already a member)."""
+def add_member(
+    actor: User, department: Department, email: str, role: str, chosen: str = ""
+) -> Membership:
+    """Add an agent or manager (or change the role of someone already a member): the
+    colleague chosen in the people picker (`chosen`: person-12), or typed by name, @handle
+    or e-mail address (`email`; a name several people have is asked about)."""
     check_manager(actor, department)
     errors: dict[str, str] = {}
+    candidates = []
     try:
         wanted = MembershipRole(role)
     except ValueError:
         errors["role"] = "Choose agent or manager."
     text = (email or "").strip()
-    person = None if text_problem(text, multiline=False) is not None else active_person(text)
-    if not text:
-        errors["email"] = "Enter the colleague’s work e-mail address (start typing their name)."
-    elif person is None:
-        errors["email"] = (
-            f"No current colleague has the address {text[:80]}. Start typing a name and "
-            "choose from the list."
-        )
+    person = None
+    if not text and not chosen:
+        errors["email"] = "Enter the colleague’s name or work e-mail address."
+    elif text_problem(text, multiline=False) is not None:
+        errors["email"] = text_problem(text, multiline=False)
+    else:
+        try:
+            person = picker.resolve_one(text, chosen, field="email")
+        except Refused as refused:
+            errors["email"] = refused.message
+            candidates = getattr(refused, "candidates", [])
     if errors:
-        raise Invalid(errors)
+        raise Invalid(errors, candidates)
     with locked_change(department):
         membership = db.session.scalar(
             select(Membership).where(

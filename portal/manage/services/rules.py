@@ -21,9 +21,10 @@ from portal.models import Department
 class Invalid(Exception):
     """A change refused as a whole: {field name: message}. Nothing was saved."""
 
-    def __init__(self, errors: Mapping[str, str]):
+    def __init__(self, errors: Mapping[str, str], candidates=()):
         super().__init__("; ".join(errors.values()))
         self.errors = dict(errors)
+        self.candidates = list(candidates)  # a colleague's name several people have
 
 
 # Text rules (portal.core.text) ----------------------------------------------------

@@ -30,7 +30,7 @@ def add_contact(dept: str):
         try:
             contacts.add_contact(current_user, department, form.change())
         except Invalid as exc:
-            problems = forms.show_errors(form, exc.errors, "")
+            problems = form.refused(exc)
         else:
             return section_saved(department, "contacts", "Contact added.",
                                   focus="contact-label")
@@ -85,10 +85,10 @@ def add_member(dept: str):
     if form.validate():
         try:
             membership = members.add_member(
-                current_user, department, form.email.data or "", form.role.data or ""
+                current_user, department, form.email.data or "", form.role.data or "", form.chosen
             )
         except Invalid as exc:
-            problems = forms.show_errors(form, exc.errors, "")
+            problems = form.refused(exc)
         else:
             return _after_member_change(
                 department,

@@ -153,10 +153,11 @@ def problems(
     message: str,
     visibility: str = "public",
     request_key: str | None = None,
+    chosen: list[str] | None = None,
 ) -> list[Refused]:
     """Everything wrong with a new post, each with its field (nothing is posted)."""
     try:
-        _checked(author, recipients, value_id, message, visibility, request_key)
+        _checked(author, (recipients, chosen), value_id, message, visibility, request_key)
     except Problems as found:
         return found.problems
     except Refused as found:
@@ -165,7 +166,8 @@ def problems(
 
 
 def _checked(author, recipients, value_id, message, visibility, request_key):
-    """Every part of a new post checked, each problem collected (not only the first)."""
+    """Every part of a new post checked, each problem collected (not only the first).
+    `recipients` is (what was typed, the chips chosen)."""
     problems: list[Refused] = []
 
     def attempt(check, *args):
@@ -175,17 +177,18 @@ def _checked(author, recipients, value_id, message, visibility, request_key):
             problems.append(refused)
             return None
 
-    found = attempt(resolve_recipients, author, recipients or "")
+    typed, chosen = recipients
+    found = attempt(resolve_recipients, author, typed or "", chosen)
     value = attempt(_value_or_error, value_id)
     text = attempt(_clean_message, message)
     mentions = attempt(resolve_mentions, text) if text is not None else None
-    chosen = attempt(_visibility, visibility)
+    seen_by = attempt(_visibility, visibility)
     sr = thankable_request(author, request_key) if request_key else None
     if request_key and sr is None:
         problems.append(Refused("That request cannot be thanked from here", "recipients"))
     if problems:
         raise problems[0] if len(problems) == 1 else Problems(problems)
-    return found, value, text, mentions, chosen, sr
+    return found, value, text, mentions, seen_by, sr
 
 
 def _visibility(raw: str) -> Visibility:
@@ -203,13 +206,15 @@ def post_recognition(
     message: str,
     visibility: str = "public",
     request_key: str | None = None,
+    chosen: list[str] | None = None,
     now: datetime | None = None,
     notify: bool = True,
 ) -> Recognition:
-    """Post a thanks. Raises Refused (with the field) for anything the author must fix:
+    """Post a thanks to the people and teams `chosen` (picker tokens) and typed in
+    `recipients`. Raises Refused (with the field) for anything the author must fix:
     `Problems`, with every problem at once, when there are several."""
-    found, value, text, mentions, chosen, sr = _checked(
-        author, recipients, value_id, message, visibility, request_key
+    found, value, text, mentions, seen_by, sr = _checked(
+        author, (recipients, chosen), value_id, message, visibility, request_key
     )
     created = clock.now(now)
     with write_transaction():
@@ -218,7 +223,7 @@ def post_recognition(
             value_id=value.id,
             message=text,
             message_html=_render(text, mentions),
-            visibility=chosen,
+            visibility=seen_by,
             request_id=sr.id if sr else None,
             request_department_id=sr.department_id if sr else None,
             created_at=created,

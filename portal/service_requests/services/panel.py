@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from portal.core.errors import NotFound, Refused
 from portal.core.ids import parse_id
 from portal.core.policy import is_member
+from portal.directory import picker
 from portal.directory.services import get_department
 from portal.extensions import db
 from portal.models import Department, Priority, RequestStatus, ServiceRequest, User
@@ -33,6 +34,7 @@ class PanelInput:
 
     version: int | None
     assignee: str = ""  # "none", or a person's id
+    assignee_typed: str = ""  # a name, @handle or e-mail address typed instead (no JS)
     status: str = ""
     priority: str = ""
     department: str = ""  # a department's slug
@@ -42,10 +44,11 @@ class PanelInput:
 class PanelRefused(Refused):
     """What is wrong with the panel, by field; nothing was applied."""
 
-    def __init__(self, problems: dict[str, str]) -> None:
+    def __init__(self, problems: dict[str, str], candidates=()) -> None:
         first_field, first = next(iter(problems.items()))
         super().__init__(first, first_field)
         self.problems = problems
+        self.candidates = list(candidates)  # a typed assignee several people could be
 
 
 @dataclass(frozen=True)
@@ -69,10 +72,25 @@ class _Plan:
     priority: Priority | None = None
     department: Department | None = None
     problems: dict[str, str] = field(default_factory=dict)
+    candidates: list = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return not (self.assign or self.status or self.priority or self.department)
+
+
+def _typed_assignee(wanted: PanelInput, plan: _Plan) -> str:
+    """The assignee as an id: the one chosen, or the one whose name was typed (a name
+    several people have is asked about; one of them ticked settles it)."""
+    if not wanted.assignee_typed:
+        return wanted.assignee.strip()
+    try:
+        token = f"person-{wanted.assignee.strip()}"
+        return str(picker.resolve_one(wanted.assignee_typed, token, field="assignee").id)
+    except Refused as refused:
+        plan.problems["assignee"] = refused.message
+        plan.candidates = getattr(refused, "candidates", [])
+        return ""
 
 
 def _read_assignee(sr: ServiceRequest, actor: User, wanted: str, plan: _Plan) -> None:
@@ -114,7 +132,7 @@ def _read_department(sr: ServiceRequest, wanted: str, plan: _Plan) -> None:
 
 def _plan(sr: ServiceRequest, actor: User, wanted: PanelInput) -> _Plan:
     plan = _Plan()
-    _read_assignee(sr, actor, wanted.assignee.strip(), plan)
+    _read_assignee(sr, actor, _typed_assignee(wanted, plan), plan)
     plan.status = _read_choice(RequestStatus, wanted.status, sr.status, "status", plan)
     if plan.status and plan.status not in lifecycle.WORKER_TRANSITIONS[sr.status]:
         plan.problems["status"] = (
@@ -155,7 +173,7 @@ def save_panel(sr: ServiceRequest, actor: User, wanted: PanelInput) -> PanelSave
     check_version(sr, wanted.version)
     plan = _plan(sr, actor, wanted)
     if plan.problems:
-        raise PanelRefused(plan.problems)
+        raise PanelRefused(plan.problems, plan.candidates)
     if plan.empty:
         return PanelSaved(())
     changes: list[str] = []
