@@ -38,7 +38,12 @@ def test_statements_and_status_per_page_through_the_test_client(app):
 
 def test_cold_runs_sign_every_open_page_in_as_another_reader(monkeypatch):
     monkeypatch.setattr(measure, "MODES", ("warm", "cold"))
-    paths = {"service": "/d/x/s", "form": "/d/x/s/request", "request": "/requests/B1-1"}
+    paths = {
+        "service": "/d/x/s",
+        "form": "/d/x/s/request",
+        "request": "/requests/B1-1",
+        "article": "/d/x/help/a",
+    }
     listed = measure.pages(paths, "99")
     cookie = {"Cookie": "session=bench-user-1"}
     planned = measure.runs(listed, cookie, Path("readers.txt"), "csrf", "form-cookie")

@@ -17,8 +17,8 @@ from tests.test_manage_pages import world  # noqa: F401 - the fixture
 
 @pytest.fixture
 def ninas(world):  # noqa: F811 - the fixture above, with two colleagues called Nina
-    world["nina"] = factories.make_user(name="Nina New", email="nina@example.com")
-    world["nina_b"] = factories.make_user(name="Nina Berg", email="nina.berg@example.com")
+    world.nina = factories.make_user(name="Nina New", email="nina@example.com")
+    world.nina_b = factories.make_user(name="Nina Berg", email="nina.berg@example.com")
     return world
 
 
