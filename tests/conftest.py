@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import os
 import re
+import time
 
 import pytest
 from flask import g, request_started
 from flask_migrate import upgrade
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from config import TestConfig
 from portal import create_app
@@ -62,12 +64,29 @@ def _migrated_app(config_class):
 def empty_all_tables() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
-        truncate = f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"  # noqa: S608
-        db.session.execute(text(truncate))
-    else:
-        for table in tables:
-            db.session.execute(text(f"DELETE FROM {table}"))  # noqa: S608  (table names from metadata)
+        _truncate(tables)
+        return
+    for table in tables:
+        db.session.execute(text(f"DELETE FROM {table}"))  # noqa: S608  (table names from metadata)
     db.session.commit()
+
+
+def _truncate(tables: list[str], attempts: int = 10) -> None:
+    """TRUNCATE every table. A browser test's last request may still be finishing in the
+    live server's thread when the test ends (the server stops accepting, its handler
+    threads run on): PostgreSQL then ends one side of the lock wait as a deadlock. That
+    side is ours: roll back, let the request finish, try again."""
+    truncate = text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")  # noqa: S608
+    for attempt in range(attempts):
+        try:
+            db.session.execute(truncate)
+            db.session.commit()
+            return
+        except OperationalError:
+            db.session.rollback()
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 def _forget_request_user(sender, **extra):
