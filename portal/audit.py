@@ -62,6 +62,8 @@ ACTION_WORDS = {
     "service.restore": "Restored a service",
     "service.standards": "Changed a service’s response standards",
     "service.update": "Changed a service’s details",
+    "token.create": "Made a personal access token",
+    "token.revoke": "Revoked a personal access token",
     "value.add": "Added a company value",
     "value.edit": "Changed a company value",
     "value.restore": "Brought back a company value",
@@ -76,6 +78,7 @@ OBJECT_WORDS = {
     "org_import": "import",
     "recognition": "wall post",
     "knowledge_article": "help article",
+    "api_token": "access token",
 }
 
 
