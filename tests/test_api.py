@@ -11,7 +11,7 @@ from sqlalchemy import select
 from portal.accounts import api_tokens
 from portal.core import clock
 from portal.extensions import db
-from portal.models import ApiToken, AuditEntry, ServiceRequest, TokenScope
+from portal.models import ApiToken, ServiceRequest, TokenScope
 from tests import factories
 from tests.conftest import signed_in_client
 
@@ -220,3 +220,180 @@ def test_a_reply_through_the_api(client, desk):
     hidden = client.post(f"/api/v1/requests/{sr.key}/replies", json={"body": "Hi"},
                          headers=bearer(make_token(desk.hugo)))
     assert hidden.status_code == 404
+
+
+# --- tokens and sessions -------------------------------------------------------------------
+
+
+def _tampered(text: str) -> str:
+    last = "A" if text[-1] != "A" else "B"
+    return text[:-1] + last
+
+
+def test_no_token_is_401_with_a_challenge(client, desk):
+    response = client.get("/api/v1/departments/it")
+    assert response.status_code == 401
+    assert response.mimetype == PROBLEM
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize("how", ["tampered", "revoked", "expired", "deactivated", "garbage",
+                                 "basic"])
+def test_unusable_tokens_are_401(client, desk, how):
+    text = desk.erin_token
+    headers = bearer(text)
+    if how == "tampered":
+        headers = bearer(_tampered(text))
+    elif how == "revoked":
+        token = db.session.scalar(select(ApiToken).where(ApiToken.user_id == desk.erin.id))
+        api_tokens.revoke(desk.erin, token.id)
+    elif how == "expired":
+        _row, text = api_tokens.issue(
+            desk.erin, api_tokens.NewToken("Old", TokenScope.READ, 7),
+            now=clock.now() - timedelta(days=8),
+        )
+        headers = bearer(text)
+    elif how == "deactivated":
+        desk.erin.active = False
+        db.session.commit()
+    elif how == "garbage":
+        headers = bearer("inw_\x00' OR 1=1 --")
+    else:
+        headers = {"Authorization": "Basic ZXJpbjppbndhcmQ="}
+    response = client.get("/api/v1/departments/it", headers=headers)
+    assert response.status_code == 401, how
+    assert response.mimetype == PROBLEM
+
+
+def test_a_read_only_token_cannot_write(client, desk):
+    reader = make_token(desk.erin, scope=TokenScope.READ)
+    assert client.get("/api/v1/departments/it", headers=bearer(reader)).status_code == 200
+    response = new_request(client, reader)
+    assert response.status_code == 403
+    assert response.mimetype == PROBLEM
+    assert db.session.scalar(select(db.func.count()).select_from(ServiceRequest)) == 0
+
+
+def test_a_session_cookie_opens_nothing_on_the_api(app, desk):
+    browser = signed_in_client(app, desk.erin)
+    assert browser.get("/requests/mine").status_code == 200  # the page: signed in
+    assert browser.get("/api/v1/requests?mine").status_code == 401
+    # A cross-site form post with the cookie and no CSRF token: nothing is filed.
+    response = browser.post("/api/v1/requests", data={"title": "x"})
+    assert response.status_code == 401
+    response = browser.post("/api/v1/requests", json={"department": "it"})
+    assert response.status_code == 401
+    assert db.session.scalar(select(db.func.count()).select_from(ServiceRequest)) == 0
+
+
+def test_a_token_opens_no_page(client, desk):
+    response = client.get("/requests/mine", headers=bearer(desk.erin_token))
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+    response = client.post("/me/tokens", data={"name": "x", "scope": "read", "days": "7"},
+                           headers=bearer(desk.erin_token))
+    assert response.status_code in (302, 400)
+    assert db.session.scalar(select(db.func.count()).select_from(ApiToken)) == 2
+
+
+def test_calls_are_limited_per_token(app, client, desk, monkeypatch):
+    monkeypatch.setitem(app.config, "API_TOKEN_LIMIT", "3 per minute")
+    other = make_token(desk.ivan, name="Other")
+    statuses = [client.get("/api/v1/departments/it", headers=bearer(desk.erin_token)).status_code
+                for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    limited = client.get("/api/v1/departments/it", headers=bearer(desk.erin_token))
+    assert limited.mimetype == PROBLEM
+    # Another token has its own count.
+    assert client.get("/api/v1/departments/it", headers=bearer(other)).status_code == 200
+
+
+def test_last_used_is_recorded(client, desk):
+    client.get("/api/v1/departments/it", headers=bearer(desk.erin_token))
+    token = db.session.scalar(select(ApiToken).where(ApiToken.user_id == desk.erin.id))
+    db.session.refresh(token)
+    assert token.last_used_at is not None
+
+
+# --- bad bodies -----------------------------------------------------------------------------
+
+
+def test_malformed_json_is_400(client, desk):
+    response = client.post("/api/v1/requests", data=b'{"title": "x",',
+                           content_type="application/json", headers=bearer(desk.erin_token))
+    assert response.status_code == 400
+    assert response.mimetype == PROBLEM
+
+
+@pytest.mark.parametrize("body", [b"[]", b'"text"', b"null", b"42"])
+def test_json_that_is_not_an_object_is_refused(client, desk, body):
+    response = client.post("/api/v1/requests", data=body, content_type="application/json",
+                           headers=bearer(desk.erin_token))
+    assert response.status_code in (400, 422)
+    assert response.mimetype == PROBLEM
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
+                                          "multipart/form-data; boundary=x"])
+def test_wrong_content_types_are_415(client, desk, content_type):
+    response = client.post("/api/v1/requests", data=b"title=x", content_type=content_type,
+                           headers=bearer(desk.erin_token))
+    assert response.status_code == 415
+    assert response.mimetype == PROBLEM
+
+
+def test_a_10_mb_body_is_413(client, desk):
+    body = b'{"title": "' + b"x" * (10 * 1024 * 1024) + b'"}'
+    response = client.post("/api/v1/requests", data=body, content_type="application/json",
+                           headers=bearer(desk.erin_token))
+    assert response.status_code == 413
+    assert response.mimetype == PROBLEM
+
+
+def test_unknown_fields_are_named(client, desk):
+    response = new_request(client, desk.erin_token, is_admin=True)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.get_json()["errors"]] == ["is_admin"]
+
+
+@pytest.mark.parametrize(("field", "value"), [("title", "Laptop\x00"), ("title", "Two\nlines"),
+                                              ("description", "Bell\x07")])
+def test_nul_and_control_characters_are_refused_beside_the_field(client, desk, field, value):
+    response = new_request(client, desk.erin_token, **{field: value})
+    assert response.status_code == 422
+    assert field in [e["field"] for e in response.get_json()["errors"]]
+    assert db.session.scalar(select(db.func.count()).select_from(ServiceRequest)) == 0
+
+
+def test_a_control_character_in_a_reply_is_refused(client, desk):
+    sr = factories.make_request(desk.laptop, desk.erin)
+    response = client.post(f"/api/v1/requests/{sr.key}/replies", json={"body": "hi\x00"},
+                           headers=bearer(desk.erin_token))
+    assert response.status_code == 422
+    assert [e["field"] for e in response.get_json()["errors"]] == ["body"]
+
+
+@pytest.mark.parametrize("key", ["", "x" * 57, "has space", "naïve"])
+def test_bad_idempotency_keys_are_named(client, desk, key):
+    response = client.post(
+        "/api/v1/requests",
+        json={"department": "it", "service": "new-laptop", "title": "t", "description": "d",
+              "fields": {"model": "Standard"}},
+        headers={**bearer(desk.erin_token), "Idempotency-Key": key},
+    )
+    assert response.status_code == 422
+    assert [e["field"] for e in response.get_json()["errors"]] == ["Idempotency-Key"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/requests/-1", "/api/v1/requests/99999999999999999999",
+                                  "/api/v1/nothing-here", "/api/v1/departments/%00"])
+def test_odd_addresses_are_404_problems(client, desk, path):
+    response = client.get(path, headers=bearer(desk.erin_token))
+    assert response.status_code == 404
+    assert response.mimetype == PROBLEM
+
+
+def test_a_method_the_address_does_not_take_is_405(client, desk):
+    response = client.delete("/api/v1/departments/it", headers=bearer(desk.erin_token))
+    assert response.status_code == 405
+    assert response.mimetype == PROBLEM

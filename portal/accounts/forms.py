@@ -1,4 +1,5 @@
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.accounts.api_tokens import LIFETIMES, NewToken
@@ -43,12 +44,12 @@ class TokenForm(Form):
     )
     scope = SelectField(
         "What may it do?",
-        choices=[(scope.value, scope.label) for scope in TokenScope],
+        choices=[SelectChoice(scope.value, scope.label) for scope in TokenScope],
         default=TokenScope.READ.value,
     )
     days = SelectField(
         "How long does it last?",
-        choices=[(str(days), f"{days} days") for days in LIFETIMES],
+        choices=[SelectChoice(str(days), f"{days} days") for days in LIFETIMES],
         default="30",
     )
 
