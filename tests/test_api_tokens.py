@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from portal.accounts import api_tokens
+from portal.core import clock
 from portal.extensions import db
 from portal.models import ApiToken, AuditEntry, TokenScope
 from tests import factories
@@ -96,3 +99,46 @@ def test_find_usable_refuses_what_is_not_a_live_token(app):
     forged = f"inw_{public_id}_{'A' * 43}"  # the right id, a made-up secret
     for bad in ["", "inw_", text + "x", text.upper(), forged, "inw_000000000000_" + "A" * 43]:
         assert api_tokens.find_usable(bad) is None, bad
+
+
+def test_your_own_profile_links_to_your_tokens(app):
+    erin = factories.make_user(email="erin@example.com", name="Erin")
+    ivan = factories.make_user(email="ivan@example.com", name="Ivan")
+    client = signed_in_client(app, erin)
+    assert 'href="/me/tokens"' in client.get(f"/people/{erin.id}").get_data(as_text=True)
+    assert 'href="/me/tokens"' not in client.get(f"/people/{ivan.id}").get_data(as_text=True)
+
+
+def test_last_used_is_written_at_most_once_a_minute(app):
+    erin = factories.make_user(email="erin@example.com", name="Erin")
+    row, _text = api_tokens.issue(erin, api_tokens.NewToken("Bot", TokenScope.READ, 30))
+    start = clock.now()
+    api_tokens.mark_used(row, start)
+    api_tokens.mark_used(row, start + timedelta(seconds=30))
+    db.session.expire_all()
+    assert clock.aware(db.session.get(ApiToken, row.id).last_used_at) == start
+    api_tokens.mark_used(db.session.get(ApiToken, row.id), start + timedelta(seconds=61))
+    db.session.expire_all()
+    assert clock.aware(db.session.get(ApiToken, row.id).last_used_at) > start
+
+
+def test_the_api_reads_a_body_with_the_services_own_form(app, worlds):
+    from portal.api import forms
+    from portal.service_requests.services import promises
+
+    desk = worlds.it_desk()
+    factories.make_field(desk.laptop, "model", "choice", options=["Standard", "Developer"])
+    factories.make_field(desk.laptop, "reason", "short_text", required=False,
+                         show_when_key="model", show_when_value="Developer")
+    specs = promises.form_fields(desk.laptop)
+    body = {"title": "Laptop", "description": "For Sam.", "priority": "high",
+            "fields_": {"model": "Developer", "reason": "Builds"}}
+    form = forms.read_request(specs, body, "api:one")
+    assert [a["key"] for a in form.answers()] == ["model", "reason"]
+    # A question shown only for Developer is not kept for Standard: the page's rule.
+    body["fields_"]["model"] = "Standard"
+    assert [a["key"] for a in forms.read_request(specs, body, "api:two").answers()] == ["model"]
+    with pytest.raises(forms.BodyProblems) as refused:
+        forms.read_request(specs, {**body, "title": "", "fields_": {"model": ["a", {"b": 1}]}},
+                           "api:three")
+    assert {e["field"] for e in refused.value.errors} == {"title", "fields.model"}
