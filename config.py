@@ -82,6 +82,16 @@ class Config:
 
     SEARCH_MAX_QUERY_CHARS = 200
 
+    # The REST API (/api/v1, portal/api): calls per personal access token, in the limiter's
+    # storage above (shared by every worker with redis://), and the largest JSON body.
+    API_TOKEN_LIMIT = os.environ.get("API_TOKEN_LIMIT", "600 per minute")
+    API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(1024 * 1024)))
+    # APIFlask (the OpenAPI document): the refusals are added by portal/api/openapi.py.
+    AUTO_404_RESPONSE = False
+    AUTO_VALIDATION_ERROR_RESPONSE = False
+    AUTO_AUTH_ERROR_RESPONSE = False
+    AUTO_SERVERS = False
+
     # Sign-in: "local" (passwords) or "header" (single sign-on by a trusted reverse proxy
     # that puts the person's e-mail in AUTH_HEADER; believed only from TRUSTED_PROXIES,
     # a comma-separated list of addresses and CIDRs, refused with 403 from anywhere else).

@@ -65,6 +65,8 @@ ACTION_WORDS = {
     "synonym.create": "Added words search treats as the same",
     "synonym.delete": "Removed a group of search synonyms",
     "synonym.update": "Changed a group of search synonyms",
+    "token.create": "Made a personal access token",
+    "token.revoke": "Revoked a personal access token",
     "value.add": "Added a company value",
     "value.edit": "Changed a company value",
     "value.restore": "Brought back a company value",
@@ -79,6 +81,7 @@ OBJECT_WORDS = {
     "org_import": "import",
     "recognition": "wall post",
     "knowledge_article": "help article",
+    "api_token": "access token",
 }
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from portal.core.errors import NotFound
+from portal.core.problems import is_api_request, problem
 from portal.extensions import db
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,8 @@ MESSAGES = {
 def _render_error(status: int, title: str | None = None, detail: str | None = None):
     default_title, default_detail = MESSAGES.get(status, MESSAGES[500])
     title, detail = title or default_title, detail or default_detail
+    if is_api_request():  # the REST API answers with a problem document (RFC 9457)
+        return problem(status, detail, title=title)
     if request.headers.get("HX-Request") == "true":
         return f"{title}. {detail}", status, {"Content-Type": "text/plain; charset=utf-8"}
     try:
@@ -86,6 +89,8 @@ def remove_session(_error: BaseException | None = None) -> None:
 
 def unavailable():
     """The 503 page with Retry-After: the database cannot be reached."""
+    if is_api_request():
+        return problem(503, MESSAGES[503][1], headers={"Retry-After": "30"})
     body, status, *rest = _render_error(503)
     headers = rest[0] if rest else {}
     return body, 503, {**headers, "Retry-After": "30"}
@@ -120,6 +125,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if is_api_request():
+            headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+            return problem(error.code or 500, error.description, headers=headers)
         if error.code == 429:
             return _render_error(
                 429,

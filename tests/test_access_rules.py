@@ -39,6 +39,15 @@ def _sign_in(client, user) -> None:
         session["_fresh"] = True
 
 
+def _token(user) -> str:
+    """A read-and-write personal access token of the user's (API rules)."""
+    from portal.accounts import api_tokens
+    from portal.models import TokenScope
+
+    _row, text = api_tokens.issue(user, api_tokens.NewToken("Rules", TokenScope.READ_WRITE, 7))
+    return text
+
+
 def _csrf_token(app, client) -> str:
     """A valid CSRF token for the client's session (what a form on any page would carry)."""
     raw = secrets.token_hex(20)
@@ -57,7 +66,10 @@ def test_access_rule(app, module, rule, role):
     if hasattr(module, "setup"):
         module.setup(world)
     client = app.test_client()
-    if role != "anonymous":
+    headers = dict(rule.headers)
+    if rule.token and role != "anonymous":
+        headers["Authorization"] = f"Bearer {_token(world.users[role])}"
+    elif role != "anonymous":
         _sign_in(client, world.users[role])
     with app.test_request_context():
         from flask import url_for
@@ -65,12 +77,13 @@ def test_access_rule(app, module, rule, role):
         url = url_for(rule.endpoint, **(rule.url(world) if rule.url else {}))
     if rule.query:
         url = f"{url}?{rule.query}"
-    headers = dict(rule.headers)
-    data = None
-    if rule.method != "GET":
+    data, body = None, None
+    if rule.method != "GET" and rule.token:
+        body = dict(rule.data(world)) if rule.data else {}
+    elif rule.method != "GET":
         data = dict(rule.data(world)) if rule.data else {}
         data.setdefault("csrf_token", _csrf_token(app, client))
-    with client.open(url, method=rule.method, data=data, headers=headers) as response:
+    with client.open(url, method=rule.method, data=data, json=body, headers=headers) as response:
         status = response.status_code
     expected = rule.expect[role]
     assert status == expected, f"{rule.method} {url} as {role}: {status}, the table says {expected}"

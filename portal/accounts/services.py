@@ -10,15 +10,19 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from portal.core import urls
+from portal.core.problems import is_api_request
 from portal.extensions import db
 from portal.htmx import hx_redirect
 from portal.models import Contact, User
 
 # Endpoints reachable without signing in. Everything else needs a signed-in user.
 # feedback.rate_by_link: the e-mailed rating link, whose signed single-use token is the proof.
+# openapi.spec: the API's OpenAPI document (what it offers is no secret).
 PUBLIC_ENDPOINTS = frozenset(
-    {"accounts.login", "static", "directory.health", "feedback.rate_by_link"}
+    {"accounts.login", "static", "directory.health", "feedback.rate_by_link", "openapi.spec"}
 )
+# Blueprints that sign callers in themselves, by token (never by the session cookie).
+TOKEN_BLUEPRINTS = frozenset({"api"})
 
 # Spent on a password check when the account does not exist, so that response
 # times do not tell which e-mail addresses have accounts.
@@ -41,6 +45,8 @@ def load_user_by_session_token(token: str) -> User | None:
 
 
 def require_sign_in():
+    if request.blueprint in TOKEN_BLUEPRINTS or (request.endpoint is None and is_api_request()):
+        return None  # the API's own check (portal/api/authentication.py), or its 404
     if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
         return None
     return unauthorized()

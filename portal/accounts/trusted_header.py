@@ -82,8 +82,8 @@ def sign_in_from_header():
     config = current_app.config
     if config.get("AUTH_MODE", "local") != "header":
         return None
-    if request.endpoint == "static":
-        return None
+    if request.endpoint == "static" or request.blueprint == "api":
+        return None  # the API takes tokens only (portal/api/authentication.py)
     header = config.get("AUTH_HEADER", "X-Remote-User")
     value = request.headers.get(header)
     trusted = is_trusted_proxy(request.remote_addr, config.get("TRUSTED_PROXIES", ""))

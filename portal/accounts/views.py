@@ -1,9 +1,10 @@
 from flask import current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
-from portal.accounts import bp, services, throttle
-from portal.accounts.forms import SignInForm
-from portal.core.errors import NotFound
+from portal.accounts import api_tokens, bp, services, throttle
+from portal.accounts.forms import SignInForm, TokenForm
+from portal.core import clock
+from portal.core.errors import NotFound, Refused
 from portal.extensions import limiter
 from portal.htmx import render
 
@@ -91,3 +92,47 @@ def profile(user_id: int):
 @bp.get("/me")
 def me():
     return redirect(url_for("accounts.profile", user_id=current_user.id))
+
+
+# Personal access tokens (the REST API's credentials) ----------------------------------------
+
+
+def _tokens_page(form: TokenForm, status: int = 200, **extra):
+    tokens = api_tokens.tokens_of(current_user)
+    now = clock.now()
+    return render(
+        "accounts/tokens.html",
+        form=form,
+        tokens=tokens,
+        states={token.id: api_tokens.state_of(token, now) for token in tokens},
+        status=status,
+        **extra,
+    )
+
+
+@bp.get("/me/tokens")
+def tokens():
+    return _tokens_page(TokenForm(formdata=None))
+
+
+@bp.post("/me/tokens")
+def make_token():
+    form = TokenForm(formdata=request.form)
+    if not form.validate():
+        return _tokens_page(form, status=422)
+    try:
+        token, text = api_tokens.issue(current_user, form.wanted())
+    except Refused as exc:
+        getattr(form, exc.field or "name").errors = [exc.message]
+        return _tokens_page(form, status=422)
+    # Shown on this answer only: it is never stored, so it cannot be shown again.
+    response = _tokens_page(TokenForm(formdata=None), made=token, token_text=text)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/me/tokens/<int:token_id>/revoke")
+def revoke_token(token_id: int):
+    token = api_tokens.revoke(current_user, token_id)
+    flash(f"The token “{token.name}” no longer works.")
+    return redirect(url_for("accounts.tokens"), code=303)

@@ -1,6 +1,7 @@
 """All models, imported here so Alembic sees one metadata."""
 from portal.models.accounts import Membership, MembershipRole, User
 from portal.models.admin import DepartmentSlugRedirect, OrgImportUpload, ReportingLine
+from portal.models.api_tokens import ApiToken, TokenScope
 from portal.models.audit import AuditEntry
 from portal.models.directory import (
     Closure,
@@ -60,6 +61,8 @@ from portal.models.requests import (
 from portal.models.search import SearchDocument, SearchMiss, SearchSynonym
 
 __all__ = [
+    "ApiToken",
+    "TokenScope",
     "Article",
     "ArticleAudience",
     "ArticleRevision",

@@ -53,6 +53,9 @@ class Rule:
     headers: dict[str, str] = field(default_factory=dict)
     query: str = ""
     note: str = ""
+    # An API rule (/api/v1): each role calls with a personal access token of its own
+    # (read and write) and a JSON body, never with the session cookie.
+    token: bool = False
 
     def __post_init__(self) -> None:
         missing = set(ROLES) - set(self.expect)

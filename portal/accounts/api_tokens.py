@@ -1,0 +1,134 @@
+"""Personal access tokens (the REST API's credentials): made, listed, revoked by their owner.
+
+A token reads `inw_<public id>_<secret>`. Only the sha256 of the whole text is kept, so the
+token is shown once, when made; the public id finds its row, the digest is compared in
+constant time. Making and revoking are audited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from portal import audit
+from portal.core import clock
+from portal.core.errors import NotFound, Refused
+from portal.database import write_transaction
+from portal.extensions import db
+from portal.models import ApiToken, TokenScope, User
+
+PREFIX = "inw_"
+TOKEN_PATTERN = re.compile(r"^inw_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
+LIFETIMES = (7, 30, 90, 365)  # days a token may live, offered on the page
+USED_EVERY_SECONDS = 60  # "last used" is written at most once a minute per token
+
+
+@dataclass(frozen=True)
+class NewToken:
+    name: str
+    scope: TokenScope
+    days: int
+
+
+def digest(token_text: str) -> str:
+    return hashlib.sha256(token_text.encode()).hexdigest()
+
+
+def issue(owner: User, wanted: NewToken, now: datetime | None = None) -> tuple[ApiToken, str]:
+    """A new token for `owner`: its row and its text (shown once, never kept)."""
+    now = clock.now(now)
+    if wanted.days not in LIFETIMES:
+        raise Refused("Choose how long the token lasts from the list.", "days")
+    public_id = secrets.token_hex(6)
+    text = f"{PREFIX}{public_id}_{secrets.token_urlsafe(32)}"
+    token = ApiToken(
+        user_id=owner.id,
+        name=wanted.name,
+        public_id=public_id,
+        secret_hash=digest(text),
+        scope=wanted.scope,
+        created_at=now,
+        expires_at=now + timedelta(days=wanted.days),
+    )
+    with write_transaction(keep_loaded=True):
+        db.session.add(token)
+        db.session.flush()
+        audit.record(
+            owner,
+            "token.create",
+            token,
+            changes={"scope": [None, wanted.scope.value], "days": [None, wanted.days]},
+        )
+    return token, text
+
+
+def tokens_of(owner: User) -> list[ApiToken]:
+    """The owner's tokens, newest first (revoked and expired ones too, marked as such)."""
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == owner.id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
+
+
+def revoke(owner: User, token_id: int, now: datetime | None = None) -> ApiToken:
+    """Revoke one of the owner's tokens (NotFound for anyone else's); revoking twice is
+    the same as once."""
+    now = clock.now(now)
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != owner.id:
+        raise NotFound
+    if token.revoked_at is not None:
+        return token
+    with write_transaction(keep_loaded=True):
+        token.revoked_at = now
+        audit.record(owner, "token.revoke", token)
+    return token
+
+
+def is_usable(token: ApiToken, now: datetime) -> bool:
+    return token.revoked_at is None and clock.aware(token.expires_at) > now
+
+
+def state_of(token: ApiToken, now: datetime) -> str:
+    """"revoked", "expired" or "usable" (as the tokens page shows it)."""
+    if token.revoked_at is not None:
+        return "revoked"
+    return "usable" if is_usable(token, now) else "expired"
+
+
+def find_usable(token_text: str, now: datetime | None = None) -> ApiToken | None:
+    """The live token this text is (not revoked, not expired, its person active), or
+    None for anything else: a malformed, unknown, tampered, revoked or expired token."""
+    now = clock.now(now)
+    match = TOKEN_PATTERN.match(token_text or "")
+    if match is None:
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.public_id == match.group(1)))
+    if token is None or not hmac.compare_digest(token.secret_hash, digest(token_text)):
+        return None
+    if not is_usable(token, now) or not token.user.active:
+        return None
+    return token
+
+
+def mark_used(token: ApiToken, now: datetime | None = None) -> None:
+    """Record that the token was used now (at most once a minute: one write, not one a call)."""
+    now = clock.now(now)
+    last = token.last_used_at
+    if last is not None and now - clock.aware(last) < timedelta(seconds=USED_EVERY_SECONDS):
+        return
+    with write_transaction(keep_loaded=True):
+        db.session.execute(
+            update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
+        )
+    set_committed_value(token, "last_used_at", now)

@@ -1,0 +1,167 @@
+"""The REST API's routes (/api/v1): thin, each over the same service the page uses, with the
+same permission checks (a request the token's person may not see is 404, as on the page)."""
+
+from __future__ import annotations
+
+from flask import request, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from portal.api import bp, forms, presenting
+from portal.api.schemas import (
+    DepartmentOut,
+    MineQuery,
+    ReplyIn,
+    ReplyOut,
+    RequestIn,
+    RequestOut,
+    RequestPage,
+    SearchOut,
+    SearchQuery,
+    ServiceList,
+)
+from portal.core import clock
+from portal.core.errors import NotFound, Refused
+from portal.core.problems import field_error, problem
+from portal.directory import search as directory_search
+from portal.directory import services as directory
+from portal.models import Priority
+from portal.service_requests import clocks
+from portal.service_requests.forms import ReplyForm
+from portal.service_requests.services import access, conversation, promises, submission
+from portal.service_requests.services import mine as my_list
+from portal.service_requests.services.recording import discard_changes
+
+SEARCH_LIMIT = 5
+
+
+def _department_page(slug: str) -> directory.DepartmentPage:
+    page = directory.department_page(slug)
+    if page is None:
+        raise NotFound
+    return page
+
+
+@bp.get("/departments/<slug>")
+@bp.output(DepartmentOut)
+@bp.doc(summary="A department", description="Its hours, its promises and whether it is open now.")
+def department(slug: str):
+    return presenting.department(_department_page(slug))
+
+
+@bp.get("/departments/<slug>/services")
+@bp.output(ServiceList)
+@bp.doc(summary="A department's services, each with its request form's questions")
+def department_services(slug: str):
+    page = _department_page(slug)
+    forms_by_service = {
+        listing.service.id: promises.form_fields(listing.service)
+        for _category, listings in page.categories
+        for listing in listings
+    }
+    return presenting.services(page, forms_by_service)
+
+
+@bp.get("/search")
+@bp.input(SearchQuery, location="query", arg_name="query")
+@bp.output(SearchOut)
+@bp.doc(summary="Search services, help articles, departments and people")
+def search(query: dict):
+    results = directory_search.search_directory(
+        query["q"], SEARCH_LIMIT, record=False, viewer=current_user
+    )
+    return presenting.search(results.query, results.hits)
+
+
+@bp.get("/requests")
+@bp.input(MineQuery, location="query", arg_name="query")
+@bp.output(RequestPage)
+@bp.doc(
+    summary="Your requests (`?mine`)",
+    description="Needs you and Open come whole on the first page; Closed comes in pages: "
+    "pass `next_cursor` back as `cursor` for the next one.",
+)
+def my_requests(query: dict):
+    cursor = query.get("cursor")
+    if cursor is not None and my_list.decode_cursor(cursor) is None:
+        return problem(422, "This cursor is not one we gave out.",
+                       errors=[field_error("cursor", "Pass back a next_cursor as it came.")])
+    page = my_list.my_requests(current_user, cursor)
+    rows = [
+        presenting.request_row(sr, group, page.department_names)
+        for group, group_rows in (("needs_you", page.needs_you), ("open", page.open),
+                                  ("closed", page.closed))
+        for sr in group_rows
+    ]
+    return {"requests": rows, "next_cursor": page.next_cursor}
+
+
+def _detail(sr) -> dict:
+    request_clocks = clocks.request_clocks(sr)
+    return presenting.request_detail(sr, request_clocks, clocks.page_state(request_clocks))
+
+
+@bp.get("/requests/<key>")
+@bp.output(RequestOut)
+@bp.doc(summary="One request, with its answers and clocks",
+        description="404 for a request you may not see, as on the request page.")
+def request_detail(key: str):
+    return _detail(access.get_visible_request(current_user, key))
+
+
+@bp.post("/requests")
+@bp.input(RequestIn, arg_name="body")
+@bp.output(RequestOut, status_code=201)
+@bp.doc(
+    summary="Ask a department for something",
+    description="The service's own form rules apply (see its `form`). Send an "
+    "`Idempotency-Key` header: the same key gives back the same request (200) instead of "
+    "a second one.",
+    responses={200: {"description": "The request this Idempotency-Key already made",
+                     "content": {"application/json": {"schema": RequestOut}}}},
+)
+def create_request(body: dict):
+    service = promises.requestable_service(body["department"], body["service"])
+    if service is None:
+        return problem(422, "No service with this address takes requests.",
+                       errors=[field_error("service", "Choose a service of the department.")])
+    try:
+        token = forms.form_token(request.headers.get("Idempotency-Key"))
+        form = forms.read_request(promises.form_fields(service), body, token)
+        sr, created = submission.submit_request(
+            service,
+            current_user,
+            submission.Submission(
+                title=form.title.data,
+                description=form.description.data,
+                priority=Priority(form.priority.data),
+                form_token=token,
+                requester=form.on_behalf_of.person,
+                answers=form.answers(),
+            ),
+        )
+    except forms.BodyProblems as exc:
+        return problem(422, "Some answers need another look.", errors=exc.errors)
+    except Refused as exc:
+        return problem(422, exc.message, errors=[field_error(exc.field or "body", exc.message)])
+    location = {"Location": url_for("api.request_detail", key=sr.key)}
+    return _detail(sr), (201 if created else 200), location
+
+
+@bp.post("/requests/<key>/replies")
+@bp.input(ReplyIn, arg_name="body")
+@bp.output(ReplyOut, status_code=201)
+@bp.doc(summary="Reply on a request (as the page's reply box)")
+def reply(key: str, body: dict):
+    sr = access.get_visible_request(current_user, key)
+    form = ReplyForm(formdata=MultiDict({"body": body["body"]}), meta={"csrf": False})
+    if not form.validate():
+        errors = [field_error(name, message) for name, messages in form.errors.items()
+                  for message in messages]
+        return problem(422, "The reply needs another look.", errors=errors)
+    try:
+        event = conversation.reply(sr, current_user, form.body.data)
+    except Refused as exc:
+        discard_changes()
+        return problem(422, exc.message, errors=[field_error(exc.field or "body", exc.message)])
+    return {"key": sr.key, "status": sr.status.value, "at": clock.aware(event.at)}, 201
