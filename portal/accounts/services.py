@@ -15,9 +15,16 @@ from portal.htmx import hx_redirect
 from portal.models import Contact, User
 
 # Endpoints reachable without signing in. Everything else needs a signed-in user.
-# feedback.rate_by_link: the e-mailed rating link, whose signed single-use token is the proof.
+# feedback.rate_by_link: the e-mailed rating link, whose signed single-use token is the proof;
+# notifications.unsubscribe_link: the one-click unsubscribe link (RFC 8058), signed likewise.
 PUBLIC_ENDPOINTS = frozenset(
-    {"accounts.login", "static", "directory.health", "feedback.rate_by_link"}
+    {
+        "accounts.login",
+        "static",
+        "directory.health",
+        "feedback.rate_by_link",
+        "notifications.unsubscribe_link",
+    }
 )
 
 # Spent on a password check when the account does not exist, so that response
