@@ -16,10 +16,18 @@ from portal.htmx import hx_redirect
 from portal.models import Contact, User
 
 # Endpoints reachable without signing in. Everything else needs a signed-in user.
-# feedback.rate_by_link: the e-mailed rating link, whose signed single-use token is the proof.
+# feedback.rate_by_link: the e-mailed rating link, whose signed single-use token is the proof;
+# notifications.unsubscribe_link: the one-click unsubscribe link (RFC 8058), signed likewise.
 # openapi.spec: the API's OpenAPI document (what it offers is no secret).
 PUBLIC_ENDPOINTS = frozenset(
-    {"accounts.login", "static", "directory.health", "feedback.rate_by_link", "openapi.spec"}
+    {
+        "accounts.login",
+        "static",
+        "directory.health",
+        "feedback.rate_by_link",
+        "notifications.unsubscribe_link",
+        "openapi.spec",
+    }
 )
 # Blueprints that sign callers in themselves, by token (never by the session cookie).
 TOKEN_BLUEPRINTS = frozenset({"api"})

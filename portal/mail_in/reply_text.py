@@ -4,7 +4,8 @@ mail-parser-reply (pinned in requirements.txt) does the work: it is maintained (
 2025), MIT-licensed, pure Python, and knows the "On … wrote:" / "-----Original Message-----"
 / "Von: … Gesendet:" headers of Outlook, Gmail and Apple Mail in a dozen languages, which a
 home-made pattern list would keep missing. Where it finds nothing, or fails, the fallback
-below cuts at the first quoted line or reply header it knows.
+below cuts at the first quoted line or reply header it knows. Before either, everything
+from our own "reply above this line" marker down goes.
 """
 
 from __future__ import annotations
@@ -21,11 +22,18 @@ _FALLBACK_CUT = re.compile(
     r"(?im)^(>|-{2,}\s*original message\s*-{2,}|on .{1,200} wrote:\s*$|from:\s.+$|"
     r"_{10,}|-- ?$)"
 )
+# The marker at the top of our own e-mails (templates/email/_reply_marker.txt): whatever
+# stands on its line or below it is the quoted e-mail, however the client quoted it
+# ("> ##- Reply above this line -##", "On … wrote:" above it, or an HTML-only reply).
+REPLY_ABOVE = re.compile(r"(?im)^[^\n]*#+-?\s*reply above this line\s*-?#+")
 NOTE_MARKER = re.compile(r"^\s*#note\b[ \t]*\n?", re.IGNORECASE)
 
 
 def new_text(text: str) -> str:
     """The reply's own text, without the history quoted below it or the signature."""
+    marker = REPLY_ABOVE.search(text)
+    if marker:
+        text = text[: marker.start()]
     if not text.strip():
         return ""
     try:

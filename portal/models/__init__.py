@@ -1,4 +1,5 @@
 """All models, imported here so Alembic sees one metadata."""
+
 from portal.models.accounts import Membership, MembershipRole, User
 from portal.models.admin import DepartmentSlugRedirect, OrgImportUpload, ReportingLine
 from portal.models.api_tokens import ApiToken, TokenScope
@@ -34,7 +35,13 @@ from portal.models.knowledge import (
 )
 from portal.models.list_stamps import ListStamp
 from portal.models.mail_in import ImapCursor, InboundAddress, InboundMessage, InboundOutcome
-from portal.models.notify import Notification, OutboxChannel, OutboxMessage, OutboxStatus
+from portal.models.notify import (
+    MailOptOut,
+    Notification,
+    OutboxChannel,
+    OutboxMessage,
+    OutboxStatus,
+)
 from portal.models.recognition import (
     AddOn,
     CompanyValue,
@@ -120,6 +127,7 @@ __all__ = [
     "OutboxChannel",
     "OutboxMessage",
     "OutboxStatus",
+    "MailOptOut",
     "Priority",
     "ResponseStandard",
     "SearchDocument",

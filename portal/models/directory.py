@@ -78,6 +78,9 @@ class Department(db.Model):
     # addresses, portal.mail_in): each e-mail about a request says reply to
     # it-help+IT-131.<signature>@…. Kept here so a notice needs no extra read.
     mail_address: Mapped[str | None] = mapped_column(String(254))
+    # The kinds of e-mail (portal.notify.kinds.TEAM_KINDS) the team mailbox (`email`) gets
+    # a copy of, space-separated; chosen by a manager. On the row so a notice needs no read.
+    team_mail_kinds: Mapped[str] = mapped_column(String(400), default="")
 
     services: Mapped[list[Service]] = relationship(
         back_populates="department", order_by="Service.position, Service.name"

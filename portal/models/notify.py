@@ -28,6 +28,7 @@ class OutboxStatus(enum.StrEnum):
     PENDING = "pending"  # waiting for its next attempt
     SENT = "sent"
     FAILED = "failed"  # gave up after the last retry; kept for an admin to see
+    SKIPPED = "skipped"  # not sent: its reader turned that kind of e-mail off
 
 
 class OutboxMessage(db.Model):
@@ -80,3 +81,15 @@ class Notification(db.Model):
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
+
+
+class MailOptOut(db.Model):
+    """A kind of e-mail (portal.notify.kinds) a person turned off. No row: they get it.
+    In-app notices are not affected."""
+
+    __tablename__ = "mail_opt_out"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)

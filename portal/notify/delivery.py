@@ -57,6 +57,7 @@ class Delivery:
     payload: dict[str, Any] | None
     attempts: int
     created_at: datetime
+    topic: str = ""
 
 
 # ---------------------------------------------------------------- e-mail
@@ -125,6 +126,7 @@ def build_email(delivery: Delivery, mail_from: str) -> EmailMessage:
     # Names the outbox row: mail in (portal.mail_in) knows its own e-mails coming back.
     message["X-Inward-Outbox"] = str(delivery.id)
     _thread_headers(message, delivery.payload or {}, domain)
+    _unsubscribe_headers(message, delivery.payload or {})
     message.set_content(delivery.body or "", charset="utf-8", cte="quoted-printable")
     html = (delivery.payload or {}).get("html")
     if isinstance(html, str) and html:
@@ -146,6 +148,16 @@ def _thread_headers(message: EmailMessage, payload: dict, domain: str) -> None:
             message["Reply-To"] = Address(addr_spec=single_line(reply_to))
         except (ValueError, IndexError):
             log.warning("reply address %r dropped", reply_to[:200])
+
+
+def _unsubscribe_headers(message: EmailMessage, payload: dict) -> None:
+    """RFC 2369 List-Unsubscribe with RFC 8058 one-click: the mail client POSTs
+    `List-Unsubscribe=One-Click` to the signed link (portal.notify.unsubscribe), which
+    turns this kind of e-mail off for this reader."""
+    link = payload.get("unsubscribe")
+    if isinstance(link, str) and link.startswith(("https://", "http://")):
+        message["List-Unsubscribe"] = f"<{single_line(link)}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
 
 
 @lru_cache(maxsize=1)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, request, url_for
+from flask import Blueprint, flash, g, redirect, request, url_for
 from flask_login import current_user
 from wtforms import HiddenField
 
 from portal.core import caching
+from portal.core.errors import Refused
 from portal.core.forms import Form
 from portal.core.ids import parse_id
-from portal.extensions import reader_cache
+from portal.extensions import csrf, reader_cache
 from portal.htmx import is_htmx, render, trigger
-from portal.notify import inbox
+from portal.notify import inbox, preferences, unsubscribe
+from portal.notify.forms import MailKindsForm
 
 bp = Blueprint("notifications", __name__)
 
@@ -88,3 +90,43 @@ def _unread():
         return g.unread_notifications
 
     return {"unread_notifications": unread_notifications}
+
+
+# Notification preferences and one-click unsubscribe ---------------------------------------
+
+PREFERENCES = "notifications/preferences.html"
+UNSUBSCRIBE = "notifications/unsubscribe.html"
+
+
+@bp.route("/me/notifications", methods=["GET", "POST"])
+def preferences_page():
+    if request.method == "GET":
+        return render(PREFERENCES, choices=preferences.choices(current_user))
+    form = MailKindsForm(formdata=request.form)
+    form.validate()  # CSRF is checked app-wide; the kinds by the service
+    wanted = form.wanted()
+    try:
+        changed = preferences.save_choices(current_user, wanted)
+    except Refused as exc:
+        choices = [
+            (n, label, hint, n in wanted) for n, label, hint, _ in preferences.choices(current_user)
+        ]
+        return render(
+            PREFERENCES, "preferences_form", choices=choices, problem=exc.message, status=422
+        )
+    saved = "Your e-mail choices are saved." if changed else "Nothing changed."
+    if is_htmx():
+        return render(
+            PREFERENCES, "preferences_form", choices=preferences.choices(current_user), saved=saved
+        )
+    flash(saved)
+    return redirect(url_for(".preferences_page"), code=303)
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # RFC 8058: the mail client POSTs without a session; the signed token is the proof
+def unsubscribe_link(token: str):
+    """GET asks (a mail scanner that opens links changes nothing); POST turns it off."""
+    if request.method == "GET":
+        return render(UNSUBSCRIBE, token=token, target=unsubscribe.target(token))
+    return render(UNSUBSCRIBE, token=token, target=unsubscribe.unsubscribe(token), done=True)

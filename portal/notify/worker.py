@@ -42,6 +42,7 @@ from portal.core import clock
 from portal.extensions import db
 from portal.models import OutboxChannel, OutboxMessage, OutboxStatus
 from portal.models._time import utcnow
+from portal.notify import mail_choices
 from portal.notify.delivery import (
     Delivery,
     DeliveryError,
@@ -89,6 +90,7 @@ class RunSummary:
     failed: int = 0
     released: int = 0
     lost: int = 0  # finished after another worker had taken the claim over
+    skipped: int = 0  # e-mails of a kind their reader turned off
     errors: list[str] = field(default_factory=list)
 
     def add(self, other: RunSummary) -> None:
@@ -97,6 +99,7 @@ class RunSummary:
         self.failed += other.failed
         self.released += other.released
         self.lost += other.lost
+        self.skipped += other.skipped
         self.errors.extend(other.errors)
 
     def __str__(self) -> str:
@@ -104,6 +107,7 @@ class RunSummary:
             f"sent {self.sent}, retrying {self.retried}, failed {self.failed}"
             + (f", given back {self.released}" if self.released else "")
             + (f", lost claims {self.lost}" if self.lost else "")
+            + (f", skipped {self.skipped} (turned off)" if self.skipped else "")
         )
 
 
@@ -218,6 +222,7 @@ class Worker:
                 _table.c.payload,
                 _table.c.attempts,
                 _table.c.created_at,
+                _table.c.topic,
             )
         )
         with db.engine.begin() as connection:
@@ -234,6 +239,7 @@ class Worker:
                 payload=row.payload,
                 attempts=row.attempts,
                 created_at=_aware(row.created_at),
+                topic=row.topic or "",
             )
             for row in sorted(rows, key=lambda r: r.id)
         ]
@@ -242,12 +248,17 @@ class Worker:
     def _deliver_batch(self, batch, clock: Clock) -> RunSummary:
         token, until, deliveries = batch
         summary = RunSummary()
+        deliveries, turned_off = mail_choices.sort_out(deliveries)
+        db.session.rollback()  # the read above holds nothing open while sending
         mailer = None
         try:
             for index, delivery in enumerate(deliveries):
                 if until - self.clock() < self.send_budget:
                     summary.released += self._release(token, deliveries[index:])
                     break
+                if delivery.id in turned_off:
+                    self._finish_skipped(token, delivery, clock(), summary)
+                    continue
                 if delivery.attempts > self.retry.max_attempts:
                     # Claimed this often without an outcome: workers died on it.
                     self._finish_failed(
@@ -312,6 +323,12 @@ class Worker:
         else:
             summary.lost += 1
 
+    def _finish_skipped(self, token, delivery, now, summary) -> None:
+        if self._finish(token, delivery, {"status": OutboxStatus.SKIPPED, "last_error": None}):
+            summary.skipped += 1
+        else:
+            summary.lost += 1
+
     def _finish_failed(self, token, delivery, error: str, now, summary) -> None:
         error = f"{now:%Y-%m-%d %H:%M:%S}Z attempt {delivery.attempts}: {error}"[:MAX_ERROR_CHARS]
         if self._finish(token, delivery, {"status": OutboxStatus.FAILED, "last_error": error}):
@@ -360,7 +377,7 @@ class Worker:
         while not stop.is_set():
             try:
                 summary = self.run_once()
-                if summary.sent or summary.retried or summary.failed:
+                if summary.sent or summary.retried or summary.failed or summary.skipped:
                     log.info("notify: %s", summary)
             except Exception:  # the database restarting must not end the worker
                 log.exception("notify: pass failed; trying again after the poll interval")

@@ -75,6 +75,8 @@ RULES = [
     Rule("manage.save_hours", "POST", url=dept, data=lambda w: {"day_0": "08:00–12:00"},
          expect=allowed(303)),
     Rule("manage.save_standards", "POST", url=dept, data=standards, expect=allowed(303)),
+    Rule("manage.save_team_mail", "POST", url=dept, data=lambda w: {"kinds": ["request_new"]},
+         expect=allowed(303)),
     Rule("manage.new_service", "GET", url=dept, expect=allowed(200)),
     Rule("manage.new_service", "POST", url=dept,
          data=lambda w: {"service-name": "Printer", "service-slug": "printer"},

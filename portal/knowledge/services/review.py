@@ -14,16 +14,7 @@ from portal.core import clock
 from portal.database import write_transaction
 from portal.extensions import db
 from portal.models import Article, ArticleStatus
-from portal.notify import outbox
-
-
-def _words(article: Article, link: str) -> tuple[str, str]:
-    template = current_app.jinja_env.get_template("email/knowledge_review.txt")
-    context = template.new_context({"article": article, "link": link})
-    subject, body = (
-        "".join(template.blocks[name](context)).strip() for name in ("subject", "body")
-    )
-    return " ".join(subject.split()), body + "\n"
+from portal.notify import email, outbox
 
 
 def overdue(now: datetime | None = None) -> list[Article]:
@@ -52,11 +43,16 @@ def flag_overdue(now: datetime | None = None) -> int:
             if owner is None or not owner.active:
                 continue
             path = f"/manage/{article.department.slug}/articles/{article.id}"
-            subject, body = _words(article, f"{current_app.config['PORTAL_URL']}{path}")
             key = f"article.review:{article.id}:{article.review_by.isoformat()}"
-            if outbox.enqueue_email(
-                owner.email, subject, body, topic="article.review", dedupe_key=key
-            ):
-                outbox.notify_user(owner, "article.review", subject, path)
+            mail = email.enqueue(
+                owner.email,
+                "knowledge_review",
+                topic="article.review",
+                dedupe_key=key,
+                article=article,
+                link=f"{current_app.config['PORTAL_URL']}{path}",
+            )
+            if mail:
+                outbox.notify_user(owner, "article.review", mail.subject, path)
                 sent += 1
     return sent

@@ -22,6 +22,7 @@ from portal.manage.services import (
     hours,
     members,
     standards,
+    team_mail,
 )
 from portal.manage.services.rules import Invalid
 from portal.models import Department
@@ -30,7 +31,7 @@ INDEX = "manage/index.html"
 SERVICE = "manage/service.html"
 NEW_SERVICE = "manage/new_service.html"
 EDITABLE = ("details", "calendar", "hours", "standards")
-SECTIONS = (*EDITABLE, "services", "contacts", "members", "gaps", "mail")
+SECTIONS = (*EDITABLE, "services", "contacts", "members", "gaps", "mail", "team_mail")
 SERVICE_EDITABLE = ("details", "standards")
 SECTION_NAMES = {
     "details": "Details",
@@ -103,6 +104,8 @@ def index_context(department: Department, drawing: str | None = None, **extra) -
         "gap_form": forms.GapKeywordsForm(formdata=None, service_choices=active),
         "mailbox": mailbox_panel(current_user, department) if _drawn(drawing, "mail") else None,
         "action_form": forms.ActionForm(formdata=None),
+        "team_mail_choices": extra.pop("team_mail_choices", None)
+        or team_mail.team_choices(department),
         "edit_forms": edit_forms,
         "section_names": SECTION_NAMES,
         "is_admin_here": is_admin(current_user),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import request
 from flask_login import current_user
 
+from portal.core.errors import Refused
 from portal.htmx import is_htmx, render
 from portal.manage import bp, forms
-from portal.manage.services import calendar, details, hours, standards
+from portal.manage.services import calendar, details, hours, standards, team_mail
 from portal.manage.services.rules import Invalid
 from portal.manage.views.department_page import (
     EDITABLE,
@@ -18,6 +19,7 @@ from portal.manage.views.department_page import (
     section_refused,
     section_saved,
 )
+from portal.notify.forms import MailKindsForm
 
 
 @bp.get("")
@@ -99,3 +101,21 @@ def save_standards(dept: str):
         ),
         "Response standards saved.",
     )
+
+
+@bp.post("/team-mail")
+def save_team_mail(dept: str):
+    department = managed(dept)
+    form = MailKindsForm()
+    form.validate()  # CSRF is checked app-wide; the kinds by the service
+    wanted = form.wanted()
+    try:
+        changed = team_mail.save_team_kinds(current_user, department, wanted)
+    except Refused as exc:
+        kept = [
+            (n, label, hint, n in wanted)
+            for n, label, hint, _ in team_mail.team_choices(department)
+        ]
+        return section_refused(department, "team_mail", [exc.message], team_mail_choices=kept)
+    message = "Team mailbox choices saved." if changed else "Nothing changed."
+    return section_saved(department, "team_mail", message)

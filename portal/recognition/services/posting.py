@@ -26,7 +26,8 @@ from portal.models import (
     User,
     Visibility,
 )
-from portal.notify.outbox import enqueue_email, notify_user
+from portal.notify import email
+from portal.notify.outbox import notify_user
 from portal.recognition import markup
 from portal.recognition.services.recipients import (
     Recipients,
@@ -100,12 +101,14 @@ def _notify_recipients(
     for person in recipients.people:
         told.add(person.id)
         notify_user(person, "wall.recognised", f"{author.name} thanked you for “{value}”", link)
-        enqueue_email(
+        email.enqueue(
             person.email,
-            f"{author.name} thanked you on the wall",
-            f"{author.name} thanked you for “{value}”:\n\n{post.message}\n\n"
-            f"See it on the wall: {current_app.config['PORTAL_URL']}{link}\n",
+            "wall_recognised",
             topic="wall.recognised",
+            author=author,
+            value=value,
+            message=post.message,
+            link=f"{current_app.config['PORTAL_URL']}{link}",
         )
     for department in recipients.departments:
         members = db.session.scalars(

@@ -18,6 +18,7 @@ from portal.directory.calendars import calendar_for
 from portal.extensions import db
 from portal.models import Department, Membership, ServiceRequest, User
 from portal.notify import outbox
+from portal.notify.kinds import kind_of
 from portal.notify.reply_address import reply_address
 
 
@@ -50,6 +51,30 @@ def for_reader(sr: ServiceRequest, payload: dict, reader: str) -> dict:
         return payload
     address = reply_address(mailbox, sr.key, reader, current_app.secret_key)
     return {**payload, "reply_to": address}
+
+
+def team_copy(
+    sr: ServiceRequest,
+    topic: str,
+    subject: str,
+    body: str,
+    payload: dict,
+    dedupe_key: str | None = None,
+) -> None:
+    """A copy for the department's team mailbox, when its manager chose this kind of mail
+    (Department.team_mail_kinds; the worker checks the choice again at delivery)."""
+    department = sr.department
+    kind = kind_of(topic, payload)
+    if department.email and kind and kind in (department.team_mail_kinds or "").split():
+        team_payload = {**payload, "team": department.id}
+        outbox.enqueue_email(
+            department.email,
+            subject,
+            body,
+            topic=topic,
+            dedupe_key=dedupe_key,
+            payload=team_payload,
+        )
 
 
 def notify_requester(sr: ServiceRequest, topic: str, message: str, **context) -> None:
@@ -99,6 +124,7 @@ def notify_workers(
     )
     subject, body, payload = _email(message, sr=sr, link=request_link(sr), **context)
     sent = False
+    team_copy(sr, topic, subject, body, payload, f"{dedupe}:team" if dedupe else None)
     for person in people:
         key = f"{dedupe}:{person.id}" if dedupe else None
         if outbox.enqueue_email(
@@ -138,9 +164,10 @@ def notify_created(
         (person.email, subject, body, topic, for_reader(sr, payload, person.email))
         for person in workers
     ]
+    team_copy(sr, topic, subject, body, payload)
     if transferred_from is None and requester.active:
         subject, body, payload = _email("sent", promise=promise_words(sr), **context)
-        payload = for_reader(sr, payload, requester.email)
+        payload = {**for_reader(sr, payload, requester.email), "kind": "request_sent"}
         emails.append((requester.email, subject, body, topic, payload))
         outbox.enqueue_emails(emails)
         outbox.notify_users([(requester.id, topic, subject, f"/requests/{sr.key}")])
