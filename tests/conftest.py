@@ -100,11 +100,14 @@ def _forget_request_user(sender, **extra):
 @pytest.fixture
 def app(_migrated_app):
     request_started.connect(_forget_request_user, _migrated_app)
+    settings = dict(_migrated_app.config)  # a test's changes end with it
     with _migrated_app.app_context():
         yield _migrated_app
         db.session.remove()
         empty_all_tables()
         limiter.reset()
+    _migrated_app.config.clear()
+    _migrated_app.config.update(settings)
 
 
 @pytest.fixture

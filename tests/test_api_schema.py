@@ -61,10 +61,10 @@ def test_every_operation_is_walked(app):
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
                          ids=["valid", "invalid"])
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
-def test_the_api_keeps_its_own_document(app, api_world, method, path, mode):
+def test_the_api_keeps_its_own_document(app, api_world, method, path, mode, monkeypatch):
     """Schemathesis's Python API over the WSGI app (its pytest fixture loader does not run
     under this suite's pytest 9), so each operation is one test with its own examples."""
-    app.config["RATELIMIT_ENABLED"] = False
+    monkeypatch.setitem(app.config, "RATELIMIT_ENABLED", False)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operation = schema[path][method]
     headers = {"Authorization": f"Bearer {api_world.token}"}
