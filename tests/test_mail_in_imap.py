@@ -35,7 +35,6 @@ from portal.notify.worker import Worker
 from tests import worlds
 from tests.imap_server import DovecotServer, require_dovecot
 from tests.mail_messages import PNG, mail, reply_to
-from tests.notify_servers import SmtpServer
 
 MAILBOX = "it-help@example.com"
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,13 +44,6 @@ ROOT = Path(__file__).resolve().parent.parent
 def dovecot():
     require_dovecot()
     server = DovecotServer({MAILBOX: "imap-secret"}).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer().start()
     yield server
     server.stop()
 

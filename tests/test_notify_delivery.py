@@ -17,19 +17,12 @@ from portal.notify import outbox
 from portal.notify.delivery import SmtpSettings
 from portal.notify.urls import Allowlist
 from portal.notify.worker import MailConfigurationError, RetryPolicy, Worker, mailer_factory
-from tests.notify_servers import HttpReceiver, SmtpServer
+from tests.notify_servers import HttpReceiver
 
 # The workers' "now": a day after the real clock, because messages are enqueued at the real
 # now and only become due then (a fixed date here went stale within a week, and "the next
 # hour" went stale during a long run).
 T0 = (datetime.now(UTC) + timedelta(days=1)).replace(second=0, microsecond=0)
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

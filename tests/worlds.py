@@ -1,7 +1,7 @@
 """Shared test worlds: the IT desk (IT with its laptop service and standards, Ivan the agent,
 Iris the manager, Erin the employee), the wall, a check-in, and one app with its caches on.
 
-Registered as fixtures by tests/conftest.py (`pytest_plugins`): `it_desk`, `wall`,
+Registered as fixtures by tests/conftest.py (`pytest_plugins`): `it_desk`, `wall`, `smtp`,
 `checkin`, `cached_app`, and `worlds` (this module, so a fixture can call a builder without an
 import). A test file that needs the same world with a different detail (the
 desk's hours, a service called "Laptop", a second agent) calls the builder with that detail
@@ -205,6 +205,16 @@ def it_desk_fixture(app) -> World:
 @pytest.fixture(name="wall")
 def wall_fixture(app) -> World:
     return wall()
+
+
+@pytest.fixture(name="smtp")
+def smtp_fixture():
+    """A real SMTP server on a loopback port (tests/notify_servers.py), for the test."""
+    from tests.notify_servers import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(name="checkin")
