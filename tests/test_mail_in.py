@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 from email import message_from_bytes, policy
+from email.message import EmailMessage
 
 import pytest
 from sqlalchemy import func, select
@@ -379,3 +380,23 @@ def test_flask_mail_address_connects_a_mailbox_and_says_what_is_wrong(app, runne
     ]:
         refused = runner.invoke(args=["mail", "address", *args])
         assert refused.exit_code != 0 and words in refused.output
+
+
+def test_an_html_only_mail_keeps_its_inline_images_as_named_attachments(desk):
+    """Outlook's pasted screenshot: HTML only, the image inline by Content-ID, no file name."""
+    message = EmailMessage()
+    message["From"] = "Erin Requester <erin@example.com>"
+    message["To"] = "it-help@example.com"
+    message["Subject"] = "Error on the VPN client"
+    message["Message-ID"] = "<outlook.1@client.example.com>"
+    message.set_content(
+        '<p>This appears <b>every</b> morning:</p><p><img src="cid:image001.png@01DA4B"></p>',
+        subtype="html",
+    )
+    message.add_related(PNG, maintype="image", subtype="png", cid="<image001.png@01DA4B>")
+    message.add_related(PNG, maintype="image", subtype="png")  # no Content-ID either
+    assert take(message.as_bytes()).outcome is InboundOutcome.CREATED
+    sr = the_request()
+    assert sr.description == "This appears every morning:"
+    names = sorted(f.filename for f in db.session.scalars(select(RequestAttachment)))
+    assert names == ["image-2.png", "image001.png"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import html
+import mimetypes
 import re
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -26,6 +27,7 @@ MAX_ATTACHMENTS = 20
 MAX_ADDRESSES = 10_000  # addresses read from To/Cc (a mail to 5,000 people still parses)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _DIRECTION = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTENT_ID_STEM = re.compile(r"[^A-Za-z0-9._-]")
 _MESSAGE_ID = re.compile(r"<([^<>\s]{1,250})>")
 _BLOCK_END = re.compile(r"(?i)<\s*(br\s*/?|/p|/div|/li|/tr|/h[1-6]|/blockquote)\s*>")
 # Charsets whose every byte decodes to something: bytes that are valid UTF-8 are read as
@@ -116,12 +118,19 @@ def _is_file(part: Message) -> bool:
     )
 
 
-def _filename(part: Message) -> str:
+def _filename(part: Message, number: int) -> str:
+    """The part's own file name; an inline image without one (Outlook's pasted screenshot)
+    is named after its Content-ID or its place, with the extension of its type."""
     try:
         name = part.get_filename() or ""
     except Exception:
         name = ""
-    return clean_filename(clean(str(name))) if name else "attachment"
+    if name:
+        return clean_filename(clean(str(name)))
+    stem = _CONTENT_ID_STEM.sub("", str(part.get("Content-ID", "")).strip("<> ").split("@")[0])
+    stem = stem[:60] or f"image-{number}"
+    extension = mimetypes.guess_extension(part.get_content_type()) or ""
+    return clean_filename(stem if stem.lower().endswith(extension) else stem + extension)
 
 
 def _body_and_files(message: Message) -> tuple[str, list[Upload]]:
@@ -133,7 +142,8 @@ def _body_and_files(message: Message) -> tuple[str, list[Upload]]:
             continue
         if _is_file(part):
             if len(files) < MAX_ATTACHMENTS:
-                files.append(Upload(_filename(part), part.get_payload(decode=True) or b""))
+                name = _filename(part, len(files) + 1)
+                files.append(Upload(name, part.get_payload(decode=True) or b""))
             continue
         kind = part.get_content_type()
         if kind == "text/html":
