@@ -16,7 +16,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from portal.accounts import api_tokens
-from portal.models import TokenScope
+from portal.extensions import db
+from portal.models import CompanyValue, TokenScope
+from portal.recognition.services import posting
 from tests import factories
 
 EXAMPLES = 25  # per operation: the whole file takes well under a minute
@@ -36,8 +38,13 @@ def api_world(worlds):
                          max_value=3)
     desk.request = factories.make_request(desk.laptop, desk.erin)
     _row, desk.token = api_tokens.issue(
-        desk.erin, api_tokens.NewToken("Schemathesis", TokenScope.READ_WRITE, 7)
+        desk.ivan, api_tokens.NewToken("Schemathesis", TokenScope.READ_WRITE, 7)
     )
+    value = CompanyValue(name="Own it", colour="blue")
+    db.session.add(value)
+    db.session.commit()
+    posting.post_recognition(desk.erin, recipients="@ivan", value_id=value.id,
+                             message="Thanks", notify=False)
     return desk
 
 
@@ -49,6 +56,16 @@ OPERATIONS = [
     ("GET", "/api/v1/requests/{key}"),
     ("POST", "/api/v1/requests"),
     ("POST", "/api/v1/requests/{key}/replies"),
+    ("PATCH", "/api/v1/requests/{key}"),
+    ("POST", "/api/v1/requests/{key}/notes"),
+    ("GET", "/api/v1/departments/{slug}/scorecard"),
+    ("GET", "/api/v1/values"),
+    ("GET", "/api/v1/recognitions"),
+    ("POST", "/api/v1/recognitions"),
+    ("GET", "/api/v1/recognitions/{post_id}"),
+    ("PUT", "/api/v1/recognitions/{post_id}/reactions/{kind}"),
+    ("DELETE", "/api/v1/recognitions/{post_id}/reactions/{kind}"),
+    ("POST", "/api/v1/recognitions/{post_id}/addons"),
 ]
 
 

@@ -20,7 +20,7 @@ from portal.extensions import csrf
 bp = APIBlueprint("api", __name__, url_prefix="/api/v1", tag="Inward API v1")
 csrf.exempt(bp)  # no session here: a token in a header is not sent by a browser on its own
 
-from portal.api import authentication, conditional, views  # noqa: E402,F401
+from portal.api import authentication, conditional, views, wall_views  # noqa: E402,F401
 
 bp.before_request(authentication.authenticate)
 bp.after_request(conditional.tag_reads)

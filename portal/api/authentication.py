@@ -17,6 +17,7 @@ from portal.extensions import limiter
 from portal.models import TokenScope
 
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
+BODILESS = frozenset({"PUT", "DELETE"})  # a reaction's PUT and DELETE need no body
 _CHALLENGE = 'Bearer realm="inward"'
 
 
@@ -64,7 +65,8 @@ def authenticate():
             "This token may only read. Make a read-and-write token to change anything.",
             headers={"WWW-Authenticate": f'{_CHALLENGE}, error="insufficient_scope"'},
         )
-    if request.method not in READS and not request.is_json:
+    bodiless = request.method in BODILESS and not request.content_length
+    if request.method not in READS and not request.is_json and not bodiless:
         return problem(415, "Send the body as JSON (Content-Type: application/json).")
     api_tokens.mark_used(token)
     return None

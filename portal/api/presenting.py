@@ -134,6 +134,65 @@ def request_detail(sr: ServiceRequest, clocks, state: str) -> dict:
         "created_at": _instant(sr.created_at),
         "answers": list(sr.answers or []),
         "clock": state,
+        "version": sr.version,
         "first_response": _clock(clocks.first_response),
         "resolution": _clock(clocks.resolution),
+    }
+
+
+# --- the wall and the scorecards -----------------------------------------------------------
+
+
+def _person(user) -> dict:
+    return {"id": user.id, "name": user.name, "email": user.email}
+
+
+def reactions(found) -> list[dict]:
+    return [{"kind": kind.value, "count": count, "mine": mine} for kind, count, mine in found]
+
+
+def recognition(card) -> dict:
+    post = card.post
+    return {
+        "id": post.id,
+        "author": _person(post.author),
+        "people": [_person(person) for person in card.people],
+        "teams": [department.slug for department in card.departments],
+        "value": post.value.name,
+        "message": post.message,
+        "message_html": post.message_html,
+        "visibility": post.visibility.value,
+        "created_at": _instant(post.created_at),
+        "reactions": reactions(card.reactions),
+        "addons": post.addon_count,
+        "path": f"/wall/{post.id}",
+    }
+
+
+def _figure(one) -> dict:
+    return {
+        "count": one.count,
+        "median_minutes": one.median,
+        "p90_minutes": one.p90,
+        "within_promise": one.within,
+    }
+
+
+def scorecard(card, window) -> dict:
+    return {
+        "department": card.department.slug,
+        "days": window.days,
+        "minutes_are": "business minutes of the department's own hours",
+        "refreshed_at": _instant(card.refreshed_at),
+        "rows": [
+            {
+                "priority": row.priority.value if row.priority else None,
+                "first_response": _figure(row.delivery.first),
+                "resolution": _figure(row.delivery.resolution),
+                "rating_average": row.delivery.rating_average,
+                "ratings": row.delivery.rating_count,
+                "open_now": row.backlog,
+            }
+            for row in window.rows
+        ],
     }

@@ -4,7 +4,9 @@ OpenAPI 3.1 document at /api/v1/openapi.json). Input schemas refuse unknown fiel
 from __future__ import annotations
 
 from apiflask import Schema, fields, validators
-from marshmallow import RAISE
+from marshmallow import RAISE, ValidationError
+
+from portal.core.text import text_problem
 
 from portal.models import FieldKind, Priority, RequestStatus
 
@@ -14,6 +16,21 @@ _PRIORITIES = [p.value for p in Priority]
 class Strict(Schema):
     class Meta:
         unknown = RAISE
+
+
+def one_line(value: str) -> None:
+    """The portal's one text rule for a name, an address or a slug: one line, no control
+    characters (NUL, escapes)."""
+    problem = text_problem(value, multiline=False)
+    if problem:
+        raise ValidationError(problem)
+
+
+def typed_text(value: str) -> None:
+    """The one text rule for what people write: no control characters."""
+    problem = text_problem(value)
+    if problem:
+        raise ValidationError(problem)
 
 
 # --- directory -----------------------------------------------------------------------------
@@ -150,6 +167,8 @@ class RequestOut(Schema):
     created_at = fields.AwareDateTime(required=True)
     answers = fields.List(fields.Nested(AnswerOut), required=True)
     clock = fields.String(required=True, metadata={"example": "on_track"})
+    version = fields.Integer(required=True, metadata={"description": "Send it back when "
+                             "you change the request (PATCH)."})
     first_response = fields.Nested(ClockOut, required=True)
     resolution = fields.Nested(ClockOut, required=True)
 
@@ -177,4 +196,47 @@ class ReplyIn(Strict):
 class ReplyOut(Schema):
     key = fields.String(required=True)
     status = fields.String(required=True)
+    at = fields.AwareDateTime(required=True)
+
+
+class RequestChangeIn(Strict):
+    """The department's side of a request: the request page's panel, as JSON."""
+
+    version = fields.Integer(
+        validate=validators.Range(min=0, max=2**31 - 1),
+        metadata={"description": "The `version` you read: a later change by someone else "
+                  "answers 409 instead of being overwritten."},
+    )
+    assignee = fields.String(
+        validate=[validators.Length(min=1, max=254), one_line],
+        metadata={"description": "A colleague of the department (e-mail address or "
+                  "@handle), or `none` to unassign."},
+    )
+    status = fields.String(validate=validators.OneOf([s.value for s in RequestStatus]))
+    priority = fields.String(validate=validators.OneOf(_PRIORITIES))
+    department = fields.String(
+        validate=[validators.Length(min=1, max=64), one_line],
+        metadata={"description": "Transfer to this department (its slug); needs a `message`."},
+    )
+    message = fields.String(
+        validate=[validators.Length(min=1, max=10_000), typed_text],
+        metadata={"description": "To the requester with a status change; the reason of a "
+                  "transfer."},
+    )
+
+
+class ChangeOut(Schema):
+    key = fields.String(required=True)
+    changes = fields.List(fields.String(), required=True)
+    still_visible = fields.Boolean(
+        required=True, metadata={"description": "false after a transfer out of your sight"}
+    )
+
+
+class NoteIn(Strict):
+    body = fields.String(required=True, validate=validators.Length(min=1, max=10_000))
+
+
+class NoteOut(Schema):
+    key = fields.String(required=True)
     at = fields.AwareDateTime(required=True)

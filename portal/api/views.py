@@ -9,10 +9,14 @@ from werkzeug.datastructures import MultiDict
 
 from portal.api import bp, forms, presenting
 from portal.api.schemas import (
+    ChangeOut,
     DepartmentOut,
     MineQuery,
+    NoteIn,
+    NoteOut,
     ReplyIn,
     ReplyOut,
+    RequestChangeIn,
     RequestIn,
     RequestOut,
     RequestPage,
@@ -25,12 +29,12 @@ from portal.core.errors import NotFound, Refused
 from portal.core.problems import field_error, problem
 from portal.directory import search as directory_search
 from portal.directory import services as directory
-from portal.models import Priority
+from portal.models import Priority, RequestEvent
 from portal.service_requests import clocks
 from portal.service_requests.forms import ReplyForm
-from portal.service_requests.services import access, conversation, promises, submission
+from portal.service_requests.services import access, conversation, panel, promises, submission
 from portal.service_requests.services import mine as my_list
-from portal.service_requests.services.recording import discard_changes
+from portal.service_requests.services.recording import ChangedMeanwhile, discard_changes
 
 SEARCH_LIMIT = 5
 
@@ -148,20 +152,74 @@ def create_request(body: dict):
     return _detail(sr), (201 if created else 200), location
 
 
+def _write(sr, text: str, write):
+    """A reply or a note through the page's own reply form: the event, or a problem."""
+    form = ReplyForm(formdata=MultiDict({"body": text}), meta={"csrf": False})
+    if not form.validate():
+        errors = [field_error(name, message) for name, messages in form.errors.items()
+                  for message in messages]
+        return problem(422, "The text needs another look.", errors=errors)
+    try:
+        return write(sr, current_user, form.body.data)
+    except Refused as exc:
+        discard_changes()
+        return problem(422, exc.message, errors=[field_error(exc.field or "body", exc.message)])
+
+
 @bp.post("/requests/<key>/replies")
 @bp.input(ReplyIn, arg_name="body")
 @bp.output(ReplyOut, status_code=201)
 @bp.doc(summary="Reply on a request (as the page's reply box)")
 def reply(key: str, body: dict):
     sr = access.get_visible_request(current_user, key)
-    form = ReplyForm(formdata=MultiDict({"body": body["body"]}), meta={"csrf": False})
-    if not form.validate():
-        errors = [field_error(name, message) for name, messages in form.errors.items()
-                  for message in messages]
-        return problem(422, "The reply needs another look.", errors=errors)
-    try:
-        event = conversation.reply(sr, current_user, form.body.data)
-    except Refused as exc:
-        discard_changes()
-        return problem(422, exc.message, errors=[field_error(exc.field or "body", exc.message)])
+    event = _write(sr, body["body"], conversation.reply)
+    if not isinstance(event, RequestEvent):
+        return event
     return {"key": sr.key, "status": sr.status.value, "at": clock.aware(event.at)}, 201
+
+
+@bp.post("/requests/<key>/notes")
+@bp.input(NoteIn, arg_name="body")
+@bp.output(NoteOut, status_code=201)
+@bp.doc(summary="An internal note (the department's members only)",
+        description="Never shown or sent to the requester. 404 for anyone else, as on the page.")
+def add_note(key: str, body: dict):
+    sr = access.get_visible_request(current_user, key)
+    if not access.can_work(current_user, sr):
+        raise NotFound(key)
+    event = _write(sr, body["body"], conversation.add_note)
+    if not isinstance(event, RequestEvent):
+        return event
+    return {"key": sr.key, "at": clock.aware(event.at)}, 201
+
+
+@bp.patch("/requests/<key>")
+@bp.input(RequestChangeIn, arg_name="body")
+@bp.output(ChangeOut)
+@bp.doc(
+    summary="Work a request: status, assignee, priority, transfer (the department's side)",
+    description="The request page's panel as JSON: the parts sent change together or not at "
+    "all. 404 for anyone who does not work in the request's department.",
+    responses={409: {"description": "Someone changed the request after the `version` sent"}},
+)
+def change_request(key: str, body: dict):
+    sr = access.get_visible_request(current_user, key)
+    assignee = body.get("assignee", "")
+    wanted = panel.PanelInput(
+        version=body.get("version"),
+        assignee="none" if assignee == "none" else "",
+        assignee_typed="" if assignee == "none" else assignee,
+        status=body.get("status", ""),
+        priority=body.get("priority", ""),
+        department=body.get("department", ""),
+        message=body.get("message", ""),
+    )
+    try:
+        saved = panel.save_panel(sr, current_user, wanted)
+    except ChangedMeanwhile as exc:
+        return problem(409, exc.message)
+    except panel.PanelRefused as exc:
+        discard_changes()
+        errors = [field_error(name, message) for name, message in exc.problems.items()]
+        return problem(422, "The change needs another look.", errors=errors)
+    return {"key": sr.key, "changes": list(saved.changes), "still_visible": saved.still_visible}
