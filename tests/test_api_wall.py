@@ -79,7 +79,8 @@ def test_a_department_only_thanks_is_404_for_everyone_outside_its_audience(clien
     assert post.id not in [r["id"] for r in listed]
     answer = client.put(f"/api/v1/recognitions/{post.id}/reactions/clap", headers=outsider)
     assert answer.status_code == 404 and answer.mimetype == PROBLEM
-    assert client.get(f"/api/v1/recognitions/{post.id}", headers=token(wall.iris)).status_code == 200
+    seen = client.get(f"/api/v1/recognitions/{post.id}", headers=token(wall.iris))
+    assert seen.status_code == 200
 
 
 @pytest.mark.parametrize(

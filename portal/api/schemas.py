@@ -7,7 +7,6 @@ from apiflask import Schema, fields, validators
 from marshmallow import RAISE, ValidationError
 
 from portal.core.text import text_problem
-
 from portal.models import FieldKind, Priority, RequestStatus
 
 _PRIORITIES = [p.value for p in Priority]
