@@ -57,6 +57,8 @@ TARGETS = {  # share of hello world's requests/s, p99 ceilings in ms, absolute r
     "wall filtered": {"ratio": 12.0},
     "wall next page": {"ratio": 0.0, "p99_ms": 50.0},
     "scorecard": {"ratio": 0.0, "p99_ms": 200.0},  # issue 5: single user (wrk -t1 -c1)
+    "api department": {"ratio": 30.0},  # issue 19
+    "api my requests": {"ratio": 20.0},
 }
 # Issue 21, cold: each ≥ 10 % of hello world with p99 ≤ 150 ms at 16 connections.
 COLD_TARGETS = {
@@ -143,6 +145,24 @@ SESSION_COOKIE_CODE = (
     "    print(app.session_interface.get_signing_serializer(app)"
     ".dumps({'_user_id': token, '_fresh': True}))\n"
 )
+
+
+BENCH_READER_CREDENTIAL_CODE = (
+    "from portal import create_app\n"
+    "from portal.accounts import api_tokens\n"
+    "from portal.extensions import db\n"
+    "from portal.models import TokenScope, User\n"
+    "from sqlalchemy import select\n"
+    "app = create_app()\n"
+    "with app.app_context():\n"
+    "    user = db.session.scalar(select(User).where(User.email == 'bench.user.1@example.com'))\n"
+    "    print(api_tokens.issue(user, api_tokens.NewToken('bench', TokenScope.READ, 7))[1])\n"
+)
+
+
+def api_token() -> str:
+    """A read-only personal access token of bench.user.1's, for the API's pages."""
+    return run(str(VENV / "python"), "-c", BENCH_READER_CREDENTIAL_CODE).strip()
 
 
 def session_cookie(checkout: Path = ROOT, environment: dict[str, str] | None = None) -> str:
@@ -292,8 +312,11 @@ def wrk(
 # Every page measured: name -> (path, extra headers, who). who: "reader" (cold: every request
 # as another bench user), "user" (bench.user.1 always: the busy department's manager, the
 # only one who may open its queue and its requests), "warm" (measured warm only).
-def pages(paths: dict[str, str], cursor: str) -> dict[str, tuple[str, dict, str]]:
+def pages(
+    paths: dict[str, str], cursor: str, token: str = ""
+) -> dict[str, tuple[str, dict, str]]:
     hx = {"HX-Request": "true"}
+    api = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
     return {
         "tiny page": ("/notifications?before=1", {}, "reader"),  # the layout, no notices
         "home": ("/", {}, "reader"),
@@ -313,6 +336,9 @@ def pages(paths: dict[str, str], cursor: str) -> dict[str, tuple[str, dict, str]
         "wall next page": (f"/wall?before={cursor}", hx, "reader"),
         "scorecard": (f"/d/{BUSY_DEPARTMENT}/scorecard?days=90", {}, "reader"),
         "insights": ("/insights", {}, "reader"),
+        # The API: one token (bench.user.1's), no rendered output to cache, so warm = cold.
+        "api department": (f"/api/v1/departments/{DEPARTMENT}", api, "user"),
+        "api my requests": ("/api/v1/requests?mine", api, "user"),
         "submit request": (paths["form"], {}, "warm"),
         "wall (many readers)": ("/wall", {}, "warm"),
     }
@@ -434,7 +460,7 @@ def main() -> None:
                 raise SystemExit(f"signed-in department page ({mode}) answered {status}, not 200")
         settled = browser_cookie(cookie["Cookie"].split("=", 1)[1], first)
         cookie = {"Cookie": f"session={settled}"}
-        listed = pages(paths, wall_cursor(f"http://127.0.0.1:{first}", cookie))
+        listed = pages(paths, wall_cursor(f"http://127.0.0.1:{first}", cookie), api_token())
         if ONLY:
             listed = {n: page for n, page in listed.items() if n in ONLY}
         csrf = form_cookie = ""
