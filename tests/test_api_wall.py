@@ -185,3 +185,9 @@ def test_control_characters_in_words_are_refused(client, wall, text):
         response = client.post(url, json=body, headers=token(wall.erin))
         assert response.status_code == 422
         assert [e["field"] for e in response.get_json()["errors"]] == ["message"]
+
+
+def test_a_cursor_past_the_largest_id_is_a_named_problem_not_a_database_error(client, wall):
+    response = client.get("/api/v1/recognitions?cursor=15529002518337", headers=token(wall.erin))
+    assert response.status_code == 422
+    assert [e["field"] for e in response.get_json()["errors"]] == ["cursor"]

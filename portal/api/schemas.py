@@ -6,6 +6,7 @@ from __future__ import annotations
 from apiflask import Schema, fields, validators
 from marshmallow import RAISE, ValidationError
 
+from portal.core.ids import MAX_ID
 from portal.core.text import text_problem
 from portal.models import FieldKind, Priority, RequestStatus
 
@@ -202,7 +203,7 @@ class RequestChangeIn(Strict):
     """The department's side of a request: the request page's panel, as JSON."""
 
     version = fields.Integer(
-        validate=validators.Range(min=0, max=2**31 - 1),
+        validate=validators.Range(min=0, max=MAX_ID),
         metadata={"description": "The `version` you read: a later change by someone else "
                   "answers 409 instead of being overwritten."},
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from apiflask import Schema, fields, validators
 
 from portal.api.schemas import Strict, one_line, typed_text
+from portal.core.ids import MAX_ID
 from portal.insights.scorecard import WINDOWS
 from portal.models import ReactionKind, Visibility
 
@@ -28,18 +29,18 @@ class WallQueryIn(Strict):
         metadata={"description": "Thanks given or received by this department (its slug)."},
     )
     value = fields.Integer(
-        validate=validators.Range(min=1, max=2**31 - 1),
+        validate=validators.Range(min=1, max=MAX_ID),
         metadata={"description": "Thanks for this company value (its id, see /values)."},
     )
     person = fields.Integer(
-        validate=validators.Range(min=1, max=2**31 - 1),
+        validate=validators.Range(min=1, max=MAX_ID),
         metadata={"description": "Thanks this person (their id) gave or received."},
     )
     mentions = fields.String(
         validate=validators.OneOf(["me"]), metadata={"description": "`me`: thanks naming you."}
     )
     cursor = fields.Integer(
-        validate=validators.Range(min=1, max=2**63 - 1),
+        validate=validators.Range(min=1, max=MAX_ID),
         metadata={"description": "The `next_cursor` of the page before."},
     )
 
@@ -96,7 +97,7 @@ class RecognitionIn(Strict):
         load_default=list,
         metadata={"description": "Whole teams to thank: department slugs."},
     )
-    value = fields.Integer(required=True, validate=validators.Range(min=1, max=2**31 - 1))
+    value = fields.Integer(required=True, validate=validators.Range(min=1, max=MAX_ID))
     message = fields.String(
         required=True, validate=[validators.Length(min=1, max=10_000), typed_text]
     )
