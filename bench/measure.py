@@ -373,7 +373,7 @@ def runs(
                 continue
             url = f"http://127.0.0.1:{PORTS[mode]}{path}"
             script = None
-            sent = {**headers, **cookie}
+            sent = headers if "Authorization" in headers else {**headers, **cookie}
             if name == "submit request":
                 sent = {"Cookie": f"session={form_cookie}"}
                 script = ("submit.lua", [csrf, path])

@@ -14,7 +14,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal import audit
@@ -106,6 +107,14 @@ def state_of(token: ApiToken, now: datetime) -> str:
     return "usable" if is_usable(token, now) else "expired"
 
 
+# Read on every API call: built once (its compiled form reused), the person in the same row.
+_TOKEN_BY_PUBLIC_ID = (
+    select(ApiToken)
+    .where(ApiToken.public_id == bindparam("public_id"))
+    .options(joinedload(ApiToken.user))
+)
+
+
 def find_usable(token_text: str, now: datetime | None = None) -> ApiToken | None:
     """The live token this text is (not revoked, not expired, its person active), or
     None for anything else: a malformed, unknown, tampered, revoked or expired token."""
@@ -113,7 +122,7 @@ def find_usable(token_text: str, now: datetime | None = None) -> ApiToken | None
     match = TOKEN_PATTERN.match(token_text or "")
     if match is None:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.public_id == match.group(1)))
+    token = db.session.scalar(_TOKEN_BY_PUBLIC_ID, {"public_id": match.group(1)})
     if token is None or not hmac.compare_digest(token.secret_hash, digest(token_text)):
         return None
     if not is_usable(token, now) or not token.user.active:

@@ -9,7 +9,7 @@ from flask import url_for
 
 from portal.core import clock
 from portal.directory.search import Hit
-from portal.directory.services import DepartmentPage, Promise
+from portal.directory.services import DepartmentPage, DepartmentSummary, Promise
 from portal.models import RequestField, ServiceRequest
 from portal.sla import Clock
 
@@ -28,7 +28,7 @@ def promise(one: Promise) -> dict:
     }
 
 
-def department(page: DepartmentPage) -> dict:
+def department(page: DepartmentPage | DepartmentSummary) -> dict:
     dept = page.department
     return {
         "slug": dept.slug,

@@ -7,7 +7,7 @@ from flask import request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from portal.api import bp, forms, presenting
+from portal.api import bp, forms, presenting, responses
 from portal.api.schemas import (
     ChangeOut,
     DepartmentOut,
@@ -24,13 +24,14 @@ from portal.api.schemas import (
     SearchQuery,
     ServiceList,
 )
-from portal.core import clock
+from portal.core import caching, clock
 from portal.core.errors import NotFound, Refused
 from portal.core.problems import field_error, problem
 from portal.directory import search as directory_search
 from portal.directory import services as directory
+from portal.extensions import reader_cache
 from portal.models import Priority, RequestEvent
-from portal.service_requests import clocks
+from portal.service_requests import clocks, list_cache
 from portal.service_requests.forms import ReplyForm
 from portal.service_requests.services import access, conversation, panel, promises, submission
 from portal.service_requests.services import mine as my_list
@@ -50,7 +51,28 @@ def _department_page(slug: str) -> directory.DepartmentPage:
 @bp.output(DepartmentOut)
 @bp.doc(summary="A department", description="Its hours, its promises and whether it is open now.")
 def department(slug: str):
-    return presenting.department(_department_page(slug))
+    made = caching.cached(
+        f"api-department:{slug}",
+        lambda: _department_body(slug),
+        seconds=caching.lifetime("DIRECTORY_CACHE_SECONDS"),
+        expires=lambda made: made[1],
+    )
+    if made is None:
+        raise NotFound(slug)
+    return responses.json_body(made[0])
+
+
+def _department_body(slug: str) -> tuple[str, float | None] | None:
+    """(the JSON, the instant its "open now" changes): the same for every reader, so kept
+    as the directory's fragments are (a few seconds; forgotten at once by a change of the
+    directory), and never past that instant."""
+    summary = directory.department_summary(slug)
+    if summary is None:
+        return None
+    change = summary.status.next_change
+    return responses.dumped(DepartmentOut, presenting.department(summary)), (
+        change.timestamp() if change is not None else None
+    )
 
 
 @bp.get("/departments/<slug>/services")
@@ -90,14 +112,23 @@ def my_requests(query: dict):
     if cursor is not None and my_list.decode_cursor(cursor) is None:
         return problem(422, "This cursor is not one we gave out.",
                        errors=[field_error("cursor", "Pass back a next_cursor as it came.")])
-    page = my_list.my_requests(current_user, cursor)
-    rows = [
-        presenting.request_row(sr, group, page.department_names)
-        for group, group_rows in (("needs_you", page.needs_you), ("open", page.open),
-                                  ("closed", page.closed))
-        for sr in group_rows
-    ]
-    return {"requests": rows, "next_cursor": page.next_cursor}
+
+    def build() -> tuple[str, None]:
+        page = my_list.my_requests(current_user, cursor, with_calendars=False)
+        rows = [
+            presenting.request_row(sr, group, page.department_names)
+            for group, group_rows in (("needs_you", page.needs_you), ("open", page.open),
+                                      ("closed", page.closed))
+            for sr in group_rows
+        ]
+        body = {"requests": rows, "next_cursor": page.next_cursor}
+        return responses.dumped(RequestPage, body), None
+
+    # Kept as the page's own list is: under the person's list stamps (any change to one of
+    # their requests moves them), for the reader alone.
+    text = list_cache.cached([list_cache.person_scope(current_user.id)],
+                             f"api-mine:{current_user.id}:{cursor}", build, store=reader_cache)
+    return responses.json_body(text)
 
 
 def _detail(sr) -> dict:

@@ -7,7 +7,7 @@ from datetime import date
 from functools import lru_cache
 
 import holidays as holidays_lib
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from portal.extensions import db
 from portal.models import Closure, Department, OpeningHours
@@ -63,24 +63,23 @@ def calendar_from_rows(
     )
 
 
+_HOURS_OF = select(
+    OpeningHours.department_id, OpeningHours.weekday, OpeningHours.opens, OpeningHours.closes
+).where(OpeningHours.department_id.in_(bindparam("ids", expanding=True)))
+_CLOSURES_OF = select(Closure.department_id, Closure.day, Closure.reason).where(
+    Closure.department_id.in_(bindparam("ids", expanding=True))
+)
+
+
 def calendar_rows(ids) -> tuple[dict[int, list], dict[int, list]]:
-    """Each department's weekly hours and closures, as plain rows (two statements)."""
+    """Each department's weekly hours and closures, as plain rows (two statements, each
+    built once)."""
+    ids = list(ids)
     hours: dict[int, list] = defaultdict(list)
-    for row in db.session.execute(
-        select(
-            OpeningHours.department_id,
-            OpeningHours.weekday,
-            OpeningHours.opens,
-            OpeningHours.closes,
-        ).where(OpeningHours.department_id.in_(ids))
-    ):
+    for row in db.session.execute(_HOURS_OF, {"ids": ids}):
         hours[row.department_id].append((row.weekday, row.opens, row.closes))
     closures: dict[int, list] = defaultdict(list)
-    for row in db.session.execute(
-        select(Closure.department_id, Closure.day, Closure.reason).where(
-            Closure.department_id.in_(ids)
-        )
-    ):
+    for row in db.session.execute(_CLOSURES_OF, {"ids": ids}):
         closures[row.department_id].append((row.day, row.reason))
     return hours, closures
 

@@ -5,19 +5,19 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import groupby
+from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import selectinload
 
 from portal import sla
-from portal.directory.calendars import calendar_for
+from portal.directory.calendars import calendar_for, calendar_from_rows, calendar_rows
 from portal.extensions import db
 from portal.models import (
     Contact,
     Department,
-    OpeningHours,
     Priority,
     ResponseStandard,
     Service,
@@ -87,6 +87,17 @@ class DepartmentPage:
 
 
 @dataclass
+class DepartmentSummary:
+    """What a department promises and whether it is open: the API's department (no
+    services, no contacts)."""
+
+    department: Any  # a row: id, slug, name, mission, description, timezone, holidays
+    promises: list[Promise]
+    week: list[DayHours]
+    status: OpenStatus
+
+
+@dataclass
 class ServicePage:
     service: Service
     department: Department
@@ -108,14 +119,41 @@ def is_slug(value: str) -> bool:
     return bool(SLUG_PATTERN.fullmatch(value or ""))
 
 
+# Read on every department page and API call: built once, so SQLAlchemy reuses their cache
+# keys and compiled forms instead of building the statements again each time.
+_DEPARTMENT_BY_SLUG = (
+    select(Department)
+    .where(Department.slug == bindparam("slug"), Department.active)
+    .options(selectinload(Department.opening_hours), selectinload(Department.closures))
+)
+_DEFAULT_STANDARDS = select(ResponseStandard).where(
+    ResponseStandard.department_id.in_(bindparam("ids", expanding=True)),
+    ResponseStandard.service_id.is_(None),
+)
+_DEFAULT_STANDARD_ROWS = select(
+    ResponseStandard.priority,
+    ResponseStandard.first_response_minutes,
+    ResponseStandard.resolution_minutes,
+).where(
+    ResponseStandard.department_id.in_(bindparam("ids", expanding=True)),
+    ResponseStandard.service_id.is_(None),
+)
+_SUMMARY_ROW = select(
+    Department.id,
+    Department.slug,
+    Department.name,
+    Department.mission,
+    Department.description,
+    Department.timezone,
+    Department.holiday_country,
+    Department.holiday_subdivision,
+).where(Department.slug == bindparam("slug"), Department.active)
+
+
 def get_department(slug: str) -> Department | None:
     if not is_slug(slug):
         return None
-    return db.session.scalar(
-        select(Department)
-        .where(Department.slug == slug, Department.active)
-        .options(selectinload(Department.opening_hours), selectinload(Department.closures))
-    )
+    return db.session.scalar(_DEPARTMENT_BY_SLUG, {"slug": slug})
 
 
 def open_status(calendar: sla.BusinessCalendar, now: datetime) -> OpenStatus:
@@ -141,18 +179,24 @@ def open_status(calendar: sla.BusinessCalendar, now: datetime) -> OpenStatus:
 
 
 def week_hours(department: Department, today_weekday: int) -> list[DayHours]:
-    by_day: dict[int, list[OpeningHours]] = defaultdict(list)
-    for hours in department.opening_hours:
-        by_day[hours.weekday].append(hours)
+    return week_from_rows(
+        ((h.weekday, h.opens, h.closes) for h in department.opening_hours), today_weekday
+    )
+
+
+def week_from_rows(rows, today_weekday: int) -> list[DayHours]:
+    """The week's hours in words, from (weekday, opens, closes) rows."""
+    by_day: dict[int, list[tuple[time, time]]] = defaultdict(list)
+    for weekday, opens, closes in sorted(rows):
+        by_day[weekday].append((opens, closes))
     week = []
     for weekday, name in enumerate(WEEKDAY_NAMES):
-        intervals = by_day.get(weekday, [])
         text = (
             ", ".join(
                 "all day"
-                if (h.opens.hour, h.opens.minute, h.closes.hour, h.closes.minute) == (0, 0, 23, 59)
-                else f"{h.opens:%H:%M}–{h.closes:%H:%M}"
-                for h in intervals
+                if (opens.hour, opens.minute, closes.hour, closes.minute) == (0, 0, 23, 59)
+                else f"{opens:%H:%M}–{closes:%H:%M}"
+                for opens, closes in by_day.get(weekday, [])
             )
             or "Closed"
         )
@@ -191,12 +235,7 @@ def _department_defaults(
     result: dict[int, list[ResponseStandard]] = defaultdict(list)
     if not department_ids:
         return result
-    for standard in db.session.scalars(
-        select(ResponseStandard).where(
-            ResponseStandard.department_id.in_(department_ids),
-            ResponseStandard.service_id.is_(None),
-        )
-    ):
+    for standard in db.session.scalars(_DEFAULT_STANDARDS, {"ids": list(department_ids)}):
         result[standard.department_id].append(standard)
     return result
 
@@ -237,6 +276,34 @@ def popular_services(limit: int = 8) -> list[Service]:
             .limit(limit)
             .options(selectinload(Service.department))
         )
+    )
+
+
+def department_summary(slug: str, now: datetime | None = None) -> DepartmentSummary | None:
+    """Read as plain rows (the department's columns, its hours, closures and promises):
+    no ORM objects, four statements."""
+    now = now or datetime.now(UTC)
+    if not is_slug(slug):
+        return None
+    department = db.session.execute(_SUMMARY_ROW, {"slug": slug}).first()
+    if department is None:
+        return None
+    hours, closures = calendar_rows([department.id])
+    calendar = calendar_from_rows(
+        department.timezone,
+        hours[department.id],
+        closures[department.id],
+        department.holiday_country,
+        department.holiday_subdivision,
+        now.date(),
+    )
+    standards = db.session.execute(_DEFAULT_STANDARD_ROWS, {"ids": [department.id]}).all()
+    today = now.astimezone(calendar.tz()).date()
+    return DepartmentSummary(
+        department=department,
+        promises=_promises(standards, calendar.typical_day_minutes()),
+        week=week_from_rows(hours[department.id], today.weekday()),
+        status=open_status(calendar, now),
     )
 
 

@@ -164,9 +164,16 @@ _OLDER_CLOSED = _newest_first(
 
 
 def my_requests(
-    user: User, after: str | None = None, limit: int | None = None, now: datetime | None = None
+    user: User,
+    after: str | None = None,
+    limit: int | None = None,
+    now: datetime | None = None,
+    *,
+    with_calendars: bool = True,
 ) -> MinePage:
-    """The three groups; with a cursor, only the next page of Closed."""
+    """The three groups; with a cursor, only the next page of Closed. The open rows'
+    calendars (for their running clocks) unless `with_calendars` is off (the API's list
+    gives the due time stored on each request)."""
     now = clock.now(now)
     limit = limit or CLOSED_PAGE_SIZE
     values = {
@@ -204,7 +211,7 @@ def my_requests(
         next_cursor,
         after if cursor else None,
         names,
-        calendars_of(running, now.date()),
+        calendars_of(running, now.date()) if with_calendars else {},
     )
 
 
