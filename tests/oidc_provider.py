@@ -19,7 +19,7 @@ import pytest
 import requests
 import werkzeug.serving
 from joserfc import jwt
-from joserfc.jwk import KeySet, RSAKey
+from joserfc.jwk import RSAKey
 from oidc_provider_mock import app as provider_app
 
 _LISTED_KEY = RSAKey.generate_key(2048, parameters={"kid": "tamper", "use": "sig"})

@@ -8,6 +8,11 @@ from portal.core.errors import NotFound, Refused
 from portal.extensions import limiter
 from portal.htmx import render
 
+# Session keys of an OpenID Connect sign-in: the ID token (for sign-out at the provider)
+# and where to go after the provider's answer.
+_OIDC_ID_TOKEN = "oidc_id_token"  # noqa: S105  (a key's name, not a secret)
+_OIDC_NEXT = "oidc_next"
+
 
 def _failed_sign_in(response) -> bool:
     return response.status_code == 422
@@ -71,7 +76,7 @@ def _refused(form: SignInForm, message: str, status: int = 422, headers=None):
 
 @bp.post("/logout")
 def logout():
-    id_token = session.get(OIDC_ID_TOKEN)
+    id_token = session.get(_OIDC_ID_TOKEN)
     services.sign_out(current_user._get_current_object())
     session.clear()
     flash("You have signed out.")
@@ -82,10 +87,6 @@ def logout():
 
 
 # OpenID Connect sign-in (portal/accounts/oidc.py: the protocol; oidc_sign_in.py: who) ------
-
-OIDC_ID_TOKEN = "oidc_id_token"
-_OIDC_NEXT = "oidc_next"
-
 
 def _oidc_refused(reason: str):
     title, detail = oidc_sign_in.REFUSALS[reason]
@@ -126,7 +127,7 @@ def oidc_callback():
     target = services.safe_next(session.get(_OIDC_NEXT)) or url_for("directory.home")
     session.clear()  # a new session for the signed-in person (nothing carried over)
     services.sign_in(outcome.user, remember=False)
-    session[OIDC_ID_TOKEN] = id_token
+    session[_OIDC_ID_TOKEN] = id_token
     return redirect(target, code=303)
 
 
