@@ -73,7 +73,7 @@ def person_for(claims: dict) -> Outcome:
         return refuse("no_email", email)
     if claims.get("email_verified") is not True:
         return refuse("unverified_email", email)
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email, ~User.is_service))
     if user is not None and not user.active:
         return refuse("inactive", email, user)
     if user is None:

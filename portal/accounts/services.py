@@ -46,7 +46,10 @@ _DUMMY_HASH = (
 
 # Run on every signed-in request: built once, so SQLAlchemy reuses its cache key and
 # compiled form instead of building the statement again each time.
-_USER_BY_TOKEN = select(User).where(User.session_token == bindparam("token"), User.active)
+# A service account never holds a session: only its API tokens act as it.
+_USER_BY_TOKEN = select(User).where(
+    User.session_token == bindparam("token"), User.active, ~User.is_service
+)
 
 
 def load_user_by_session_token(token: str) -> User | None:
