@@ -31,13 +31,14 @@ class Provider:
     url: str
     claims: dict = field(default_factory=dict)
     foreign_key: bool = False
+    discovery_issuer: str | None = None  # what the discovery document names, when not itself
     end_session_visits: list[str] = field(default_factory=list)
 
     def tamper(self, foreign_key: bool = False, **claims) -> None:
         self.claims, self.foreign_key = claims, foreign_key
 
     def reset(self) -> None:
-        self.claims, self.foreign_key = {}, False
+        self.claims, self.foreign_key, self.discovery_issuer = {}, False, None
         self.end_session_visits.clear()
 
     def set_person(self, sub: str, **claims) -> None:
@@ -56,7 +57,7 @@ class Provider:
             path = environ.get("PATH_INFO", "")
             if path.startswith("/oauth2/end_session") and environ["REQUEST_METHOD"] == "GET":
                 self.end_session_visits.append(environ.get("QUERY_STRING", ""))
-            if path not in ("/jwks", "/oauth2/token"):
+            if path not in ("/jwks", "/oauth2/token", "/.well-known/openid-configuration"):
                 return inner(environ, start_response)
             captured = {}
 
@@ -65,7 +66,9 @@ class Provider:
 
             body = b"".join(inner(environ, keep))
             data = json.loads(body) if body else {}
-            if path == "/jwks" and (self.claims or self.foreign_key):
+            if path.startswith("/.well-known/") and self.discovery_issuer:
+                data["issuer"] = self.discovery_issuer
+            elif path == "/jwks" and (self.claims or self.foreign_key):
                 # (Only while tampering: the provider's own tokens carry no kid, so its
                 # key must be the only one then.)
                 data["keys"].append(_LISTED_KEY.as_dict(private=False))

@@ -22,7 +22,7 @@ from tests.oidc_provider import oidc_settings
 
 
 @pytest.fixture
-def oidc_app(build_app, oidc_provider):
+def oidc_app(app, build_app, oidc_provider):
     return build_app(**oidc_settings(oidc_provider))
 
 
@@ -301,6 +301,13 @@ def test_a_provider_that_goes_down_during_the_exchange(oidc_app, erin, oidc_prov
         assert_refused(client.get(callback), "not answering", status=503)
     finally:
         client_app.server_metadata["token_endpoint"] = token_endpoint
+
+
+def test_a_discovery_document_naming_another_issuer_is_not_believed(oidc_app, oidc_provider):
+    oidc_provider.discovery_issuer = "https://evil.example.com"
+    response = oidc_app.test_client().get("/login/oidc")
+    assert_refused(response, "not answering", status=503)
+    assert ("signin.oidc_refused", "unavailable") in audit_actions()
 
 
 def test_an_error_from_the_provider_is_refused(oidc_app, erin):

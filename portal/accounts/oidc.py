@@ -84,8 +84,9 @@ def _metadata() -> dict:
     except (requests.RequestException, ValueError) as exc:
         log.warning("OIDC discovery failed: %s", exc)
         raise ProviderUnavailable(str(exc)) from exc
-    if metadata.get("issuer", "").rstrip("/") != current_app.config["OIDC_ISSUER"]:
-        # OpenID Connect Discovery 1.0 §4.3: the document must name the issuer it came from.
+    if str(metadata.get("issuer", "")).rstrip("/") != current_app.config["OIDC_ISSUER"]:
+        # OpenID Connect Discovery 1.0 §4.3: the document must name the issuer it came from
+        # (a trailing slash aside: OIDC_ISSUER is kept without one, some providers add it).
         client.server_metadata.clear()
         raise ProviderUnavailable(f"discovery names issuer {metadata.get('issuer')!r}")
     return metadata
@@ -102,13 +103,13 @@ def authorization_redirect(redirect_uri: str):
 
 def finish_callback() -> tuple[dict, str]:
     """The ID token's claims (validated) and the ID token itself, from the callback."""
-    _metadata()
+    metadata = _metadata()
     config = current_app.config
     # Both named here: given no options, Authlib checks the issuer from discovery, but the
     # audience only through `azp` (a token for another client that names us as its
     # authorized party would pass). OIDC Core 3.1.3.7: aud MUST contain our client id.
     claims_options = {
-        "iss": {"essential": True, "values": [config["OIDC_ISSUER"]]},
+        "iss": {"essential": True, "values": [metadata["issuer"]]},  # as the provider spells it
         "aud": {"essential": True, "values": [config["OIDC_CLIENT_ID"]]},
     }
     try:

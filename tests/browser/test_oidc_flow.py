@@ -21,7 +21,7 @@ from tests.oidc_provider import oidc_settings
 
 
 @pytest.fixture
-def oidc_server(build_app, oidc_provider):
+def oidc_server(app, build_app, oidc_provider):
     served = build_app(**oidc_settings(oidc_provider))
     server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
