@@ -11,7 +11,14 @@ from portal.accounts import api_tokens
 from portal.admin import service_accounts
 from portal.core.errors import NotFound
 from portal.extensions import db
-from portal.models import AuditEntry, MembershipRole, TokenScope, User
+from portal.models import (
+    AuditEntry,
+    MembershipRole,
+    OutboxMessage,
+    OutboxStatus,
+    TokenScope,
+    User,
+)
 from tests import factories
 from tests.conftest import csrf_token_from, signed_in_client
 
@@ -174,3 +181,19 @@ def test_the_org_import_leaves_service_accounts_alone(app, desk):
     assert report.deactivated >= 2  # Iris and Erin, not in the file
     db.session.expire_all()
     assert db.session.get(User, account.id).active
+
+
+def test_a_service_account_gets_no_email(app, desk):
+    from portal.service_requests.services import conversation
+    from tests.test_mail_preferences import deliver
+
+    account = _account(desk, department=factories.make_department(slug="hr", name="HR"))
+    sr = factories.make_request(desk.laptop, account)  # filed through the API, say
+    conversation.reply(sr, desk.ivan, "Which model?")
+    sent = deliver(app)
+    assert sent, "the IT desk's own e-mails still go"
+    assert all(account.email not in str(message["To"]) for message in sent)
+    queued = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.recipient == account.email)
+    ).all()
+    assert queued and {m.status for m in queued} == {OutboxStatus.SKIPPED}

@@ -25,8 +25,8 @@ from portal.core.errors import NotFound, Refused
 from portal.database import write_transaction
 from portal.extensions import db
 from portal.models import ApiToken, Department, Membership, MembershipRole, User
+from portal.models.accounts import SERVICE_EMAIL_DOMAIN
 
-EMAIL_DOMAIN = "service-accounts.invalid"  # RFC 2606: never a real address
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def create(actor: User, wanted: NewServiceAccount) -> User:
         raise Refused("Name the service account.", "name")
     with write_transaction(keep_loaded=True):
         account = User(
-            email=f"svc-{secrets.token_hex(8)}@{EMAIL_DOMAIN}",
+            email=f"svc-{secrets.token_hex(8)}@{SERVICE_EMAIL_DOMAIN}",
             name=name,
             title="Service account",
             department_id=department.id,

@@ -26,6 +26,11 @@ class MembershipRole(enum.StrEnum):
     MANAGER = "manager"
 
 
+# A service account's e-mail address (portal/admin/service_accounts.py) is in this domain
+# (RFC 2606: never a real one); e-mail to it is skipped at delivery (notify/mail_choices.py).
+SERVICE_EMAIL_DOMAIN = "service-accounts.invalid"
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
 
