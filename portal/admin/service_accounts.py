@@ -28,7 +28,6 @@ from portal.models import ApiToken, Department, Membership, MembershipRole, User
 from portal.models.accounts import SERVICE_EMAIL_DOMAIN
 
 
-
 @dataclass(frozen=True)
 class NewServiceAccount:
     name: str
