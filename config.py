@@ -98,6 +98,18 @@ class Config:
     AUTH_MODE = os.environ.get("AUTH_MODE", "local").strip().lower()
     AUTH_HEADER = os.environ.get("AUTH_HEADER", "X-Remote-User")
     TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "")
+    # OpenID Connect sign-in (portal/accounts/oidc.py), beside passwords and the header mode:
+    # on when OIDC_ISSUER is set (the provider's issuer URL; its discovery document is read
+    # from <issuer>/.well-known/openid-configuration). The e-mail claim names the person from
+    # the org import; OIDC_JIT_ACCOUNTS=1 creates a person who is not there yet instead of
+    # refusing. OIDC_BUTTON_LABEL: "Sign in with <label>" on the sign-in page.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip().rstrip("/")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+    OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+    OIDC_JIT_ACCOUNTS = _bool("OIDC_JIT_ACCOUNTS")
+    OIDC_BUTTON_LABEL = os.environ.get("OIDC_BUTTON_LABEL", "single sign-on")
+    OIDC_TIMEOUT_SECONDS = float(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
     # The largest org file (CSV) /admin/import and `flask org import` accept.
     ORG_IMPORT_MAX_BYTES = int(os.environ.get("ORG_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 

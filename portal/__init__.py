@@ -71,13 +71,14 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     _configure_sqlite(app)
 
+    from portal.accounts import oidc, trusted_header
     from portal.accounts import services as accounts_services
-    from portal.accounts import trusted_header
 
     login_manager.user_loader(accounts_services.load_user_by_session_token)
     login_manager.unauthorized_handler(accounts_services.unauthorized)
     login_manager.session_protection = "basic"
     trusted_header.check_settings(app)
+    oidc.init_app(app)  # OpenID Connect sign-in, when OIDC_ISSUER is set
     app.before_request(trusted_header.sign_in_from_header)  # AUTH_MODE=header only
     app.before_request(accounts_services.require_sign_in)
 
@@ -116,6 +117,8 @@ def _configure_sqlite(app: Flask) -> None:
 
 
 def register_security_headers(app: Flask) -> None:
+    from portal.accounts import oidc
+
     script_src = ["'self'"]
     if app.config["HTMX_SOURCE"] != "local":
         script_src.append(HTMX_CDN_URL)
@@ -126,7 +129,8 @@ def register_security_headers(app: Flask) -> None:
         "img-src": ["'self'", "data:"],
         "font-src": "'self'",
         "connect-src": "'self'",
-        "form-action": "'self'",
+        # Signing out posts on to the OpenID Connect provider's end-session page.
+        "form-action": ["'self'", *filter(None, [oidc.provider_origin(app)])],
         "base-uri": "'none'",
         "object-src": "'none'",
         "frame-ancestors": "'none'",

@@ -24,7 +24,7 @@ from portal import create_app
 from portal.extensions import db, limiter
 from tests import factories
 
-pytest_plugins = ("tests.worlds",)
+pytest_plugins = ("tests.worlds", "tests.oidc_provider")
 
 CSRF_PATTERN = re.compile(
     r'name="csrf_token"[^>]*value="([^"]+)"|<meta name="csrf-token" content="([^"]+)"'

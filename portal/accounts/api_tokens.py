@@ -42,8 +42,11 @@ def digest(token_text: str) -> str:
     return hashlib.sha256(token_text.encode()).hexdigest()
 
 
-def issue(owner: User, wanted: NewToken, now: datetime | None = None) -> tuple[ApiToken, str]:
-    """A new token for `owner`: its row and its text (shown once, never kept)."""
+def issue(
+    owner: User, wanted: NewToken, now: datetime | None = None, actor: User | None = None
+) -> tuple[ApiToken, str]:
+    """A new token for `owner`: its row and its text (shown once, never kept). `actor`:
+    who made it, when not the owner (an admin, for a service account)."""
     now = clock.now(now)
     if wanted.days not in LIFETIMES:
         raise Refused("Choose how long the token lasts from the list.", "days")
@@ -62,7 +65,7 @@ def issue(owner: User, wanted: NewToken, now: datetime | None = None) -> tuple[A
         db.session.add(token)
         db.session.flush()
         audit.record(
-            owner,
+            actor or owner,
             "token.create",
             token,
             changes={"scope": [None, wanted.scope.value], "days": [None, wanted.days]},
@@ -81,9 +84,11 @@ def tokens_of(owner: User) -> list[ApiToken]:
     )
 
 
-def revoke(owner: User, token_id: int, now: datetime | None = None) -> ApiToken:
+def revoke(
+    owner: User, token_id: int, now: datetime | None = None, actor: User | None = None
+) -> ApiToken:
     """Revoke one of the owner's tokens (NotFound for anyone else's); revoking twice is
-    the same as once."""
+    the same as once. `actor`: who revoked it, when not the owner."""
     now = clock.now(now)
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != owner.id:
@@ -92,7 +97,7 @@ def revoke(owner: User, token_id: int, now: datetime | None = None) -> ApiToken:
         return token
     with write_transaction(keep_loaded=True):
         token.revoked_at = now
-        audit.record(owner, "token.revoke", token)
+        audit.record(actor or owner, "token.revoke", token)
     return token
 
 

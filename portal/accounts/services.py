@@ -18,10 +18,13 @@ from portal.models import Contact, User
 # Endpoints reachable without signing in. Everything else needs a signed-in user.
 # feedback.rate_by_link: the e-mailed rating link, whose signed single-use token is the proof;
 # notifications.unsubscribe_link: the one-click unsubscribe link (RFC 8058), signed likewise.
+# accounts.oidc_*: OpenID Connect sign-in (the provider's answer is the proof).
 # openapi.spec: the API's OpenAPI document (what it offers is no secret).
 PUBLIC_ENDPOINTS = frozenset(
     {
         "accounts.login",
+        "accounts.oidc_start",
+        "accounts.oidc_callback",
         "static",
         "directory.health",
         "feedback.rate_by_link",
@@ -43,7 +46,10 @@ _DUMMY_HASH = (
 
 # Run on every signed-in request: built once, so SQLAlchemy reuses its cache key and
 # compiled form instead of building the statement again each time.
-_USER_BY_TOKEN = select(User).where(User.session_token == bindparam("token"), User.active)
+# A service account never holds a session: only its API tokens act as it.
+_USER_BY_TOKEN = select(User).where(
+    User.session_token == bindparam("token"), User.active, ~User.is_service
+)
 
 
 def load_user_by_session_token(token: str) -> User | None:

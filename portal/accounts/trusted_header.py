@@ -125,7 +125,7 @@ def _sign_in_as(email: str):
         if 0 < len(email) <= 254
         else None
     )
-    if user is None or not user.active:
+    if user is None or not user.active or user.is_service:
         log.info(
             "header sign-in refused for %r (%s)", email[:254], "inactive" if user else "unknown"
         )

@@ -1,12 +1,17 @@
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from portal.accounts import api_tokens, bp, services, throttle
+from portal.accounts import api_tokens, bp, oidc, oidc_sign_in, services, throttle
 from portal.accounts.forms import SignInForm, TokenForm
 from portal.core import clock
 from portal.core.errors import NotFound, Refused
 from portal.extensions import limiter
 from portal.htmx import render
+
+# Session keys of an OpenID Connect sign-in: the ID token (for sign-out at the provider)
+# and where to go after the provider's answer.
+_OIDC_ID_TOKEN = "oidc_id_token"  # noqa: S105  (a key's name, not a secret)
+_OIDC_NEXT = "oidc_next"
 
 
 def _failed_sign_in(response) -> bool:
@@ -37,7 +42,7 @@ def login():
             return redirect(target or url_for("directory.home"))
         form = SignInForm(formdata=None)
         form.next.data = target or ""
-        return render("accounts/login.html", form=form)
+        return render("accounts/login.html", form=form, oidc_on=oidc.is_on())
     form = SignInForm(formdata=request.form)
     if not form.validate():
         return render("accounts/login.html", "sign_in_form", form=form, status=422)
@@ -71,9 +76,59 @@ def _refused(form: SignInForm, message: str, status: int = 422, headers=None):
 
 @bp.post("/logout")
 def logout():
+    id_token = session.get(_OIDC_ID_TOKEN)
     services.sign_out(current_user._get_current_object())
+    session.clear()
     flash("You have signed out.")
-    return redirect(url_for("accounts.login"), code=303)
+    after = url_for("accounts.login", _external=True)
+    # Signed in through the provider: sign out there too (RP-initiated logout).
+    provider = oidc.end_session_url(id_token, after) if id_token and oidc.is_on() else None
+    return redirect(provider or after, code=303)
+
+
+# OpenID Connect sign-in (portal/accounts/oidc.py: the protocol; oidc_sign_in.py: who) ------
+
+def _oidc_refused(reason: str):
+    title, detail = oidc_sign_in.REFUSALS[reason]
+    status = 503 if reason == "unavailable" else 403
+    page = render_template("accounts/oidc_refused.html", status=status, title=title, detail=detail)
+    return page, status
+
+
+@bp.get("/login/oidc")
+def oidc_start():
+    if not oidc.is_on():
+        raise NotFound
+    if current_user.is_authenticated:
+        return redirect(url_for("directory.home"))
+    session[_OIDC_NEXT] = services.safe_next(request.args.get("next")) or ""
+    try:
+        return oidc.authorization_redirect(url_for("accounts.oidc_callback", _external=True))
+    except oidc.ProviderUnavailable as exc:
+        oidc_sign_in.refuse("unavailable", note=str(exc))
+        return _oidc_refused("unavailable")
+
+
+@bp.get("/login/oidc/callback")
+def oidc_callback():
+    if not oidc.is_on():
+        raise NotFound
+    try:
+        claims, id_token = oidc.finish_callback()
+    except oidc.ProviderUnavailable as exc:
+        oidc_sign_in.refuse("unavailable", note=str(exc))
+        return _oidc_refused("unavailable")
+    except oidc.CallbackFailed as exc:
+        oidc_sign_in.refuse("failed", note=exc.reason)
+        return _oidc_refused("failed")
+    outcome = oidc_sign_in.person_for(claims)
+    if outcome.user is None:
+        return _oidc_refused(outcome.refusal)
+    target = services.safe_next(session.get(_OIDC_NEXT)) or url_for("directory.home")
+    session.clear()  # a new session for the signed-in person (nothing carried over)
+    services.sign_in(outcome.user, remember=False)
+    session[_OIDC_ID_TOKEN] = id_token
+    return redirect(target, code=303)
 
 
 @bp.get("/people/<int:user_id>")

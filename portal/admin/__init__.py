@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from portal.admin import synonym_views, views  # noqa: E402,F401
+from portal.admin import service_account_views, synonym_views, views  # noqa: E402,F401

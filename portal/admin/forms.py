@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.admin import services
+from portal.admin.service_accounts import NewServiceAccount
 from portal.core.forms import Form
 from portal.core.ids import parse_id
+from portal.models import MembershipRole
 
 
 def _slug_rule(form, field) -> None:
@@ -92,3 +95,33 @@ class SynonymForm(Form):
         validators=[DataRequired("Enter two or more words."), Length(max=300,
                     message="Write at most 300 characters.")],
     )
+
+
+class ServiceAccountForm(Form):
+    """A new service account: its name, the department it works in and its role there."""
+
+    name = StringField(
+        "Name",
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[
+            DataRequired("Name the service account after the system that uses it."),
+            Length(max=120, message="The name must be 120 characters or fewer."),
+        ],
+    )
+    department = SelectField("Department", coerce=int, validate_choice=False)
+    role = SelectField(
+        "It acts as",
+        choices=[
+            SelectChoice("agent", "An agent of the department"),
+            SelectChoice("manager", "A manager of it"),
+        ],
+        default="agent",
+    )
+
+    def validate_department(self, field) -> None:
+        if not field.data or field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Choose a department from the list.")
+
+    def wanted(self) -> NewServiceAccount:
+        role = MembershipRole(self.role.data)
+        return NewServiceAccount(self.name.data, self.department.data, role)

@@ -175,7 +175,7 @@ def _people_now() -> _People:
                 User.department_id,
                 User.active,
                 User.is_admin,
-            )
+            ).where(~User.is_service)  # service accounts are not in any org file
         )
     }
     names = dict(db.session.execute(select(Department.id, Department.name)).tuples().all())

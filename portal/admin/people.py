@@ -33,7 +33,7 @@ def search_people(actor: User, query: str = "", after: int | None = None) -> Peo
     """Everyone (active or not) whose name or e-mail contains the query, by name."""
     require_admin(actor)
     query = " ".join(without_control_characters(query or "").split())[:120]
-    stmt = select(User).options(selectinload(User.department))
+    stmt = select(User).where(~User.is_service).options(selectinload(User.department))
     if query:
         pattern = (
             "%" + query.lower().replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
@@ -54,7 +54,7 @@ def search_people(actor: User, query: str = "", after: int | None = None) -> Peo
 def get_person(actor: User, user_id: int) -> User:
     require_admin(actor)
     person = db.session.get(User, user_id)
-    if person is None:
+    if person is None or person.is_service:  # service accounts: /admin/service-accounts
         raise NotFound
     return person
 

@@ -125,7 +125,7 @@ def suggestions(
     if people:
         query = (
             select(User)
-            .where(User.active, _name_starts(User.name, term))
+            .where(User.active, ~User.is_service, _name_starts(User.name, term))
             .order_by(*_starts_first(User.name, term))
             .limit(limit + 1)
             .options(selectinload(User.department))
@@ -201,17 +201,28 @@ def people_by_address(entry: str) -> list[User]:
     """`ivan@example.com` (the whole address) or `@ivan` / `ivan` (the part before the @)."""
     handle = entry.lower().lstrip("@")
     if "@" in handle:
-        return list(db.session.scalars(select(User).where(func.lower(User.email) == handle)))
+        return list(
+            db.session.scalars(
+                select(User).where(func.lower(User.email) == handle, ~User.is_service)
+            )
+        )
     pattern = f"{_like_literal(handle)}@%"
-    query = select(User).where(func.lower(User.email).like(pattern, escape="\\")).limit(3)
+    query = (
+        select(User)
+        .where(func.lower(User.email).like(pattern, escape="\\"), ~User.is_service)
+        .limit(3)
+    )
     return list(db.session.scalars(query))
 
 
 def _people_named(entry: str) -> list[User]:
     """Active people with exactly this name; else those whose name (a word of it) starts so."""
     term = entry.lower()
-    named = select(User).where(User.active).options(selectinload(User.department)).limit(
-        CANDIDATES_SHOWN + 1
+    named = (
+        select(User)
+        .where(User.active, ~User.is_service)
+        .options(selectinload(User.department))
+        .limit(CANDIDATES_SHOWN + 1)
     )
     exact = list(db.session.scalars(named.where(func.lower(User.name) == term)))
     if exact:

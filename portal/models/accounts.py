@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -26,6 +26,11 @@ class MembershipRole(enum.StrEnum):
     MANAGER = "manager"
 
 
+# A service account's e-mail address (portal/admin/service_accounts.py) is in this domain
+# (RFC 2606: never a real one); e-mail to it is skipped at delivery (notify/mail_choices.py).
+SERVICE_EMAIL_DOMAIN = "service-accounts.invalid"
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
 
@@ -39,6 +44,9 @@ class User(UserMixin, db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A service account (portal/admin/service_accounts.py): never signs in, never gets
+    # e-mail, is nobody's colleague in search; only its API tokens act as it.
+    is_service: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # The session cookie and the remember cookie carry this token, not the id:
     # rotating it (logout, password change) ends every session copied before.

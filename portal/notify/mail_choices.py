@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Department, MailOptOut, OutboxChannel, User
+from portal.models.accounts import SERVICE_EMAIL_DOMAIN
 from portal.notify import unsubscribe
 from portal.notify.delivery import Delivery
 from portal.notify.kinds import kind_of
@@ -31,6 +32,10 @@ def sort_out(deliveries: list[Delivery]) -> tuple[list[Delivery], set[int]]:
     skip: set[int] = set()
     out = []
     for delivery in deliveries:
+        if delivery.channel == OutboxChannel.EMAIL and _to_a_service_account(delivery):
+            skip.add(delivery.id)  # a service account reads no e-mail
+            out.append(delivery)
+            continue
         kind = kinds.get(delivery.id)
         team = teams.get(delivery.id)
         token = None
@@ -48,6 +53,10 @@ def sort_out(deliveries: list[Delivery]) -> tuple[list[Delivery], set[int]]:
             delivery = replace(delivery, payload=payload)
         out.append(delivery)
     return out, skip
+
+
+def _to_a_service_account(delivery: Delivery) -> bool:
+    return delivery.recipient.strip().lower().endswith("@" + SERVICE_EMAIL_DOMAIN)
 
 
 def _people(addresses: list[str]) -> dict[str, tuple[int, set[str]]]:

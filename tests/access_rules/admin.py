@@ -4,8 +4,10 @@ managers and admins."""
 
 from __future__ import annotations
 
+from portal.accounts import api_tokens
+from portal.admin import service_accounts
 from portal.extensions import db
-from portal.models import SearchSynonym
+from portal.models import MembershipRole, SearchSynonym, TokenScope
 from tests import factories
 from tests.access_rules import Rule, World, only
 
@@ -19,6 +21,13 @@ def setup(world: World) -> None:
     world.synonym = SearchSynonym(words="zebra crossing")
     db.session.add(world.synonym)
     db.session.commit()
+    admin = world.users["admin"]
+    world.service_account = service_accounts.create(
+        admin, service_accounts.NewServiceAccount("HR sync", world.it.id, MembershipRole.AGENT)
+    )
+    world.service_token = service_accounts.issue_token(
+        admin, world.service_account, api_tokens.NewToken("Sync", TokenScope.READ, 30)
+    )[0]
 
 
 def legal(w: World) -> dict:
@@ -27,6 +36,10 @@ def legal(w: World) -> dict:
 
 def person(w: World) -> dict:
     return {"user_id": w.person.id}
+
+
+def service_account(w: World) -> dict:
+    return {"account_id": w.service_account.id}
 
 
 RULES = [
@@ -58,6 +71,19 @@ RULES = [
          data=lambda w: {"words": "zebra crosswalk"}, expect=only(ADMIN, 303)),
     Rule("admin.remove_synonyms", "POST", url=lambda w: {"synonym_id": w.synonym.id},
          expect=only(ADMIN, 303)),
+    Rule("admin.service_accounts_page", "GET", expect=only(ADMIN, 200)),
+    Rule("admin.create_service_account", "POST",
+         data=lambda w: {"name": "Chat bot", "department": str(w.it.id), "role": "agent"},
+         expect=only(ADMIN, 303)),
+    Rule("admin.service_account", "GET", url=service_account, expect=only(ADMIN, 200)),
+    Rule("admin.make_service_token", "POST", url=service_account,
+         data=lambda w: {"name": "Dashboard", "scope": "read", "days": "30"},
+         expect=only(ADMIN, 200), note="the page with the new token, shown once"),
+    Rule("admin.revoke_service_token", "POST",
+         url=lambda w: {"account_id": w.service_account.id, "token_id": w.service_token.id},
+         expect=only(ADMIN, 303)),
+    Rule("admin.switch_service_account", "POST", url=service_account,
+         data=lambda w: {"active": "no"}, expect=only(ADMIN, 303)),
     Rule("admin.audit", "GET", expect=only(ADMIN, 200)),
     Rule("admin.audit_csv", "GET", expect=only(ADMIN, 200)),
     Rule("admin.department_audit", "GET", url=lambda w: {"slug": w.it.slug},

@@ -16,6 +16,10 @@ RULES = [
         expect={role: 422 for role in ROLES},
     ),
     Rule("accounts.logout", "POST", expect=everyone(303)),
+    # OpenID Connect sign-in: not configured in the suite's app, so not there for anyone
+    # (tests/test_oidc.py drives it against a real provider).
+    Rule("accounts.oidc_start", "GET", expect={role: 404 for role in ROLES}),
+    Rule("accounts.oidc_callback", "GET", expect={role: 404 for role in ROLES}),
     Rule("accounts.me", "GET", expect=everyone(302), note="your own profile page"),
     Rule("accounts.profile", "GET", url=lambda w: {"user_id": w.users["agent"].id},
          expect=everyone()),

@@ -62,7 +62,7 @@ def writers(department: Department) -> list[User]:
         db.session.scalars(
             select(User)
             .join(Membership, Membership.user_id == User.id)
-            .where(Membership.department_id == department.id, User.active)
+            .where(Membership.department_id == department.id, User.active, ~User.is_service)
             .order_by(User.name)
         )
     )

@@ -146,7 +146,7 @@ def assignable_people(sr: ServiceRequest) -> list[User]:
         db.session.scalars(
             select(User)
             .join(Membership, Membership.user_id == User.id)
-            .where(Membership.department_id == sr.department_id, User.active)
+            .where(Membership.department_id == sr.department_id, User.active, ~User.is_service)
             .order_by(User.name)
         )
     )

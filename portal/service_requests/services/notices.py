@@ -95,7 +95,7 @@ def department_members(department_id: int) -> list[User]:
         db.session.scalars(
             select(User)
             .join(Membership, Membership.user_id == User.id)
-            .where(Membership.department_id == department_id, User.active)
+            .where(Membership.department_id == department_id, User.active, ~User.is_service)
             .order_by(User.id)
         )
     )
