@@ -5,6 +5,7 @@ from portal.accounts import api_tokens, bp, services, throttle
 from portal.accounts.forms import SignInForm, TokenForm
 from portal.core import clock
 from portal.core.errors import NotFound, Refused
+from portal.core.guest_access import guests_allowed
 from portal.extensions import limiter
 from portal.htmx import render
 
@@ -18,6 +19,7 @@ def _account_key() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@guests_allowed
 @limiter.limit(
     lambda: current_app.config["SIGNIN_ADDRESS_LIMIT"],
     methods=["POST"],
@@ -70,6 +72,7 @@ def _refused(form: SignInForm, message: str, status: int = 422, headers=None):
 
 
 @bp.post("/logout")
+@guests_allowed
 def logout():
     services.sign_out(current_user._get_current_object())
     flash("You have signed out.")

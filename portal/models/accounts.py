@@ -39,6 +39,8 @@ class User(UserMixin, db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A partner or vendor contact (portal/guests): sees only what core.policy lets guests see.
+    is_guest: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # The session cookie and the remember cookie carry this token, not the id:
     # rotating it (logout, password change) ends every session copied before.
