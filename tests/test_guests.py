@@ -343,3 +343,19 @@ def test_the_admins_list_filters_by_organisation_sponsor_and_expiring_soon(fac, 
     assert "a@nw.example" in html and "b@co.example" not in html
     html = client.get("/admin/guests?soon=1").get_data(as_text=True)
     assert "a@nw.example" in html and "b@co.example" not in html
+
+
+def test_the_agent_sees_partner_and_organisation_on_the_request(fac, nina, app):
+    from portal.service_requests.services import conversation
+
+    sr = factories.make_request(fac.dock, nina)
+    conversation.reply(sr, nina, "The lorry is late.")
+    html = signed_in_client(app, fac.frank).get(f"/requests/{sr.key}").get_data(as_text=True)
+    assert html.count("Partner: Northwind Logistics") == 3  # requester, sent, replied
+    queue = signed_in_client(app, fac.frank).get("/queue/facilities").get_data(as_text=True)
+    assert "Partner: Northwind Logistics" in queue
+    employee_sr = factories.make_request(fac.dock, fac.erin)
+    html = signed_in_client(app, fac.frank).get(f"/requests/{employee_sr.key}").get_data(
+        as_text=True
+    )
+    assert "Partner:" not in html

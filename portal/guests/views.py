@@ -3,7 +3,7 @@ sponsor's list (/manage/<dept>/guests) and the admins' list (/admin/guests)."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_login import current_user
 
 from portal.accounts.services import sign_in
@@ -11,9 +11,32 @@ from portal.core.errors import Refused
 from portal.core.guest_access import guests_allowed
 from portal.guests import bp
 from portal.guests.forms import AcceptForm, EndForm, ExtendForm, InviteForm
-from portal.guests.services import acceptance, invitations, listing, partner_pages, sponsorship
+from portal.guests.services import (
+    acceptance,
+    invitations,
+    listing,
+    partner_pages,
+    partners,
+    sponsorship,
+)
 from portal.htmx import render
 from portal.manage.services.access import managed_department
+
+
+@bp.app_template_global("partner_of")
+def partner_of(person) -> str | None:
+    """The organisation a guest represents (None for employees), by user or user id; read
+    once per request and person."""
+    if person is None:
+        return None
+    if not isinstance(person, int):
+        if not getattr(person, "is_guest", False):
+            return None
+        person = person.id
+    known = g.setdefault("partner_organisations", {})
+    if person not in known:
+        known.update(dict.fromkeys([person]) | partners.organisations_of([person]))
+    return known[person]
 
 
 @bp.get("/partners")
