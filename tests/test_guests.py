@@ -359,3 +359,70 @@ def test_the_agent_sees_partner_and_organisation_on_the_request(fac, nina, app):
         as_text=True
     )
     assert "Partner:" not in html
+
+
+# Import -----------------------------------------------------------------------------------
+
+
+def _csv(rows: int, start: int = 0) -> bytes:
+    until = (date.today() + timedelta(days=180)).isoformat()
+    lines = ["email,name,organisation,reason,expires_on"]
+    lines += [
+        f"g{n}@vendor{n % 50}.example,Guest {n},Vendor {n % 50},Deliveries,{until}"
+        for n in range(start, start + rows)
+    ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_ten_thousand_guest_invitations_imported_at_once(fac, app, tmp_path):
+    import time
+
+    admin = factories.make_user(email="ada@example.com", is_admin=True)
+    path = tmp_path / "guests.csv"
+    path.write_bytes(_csv(10_000) + b"erin@example.com,Erin,X,Y,2000-01-01\n")
+    runner = app.test_cli_runner()
+    args = ["guests", "import", str(path), "--department", "facilities",
+            "--sponsor", "fiona@example.com", "--admin", "ada@example.com"]
+    checked = runner.invoke(args=args)
+    assert "10000 guests can be invited; 1 rows refused" in checked.output
+    assert db.session.scalar(select(func.count()).select_from(Guest)) == 0
+    started = time.perf_counter()
+    result = runner.invoke(args=[*args, "--apply"])
+    took = time.perf_counter() - started
+    assert result.exit_code == 0, result.output
+    assert "10000 guests invited; 1 rows refused" in result.output
+    print(f"10,000 guests imported in {took:.1f} s")
+    assert took < 60
+    assert db.session.scalar(select(func.count()).select_from(Guest)) == 10_000
+    assert _actions("guest.import") == 10_000
+    count = select(func.count()).where(OutboxMessage.topic == "guest.invitation")
+    assert db.session.scalar(count) == 10_000
+    # Each link works, once.
+    path = _link("g9999@vendor49.example")
+    client = app.test_client()
+    assert _accept(client, path).status_code == 303
+    assert app.test_client().get(path).status_code == 404
+    # The same file again: every address is taken now.
+    again = runner.invoke(args=args)
+    assert "0 guests can be invited; 10001 rows refused" in again.output
+    assert admin.is_admin
+
+
+def test_an_import_refuses_bad_rows_beside_their_line(fac):
+    from portal.guests.services import importing
+
+    day = (date.today() + timedelta(days=5)).isoformat()
+    data = (
+        "email,name,organisation,reason,expires_on\n"
+        f"ok@x.example,OK,X,Y,{day}\n"
+        f"not-an-address,A,X,Y,{day}\n"
+        "late@x.example,B,X,Y,2100-01-01\n"
+        f"ok@x.example,C,X,Y,{day}\n"
+    ).encode()
+    result = importing.read(data)
+    assert [r.email for r in result.rows] == ["ok@x.example"]
+    assert [(e.line, e.column) for e in result.errors] == [
+        (3, "email"), (4, "expires_on"), (5, "email"),
+    ]
+    with pytest.raises(Refused):
+        importing.read(b"email,name\nx@y.example,X\n")
