@@ -426,3 +426,16 @@ def test_an_import_refuses_bad_rows_beside_their_line(fac):
     ]
     with pytest.raises(Refused):
         importing.read(b"email,name\nx@y.example,X\n")
+
+
+def test_scorecards_count_partners_as_a_customer_group_of_their_own(fac, nina, app):
+    from portal.insights.customer_groups import customer_groups
+
+    assert [g.group for g in customer_groups(fac.dept, 30)] == ["Colleagues"]
+    factories.make_request(fac.dock, nina)
+    factories.make_request(fac.dock, fac.erin)
+    factories.make_request(fac.desks, fac.erin)
+    groups = {g.group: g for g in customer_groups(fac.dept, 30)}
+    assert groups["Partners"].asked == 1 and groups["Colleagues"].asked == 2
+    html = signed_in_client(app, fac.erin).get("/d/facilities/scorecard").get_data(as_text=True)
+    assert "Who asked: colleagues and partners" in html and "Partners" in html
