@@ -81,6 +81,9 @@ def register_extensions(app: Flask) -> None:
     oidc.init_app(app)  # OpenID Connect sign-in, when OIDC_ISSUER is set
     app.before_request(trusted_header.sign_in_from_header)  # AUTH_MODE=header only
     app.before_request(accounts_services.require_sign_in)
+    from portal.guests import guard as guest_guard
+
+    app.before_request(guest_guard.guard)  # guests: declared routes only, 404 elsewhere
 
 
 def _configure_sqlite(app: Flask) -> None:
@@ -157,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.admin import bp as admin_bp
     from portal.directory import bp as directory_bp
     from portal.feedback.views import bp as feedback_bp
+    from portal.guests import bp as guests_bp
     from portal.insights.views import bp as insights_bp
     from portal.knowledge import bp as knowledge_bp
     from portal.knowledge.services.read_counts import flush_at_exit as flush_readings_at_exit
@@ -172,6 +176,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feedback_bp)
     app.register_blueprint(insights_bp)
     app.register_blueprint(manage_bp)
+    app.register_blueprint(guests_bp)
     app.register_blueprint(knowledge_bp)
     flush_readings_at_exit(app)
     layout.register(app)  # the header's links, for every blueprint

@@ -11,6 +11,7 @@ MIGRATIONS = "../migrations"  # beside the package, from app.root_path
 
 def register(app: Flask) -> None:
     from portal.admin.cli import org_cli
+    from portal.guests.cli import guests_cli
     from portal.insights.cli import insights_cli
     from portal.mail_in.cli import mail_cli
     from portal.notify.cli import notify_cli
@@ -21,6 +22,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(requests_cli)
     app.cli.add_command(insights_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(guests_cli)
     if click.get_current_context(silent=True) is not None or app.testing:
         register_migrations(app)
 

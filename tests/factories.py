@@ -144,3 +144,31 @@ def make_request(service: Service, requester: User, *, now=None, **kw):
         now=now,
     )
     return sr
+
+
+# Guests (issue 18) ----------------------------------------------------------------------
+
+
+def make_guest(department, organisation: str = "Northwind Logistics", **kw):
+    """An accepted guest of `department` (a guest account and its guest row)."""
+    from datetime import UTC, datetime, timedelta
+
+    from portal.models import Guest
+
+    expires_at = kw.pop("expires_at", datetime.now(UTC) + timedelta(days=90))
+    shares_requests = kw.pop("shares_requests", False)
+    sponsor = kw.pop("sponsor", None)
+    user = make_user(is_guest=True, title="", **kw)
+    guest = Guest(
+        user_id=user.id,
+        organisation=organisation,
+        reason="Books the loading dock",
+        sponsor_department_id=department.id,
+        sponsor_id=sponsor.id if sponsor is not None else None,
+        shares_requests=shares_requests,
+        expires_at=expires_at,
+        accepted_at=datetime.now(UTC),
+    )
+    db.session.add(guest)
+    db.session.commit()
+    return user

@@ -132,6 +132,8 @@ def find_usable(token_text: str, now: datetime | None = None) -> ApiToken | None
         return None
     if not is_usable(token, now) or not token.user.active:
         return None
+    if token.user.is_guest:  # guests use the pages they are let into, never the API
+        return None
     return token
 
 

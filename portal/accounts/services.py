@@ -30,6 +30,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "feedback.rate_by_link",
         "notifications.unsubscribe_link",
         "openapi.spec",
+        "guests.accept",  # a guest's invitation link: its signed single-use token is the proof
     }
 )
 # Blueprints that sign callers in themselves, by token (never by the session cookie).

@@ -5,6 +5,7 @@ from portal.accounts import api_tokens, bp, oidc, oidc_sign_in, services, thrott
 from portal.accounts.forms import SignInForm, TokenForm
 from portal.core import clock
 from portal.core.errors import NotFound, Refused
+from portal.core.guest_access import guests_allowed
 from portal.extensions import limiter
 from portal.htmx import render
 
@@ -23,6 +24,7 @@ def _account_key() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@guests_allowed
 @limiter.limit(
     lambda: current_app.config["SIGNIN_ADDRESS_LIMIT"],
     methods=["POST"],
@@ -75,6 +77,7 @@ def _refused(form: SignInForm, message: str, status: int = 422, headers=None):
 
 
 @bp.post("/logout")
+@guests_allowed
 def logout():
     id_token = session.get(_OIDC_ID_TOKEN)
     services.sign_out(current_user._get_current_object())

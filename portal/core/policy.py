@@ -73,3 +73,52 @@ def member_department_ids(user: User | None) -> list[int]:
 
 def is_admin(user: User | None) -> bool:
     return is_active_person(user) and bool(user.is_admin)
+
+
+# Guests (issue 18): partner and vendor contacts. What a guest may reach is declared per
+# route (core.guest_access); what they may see inside those routes is these rules.
+
+_GUEST_DEPARTMENTS = text(
+    "SELECT sponsor_department_id FROM guest WHERE user_id = :user_id AND ended_at IS NULL"
+)
+_SHARED_ORGANISATION = text(
+    "SELECT 1 FROM guest AS mine JOIN guest AS theirs ON theirs.organisation = mine.organisation "
+    "AND theirs.sponsor_department_id = mine.sponsor_department_id "
+    "WHERE mine.user_id = :viewer_id AND theirs.user_id = :requester_id "
+    "AND mine.ended_at IS NULL AND mine.shares_requests AND theirs.shares_requests"
+)
+
+
+def is_guest(user: User | None) -> bool:
+    """A signed-in partner or vendor contact (not an employee)."""
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and getattr(user, "is_guest", False)
+    )
+
+
+def guest_department_ids(user: User | None) -> list[int]:
+    """The departments sponsoring this guest's current access (none for anyone else)."""
+    if not is_guest(user) or not is_active_person(user):
+        return []
+    return list(db.session.scalars(_GUEST_DEPARTMENTS, {"user_id": user.id}))
+
+
+def may_request(user: User | None, service) -> bool:
+    """Employees may request any active service; a guest only one its sponsoring department
+    marked open to partners."""
+    if not is_guest(user):
+        return True
+    return bool(service.open_to_partners) and service.department_id in guest_department_ids(user)
+
+
+def shares_partner_requests(viewer: User | None, requester_id: int | None) -> bool:
+    """A guest sees a colleague's request when both come from the same organisation under
+    the same sponsor, and the sponsor lets them share."""
+    if requester_id is None or not is_guest(viewer) or not is_active_person(viewer):
+        return False
+    found = db.session.scalar(
+        _SHARED_ORGANISATION, {"viewer_id": viewer.id, "requester_id": requester_id}
+    )
+    return found is not None

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from portal.demo import content
 from portal.demo.feedback import load_feedback
 from portal.demo.knowledge import load_articles, load_deflections
+from portal.demo.partners import load_partners
 from portal.demo.recognition import load_recognition_demo
 from portal.demo.reporting_lines import load_reporting_lines
 from portal.demo.request_forms import load_request_forms
@@ -271,7 +272,8 @@ def load_demo_organisation(with_history: bool = True) -> str:
     wall = load_recognition_demo(departments, people) if with_history else ""
     if with_history:
         history = f"{history} {load_feedback()} {load_search_history()}"
+    partners = load_partners(hasher.password_hash)  # issue 18
     return (
         f"Demo organisation ready: {len(departments)} departments, {services} services, "
-        f"{len(people)} people. {history} {wall}".strip()
+        f"{len(people)} people. {history} {wall} {partners}".strip()
     )

@@ -90,7 +90,7 @@ def load_recognition_demo(departments: dict[str, Department], people: dict[str, 
     colleagues = list(
         db.session.execute(
             select(User.id, User.email)
-            .where(User.active, User.email.in_(emails))
+            .where(User.active, User.is_guest.is_(False), User.email.in_(emails))  # no guests
             .order_by(User.email)
         )
     )

@@ -175,12 +175,19 @@ def _plans(departments: dict[str, Department], people: dict[str, User]) -> list[
     """Per department (by slug): its active services, its staff and everyone else, loaded
     once and held for the whole history (the session would drop and reload them)."""
     users = {u.id: u for u in db.session.scalars(select(User))}
-    colleagues = [(users[p.id], p.department_id) for p in people.values() if p.active]
+    colleagues = [  # the history's requesters: employees (the demo's partner asks nothing)
+        (users[p.id], p.department_id) for p in people.values() if p.active and not p.is_guest
+    ]
     plans = []
     for department in sorted(departments.values(), key=lambda d: d.slug):
         services = list(
             db.session.scalars(
-                select(Service).where(Service.department_id == department.id, Service.active)
+                # The demo's partner service (demo/partners.py) has no history of its own.
+                select(Service).where(
+                    Service.department_id == department.id,
+                    Service.active,
+                    Service.open_to_partners.is_(False),
+                )
             )
         )
         staff = [

@@ -177,7 +177,7 @@ def _person_rows(*where: Any) -> list[Any]:
             Department.name.label("department_name"),
         )
         .outerjoin(Department, Department.id == User.department_id)
-        .where(User.active, ~User.is_service, *where)
+        .where(User.active, ~User.is_service, ~User.is_guest, *where)  # nobody's colleagues
     )
     return list(db.session.execute(stmt))
 

@@ -3,6 +3,7 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy import text
 
+from portal.core.guest_access import guests_allowed, guests_go_to
 from portal.directory import bp, fragments, picker, search, services
 from portal.directory.forms import PickerAsk
 from portal.directory.home import home_directory
@@ -11,6 +12,7 @@ from portal.htmx import is_htmx, render
 
 
 @bp.get("/")
+@guests_go_to("guests.home")
 def home():
     html = fragments.cached(
         "home",
@@ -105,6 +107,7 @@ def service(slug: str, service_slug: str):
 
 
 @bp.get("/healthz")
+@guests_allowed
 def health():
     db.session.execute(text("SELECT 1"))
     return {"status": "ok"}

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from portal.core.errors import NotFound, Refused
+from portal.core.guest_access import guests_allowed
 from portal.directory import services as directory_services
 from portal.extensions import db
 from portal.feedback import checkins, ratings, suggestion_pages
@@ -59,6 +60,7 @@ def _rating_refused(sr, exc: Refused, values: dict):
 
 
 @bp.route("/requests/<key>/rate", methods=["GET", "POST"])
+@guests_allowed
 def rate(key: str):
     sr = _visible_request(key)
     if not ratings.may_rate(current_user, sr):
@@ -88,6 +90,7 @@ def rate(key: str):
 
 
 @bp.route("/rate/<token>", methods=["GET", "POST"])
+@guests_allowed
 def rate_by_link(token: str):
     """The e-mailed link: works without signing in (the token is the proof); the page
     has the score already chosen and one button, so a mail scanner that opens links

@@ -152,10 +152,13 @@ class ServiceForm(Form):
     keywords = StringField("Search keywords")
     description = TextAreaField("Description")
     what_to_include = TextAreaField("What to include")
+    open_to_partners = BooleanField("Open to partners: our guests may request it")
 
     def change(self) -> catalogue.ServiceChange:
+        texts = [name for name in catalogue.SERVICE_FIELDS if name != "open_to_partners"]
         return catalogue.ServiceChange(
-            **{name: self[name].data or "" for name in catalogue.SERVICE_FIELDS}
+            **{name: self[name].data or "" for name in texts},
+            open_to_partners=bool(self.open_to_partners.data),
         )
 
 

@@ -23,6 +23,7 @@ from portal.models.feedback import (
     SuggestionStatus,
     SuggestionVote,
 )
+from portal.models.guests import Guest
 from portal.models.insights import InsightFlag, InsightsState, RequestMeasure, ScorecardDay
 from portal.models.knowledge import (
     Article,
@@ -68,6 +69,7 @@ from portal.models.requests import (
 from portal.models.search import SearchDocument, SearchMiss, SearchSynonym
 
 __all__ = [
+    "Guest",
     "ApiToken",
     "TokenScope",
     "Article",

@@ -47,6 +47,8 @@ class User(UserMixin, db.Model):
     # A service account (portal/admin/service_accounts.py): never signs in, never gets
     # e-mail, is nobody's colleague in search; only its API tokens act as it.
     is_service: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A partner or vendor contact (portal/guests): sees only what core.policy lets guests see.
+    is_guest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # The session cookie and the remember cookie carry this token, not the id:
     # rotating it (logout, password change) ends every session copied before.

@@ -156,6 +156,8 @@ class Service(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     popularity: Mapped[int] = mapped_column(Integer, default=0)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Guests sponsored by the department may request it (issue 18).
+    open_to_partners: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     department: Mapped[Department] = relationship(back_populates="services")
     standards: Mapped[list[ResponseStandard]] = relationship(

@@ -9,6 +9,7 @@ from wtforms import HiddenField
 from portal.core import caching
 from portal.core.errors import Refused
 from portal.core.forms import Form
+from portal.core.guest_access import guests_allowed
 from portal.core.ids import parse_id
 from portal.extensions import csrf, reader_cache
 from portal.htmx import is_htmx, render, trigger
@@ -25,6 +26,7 @@ class MarkReadForm(Form):
 
 
 @bp.get("/notifications")
+@guests_allowed
 def index():
     page = inbox.inbox(current_user, parse_id(request.args.get("before")))
     return render(TEMPLATE, "notice_list", page=page)
@@ -35,6 +37,7 @@ def _safe_link(link: str) -> str:
 
 
 @bp.post("/notifications/<int:notification_id>/read")
+@guests_allowed
 def read(notification_id: int):
     form = MarkReadForm(formdata=request.form)
     form.validate()  # CSRF is checked app-wide; `open` is a flag
@@ -51,6 +54,7 @@ def read(notification_id: int):
 
 
 @bp.post("/notifications/read-all")
+@guests_allowed
 def read_all():
     count = inbox.mark_all_read(current_user)
     _forget_unread_count()
@@ -124,6 +128,7 @@ def preferences_page():
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@guests_allowed
 @csrf.exempt  # RFC 8058: the mail client POSTs without a session; the signed token is the proof
 def unsubscribe_link(token: str):
     """GET asks (a mail scanner that opens links changes nothing); POST turns it off."""

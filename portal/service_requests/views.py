@@ -10,7 +10,9 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
 
+from portal.core import policy
 from portal.core.errors import NotFound, Refused
+from portal.core.guest_access import guests_allowed
 from portal.core.ids import parse_id
 from portal.extensions import reader_cache
 from portal.htmx import hx_redirect, is_htmx, render, trigger
@@ -47,7 +49,7 @@ MINE_TEMPLATE = "service_requests/mine.html"
 
 def _service_or_404(slug: str, service_slug: str) -> Service:
     service = promises.requestable_service(slug, service_slug)
-    if service is None:
+    if service is None or not policy.may_request(current_user, service):
         abort(404)
     return service
 
@@ -83,6 +85,7 @@ def _form_context(service: Service, form, **extra):
 
 
 @bp.route("/d/<slug>/<service_slug>/request", methods=["GET", "POST"])
+@guests_allowed
 def new(slug: str, service_slug: str):
     service = _service_or_404(slug, service_slug)
     fields = promises.form_fields(service)
@@ -138,6 +141,7 @@ def new(slug: str, service_slug: str):
 
 
 @bp.post("/d/<slug>/<service_slug>/request/check")
+@guests_allowed
 def check_field(slug: str, service_slug: str):
     """Validate the form as it is and answer with the one field that changed."""
     service = _service_or_404(slug, service_slug)
@@ -155,6 +159,7 @@ def check_field(slug: str, service_slug: str):
 
 
 @bp.get("/d/<slug>/<service_slug>/request/due")
+@guests_allowed
 def due_times(slug: str, service_slug: str):
     """The promise for the priority chosen so far (the form updates it as it changes)."""
     service = _service_or_404(slug, service_slug)
@@ -235,6 +240,7 @@ def _refused(sr, exc: Refused, **extra):
 
 
 @bp.get("/requests/<key>")
+@guests_allowed
 def detail(key: str):
     sr = _visible(key)
     # Just sent without JavaScript: the same promise panel as the form's htmx answer.
@@ -243,6 +249,7 @@ def detail(key: str):
 
 
 @bp.get("/requests/<key>/clock")
+@guests_allowed
 def clock(key: str):
     """The clock panel alone, polled by the request page (every minute, and when the tab
     comes back into view); `was` is the state the page showed, so that a change of state
@@ -274,6 +281,7 @@ def _clock_context(sr, was: str) -> dict:
 
 
 @bp.post("/requests/<key>/reply")
+@guests_allowed
 def post_reply(key: str):
     sr = _visible(key)
     form = ReplyForm(formdata=request.form.copy() | request.files)
@@ -355,6 +363,7 @@ def pick_up(key: str):
 
 
 @bp.post("/requests/<key>/cancel")
+@guests_allowed
 def cancel(key: str):
     return _requester_action(
         key,
@@ -364,6 +373,7 @@ def cancel(key: str):
 
 
 @bp.post("/requests/<key>/confirm")
+@guests_allowed
 def confirm(key: str):
     return _requester_action(
         key,
@@ -373,6 +383,7 @@ def confirm(key: str):
 
 
 @bp.post("/requests/<key>/reopen")
+@guests_allowed
 def reopen(key: str):
     return _requester_action(
         key,
@@ -384,6 +395,7 @@ def reopen(key: str):
 
 
 @bp.get("/requests/<key>/files/<int:attachment_id>")
+@guests_allowed
 def attachment(key: str, attachment_id: int):
     sr = _visible(key)
     file = conversation.visible_attachment(current_user, sr, attachment_id)
@@ -406,6 +418,7 @@ def attachment(key: str, attachment_id: int):
 
 
 @bp.get("/requests/mine")
+@guests_allowed
 def mine():
     after = request.args.get("after") or None
     if my_list.decode_cursor(after) is None:

@@ -11,7 +11,10 @@ Roles, each a real person in the world:
 - ``agent``: Ivan, an agent of IT;
 - ``manager``: Iris, a manager of IT;
 - ``other_manager``: Hugo, a manager of HR (another department);
-- ``admin``: Ada, a portal admin with no department.
+- ``admin``: Ada, a portal admin with no department;
+- ``guest``: Nina, a partner from Northwind Logistics invited by IT (issue 18). IT opens no
+  service to partners in the shared world, so she sees next to nothing: every route is 404
+  for her unless its rule says otherwise (``everyone`` and ``only`` give 404 by default).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from typing import Any
 from portal.models import FieldKind
 from tests import factories
 
-ROLES = ("anonymous", "employee", "agent", "manager", "other_manager", "admin")
+ROLES = ("anonymous", "employee", "agent", "manager", "other_manager", "admin", "guest")
 
 
 class World:
@@ -71,17 +74,27 @@ class Rule:
         return f"{self.endpoint}:{self.method}{':' + self.note if self.note else ''}"
 
 
-def everyone(status: int = 200, *, anonymous: int = 302) -> dict[str, int]:
-    """The same status for every signed-in role; anonymous people are sent to sign in."""
-    return {role: (anonymous if role == "anonymous" else status) for role in ROLES}
+def everyone(status: int = 200, *, anonymous: int = 302, guest: int = 404) -> dict[str, int]:
+    """The same status for every employee; anonymous people are sent to sign in; a guest
+    gets 404 unless the rule says otherwise (the guest guard: declared routes only)."""
+    expect = {role: (anonymous if role == "anonymous" else status) for role in ROLES}
+    return {**expect, "guest": guest}
 
 
-def only(allowed: set[str], status: int, *, denied: int = 404, anonymous: int = 302):
-    """`status` for the roles in `allowed`, `denied` for the other signed-in roles."""
-    return {
+def only(
+    allowed: set[str], status: int, *, denied: int = 404, anonymous: int = 302, guest=None
+):
+    """`status` for the roles in `allowed`, `denied` for the other signed-in roles; a
+    guest gets `guest` when given, else 404 unless "guest" is in `allowed`."""
+    expect = {
         role: anonymous if role == "anonymous" else (status if role in allowed else denied)
         for role in ROLES
     }
+    if guest is not None:
+        expect["guest"] = guest
+    elif "guest" not in allowed:
+        expect["guest"] = 404
+    return expect
 
 
 def build_world() -> World:
@@ -103,6 +116,9 @@ def build_world() -> World:
     )
     world.users["admin"] = factories.make_user(
         email="ada@example.com", name="Ada Admin", is_admin=True
+    )
+    world.users["guest"] = factories.make_guest(
+        world.it, email="nina@northwind.example", name="Nina Partner"
     )
     world.laptop = factories.make_service(world.it, slug="new-laptop", name="New laptop")
     factories.make_field(world.laptop, "model", FieldKind.CHOICE.value,

@@ -16,14 +16,14 @@ def setup(world: World) -> None:
 
 
 RULES = [
-    Rule("notifications.index", "GET", expect=everyone()),
+    Rule("notifications.index", "GET", expect=everyone(guest=200)),
     Rule(
         "notifications.read",
         "POST",
         url=lambda w: {"notification_id": w.notice.id},
         expect=only({"employee"}, 303),
     ),
-    Rule("notifications.read_all", "POST", expect=everyone(303)),
+    Rule("notifications.read_all", "POST", expect=everyone(303, guest=303)),
     Rule("notifications.preferences_page", "GET", expect=everyone()),
     Rule(
         "notifications.preferences_page",

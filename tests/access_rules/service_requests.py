@@ -48,7 +48,7 @@ RULES = [
          headers={"HX-Request": "true"}, expect=everyone(anonymous=204)),
     Rule("service_requests.due_times", "GET", url=form, query="priority=urgent",
          expect=everyone(302), note="without htmx it is the form page"),
-    Rule("service_requests.mine", "GET", expect=everyone()),
+    Rule("service_requests.mine", "GET", expect=everyone(guest=200)),
     Rule("service_requests.queue", "GET", url=lambda w: {"slug": w.it.slug},
          expect=only(WORKERS, 200)),
     Rule("service_requests.detail", "GET", url=key, expect=only(VIEWERS, 200)),

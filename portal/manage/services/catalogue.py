@@ -36,6 +36,7 @@ SERVICE_FIELDS = [
     "what_to_include",
     "category",
     "keywords",
+    "open_to_partners",
 ]
 
 # Addresses under /d/<dept>/ that belong to something else than a service.
@@ -53,6 +54,7 @@ class ServiceChange:
     what_to_include: str = ""
     category: str = "General"
     keywords: str = ""
+    open_to_partners: bool = False  # guests of the department may request it (issue 18)
 
 
 def department_services(department: Department, *, active: bool = True) -> list[Service]:
@@ -91,6 +93,7 @@ def _validated_service(
             text_field(errors, "category", "The category", change.category, 80) or "General"
         ),
         "keywords": text_field(errors, "keywords", "The keywords", change.keywords, 500),
+        "open_to_partners": bool(change.open_to_partners),
     }
     slug = change.slug or ""
     problem = check_slug(slug.strip())

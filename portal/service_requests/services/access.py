@@ -8,7 +8,7 @@ from sqlalchemy import or_, select, text
 from sqlalchemy.orm import joinedload
 
 from portal.core.errors import NotFound
-from portal.core.policy import is_member, manages
+from portal.core.policy import is_member, manages, shares_partner_requests
 from portal.extensions import db
 from portal.models import (
     Department,
@@ -38,6 +38,7 @@ def can_view(user: User, sr: ServiceRequest) -> bool:
         or sr.requester_id == user.id
         or sr.filed_by_id == user.id
         or is_member(user, sr.department_id)
+        or shares_partner_requests(user, sr.requester_id)
     )
 
 

@@ -11,8 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.session import make_transient_to_detached
 
-from portal.core import clock
-from portal.core.errors import Refused
+from portal.core import clock, policy
+from portal.core.errors import NotFound, Refused
 from portal.database import write_transaction
 from portal.extensions import db
 from portal.models import (
@@ -117,6 +117,10 @@ def submit_request(
     department = service.department
     if not service.active or not department.active:
         raise Refused("This service no longer takes requests.")
+    if not policy.may_request(actor, service):
+        raise NotFound  # a guest and a service not open to their partners: not there
+    if policy.is_guest(actor) and data.requester is not None and data.requester.id != actor.id:
+        raise Refused("Partners file requests for themselves.", field="on_behalf_of")
     existing = _existing_for_token(data.form_token, actor)
     if existing is not None:
         return existing, False

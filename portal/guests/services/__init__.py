@@ -1,0 +1,1 @@
+"""Guests' use cases: inviting, accepting, sponsoring (extend, end), expiry, listing, import."""

@@ -1,0 +1,133 @@
+"""Guests' pages: a guest's own home and department pages, the invitation link, the
+sponsor's list (/manage/<dept>/guests) and the admins' list (/admin/guests)."""
+
+from __future__ import annotations
+
+from flask import flash, g, redirect, request, url_for
+from flask_login import current_user
+
+from portal.accounts.services import sign_in
+from portal.core.errors import Refused
+from portal.core.guest_access import guests_allowed
+from portal.guests import bp
+from portal.guests.forms import AcceptForm, EndForm, ExtendForm, InviteForm
+from portal.guests.services import (
+    acceptance,
+    invitations,
+    listing,
+    partner_pages,
+    partners,
+    sponsorship,
+)
+from portal.htmx import render
+from portal.manage.services.access import managed_department
+
+
+@bp.app_template_global("partner_of")
+def partner_of(person) -> str | None:
+    """The organisation a guest represents (None for employees), by user or user id; read
+    once per request and person."""
+    if person is None:
+        return None
+    if not isinstance(person, int):
+        if not getattr(person, "is_guest", False):
+            return None
+        person = person.id
+    known = g.setdefault("partner_organisations", {})
+    if person not in known:
+        known.update(dict.fromkeys([person]) | partners.organisations_of([person]))
+    return known[person]
+
+
+@bp.get("/partners")
+@guests_allowed
+def home():
+    return render("guests/home.html", pages=partner_pages.partner_pages(current_user))
+
+
+@bp.get("/partners/<slug>")
+@guests_allowed
+def department(slug: str):
+    page = partner_pages.partner_page(current_user, slug)
+    return render("guests/department.html", page=page)
+
+
+@bp.route("/guests/accept/<token>", methods=["GET", "POST"])
+@guests_allowed
+def accept(token: str):
+    guest = invitations.read_token(token)  # NotFound: forged, expired or used
+    if request.method != "POST":
+        form = AcceptForm(formdata=None)
+        return render("guests/accept.html", form=form, guest=guest, token=token)
+    form = AcceptForm(formdata=request.form)
+    if not form.validate():
+        return render("guests/accept.html", form=form, guest=guest, token=token, status=422)
+    user = acceptance.accept(token, form.password.data)
+    sign_in(user, remember=False)
+    flash(f"Welcome, {user.first_name}. This is what {guest.sponsor_department.name} offers you.")
+    return redirect(url_for("guests.home"), code=303)
+
+
+def _sponsor_page(department, invite_form=None, status: int = 200, **extra):
+    return render(
+        "guests/sponsored.html",
+        department=department,
+        guests=sponsorship.guests_of(department),
+        invite_form=invite_form or InviteForm(formdata=None),
+        status=status,
+        **extra,
+    )
+
+
+@bp.get("/manage/<dept>/guests")
+def sponsored(dept: str):
+    return _sponsor_page(managed_department(current_user, dept))
+
+
+@bp.post("/manage/<dept>/guests")
+def invite(dept: str):
+    department = managed_department(current_user, dept)
+    form = InviteForm(formdata=request.form)
+    if not form.validate():
+        return _sponsor_page(department, form, status=422)
+    try:
+        guest = invitations.invite(current_user, department, form.invitation())
+    except Refused as exc:
+        getattr(form, exc.field or "email").errors = [exc.message]
+        return _sponsor_page(department, form, status=422)
+    flash(f"Invitation sent to {guest.user.email}.")
+    return redirect(url_for("guests.sponsored", dept=department.slug), code=303)
+
+
+@bp.post("/manage/<dept>/guests/<int:guest_id>/extend")
+def extend(dept: str, guest_id: int):
+    department = managed_department(current_user, dept)
+    form = ExtendForm(formdata=request.form)
+    guest = sponsorship.sponsored_guest(current_user, department, guest_id)
+    if not form.validate():
+        return _sponsor_page(department, status=422, problem=(guest.id, form.expires_on.errors[0]))
+    try:
+        sponsorship.extend(current_user, department, guest_id, form.expires_on.data)
+    except Refused as exc:
+        return _sponsor_page(department, status=422, problem=(guest.id, exc.message))
+    flash(f"{guest.user.name}’s access now lasts until {form.expires_on.data.isoformat()}.")
+    return redirect(url_for("guests.sponsored", dept=department.slug), code=303)
+
+
+@bp.post("/manage/<dept>/guests/<int:guest_id>/end")
+def end(dept: str, guest_id: int):
+    department = managed_department(current_user, dept)
+    EndForm(formdata=request.form).validate()  # CSRF is checked app-wide
+    guest = sponsorship.end(current_user, department, guest_id)
+    flash(f"{guest.user.name}’s access has ended; they are signed out everywhere.")
+    return redirect(url_for("guests.sponsored", dept=department.slug), code=303)
+
+
+@bp.get("/admin/guests")
+def admin_list():
+    filters = listing.GuestFilters.from_args(request.args)
+    return render(
+        "guests/admin_list.html",
+        result=listing.admin_guests(current_user, filters),
+        filters=filters,
+    )
