@@ -3,11 +3,14 @@ value flowing from the department that serves to the one it serves and on to ext
 customers; edges weighted by observed volume, marked by promise-keeping, declared and
 observed told apart.
 
-The layout is networkx's: the graph made acyclic (each cycle's back edges, found by a
-depth-first search, set aside for layering only; they are still drawn), then
-`topological_generations` gives the layers, left to right; within a layer nodes are ordered
-by the mean place of their predecessors (one barycentre sweep), and a layer taller than
-`COLUMN_ROWS` wraps into further columns. Only plain data leaves this module: the template
+The layout is networkx's: the declared links made acyclic (each cycle's back edges, found
+by a depth-first search, set aside for layering only; they are still drawn; observed-only
+links are drawn, not followed); `topological_generations` of the reversed
+graph gives the layers by their longest way to the end of the chain, drawn left to right
+so external customers stand on the right (departments with no declared link in a column of
+their own on the left); within a layer nodes are ordered by the mean
+place of their predecessors (one barycentre sweep), and a layer taller than `COLUMN_ROWS`
+wraps into further columns. Only plain data leaves this module: the template
 draws the SVG (no markup here)."""
 
 from __future__ import annotations
@@ -25,8 +28,11 @@ from portal.models import ChainFlow, ChainLink, Department
 
 EXTERNAL_NODE = 0  # the node id of external customers (department ids start at 1)
 EXTERNAL_NAME = "External customers"
-NODE_WIDTH, NODE_HEIGHT = 168, 34
-COLUMN_GAP, ROW_GAP = 96, 18
+NODE_WIDTH, NODE_HEIGHT = 150, 34
+COLUMN_GAP, ROW_GAP = 80, 18
+LABEL_CHARACTERS = 20
+# On the whole map only the busiest observed-only links are drawn (every one is in the table).
+OBSERVED_DRAWN = 40
 MARGIN = 16
 COLUMN_ROWS = 24
 KEPT, FAIR = 0.9, 0.75  # promise-keeping marks: kept ≥ 90 %, fair ≥ 75 %, else poor
@@ -59,6 +65,7 @@ class Edge:
     rating_count: int = 0
     width: float = 1.5
     path: str = ""
+    drawn: bool = True
 
     @property
     def observed(self) -> bool:
@@ -83,6 +90,9 @@ class Edge:
 
 @dataclass
 class ChainMap:
+    node_width = NODE_WIDTH
+    node_height = NODE_HEIGHT
+    label_characters = LABEL_CHARACTERS
     days: int
     focus: int | None
     nodes: list[Node] = field(default_factory=list)
@@ -152,14 +162,30 @@ def _acyclic(graph: nx.DiGraph) -> nx.DiGraph:
     return dag
 
 
-def _place(chain_map: ChainMap, graph: nx.DiGraph) -> None:
-    dag = _acyclic(graph)
-    layers = [list(layer) for layer in nx.topological_generations(dag)]
+def _layering_graph(nodes: set[int], edges: dict[tuple[int, int], Edge]) -> nx.DiGraph:
+    """What the layers follow: the declared links without their cycles' back edges (the
+    observed ones are drawn, not followed: they would string every department in a row)."""
+    declared = nx.DiGraph()
+    declared.add_nodes_from(nodes)
+    declared.add_edges_from(k for k, e in edges.items() if e.declared)
+    return _acyclic(declared)
+
+
+def _place(chain_map: ChainMap, dag: nx.DiGraph) -> None:
+    """Layers by the longest way to the end of the chain (external customers, or whoever
+    serves no one further), drawn left to right so value flows towards the customer."""
+    alone = [n for n in dag.nodes if dag.degree(n) == 0 and n != EXTERNAL_NODE]
+    linked = dag.subgraph(n for n in dag.nodes if n not in alone)
+    layers = [list(layer) for layer in nx.topological_generations(linked.reverse(copy=False))]
+    layers.reverse()
+    if alone:  # declared nothing yet: a column of their own, on the left
+        layers.insert(0, alone)
     names = {n.id: n.name for n in chain_map.nodes}
+    index = chain_map._index()
     rank: dict[int, float] = {}
     column = 0
     for layer in layers:
-        def barycentre(node: int) -> tuple[float, str]:
+        def barycentre(node: int, rank=rank) -> tuple[float, str]:
             before = [rank[p] for p in dag.predecessors(node) if p in rank]
             return (sum(before) / len(before) if before else 0.0, names[node].casefold())
 
@@ -167,7 +193,7 @@ def _place(chain_map: ChainMap, graph: nx.DiGraph) -> None:
         for start in range(0, len(layer), COLUMN_ROWS):
             for row, node_id in enumerate(layer[start : start + COLUMN_ROWS]):
                 rank[node_id] = row
-                node = chain_map.node(node_id)
+                node = index[node_id]
                 node.x = MARGIN + column * (NODE_WIDTH + COLUMN_GAP)
                 node.y = MARGIN + row * (NODE_HEIGHT + ROW_GAP)
             column += 1
@@ -210,14 +236,15 @@ def build_map(days: int, focus: int | None = None) -> ChainMap:
     for node_id in sorted(ids, key=lambda i: (i == EXTERNAL_NODE, live.get(i, ("",))[0])):
         name, slug = live.get(node_id, (EXTERNAL_NAME, None))
         chain_map.nodes.append(Node(node_id, name, slug))
-    graph = nx.DiGraph()
-    graph.add_nodes_from(ids)
-    graph.add_edges_from(edges)
-    _place(chain_map, graph)
+    _place(chain_map, _layering_graph(ids, edges))
     nodes = chain_map._index()
     chain_map.edges = sorted(
         edges.values(), key=lambda e: (-e.asked, nodes[e.server].name, nodes[e.client].name)
     )
+    if focus is None:
+        quiet = [e for e in chain_map.edges if not e.declared][OBSERVED_DRAWN:]
+        for edge in quiet:
+            edge.drawn = False
     for edge in chain_map.edges:
         _route(edge, nodes)
     _weigh(chain_map.edges)
