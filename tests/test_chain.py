@@ -192,7 +192,8 @@ def test_the_map_tells_declared_from_observed_and_links_each_department(org, cli
     observing.refresh_observed()
     login(org["erin"])
     html = client.get("/chain").get_data(as_text=True)
-    assert 'role="img"' in html and "<title id=\"chain-svg-title\">" in html
+    assert 'aria-describedby="chain-svg-desc"' in html and '<title id="chain-svg-title">' in html
+    assert "<figcaption>" in html
     assert 'href="/chain/it"' in html and 'href="/chain/sales"' in html
     assert "External customers" in html
     assert "IT serves Sales: declared (“laptops”); 1 request in 90 days" in html
