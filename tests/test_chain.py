@@ -71,12 +71,14 @@ def test_a_manager_declares_whom_the_department_serves_and_relies_on(org):
     ).all()
     # "Sales relies on IT" is the same link as "IT serves Sales": re-worded, not doubled.
     assert sorted(rows, key=str) == sorted(
-        [(org["it"].id, org["sales"].id, "laptops (again)"), (org["sales"].id, None, "we sell to them")],
+        [
+            (org["it"].id, org["sales"].id, "laptops (again)"),
+            (org["sales"].id, None, "we sell to them"),
+        ],
         key=str,
     )
-    assert db.session.scalar(
-        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "chain.link_declare")
-    ) == 3
+    declared = select(func.count()).where(AuditEntry.action == "chain.link_declare")
+    assert db.session.scalar(declared) == 3
     links = declaring.links_of(org["sales"])
     assert [r.client_id for r in links.serves] == [None]
     assert [r.server.name for r in links.relies_on] == ["IT"]
@@ -213,7 +215,7 @@ def test_names_with_markup_are_escaped_in_the_svg(org, client, login):
 
 
 def test_three_hundred_departments_and_two_thousand_links_render_and_paginate(app, client, login):
-    from tests.chain_scale import big_chain
+    from bench.chain import big_chain
 
     people = big_chain(300, 2000)
     login(people)

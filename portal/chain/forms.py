@@ -19,7 +19,10 @@ def _choices(pairs, first: str = "Choose…") -> list[SelectChoice]:
 class LinkForm(Form):
     direction = RadioField(
         "This link",
-        choices=[SelectChoice("serves", "We serve them"), SelectChoice("relies", "We rely on them")],
+        choices=[
+            SelectChoice("serves", "We serve them"),
+            SelectChoice("relies", "We rely on them"),
+        ],
         default="serves",
         validate_choice=False,
     )

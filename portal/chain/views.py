@@ -4,11 +4,13 @@ manage page (portal/manage/views/chain_links.py)."""
 
 from __future__ import annotations
 
-from flask import redirect, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from portal.chain import bp, forms
-from portal.chain.services import goals, mapping, neighbours, reaching
+from portal.chain.services import SCOPE, goals, mapping, neighbours, reaching
+from portal.core import caching
 from portal.core.errors import NotFound, Refused
 from portal.core.policy import is_admin
 from portal.directory import services as directory_services
@@ -30,19 +32,54 @@ def _days() -> int:
     return days if days in WINDOWS else WINDOWS[0]
 
 
+def _page_number() -> int:
+    raw = request.args.get("page", type=int) or 1
+    return min(max(raw, 1), 10_000)
+
+
 def _map_page(focus=None):
-    days = _days()
-    chain_map = mapping.cached_map(days, focus.id if focus else None)
+    """The map and one page of its table. Both are the same for everyone (no form, no
+    token), so each is rendered once per version of the chain's stamp (read first) and
+    kept as HTML: a page served from the cache unpickles no graph."""
+    days, page = _days(), _page_number()
+    key = f"{days}:{focus.id if focus else 'all'}"
+    versions = caching.versions((SCOPE,))
+    seconds = caching.lifetime("DIRECTORY_CACHE_SECONDS")
+    built: dict = {}
+
+    def drawn() -> dict:
+        if not built:
+            chain_map = mapping.cached_map(days, focus.id if focus else None, versions)
+            built.update(
+                chain_map=chain_map, nodes={n.id: n for n in chain_map.nodes},
+                focus=focus, days=days,
+            )
+        return built
+
+    svg = caching.cached(
+        f"chain-svg:{key}", lambda: render_template("chain/_svg.html", **drawn()),
+        seconds=seconds, scopes=(SCOPE,), read_versions=versions,
+    )
+    table = caching.cached(
+        f"chain-table:{key}:{page}",
+        lambda: render_template(
+            "chain/_table.html", table=mapping.table_page(drawn()["chain_map"], page), **drawn()
+        ),
+        seconds=seconds, scopes=(SCOPE,), read_versions=versions,
+    )
     return render(
         "chain/map.html",
         "chain_table",
-        chain_map=chain_map,
-        nodes={n.id: n for n in chain_map.nodes},
-        table=mapping.table_page(chain_map, request.args.get("page", 1)),
+        svg=_ours(svg),
+        table_html=_ours(table),
         focus=focus,
         days=days,
         windows=WINDOWS,
     )
+
+
+def _ours(html: str) -> Markup:
+    return Markup(html)  # noqa: S704 - our own template's output, escaped when rendered
 
 
 @bp.get("/chain")

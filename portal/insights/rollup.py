@@ -18,7 +18,8 @@ thing by `flask insights scan`) re-measures the requests changed since its previ
 so a transaction that committed late is not missed — re-measuring is idempotent — and
 rebuilds the days those requests left or joined. `refresh(full=True)` rebuilds
 everything. Either way it ends by rebuilding the value chain's observed links
-(portal.chain.services.observing: two grouped reads over the last 90 days). A scorecard is therefore at most one cron interval behind the requests.
+(portal.chain.services.observing: two grouped reads over the last 90 days). A scorecard
+is therefore at most one cron interval behind the requests.
 """
 
 from __future__ import annotations

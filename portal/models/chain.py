@@ -46,7 +46,8 @@ class ChainLink(db.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.server.name} serves {self.client.name if self.client else 'external customers'}"
+        whom = self.client.name if self.client else "external customers"
+        return f"{self.server.name} serves {whom}"
 
 
 class ChainFlow(db.Model):

@@ -61,8 +61,9 @@ def test_iris_declares_whom_it_serves_and_everyone_sees_the_chain(demo, live_ser
     page.goto(f"{live_server}/chain")
     svg = page.locator("svg.chain-map")
     expect(svg).to_have_attribute("aria-describedby", "chain-svg-desc")
-    expect(page.get_by_role("group", name="Who serves whom on the way to the customer")).to_be_visible()
-    expect(svg.locator("title").first).to_have_text("Who serves whom on the way to the customer")
+    name = "Who serves whom on the way to the customer"
+    expect(page.get_by_role("group", name=name)).to_be_visible()
+    expect(svg.locator("title").first).to_have_text(name)
     expect(page.locator("#chain-svg-desc")).to_contain_text("departments and")
     row = page.locator(".chain-table tbody tr").filter(
         has=page.get_by_role("rowheader", name="IT", exact=True)

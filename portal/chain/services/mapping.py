@@ -31,7 +31,9 @@ EXTERNAL_NAME = "External customers"
 NODE_WIDTH, NODE_HEIGHT = 150, 34
 COLUMN_GAP, ROW_GAP = 80, 18
 LABEL_CHARACTERS = 20
-# On the whole map only the busiest observed-only links are drawn (every one is in the table).
+# On the whole map only the busiest links are drawn: every declared one up to `DRAWN_MOST`,
+# and the busiest `OBSERVED_DRAWN` observed-only ones (every link is in the table).
+DRAWN_MOST = 400
 OBSERVED_DRAWN = 40
 MARGIN = 16
 COLUMN_ROWS = 24
@@ -210,7 +212,9 @@ def _route(edge: Edge, nodes: dict[int, Node]) -> None:
     if b.x > a.x:
         x1, x2 = a.x + NODE_WIDTH, b.x
         bend = (x2 - x1) / 2
-        edge.path = f"M{x1},{ay:.0f} C{x1 + bend:.0f},{ay:.0f} {x2 - bend:.0f},{by:.0f} {x2},{by:.0f}"
+        edge.path = (
+            f"M{x1},{ay:.0f} C{x1 + bend:.0f},{ay:.0f} {x2 - bend:.0f},{by:.0f} {x2},{by:.0f}"
+        )
     else:
         x1, x2 = a.x + NODE_WIDTH / 2, b.x + NODE_WIDTH / 2
         y1, y2 = a.y + NODE_HEIGHT, b.y + NODE_HEIGHT
@@ -242,8 +246,9 @@ def build_map(days: int, focus: int | None = None) -> ChainMap:
         edges.values(), key=lambda e: (-e.asked, nodes[e.server].name, nodes[e.client].name)
     )
     if focus is None:
-        quiet = [e for e in chain_map.edges if not e.declared][OBSERVED_DRAWN:]
-        for edge in quiet:
+        declared = [e for e in chain_map.edges if e.declared]
+        observed = [e for e in chain_map.edges if not e.declared]
+        for edge in declared[DRAWN_MOST:] + observed[OBSERVED_DRAWN:]:
             edge.drawn = False
     for edge in chain_map.edges:
         _route(edge, nodes)
@@ -251,7 +256,7 @@ def build_map(days: int, focus: int | None = None) -> ChainMap:
     return chain_map
 
 
-def cached_map(days: int, focus: int | None = None) -> ChainMap:
+def cached_map(days: int, focus: int | None = None, versions: str | None = None) -> ChainMap:
     """`build_map` through the one cache, under the chain's stamp (a declared link or a
     refresh of the observed ones makes a new key) and the directory's few seconds (a
     renamed or archived department)."""
@@ -260,6 +265,7 @@ def cached_map(days: int, focus: int | None = None) -> ChainMap:
         lambda: build_map(days, focus),
         seconds=caching.lifetime("DIRECTORY_CACHE_SECONDS"),
         scopes=(SCOPE,),
+        read_versions=versions,
     )
 
 
