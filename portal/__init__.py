@@ -158,6 +158,7 @@ def register_blueprints(app: Flask) -> None:
     from portal import layout
     from portal.accounts import bp as accounts_bp
     from portal.admin import bp as admin_bp
+    from portal.chain import bp as chain_bp
     from portal.directory import bp as directory_bp
     from portal.feedback.views import bp as feedback_bp
     from portal.guests import bp as guests_bp
@@ -182,6 +183,7 @@ def register_blueprints(app: Flask) -> None:
     layout.register(app)  # the header's links, for every blueprint
     app.register_blueprint(recognition_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(chain_bp)
     register_api(app)
 
 

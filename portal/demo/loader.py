@@ -12,6 +12,7 @@ from datetime import time
 from sqlalchemy import delete, select
 
 from portal.demo import content
+from portal.demo.chain import load_chain_demo
 from portal.demo.feedback import load_feedback
 from portal.demo.knowledge import load_articles, load_deflections
 from portal.demo.partners import load_partners
@@ -268,6 +269,7 @@ def load_demo_organisation(with_history: bool = True) -> str:
     load_reporting_lines()
     load_articles(departments, people)  # help articles (issue 14)
     load_deflections(departments, people)  # questions they answered, and their reads
+    chain = load_chain_demo()  # whom each department serves, two company goals
     history = load_request_history(departments, people) if with_history else ""
     wall = load_recognition_demo(departments, people) if with_history else ""
     if with_history:
@@ -275,5 +277,5 @@ def load_demo_organisation(with_history: bool = True) -> str:
     partners = load_partners(hasher.password_hash)  # issue 18
     return (
         f"Demo organisation ready: {len(departments)} departments, {services} services, "
-        f"{len(people)} people. {history} {wall} {partners}".strip()
+        f"{len(people)} people. {history} {wall} {chain} {partners}".strip()
     )

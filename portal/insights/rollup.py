@@ -17,7 +17,9 @@ thing by `flask insights scan`) re-measures the requests changed since its previ
 (`ServiceRequest.updated_at`, `SatisfactionRating.updated_at`), with a five-minute overlap
 so a transaction that committed late is not missed — re-measuring is idempotent — and
 rebuilds the days those requests left or joined. `refresh(full=True)` rebuilds
-everything. A scorecard is therefore at most one cron interval behind the requests.
+everything. Either way it ends by rebuilding the value chain's observed links
+(portal.chain.services.observing: two grouped reads over the last 90 days). A scorecard
+is therefore at most one cron interval behind the requests.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import load_only
 
 from portal import sla
+from portal.chain.services import observing
 from portal.core import clock
 from portal.database import write_transaction
 from portal.directory.calendars import calendar_for
@@ -280,7 +283,9 @@ def refresh(now: datetime | None = None, full: bool = False) -> RefreshResult:
     since = None if full else last_refresh()
     calendars = Calendars(_departments())
     if since is None:
-        return _rebuild_all(started, calendars)
+        result = _rebuild_all(started, calendars)
+        observing.refresh_observed(started)  # the value chain's observed links
+        return result
     since = since - OVERLAP
     changed = set(
         db.session.scalars(select(ServiceRequest.id).where(ServiceRequest.updated_at >= since))
@@ -298,6 +303,7 @@ def refresh(now: datetime | None = None, full: bool = False) -> RefreshResult:
         touched |= keys
     with write_transaction():
         _set_last_refresh(started)
+    observing.refresh_observed(started)  # the value chain's observed links
     return RefreshResult(len(changed), len(touched))
 
 

@@ -4,6 +4,7 @@ from portal.models.accounts import Membership, MembershipRole, User
 from portal.models.admin import DepartmentSlugRedirect, OrgImportUpload, ReportingLine
 from portal.models.api_tokens import ApiToken, TokenScope
 from portal.models.audit import AuditEntry
+from portal.models.chain import ChainFlow, ChainLink, CompanyGoal, GoalContribution
 from portal.models.directory import (
     Closure,
     Contact,
@@ -69,6 +70,10 @@ from portal.models.requests import (
 from portal.models.search import SearchDocument, SearchMiss, SearchSynonym
 
 __all__ = [
+    "ChainFlow",
+    "ChainLink",
+    "CompanyGoal",
+    "GoalContribution",
     "Guest",
     "ApiToken",
     "TokenScope",

@@ -5,6 +5,7 @@ department gets 404 (core NotFound, answered app-wide), for every page and every
 
 from portal.manage.views import (  # noqa: F401
     catalogue,
+    chain_links,
     form_builder,
     people,
     search_gaps,

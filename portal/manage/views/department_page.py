@@ -6,6 +6,8 @@ from __future__ import annotations
 from flask import flash, redirect, url_for
 from flask_login import current_user
 
+from portal.chain import forms as chain_forms
+from portal.chain.services import declaring, goals
 from portal.core.clock import now
 from portal.core.policy import is_admin
 from portal.directory import search_gaps
@@ -31,7 +33,9 @@ INDEX = "manage/index.html"
 SERVICE = "manage/service.html"
 NEW_SERVICE = "manage/new_service.html"
 EDITABLE = ("details", "calendar", "hours", "standards")
-SECTIONS = (*EDITABLE, "services", "contacts", "members", "gaps", "mail", "team_mail")
+SECTIONS = (
+    *EDITABLE, "services", "contacts", "members", "gaps", "mail", "team_mail", "chain"
+)
 SERVICE_EDITABLE = ("details", "standards")
 SECTION_NAMES = {
     "details": "Details",
@@ -107,9 +111,26 @@ def index_context(department: Department, drawing: str | None = None, **extra) -
         "team_mail_choices": extra.pop("team_mail_choices", None)
         or team_mail.team_choices(department),
         "edit_forms": edit_forms,
+        **(chain_context(department, extra) if _drawn(drawing, "chain") else {}),
         "section_names": SECTION_NAMES,
         "is_admin_here": is_admin(current_user),
         **extra,
+    }
+
+
+def chain_context(department: Department, extra: dict) -> dict:
+    """The value chain's section: the declared links, the goals served, their two forms."""
+    services = [(str(s.id), s.name) for s in catalogue.department_services(department)]
+    goal_choices = [(str(g.id), g.title) for g in goals.current_goals()]
+    return {
+        "chain_links": declaring.links_of(department),
+        "chain_goals": goals.goals_of(department.id),
+        "link_form": extra.pop("link_form", None)
+        or chain_forms.LinkForm(formdata=None, choices=declaring.other_choices(department)),
+        "contribution_form": extra.pop("contribution_form", None)
+        or chain_forms.ContributionForm(
+            formdata=None, goal_choices=goal_choices, service_choices=services
+        ),
     }
 
 

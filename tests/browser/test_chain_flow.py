@@ -1,0 +1,110 @@
+"""Issue 17, Done-when: Iris (IT manager) declares "IT serves Sales and Customer Support" on
+IT's manage page (a link to IT itself is refused beside the field first); /chain shows the
+edges with observed figures from the demo history; Erin's profile shows "Erin → Sales →
+external customers" and Ivan's "Ivan → IT → Sales → external customers"; a goal page lists
+IT's contributing services. axe on every page shown (Nu on every page, by the fixtures);
+the map's SVG has a text alternative."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import delete, select
+
+from portal.extensions import db
+from portal.models import ChainLink, Department
+from tests.browser.conftest import assert_no_axe_violations, sign_in
+
+DEMO_PASSWORD = "inward-demo"
+
+
+@pytest.fixture
+def demo(app):
+    from portal.demo.loader import load_demo_organisation
+
+    load_demo_organisation(with_history=True)
+    it = db.session.scalar(select(Department.id).where(Department.slug == "it"))
+    db.session.execute(delete(ChainLink).where(ChainLink.server_id == it))  # Iris declares them
+    db.session.commit()
+
+
+def _declare(page, whom: str, why: str) -> None:
+    section = page.locator("#chain-section")
+    section.get_by_label("We serve them").check()
+    section.get_by_label("Who").select_option(label=whom)
+    section.get_by_label("Why, in one line").fill(why)
+    section.get_by_role("button", name="Add link").click()
+    expect(page.locator("#chain-section").get_by_role("status")).to_contain_text(
+        f"Saved: IT serves {whom}."
+    )
+
+
+def test_iris_declares_whom_it_serves_and_everyone_sees_the_chain(demo, live_server, page):
+    sign_in(page, live_server, "iris@example.com", DEMO_PASSWORD)
+    page.goto(f"{live_server}/manage/it#chain-section")
+    page.wait_for_function("() => typeof htmx === 'object'")
+    section = page.locator("#chain-section")
+    section.get_by_label("Who").select_option(label="External customers")
+    section.get_by_label("We rely on them").check()
+    section.get_by_label("Why, in one line").fill("them")
+    section.get_by_role("button", name="Add link").click()
+    expect(page.locator("#chain-section .field__error")).to_contain_text(
+        "External customers are served, not relied on"
+    )
+    assert page.locator("#chain-section").get_by_label("Why, in one line").input_value() == "them"
+    assert_no_axe_violations(page)
+
+    _declare(page, "Sales", "Laptops, phones and CRM access for the sales team")
+    _declare(page, "Customer Support", "Headsets and the support desk tools")
+    assert_no_axe_violations(page)
+
+    page.goto(f"{live_server}/chain")
+    svg = page.locator("svg.chain-map")
+    expect(svg).to_have_attribute("aria-describedby", "chain-svg-desc")
+    name = "Who serves whom on the way to the customer"
+    expect(page.get_by_role("group", name=name)).to_be_visible()
+    expect(svg.locator("title").first).to_have_text(name)
+    expect(page.locator("#chain-svg-desc")).to_contain_text("departments and")
+    row = page.locator(".chain-table tbody tr").filter(
+        has=page.get_by_role("rowheader", name="IT", exact=True)
+    ).filter(has_text="Yes: Laptops, phones and CRM access")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Sales")
+    expect(row).to_contain_text("resolved within promise")
+    # The nodes are links a keyboard reaches.
+    expect(svg.locator("a[href='/chain/it']")).to_have_count(1)
+    assert_no_axe_violations(page)
+
+    page.goto(f"{live_server}/chain/it")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Who IT serves and relies on")
+    assert_no_axe_violations(page)
+
+    page.goto(f"{live_server}/me")
+    expect(page.locator(".your-chain")).to_contain_text("Iris → IT → Sales → external customers")
+
+    ids = dict(db.session.execute(select(Department.slug, Department.id)).all())
+    assert ids  # the people's pages, by their e-mail
+    from portal.models import User
+
+    erin = db.session.scalar(select(User.id).where(User.email == "erin@example.com"))
+    ivan = db.session.scalar(select(User.id).where(User.email == "ivan@example.com"))
+    page.goto(f"{live_server}/people/{erin}")
+    expect(page.locator(".your-chain")).to_contain_text("Erin → Sales → external customers")
+    assert_no_axe_violations(page)
+    page.goto(f"{live_server}/people/{ivan}")
+    expect(page.locator(".your-chain")).to_contain_text(
+        "Ivan → IT → Sales → external customers"
+    )
+
+    page.goto(f"{live_server}/goals")
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="New hires productive in their first week").click()
+    table = page.locator("table")
+    expect(table).to_contain_text("New laptop")
+    expect(table.get_by_role("rowheader", name="IT")).to_have_count(1)
+    assert_no_axe_violations(page)
+
+    page.goto(f"{live_server}/d/it")
+    expect(page.locator(".chain-strip")).to_contain_text("Laptops, phones and CRM access")
+    expect(page.locator(".chain-strip")).to_contain_text("New hires productive in their first week")
+    assert_no_axe_violations(page)

@@ -1,0 +1,314 @@
+"""The value chain (issue 17): declared links on the manage page, observed links from the
+insights refresh, the map, a person's chain, company goals. Each bad input is a test."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.chain.services import declaring, goals, mapping, observing, reaching
+from portal.chain.services.neighbours import neighbourhood
+from portal.core import clock
+from portal.core.errors import NotFound, Refused
+from portal.extensions import db
+from portal.insights import rollup
+from portal.models import AuditEntry, ChainFlow, ChainLink, RequestStatus
+from portal.service_requests.services import lifecycle
+from tests import factories
+from tests.conftest import csrf_token_from
+
+
+@pytest.fixture
+def org(app):
+    """IT (Iris manages, Ivan works there), Sales (Erin), Customer Support, and an archived
+    department."""
+    it = factories.make_department(slug="it", name="IT", key_prefix="IT")
+    sales = factories.make_department(slug="sales", name="Sales", key_prefix="SA")
+    support = factories.make_department(
+        slug="customer-support", name="Customer Support", key_prefix="CS"
+    )
+    old = factories.make_department(slug="old", name="Old Team", key_prefix="OT", active=False)
+    iris = factories.make_user(
+        name="Iris Novak", email="iris@example.com", department_id=it.id, roles={it: "manager"}
+    )
+    ivan = factories.make_user(
+        name="Ivan Petrov", email="ivan@example.com", department_id=it.id, roles={it: "agent"}
+    )
+    erin = factories.make_user(name="Erin Walsh", email="erin@example.com", department_id=sales.id)
+    sam = factories.make_user(
+        name="Sam Seller", email="sam@example.com", department_id=sales.id, roles={sales: "manager"}
+    )
+    ada = factories.make_user(name="Ada Admin", email="ada@example.com", is_admin=True)
+    laptop = factories.make_service(it, slug="new-laptop", name="New laptop")
+    return dict(it=it, sales=sales, support=support, old=old, iris=iris, ivan=ivan, erin=erin,
+                sam=sam, ada=ada, laptop=laptop)
+
+
+def link(change_by, department, other, direction="serves", reason="because"):
+    return declaring.declare_link(
+        change_by,
+        department,
+        declaring.LinkChange(
+            direction=direction,
+            external=other is None,
+            other_id=None if other is None else other.id,
+            reason=reason,
+        ),
+    )
+
+
+# Declared links ----------------------------------------------------------------------------
+
+
+def test_a_manager_declares_whom_the_department_serves_and_relies_on(org):
+    link(org["iris"], org["it"], org["sales"], reason="laptops and accounts")
+    link(org["sam"], org["sales"], None, reason="we sell to them")
+    link(org["sam"], org["sales"], org["it"], direction="relies", reason="laptops (again)")
+    rows = db.session.execute(
+        select(ChainLink.server_id, ChainLink.client_id, ChainLink.reason)
+    ).all()
+    # "Sales relies on IT" is the same link as "IT serves Sales": re-worded, not doubled.
+    assert sorted(rows, key=str) == sorted(
+        [
+            (org["it"].id, org["sales"].id, "laptops (again)"),
+            (org["sales"].id, None, "we sell to them"),
+        ],
+        key=str,
+    )
+    declared = select(func.count()).where(AuditEntry.action == "chain.link_declare")
+    assert db.session.scalar(declared) == 3
+    links = declaring.links_of(org["sales"])
+    assert [r.client_id for r in links.serves] == [None]
+    assert [r.server.name for r in links.relies_on] == ["IT"]
+
+
+def test_a_link_to_itself_is_refused_beside_the_field(org):
+    with pytest.raises(Refused) as refused:
+        link(org["iris"], org["it"], org["it"])
+    assert refused.value.field == "other"
+
+
+def test_a_link_to_an_archived_department_is_refused(org):
+    with pytest.raises(Refused) as refused:
+        link(org["iris"], org["it"], org["old"])
+    assert refused.value.field == "other" and "archived" in refused.value.message
+
+
+def test_relying_on_external_customers_is_refused(org):
+    with pytest.raises(Refused) as refused:
+        link(org["iris"], org["it"], None, direction="relies")
+    assert refused.value.field == "other"
+
+
+def test_only_a_manager_declares(org):
+    with pytest.raises(NotFound):
+        link(org["ivan"], org["it"], org["sales"])
+    with pytest.raises(NotFound):
+        link(org["sam"], org["it"], org["sales"])
+
+
+def test_the_manage_page_refuses_a_link_to_itself_with_422_and_keeps_the_input(org, client, login):
+    login(org["iris"])
+    token = csrf_token_from(client.get("/manage/it").get_data(as_text=True))
+    response = client.post(
+        "/manage/it/chain/links",
+        data={"csrf_token": token, "direction": "serves", "other": str(org["it"].id),
+              "reason": "my own words"},
+        headers={"HX-Request": "true"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "<html" not in html and 'id="chain-section"' in html
+    assert "cannot serve itself" in html and 'value="my own words"' in html
+
+
+def test_the_manage_page_refuses_an_archived_department_without_htmx(org, client, login):
+    login(org["iris"])
+    token = csrf_token_from(client.get("/manage/it").get_data(as_text=True))
+    response = client.post(
+        "/manage/it/chain/links",
+        data={"csrf_token": token, "direction": "serves", "other": str(org["old"].id),
+              "reason": "gone"},
+    )
+    assert response.status_code == 422
+    assert "<html" in response.get_data(as_text=True)
+    assert "archived" in response.get_data(as_text=True)
+
+
+def test_the_manage_page_declares_and_removes_a_link(org, client, login):
+    login(org["iris"])
+    token = csrf_token_from(client.get("/manage/it").get_data(as_text=True))
+    response = client.post(
+        "/manage/it/chain/links",
+        data={"csrf_token": token, "direction": "serves", "other": str(org["sales"].id),
+              "reason": "laptops"},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/manage/it#chain-section")
+    found = db.session.scalar(select(ChainLink))
+    response = client.post(
+        f"/manage/it/chain/links/{found.id}/remove",
+        data={"csrf_token": token},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200 and "Removed: IT serves Sales." in response.get_data(
+        as_text=True
+    )
+    assert db.session.scalar(select(func.count()).select_from(ChainLink)) == 0
+
+
+# Observed links ----------------------------------------------------------------------------
+
+
+def test_the_insights_refresh_observes_who_asks_whom(org):
+    now = clock.now()
+    for n in range(3):
+        sr = factories.make_request(org["laptop"], org["erin"], now=now - timedelta(days=2 + n))
+        if n < 2:
+            lifecycle.change_status(sr, org["ivan"], RequestStatus.RESOLVED)
+    factories.make_request(org["laptop"], org["erin"], now=now - timedelta(days=60))
+    factories.make_request(org["laptop"], org["ivan"], now=now - timedelta(days=1))  # IT asks IT
+    rollup.refresh(full=True)
+    rows = {
+        r.window_days: r
+        for r in db.session.scalars(select(ChainFlow).order_by(ChainFlow.window_days))
+    }
+    assert set(rows) == {30, 90}
+    assert (rows[30].asking_id, rows[30].serving_id) == (org["sales"].id, org["it"].id)
+    assert rows[30].asked == 3 and rows[90].asked == 4
+    assert rows[30].resolved == 2 and rows[30].median_minutes is not None
+    hood = neighbourhood(org["it"].id)
+    assert [n.name for n in hood.serves] == ["Sales"] and hood.serves[0].asked == 4
+
+
+# The map -------------------------------------------------------------------------------------
+
+
+def test_the_map_tells_declared_from_observed_and_links_each_department(org, client, login):
+    link(org["iris"], org["it"], org["sales"], reason="laptops")
+    link(org["iris"], org["it"], org["support"], reason="phones")
+    link(org["sam"], org["sales"], None, reason="we sell")
+    factories.make_request(org["laptop"], org["erin"])
+    observing.refresh_observed()
+    login(org["erin"])
+    html = client.get("/chain").get_data(as_text=True)
+    assert 'aria-describedby="chain-svg-desc"' in html and '<title id="chain-svg-title">' in html
+    assert "<figcaption>" in html
+    assert 'href="/chain/it"' in html and 'href="/chain/sales"' in html
+    assert "External customers" in html
+    assert "IT serves Sales: declared (“laptops”); 1 request in 90 days" in html
+    focused = client.get("/chain/customer-support").get_data(as_text=True)
+    assert "Who Customer Support serves and relies on" in focused
+    assert "External customers" not in focused.split("<table")[1]
+    assert client.get("/chain/old").status_code == 404
+
+
+def test_names_with_markup_are_escaped_in_the_svg(org, client, login):
+    bad = factories.make_department(slug="bad", name='<script>alert(1)</script>"&', key_prefix="BD")
+    link(org["iris"], org["it"], bad, reason="<b>bold</b>")
+    login(org["erin"])
+    html = client.get("/chain").get_data(as_text=True)
+    assert "<script>alert(1)" not in html and "<b>bold" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_three_hundred_departments_and_two_thousand_links_render_and_paginate(app, client, login):
+    from bench.chain import big_chain
+
+    people = big_chain(300, 2000)
+    login(people)
+    response = client.get("/chain")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert html.count('class="chain-node') >= 300
+    assert "page 1 of 40" in html and 'rel="next"' in html
+    page = client.get("/chain?page=40", headers={"HX-Request": "true"})
+    assert page.status_code == 200 and "<html" not in page.get_data(as_text=True)
+    assert "page 40 of 40" in page.get_data(as_text=True)
+
+
+def test_cycles_are_laid_out(org):
+    link(org["iris"], org["it"], org["sales"])
+    link(org["sam"], org["sales"], org["it"])
+    chain_map = mapping.build_map(90)
+    xs = {n.name: n.x for n in chain_map.nodes}
+    assert xs["IT"] != xs["Sales"] and len(chain_map.edges) == 2
+
+
+# Your chain --------------------------------------------------------------------------------
+
+
+def test_your_chain_goes_along_declared_links_to_external_customers(org, client, login):
+    link(org["iris"], org["it"], org["sales"])
+    link(org["iris"], org["it"], org["support"])
+    link(org["sam"], org["sales"], None)
+    chains = reaching.chains_from(org["it"].id)
+    assert [[s.name for s in c] for c in chains] == [["IT", "Sales", "External customers"]]
+    login(org["ivan"])
+    html = client.get(f"/people/{org['ivan'].id}").get_data(as_text=True)
+    assert "How your work reaches customers" in html
+    assert "Ivan →" in html and "external customers" in html
+    erin = client.get(f"/people/{org['erin'].id}").get_data(as_text=True)
+    assert "How Erin’s work reaches customers" in erin
+
+
+# Goals ---------------------------------------------------------------------------------------
+
+
+def goal_change(**kw):
+    today = clock.now().date()
+    values = dict(title="New hires productive in their first week",
+                  target="90 % of new starters have a laptop on day one",
+                  owner_email="iris@example.com", starts_on=today.isoformat(),
+                  ends_on=(today + timedelta(days=90)).isoformat())
+    values.update(kw)
+    return goals.GoalChange(**values)
+
+
+def test_an_admin_publishes_a_goal_and_a_department_links_a_service(org, client, login):
+    goal = goals.publish_goal(org["ada"], goal_change())
+    goals.contribute(org["iris"], org["it"], goals.ContributionChange(
+        goal_id=goal.id, service_id=org["laptop"].id, how="laptops on day one"))
+    login(org["erin"])
+    html = client.get(f"/goals/{goal.id}").get_data(as_text=True)
+    assert "New laptop" in html and "IT" in html and "laptops on day one" in html
+    assert "New hires productive" in client.get("/d/it").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("ends_on", ["2020-01-01", "next spring", ""])
+def test_a_goal_ending_in_the_past_or_unparseable_is_refused(org, ends_on):
+    with pytest.raises(Refused) as refused:
+        goals.publish_goal(org["ada"], goal_change(ends_on=ends_on))
+    assert refused.value.field == "ends_on"
+
+
+def test_a_target_without_a_measure_is_refused(org):
+    with pytest.raises(Refused) as refused:
+        goals.publish_goal(org["ada"], goal_change(target="be better"))
+    assert refused.value.field == "target"
+
+
+def test_the_goals_page_refuses_a_past_target_with_422(org, client, login):
+    login(org["ada"])
+    token = csrf_token_from(client.get("/goals").get_data(as_text=True))
+    response = client.post("/goals", data={
+        "csrf_token": token, "title": "Refunds fast", "target": "2 days",
+        "owner": "iris@example.com", "ends_on": "2001-01-01"})
+    assert response.status_code == 422 and "ends in the past" in response.get_data(as_text=True)
+
+
+def test_only_admins_publish_goals(org):
+    with pytest.raises(NotFound):
+        goals.publish_goal(org["iris"], goal_change())
+
+
+def test_linking_to_a_closed_goal_is_refused(org):
+    goal = goals.publish_goal(org["ada"], goal_change())
+    goal.ends_on = clock.now().date() - timedelta(days=1)
+    db.session.commit()
+    with pytest.raises(Refused) as refused:
+        goals.contribute(org["iris"], org["it"], goals.ContributionChange(
+            goal_id=goal.id, service_id=None, how=""))
+    assert refused.value.field == "goal"
