@@ -153,6 +153,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.admin import bp as admin_bp
     from portal.directory import bp as directory_bp
     from portal.feedback.views import bp as feedback_bp
+    from portal.fulfilment import bp as fulfilment_bp
     from portal.insights.views import bp as insights_bp
     from portal.knowledge import bp as knowledge_bp
     from portal.knowledge.services.read_counts import flush_at_exit as flush_readings_at_exit
@@ -169,6 +170,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(insights_bp)
     app.register_blueprint(manage_bp)
     app.register_blueprint(knowledge_bp)
+    app.register_blueprint(fulfilment_bp)
     flush_readings_at_exit(app)
     layout.register(app)  # the header's links, for every blueprint
     app.register_blueprint(recognition_bp)

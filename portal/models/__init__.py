@@ -23,6 +23,14 @@ from portal.models.feedback import (
     SuggestionStatus,
     SuggestionVote,
 )
+from portal.models.fulfilment import (
+    Bundle,
+    BundleChild,
+    BundleField,
+    BundleRun,
+    BundleStep,
+    RunStatus,
+)
 from portal.models.insights import InsightFlag, InsightsState, RequestMeasure, ScorecardDay
 from portal.models.knowledge import (
     Article,
@@ -68,6 +76,12 @@ from portal.models.requests import (
 from portal.models.search import SearchDocument, SearchMiss, SearchSynonym
 
 __all__ = [
+    "Bundle",
+    "BundleChild",
+    "BundleField",
+    "BundleRun",
+    "BundleStep",
+    "RunStatus",
     "ApiToken",
     "TokenScope",
     "Article",
