@@ -27,10 +27,20 @@ from tests import worlds
 
 MONDAY = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
 ANSWERS = [
-    {"key": "full_name", "label": "Full name", "kind": "short_text",
-     "value": "Sam Okafor", "display": "Sam Okafor"},
-    {"key": "start_date", "label": "Start date", "kind": "date",
-     "value": "2026-12-14", "display": "14 December 2026"},
+    {
+        "key": "full_name",
+        "label": "Full name",
+        "kind": "short_text",
+        "value": "Sam Okafor",
+        "display": "Sam Okafor",
+    },
+    {
+        "key": "start_date",
+        "label": "Start date",
+        "kind": "date",
+        "value": "2026-12-14",
+        "display": "14 December 2026",
+    },
 ]
 
 
@@ -39,9 +49,9 @@ def w(app):
     return worlds.new_starter()
 
 
-def _start(w, token="tok-1", actor=None, now=MONDAY):
+def _start(w, form="tok-1", actor=None, now=MONDAY):
     return starting.start_bundle(
-        w.bundle, actor or w.hugo, starting.Start(form_token=token, answers=ANSWERS), now
+        w.bundle, actor or w.hugo, starting.Start(form_token=form, answers=ANSWERS), now
     )
 
 
@@ -63,7 +73,9 @@ def test_starting_files_one_request_per_step_each_in_its_queue_with_its_clock(w)
     assert accounts.title == "Accounts and laptop — Sam Okafor"
     # The mapped answers under the child's own questions.
     assert {a["key"]: a["value"] for a in accounts.answers} == {
-        "full_name": "Sam Okafor", "first_day": "2026-12-14"}
+        "full_name": "Sam Okafor",
+        "first_day": "2026-12-14",
+    }
     assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "bundle.start"))
 
 
@@ -106,8 +118,12 @@ def test_cancelling_the_parent_cancels_open_and_waiting_children_with_the_reason
     progress.cancel_run(run, w.hugo, "The offer was withdrawn.", now=MONDAY)
     db.session.expire_all()
     statuses = {slug: db.session.get(ServiceRequest, sr.id).status for slug, sr in children.items()}
-    assert statuses == {"hr": RequestStatus.CANCELLED, "it": RequestStatus.CANCELLED,
-                        "facilities": RequestStatus.RESOLVED, "security": RequestStatus.CANCELLED}
+    assert statuses == {
+        "hr": RequestStatus.CANCELLED,
+        "it": RequestStatus.CANCELLED,
+        "facilities": RequestStatus.RESOLVED,
+        "security": RequestStatus.CANCELLED,
+    }
     body = db.session.scalar(
         select(RequestEvent.body).where(
             RequestEvent.request_id == children["it"].id, RequestEvent.kind == EventKind.REPLY
@@ -125,7 +141,9 @@ def test_a_circular_wait_is_refused_when_saved(w):
     contract = w.steps["contract"]
     with pytest.raises(Invalid) as refused:
         defining.save_step(
-            w.hugo, w.hr, w.bundle,
+            w.hugo,
+            w.hr,
+            w.bundle,
             defining.StepChange(w.contract.id, "Contract signed", w.steps["accounts"].id),
             contract.id,
         )
@@ -138,9 +156,12 @@ def test_a_circular_wait_is_refused_beside_its_field(w, client, login, csrf):
     contract = w.steps["contract"]
     response = client.post(
         f"/manage/hr/bundles/{w.bundle.id}/steps/{contract.id}",
-        data={"csrf_token": csrf("/"),f"step{contract.id}-service_id": str(w.contract.id),
-              f"step{contract.id}-title": "Contract signed",
-              f"step{contract.id}-waits_for_id": str(w.steps["accounts"].id)},
+        data={
+            "csrf_token": csrf("/"),
+            f"step{contract.id}-service_id": str(w.contract.id),
+            f"step{contract.id}-title": "Contract signed",
+            f"step{contract.id}-waits_for_id": str(w.steps["accounts"].id),
+        },
         headers={"HX-Request": "true"},
     )
     html = response.get_data(as_text=True)
@@ -164,20 +185,26 @@ def test_a_step_on_an_archived_department_or_a_removed_service_is_refused(w):
 
 
 def test_starting_twice_with_the_same_token_makes_one_run(w, client, login, csrf):
-    first, created = _start(w, token="same")
-    again, created_again = _start(w, token="same")
+    first, created = _start(w, form="same")
+    again, created_again = _start(w, form="same")
     assert created and not created_again and again.id == first.id
     assert len(db.session.scalars(select(BundleChild.id)).all()) == 4
     with pytest.raises(Refused):  # someone else's used form
-        _start(w, token="same", actor=w.hana)
+        _start(w, form="same", actor=w.hana)
 
 
 def test_the_form_refuses_missing_and_wrong_answers_beside_each_field(w, client, login, csrf):
     login(w.hugo)
     response = client.post(
         f"/bundles/{w.bundle.id}/start",
-        data={"csrf_token": csrf("/"), "form_token": "t-1", "f_full_name": "", "f_start_date": "2026-02-30",
-              "f_role": "Analyst", "f_office": "Paris"},
+        data={
+            "csrf_token": csrf("/"),
+            "form_token": "t-1",
+            "f_full_name": "",
+            "f_start_date": "2026-02-30",
+            "f_role": "Analyst",
+            "f_office": "Paris",
+        },
         headers={"HX-Request": "true"},
     )
     html = response.get_data(as_text=True)
@@ -204,8 +231,14 @@ def test_starting_by_the_form_goes_to_the_parent_page(w, client, login, csrf):
     login(w.hugo)
     response = client.post(
         f"/bundles/{w.bundle.id}/start",
-        data={"csrf_token": csrf("/"), "form_token": "t-2", "f_full_name": "Sam Okafor", "f_start_date": "2026-12-14",
-              "f_role": "Analyst", "f_office": "London"},
+        data={
+            "csrf_token": csrf("/"),
+            "form_token": "t-2",
+            "f_full_name": "Sam Okafor",
+            "f_start_date": "2026-12-14",
+            "f_role": "Analyst",
+            "f_office": "London",
+        },
         headers={"HX-Request": "true"},
     )
     run = db.session.scalar(select(BundleRun))
@@ -235,8 +268,11 @@ def test_cancelling_without_a_reason_is_refused(w, client, login, csrf):
         progress.cancel_run(run, w.hugo, "   ")
     assert refused.value.field == "reason"
     login(w.hugo)
-    response = client.post(f"/bundles/runs/{run.id}/cancel", data={"reason": "", "csrf_token": csrf("/")},
-                           headers={"HX-Request": "true"})
+    response = client.post(
+        f"/bundles/runs/{run.id}/cancel",
+        data={"reason": "", "csrf_token": csrf("/")},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 422
     assert "Say why it is cancelled" in response.get_data(as_text=True)
     assert db.session.get(BundleRun, run.id).status is RunStatus.OPEN
@@ -245,7 +281,10 @@ def test_cancelling_without_a_reason_is_refused(w, client, login, csrf):
 def test_children_count_as_hand_offs(w):
     _start(w)
     assert handoffs.bundle_handoffs() == {
-        (w.hr.id, w.it.id): 1, (w.hr.id, w.facilities.id): 1, (w.hr.id, w.security.id): 1}
+        (w.hr.id, w.it.id): 1,
+        (w.hr.id, w.facilities.id): 1,
+        (w.hr.id, w.security.id): 1,
+    }
 
 
 def test_the_queue_shows_a_waiting_child_as_not_started(w, client, login, csrf):

@@ -269,8 +269,14 @@ def new_starter() -> World:
     factories.make_field(accounts, "first_day", "date", label="First day")
     user = factories.make_user
     world = World(
-        hr=hr, it=it, facilities=facilities, security=security,
-        contract=contract, accounts=accounts, desk=desk, badge=badge,
+        hr=hr,
+        it=it,
+        facilities=facilities,
+        security=security,
+        contract=contract,
+        accounts=accounts,
+        desk=desk,
+        badge=badge,
         hugo=user(name="Hugo Martin", email="hugo@example.com", roles={hr: "manager"}),
         hana=user(name="Hana Agent", email="hana@example.com", roles={hr: "agent"}),
         ivan=user(name="Ivan Petrov", email="ivan@example.com", roles={it: "agent"}),
@@ -299,8 +305,12 @@ def new_starter() -> World:
         steps[key] = defining.save_step(
             world.hugo, hr, bundle, defining.StepChange(service.id, title)
         )
-    change = defining.StepChange(accounts.id, "Accounts and laptop", steps["contract"].id,
-                                 {"full_name": "full_name", "first_day": "start_date"})
+    change = defining.StepChange(
+        accounts.id,
+        "Accounts and laptop",
+        steps["contract"].id,
+        {"full_name": "full_name", "first_day": "start_date"},
+    )
     defining.save_step(world.hugo, hr, bundle, change, steps["accounts"].id)
     world.bundle = bundle
     world.steps = steps

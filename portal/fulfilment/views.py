@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from portal import layout
-from portal.core.errors import Refused
+from portal.core.errors import NotFound, Refused
 from portal.core.policy import is_admin
 from portal.fulfilment import bp, forms
 from portal.fulfilment.services import defining, progress, reading, starting
@@ -111,14 +111,19 @@ def builder(dept: str, bundle_id: int):
 def add_field(dept: str, bundle_id: int):
     department = managed_department(current_user, dept)
     bundle = defining.managed_bundle(current_user, department, bundle_id)
-    form = FieldForm(formdata=request.form, prefix="field",
-                     controllers=defining.bundle_fields(bundle))
+    form = FieldForm(
+        formdata=request.form, prefix="field", controllers=defining.bundle_fields(bundle)
+    )
     try:
         defining.add_field(current_user, department, bundle, form.change())
     except Invalid as exc:
         show_errors(form, exc.errors, "")
-        return render(BUILDER, "questions_section", status=422,
-                      **_builder_context(department, bundle, field_form=form))
+        return render(
+            BUILDER,
+            "questions_section",
+            status=422,
+            **_builder_context(department, bundle, field_form=form),
+        )
     flash("Question added.")
     return _redirect(url_for("fulfilment.builder", dept=dept, bundle_id=bundle.id) + "#questions")
 
@@ -133,20 +138,32 @@ def save_step(dept: str, bundle_id: int, step_id: int | None):
     if step_id is not None and step is None:
         abort(404)
     form = forms.StepForm(
-        formdata=request.form, prefix=f"step{step_id}" if step else "step",
-        services=defining.step_services(), steps=steps, step=step,
+        formdata=request.form,
+        prefix=f"step{step_id}" if step else "step",
+        services=defining.step_services(),
+        steps=steps,
+        step=step,
         bundle_fields=defining.bundle_fields(bundle),
     )
     child_fields = form_fields(step.service) if step and step.service else []
     try:
-        defining.save_step(current_user, department, bundle,
-                           form.change(form.mapping_from(request.form, child_fields)), step_id)
+        defining.save_step(
+            current_user,
+            department,
+            bundle,
+            form.change(form.mapping_from(request.form, child_fields)),
+            step_id,
+        )
     except Invalid as exc:
         show_errors(form, exc.errors, "")
-        extra = {"step_forms": {step.id: form}, "step_errors": exc.errors} if step else {
-            "new_step_form": form}
-        return render(BUILDER, "steps_section", status=422,
-                      **_builder_context(department, bundle, **extra))
+        extra = (
+            {"step_forms": {step.id: form}, "step_errors": exc.errors}
+            if step
+            else {"new_step_form": form}
+        )
+        return render(
+            BUILDER, "steps_section", status=422, **_builder_context(department, bundle, **extra)
+        )
     flash("Step saved.")
     return _redirect(url_for("fulfilment.builder", dept=dept, bundle_id=bundle.id) + "#steps")
 
@@ -155,8 +172,13 @@ def save_step(dept: str, bundle_id: int, step_id: int | None):
 
 
 def _start_context(bundle, form, **extra) -> dict:
-    return {"bundle": bundle, "department": bundle.department, "form": form,
-            "steps": defining.bundle_steps(bundle), **extra}
+    return {
+        "bundle": bundle,
+        "department": bundle.department,
+        "form": form,
+        "steps": defining.bundle_steps(bundle),
+        **extra,
+    }
 
 
 @bp.route("/bundles/<int:bundle_id>/start", methods=["GET", "POST"])
@@ -172,8 +194,9 @@ def start(bundle_id: int):
     try:
         run, _created = starting.start_bundle(bundle, current_user, form.change())
     except Refused as exc:
-        return render(START, "start_form", status=422, problem=exc.message,
-                      **_start_context(bundle, form))
+        return render(
+            START, "start_form", status=422, problem=exc.message, **_start_context(bundle, form)
+        )
     return _redirect(url_for("fulfilment.run", run_id=run.id))
 
 
@@ -187,8 +210,9 @@ def check_field(bundle_id: int):
         abort(404)
     form.validate()
     status = 422 if form[name].errors else 200
-    return render(START, "field_check", status=status, field_name=name,
-                  **_start_context(bundle, form))
+    return render(
+        START, "field_check", status=status, field_name=name, **_start_context(bundle, form)
+    )
 
 
 # The parent page --------------------------------------------------------------------
@@ -203,6 +227,8 @@ def run(run_id: int):
 @bp.post("/bundles/runs/<int:run_id>/cancel")
 def cancel(run_id: int):
     page = reading.run_page(current_user, run_id)
+    if not page.may_cancel:
+        raise NotFound
     form = forms.CancelRunForm(formdata=request.form)
     if form.validate():
         try:

@@ -245,8 +245,9 @@ def badge(
     if sr.status is RequestStatus.WAITING:
         return Figure("paused", "waiting for the requester")
     if sr.status is RequestStatus.BLOCKED:
-        return Figure("paused", "starts when the request it waits for is resolved",
-                      label="Not started")
+        return Figure(
+            "paused", "starts when the request it waits for is resolved", label="Not started"
+        )
     if sr.status in (RequestStatus.RESOLVED, RequestStatus.CLOSED):
         return Figure("done", "", label=sr.status.label)
     if sr.status is RequestStatus.CANCELLED:

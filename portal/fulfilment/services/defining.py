@@ -245,6 +245,8 @@ def save_step(
             step,
             label=f"{bundle.name}: {title}",
             department_id=department.id,
-            changes=audit.diff(before, audit.snapshot(step, ["service_id", "title", "waits_for_id"])),
+            changes=audit.diff(
+                before, audit.snapshot(step, ["service_id", "title", "waits_for_id"])
+            ),
         )
     return step

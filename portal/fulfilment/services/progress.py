@@ -97,7 +97,9 @@ def cancel_run(run: BundleRun, actor: User, reason: str, now: datetime | None = 
     problem = text_problem(reason, multiline=True)
     reason = clean_text(reason) if problem is None else ""
     if problem or not reason:
-        raise Refused(problem or "Say why it is cancelled: every team it reached reads it.", "reason")
+        raise Refused(
+            problem or "Say why it is cancelled: every team it reached reads it.", "reason"
+        )
     if len(reason) > 2000:
         raise Refused("The reason must be 2,000 characters or fewer.", "reason")
     if run.status is not RunStatus.OPEN:
@@ -106,7 +108,9 @@ def cancel_run(run: BundleRun, actor: User, reason: str, now: datetime | None = 
         for link in children_of(run):
             sr = link.request
             if sr.status.is_open or sr.status is RequestStatus.BLOCKED:
-                record_event(sr, actor, EventKind.REPLY, now, body=f"Cancelled with “{run.title}”: {reason}")
+                record_event(
+                    sr, actor, EventKind.REPLY, now, body=f"Cancelled with “{run.title}”: {reason}"
+                )
                 set_status(sr, actor, RequestStatus.CANCELLED, now)
                 clocks.refresh_due(sr, now)
         run.status = RunStatus.CANCELLED

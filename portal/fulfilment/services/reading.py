@@ -72,7 +72,11 @@ def run_page(actor: User, run_id: int | None, now: datetime | None = None) -> Ru
         ChildLine(link.request, clocks.badge(link.request, now), link.waits_for)
         for link in _children(run)
     ]
-    done = sum(1 for line in lines if not line.request.status.is_open and line.request.status.value != "blocked")
+    done = sum(
+        1
+        for line in lines
+        if not line.request.status.is_open and line.request.status.value != "blocked"
+    )
     return RunPage(run, lines, may_cancel(actor, run), done)
 
 
