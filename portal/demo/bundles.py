@@ -76,17 +76,25 @@ def _define(hr: Department, manager: User, departments: dict[str, Department]) -
     return bundle
 
 
-def load_bundles() -> str:
-    """After the request history (which leaves nothing loaded): read what it needs again."""
+def define_new_starter() -> Bundle | None:
+    """HR's "New starter" bundle (None when HR has one already)."""
     slugs = [slug for slug, *_ in STEPS]
     departments = {
         d.slug: d for d in db.session.scalars(select(Department).where(Department.slug.in_(slugs)))
     }
     hr = departments["hr"]
     if db.session.scalar(select(Bundle.id).where(Bundle.department_id == hr.id)):
+        return None
+    manager = db.session.scalar(select(User).where(User.email == "hugo@example.com"))
+    return _define(hr, manager, departments)
+
+
+def load_bundles() -> str:
+    """After the request history (which leaves nothing loaded): read what it needs again."""
+    bundle = define_new_starter()
+    if bundle is None:
         return ""
     manager = db.session.scalar(select(User).where(User.email == "hugo@example.com"))
-    bundle = _define(hr, manager, departments)
     now = clock.now()
     for index, (name, role, office, days_ago, done) in enumerate(STARTS):
         started = _morning(days_ago, now)
