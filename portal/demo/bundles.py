@@ -7,13 +7,21 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from portal.core import clock
 from portal.extensions import db
 from portal.fulfilment.services import defining, progress, starting
 from portal.manage.services.form_builder import FieldChange
-from portal.models import Bundle, Department, Membership, RequestStatus, Service, User
+from portal.models import (
+    Bundle,
+    Department,
+    Membership,
+    OutboxMessage,
+    RequestStatus,
+    Service,
+    User,
+)
 from portal.service_requests.services import lifecycle
 
 QUESTIONS = (
@@ -95,6 +103,8 @@ def load_bundles() -> str:
     if bundle is None:
         return ""
     manager = db.session.scalar(select(User).where(User.email == "hugo@example.com"))
+    # The starts are the past: nothing they queued (e-mails, rating invitations) goes out now.
+    sent_before = db.session.scalar(select(func.max(OutboxMessage.id))) or 0
     now = clock.now()
     for index, (name, role, office, days_ago, done) in enumerate(STARTS):
         started = _morning(days_ago, now)
@@ -116,6 +126,8 @@ def load_bundles() -> str:
             lifecycle.change_status(
                 sr, _agent(sr.department), RequestStatus.RESOLVED, now=at, body="All set."
             )
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.id > sent_before))
+    db.session.commit()
     return f"{len(STARTS)} new starters under way or done."
 
 
