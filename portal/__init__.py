@@ -161,6 +161,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.chain import bp as chain_bp
     from portal.directory import bp as directory_bp
     from portal.feedback.views import bp as feedback_bp
+    from portal.fulfilment import bp as fulfilment_bp
     from portal.guests import bp as guests_bp
     from portal.insights.views import bp as insights_bp
     from portal.knowledge import bp as knowledge_bp
@@ -179,6 +180,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(manage_bp)
     app.register_blueprint(guests_bp)
     app.register_blueprint(knowledge_bp)
+    app.register_blueprint(fulfilment_bp)
     flush_readings_at_exit(app)
     layout.register(app)  # the header's links, for every blueprint
     app.register_blueprint(recognition_bp)

@@ -22,6 +22,13 @@ ACTION_WORDS = {
     "article.publish": "Published a help article",
     "article.restore": "Restored an earlier version of a help article",
     "article.update": "Changed a help article",
+    "bundle.cancel": "Cancelled a started bundle and its open requests",
+    "bundle.create": "Added a bundle",
+    "bundle.field.add": "Added a question to a bundle",
+    "bundle.resolve": "A started bundle was resolved with its last request",
+    "bundle.start": "Started a bundle",
+    "bundle.step.add": "Added a step to a bundle",
+    "bundle.step.update": "Changed a step of a bundle",
     "chain.link_declare": "Declared whom the department serves or relies on",
     "chain.link_remove": "Removed a link of the value chain",
     "contact.add": "Added a contact",
@@ -102,6 +109,9 @@ OBJECT_WORDS = {
     "recognition": "wall post",
     "knowledge_article": "help article",
     "api_token": "access token",
+    "bundle_field": "bundle question",
+    "bundle_step": "bundle step",
+    "bundle_run": "started bundle",
 }
 
 

@@ -246,3 +246,72 @@ def cached_app(request, app, build_app):
         yield other
         cache.clear()
         reader_cache.clear()
+
+
+def new_starter() -> World:
+    """HR, IT, Facilities and Security, each with one service, and HR's "New starter"
+    bundle over them (its questions: name, start date, role, office); IT's accounts wait
+    for HR's contract. Hugo manages HR, Hana is HR's agent, Ivan IT's agent, Erin works
+    in none of them, Ada is an admin."""
+    from portal.fulfilment.services import defining
+    from portal.manage.services.form_builder import FieldChange
+
+    make = factories.make_department
+    hr = make(slug="hr", name="HR", key_prefix="HR")
+    it = make(slug="it", name="IT", key_prefix="IT")
+    facilities = make(slug="facilities", name="Facilities", key_prefix="FAC")
+    security = make(slug="security", name="Security", key_prefix="SEC")
+    contract = factories.make_service(hr, slug="contract", name="Contract and payroll")
+    accounts = factories.make_service(it, slug="accounts", name="Laptop and accounts")
+    desk = factories.make_service(facilities, slug="desk", name="Desk and chair")
+    badge = factories.make_service(security, slug="badge", name="Building pass")
+    factories.make_field(accounts, "full_name", label="Full name")
+    factories.make_field(accounts, "first_day", "date", label="First day")
+    user = factories.make_user
+    world = World(
+        hr=hr,
+        it=it,
+        facilities=facilities,
+        security=security,
+        contract=contract,
+        accounts=accounts,
+        desk=desk,
+        badge=badge,
+        hugo=user(name="Hugo Martin", email="hugo@example.com", roles={hr: "manager"}),
+        hana=user(name="Hana Agent", email="hana@example.com", roles={hr: "agent"}),
+        ivan=user(name="Ivan Petrov", email="ivan@example.com", roles={it: "agent"}),
+        fay=user(name="Fay Facilities", email="fay@example.com", roles={facilities: "agent"}),
+        sid=user(name="Sid Security", email="sid@example.com", roles={security: "agent"}),
+        erin=user(name="Erin Walsh", email="erin@example.com"),
+        ada=user(name="Ada Admin", email="ada@example.com", is_admin=True),
+    )
+    bundle = defining.create_bundle(
+        world.hugo, hr, defining.BundleChange("New starter", "Everything a new colleague needs")
+    )
+    for label, kind, options in (
+        ("Full name", "short_text", ""),
+        ("Start date", "date", ""),
+        ("Role", "short_text", ""),
+        ("Office", "choice", "London\nLeeds"),
+    ):
+        defining.add_field(world.hugo, hr, bundle, FieldChange(label, kind, options=options))
+    steps = {}
+    for key, service, title in (
+        ("contract", contract, "Contract signed"),
+        ("accounts", accounts, "Accounts and laptop"),
+        ("desk", desk, "Desk ready"),
+        ("badge", badge, "Building pass"),
+    ):
+        steps[key] = defining.save_step(
+            world.hugo, hr, bundle, defining.StepChange(service.id, title)
+        )
+    change = defining.StepChange(
+        accounts.id,
+        "Accounts and laptop",
+        steps["contract"].id,
+        {"full_name": "full_name", "first_day": "start_date"},
+    )
+    defining.save_step(world.hugo, hr, bundle, change, steps["accounts"].id)
+    world.bundle = bundle
+    world.steps = steps
+    return world

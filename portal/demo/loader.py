@@ -12,6 +12,7 @@ from datetime import time
 from sqlalchemy import delete, select
 
 from portal.demo import content
+from portal.demo.bundles import load_bundles
 from portal.demo.chain import load_chain_demo
 from portal.demo.feedback import load_feedback
 from portal.demo.knowledge import load_articles, load_deflections
@@ -274,6 +275,7 @@ def load_demo_organisation(with_history: bool = True) -> str:
     wall = load_recognition_demo(departments, people) if with_history else ""
     if with_history:
         history = f"{history} {load_feedback()} {load_search_history()}"
+        history = f"{history} {load_bundles()}"
     partners = load_partners(hasher.password_hash)  # issue 18
     return (
         f"Demo organisation ready: {len(departments)} departments, {services} services, "

@@ -24,6 +24,14 @@ from portal.models.feedback import (
     SuggestionStatus,
     SuggestionVote,
 )
+from portal.models.fulfilment import (
+    Bundle,
+    BundleChild,
+    BundleField,
+    BundleRun,
+    BundleStep,
+    RunStatus,
+)
 from portal.models.guests import Guest
 from portal.models.insights import InsightFlag, InsightsState, RequestMeasure, ScorecardDay
 from portal.models.knowledge import (
@@ -70,6 +78,12 @@ from portal.models.requests import (
 from portal.models.search import SearchDocument, SearchMiss, SearchSynonym
 
 __all__ = [
+    "Bundle",
+    "BundleChild",
+    "BundleField",
+    "BundleRun",
+    "BundleStep",
+    "RunStatus",
     "ChainFlow",
     "ChainLink",
     "CompanyGoal",

@@ -53,6 +53,9 @@ class RequestStatus(enum.StrEnum):
     RESOLVED = "resolved"
     CLOSED = "closed"
     CANCELLED = "cancelled"
+    # A bundle's child that waits for another child: filed, not yet opened; no clock runs
+    # (portal/fulfilment). Not open: no one can act on it until it opens.
+    BLOCKED = "blocked"
 
     @property
     def label(self) -> str:
@@ -63,6 +66,7 @@ class RequestStatus(enum.StrEnum):
             "resolved": "Resolved",
             "closed": "Closed",
             "cancelled": "Cancelled",
+            "blocked": "Waiting on another request",
         }[self.value]
 
     @property

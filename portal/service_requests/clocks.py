@@ -83,7 +83,10 @@ def measure(
     now: datetime,
 ) -> RequestClocks:
     spans = status_spans(changes)
-    waiting = spans.get(RequestStatus.WAITING.value, [])
+    # Waiting on the requester, or (a bundle's child) on another request: no clock runs.
+    waiting = spans.get(RequestStatus.WAITING.value, []) + spans.get(
+        RequestStatus.BLOCKED.value, []
+    )
     # A resolved period that ended (the request was reopened) does not count either.
     resolved_then_reopened = [p for p in spans.get(RequestStatus.RESOLVED.value, []) if p.end]
     started = _aware(sr.created_at)
@@ -241,6 +244,10 @@ def badge(
     now = clock.now(now)
     if sr.status is RequestStatus.WAITING:
         return Figure("paused", "waiting for the requester")
+    if sr.status is RequestStatus.BLOCKED:
+        return Figure(
+            "paused", "starts when the request it waits for is resolved", label="Not started"
+        )
     if sr.status in (RequestStatus.RESOLVED, RequestStatus.CLOSED):
         return Figure("done", "", label=sr.status.label)
     if sr.status is RequestStatus.CANCELLED:

@@ -166,31 +166,11 @@ class AttachmentField(FileField):
         self.upload = upload
 
 
-class RequestFormBase(Form):
-    title = StringField(
-        "Summary",
-        filters=[_stripped],
-        validators=[
-            DataRequired("Enter a short summary of what you need."),
-            Length(max=200, message="The summary must be 200 characters or fewer."),
-            _one_line,
-        ],
-    )
-    description = TextAreaField(
-        "Details",
-        filters=[_stripped],
-        validators=[
-            DataRequired("Describe what you need, so the team can start without asking."),
-            Length(max=10_000, message="The details must be 10,000 characters or fewer."),
-        ],
-    )
-    priority = RadioField(
-        "How urgent is it?",
-        choices=[SelectChoice(p.value, PRIORITY_HINTS[p]) for p in PRIORITY_ORDER],
-        default=Priority.NORMAL.value,
-        validators=[InputRequired("Choose how urgent it is.")],
-    )
-    on_behalf_of = ColleagueField("Who is it for? (if not for you)", filters=[_stripped])
+class QuestionsForm(Form):
+    """A form of defined questions (a service's RequestFields, or any rows of the same
+    shape, like a bundle's) and its one-time token; the request form adds its common
+    questions to it."""
+
     form_token = HiddenField(
         validators=[DataRequired("Reload the page and try again."), Length(max=64)]
     )
@@ -251,6 +231,33 @@ class RequestFormBase(Form):
             and self.is_shown(spec)
             and getattr(form_field, "upload", None)
         ]
+
+
+class RequestFormBase(QuestionsForm):
+    title = StringField(
+        "Summary",
+        filters=[_stripped],
+        validators=[
+            DataRequired("Enter a short summary of what you need."),
+            Length(max=200, message="The summary must be 200 characters or fewer."),
+            _one_line,
+        ],
+    )
+    description = TextAreaField(
+        "Details",
+        filters=[_stripped],
+        validators=[
+            DataRequired("Describe what you need, so the team can start without asking."),
+            Length(max=10_000, message="The details must be 10,000 characters or fewer."),
+        ],
+    )
+    priority = RadioField(
+        "How urgent is it?",
+        choices=[SelectChoice(p.value, PRIORITY_HINTS[p]) for p in PRIORITY_ORDER],
+        default=Priority.NORMAL.value,
+        validators=[InputRequired("Choose how urgent it is.")],
+    )
+    on_behalf_of = ColleagueField("Who is it for? (if not for you)", filters=[_stripped])
 
 
 def _answer(spec: RequestField, form_field):
@@ -426,8 +433,14 @@ def _file_required(spec: RequestField):
 def request_form_class(request_fields: list[RequestField]) -> type[RequestFormBase]:
     if not request_fields:
         return _COMMON_QUESTIONS_ONLY  # no fields of its own: one class for every such service
-    attrs = {f"f_{spec.key}": _field_for(spec) for spec in request_fields}
-    return type("ServiceRequestForm", (RequestFormBase,), attrs)
+    return questions_form_class(request_fields, RequestFormBase, "ServiceRequestForm")
+
+
+def questions_form_class(specs: list, base: type[QuestionsForm], name: str) -> type:
+    """A form class of `base` with one field per question spec (field kinds and checks
+    as the request form's)."""
+    attrs = {f"f_{spec.key}": _field_for(spec) for spec in specs}
+    return type(name, (base,), attrs)
 
 
 _COMMON_QUESTIONS_ONLY = type("ServiceRequestForm", (RequestFormBase,), {})

@@ -87,13 +87,19 @@ def field_options(field: RequestField) -> list[str]:
 
 
 def _field_key(service: Service, label: str) -> str:
+    taken = set(
+        db.session.scalars(select(RequestField.key).where(RequestField.service_id == service.id))
+    )
+    return field_key(label, taken)
+
+
+def field_key(label: str, taken: set[str]) -> str:
+    """A question's machine name from its label, unique among `taken` (a bundle's form
+    takes its keys the same way, portal/fulfilment)."""
     base = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().lower()
     base = re.sub(r"[^a-z0-9]+", "_", base).strip("_")[:30] or "question"
     if base[0].isdigit():
         base = f"q_{base}"[:30]
-    taken = set(
-        db.session.scalars(select(RequestField.key).where(RequestField.service_id == service.id))
-    )
     key, n = base, 2
     while key in taken:
         key, n = f"{base}_{n}", n + 1
@@ -115,6 +121,13 @@ def _number(errors: dict[str, str], name: str, label: str, text: str) -> float |
 
 
 def _validated_field(service: Service, change: FieldChange, field: RequestField | None) -> dict:
+    return checked_field_values(form_fields(service), change, field)
+
+
+def checked_field_values(fields: list, change: FieldChange, field=None) -> dict:
+    """A question's values checked against the other questions of its form (`fields`:
+    a service's RequestFields, or a bundle's BundleFields, which have the same shape);
+    `Invalid` with a message per input otherwise."""
     errors: dict[str, str] = {}
     label = text_field(errors, "label", "The question", change.label, 200, required=True)
     help_text = text_field(errors, "help_text", "The hint", change.help_text, 500)
@@ -132,7 +145,6 @@ def _validated_field(service: Service, change: FieldChange, field: RequestField 
             errors["max_value"] = "The largest number must not be smaller than the smallest."
     show_key = (change.show_when_key or "").strip()
     show_value = (change.show_when_value or "").strip()
-    fields = form_fields(service)
     _check_condition(errors, fields, field, show_key, show_value)
     if field is not None and kind is not None:
         _check_dependents(errors, fields, field, kind, options)

@@ -81,6 +81,7 @@ WORKER_TRANSITIONS = {
     RequestStatus.RESOLVED: {RequestStatus.IN_PROGRESS},
     RequestStatus.CLOSED: set(),
     RequestStatus.CANCELLED: set(),
+    RequestStatus.BLOCKED: set(),  # a bundle's child opens when the one it waits for resolves
 }
 
 

@@ -36,6 +36,7 @@ class QueueTab:
     BREACHED = "breached"
     OPEN = "open"
     RESOLVED = "resolved"
+    NOT_STARTED = "not-started"  # bundle children waiting on another request
 
     LABELS = {
         NEW: "New",
@@ -45,6 +46,7 @@ class QueueTab:
         BREACHED: "Breached",
         OPEN: "All open",
         RESOLVED: "Resolved",
+        NOT_STARTED: "Not started",
     }
 
 
@@ -62,6 +64,7 @@ def _tab_condition(tab: str, viewer: User, now: datetime):
         QueueTab.BREACHED: and_(running, ServiceRequest.due_at <= now),
         QueueTab.OPEN: ServiceRequest.status.in_(list(OPEN_STATUSES)),
         QueueTab.RESOLVED: ServiceRequest.status == RequestStatus.RESOLVED,
+        QueueTab.NOT_STARTED: ServiceRequest.status == RequestStatus.BLOCKED,
     }[tab]
 
 
@@ -113,7 +116,12 @@ def _queue_counts(department: Department, viewer: User, now: datetime) -> dict[s
     by_status = dict(
         db.session.execute(
             select(ServiceRequest.status, func.count())
-            .where(base, ServiceRequest.status.in_([*OPEN_STATUSES, RequestStatus.RESOLVED]))
+            .where(
+                base,
+                ServiceRequest.status.in_(
+                    [*OPEN_STATUSES, RequestStatus.RESOLVED, RequestStatus.BLOCKED]
+                ),
+            )
             .group_by(ServiceRequest.status)
         ).all()
     )
@@ -141,6 +149,7 @@ def _queue_counts(department: Department, viewer: User, now: datetime) -> dict[s
         QueueTab.BREACHED: breached or 0,
         QueueTab.OPEN: sum(by_status.get(s, 0) for s in OPEN_STATUSES),
         QueueTab.RESOLVED: by_status.get(RequestStatus.RESOLVED, 0),
+        QueueTab.NOT_STARTED: by_status.get(RequestStatus.BLOCKED, 0),
     }
 
 

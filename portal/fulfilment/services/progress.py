@@ -1,0 +1,119 @@
+"""A started bundle moves on with its children: when a child is resolved, the children that
+wait for it open (their clocks start then) and, once every child is finished, the parent
+resolves. Cancelling the parent (a reason required) cancels the children still open or
+waiting, the reason in each one's timeline. Each change is audited."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from portal import audit
+from portal.core import clock
+from portal.core.errors import NotFound, Refused
+from portal.core.policy import is_admin, manages
+from portal.core.text import clean_text, text_problem
+from portal.database import write_transaction
+from portal.extensions import db
+from portal.models import (
+    BundleChild,
+    BundleRun,
+    EventKind,
+    RequestStatus,
+    RunStatus,
+    ServiceRequest,
+    User,
+)
+from portal.service_requests import clocks
+from portal.service_requests.services import lifecycle
+from portal.service_requests.services.notices import notify_created
+from portal.service_requests.services.recording import record_event, set_status
+
+FINISHED = (RequestStatus.RESOLVED, RequestStatus.CLOSED, RequestStatus.CANCELLED)
+
+
+def children_of(run: BundleRun) -> list[BundleChild]:
+    return list(
+        db.session.scalars(
+            select(BundleChild)
+            .where(BundleChild.run_id == run.id)
+            .order_by(BundleChild.position, BundleChild.id)
+        )
+    )
+
+
+def open_waiting_children(sr: ServiceRequest, now: datetime) -> None:
+    """Run in the transaction that resolves `sr` (registered with `when_resolved`)."""
+    if sr.id is None:  # the demo's replay resolves drafts that are not rows yet
+        return
+    link = db.session.scalar(select(BundleChild).where(BundleChild.request_id == sr.id))
+    if link is None:
+        return
+    waiting = db.session.scalars(
+        select(ServiceRequest)
+        .join(BundleChild, BundleChild.request_id == ServiceRequest.id)
+        .where(
+            BundleChild.waits_for_request_id == sr.id,
+            ServiceRequest.status == RequestStatus.BLOCKED,
+        )
+    )
+    for child in waiting:
+        set_status(child, None, RequestStatus.NEW, now)
+        record_event(child, None, EventKind.NOTE, now, body=f"Opened: {sr.key} was resolved.")
+        clocks.refresh_due(child, now)
+        notify_created(child)
+    _resolve_run_when_done(link.run, sr, now)
+
+
+lifecycle.when_resolved(open_waiting_children)
+
+
+def _resolve_run_when_done(run: BundleRun, resolved: ServiceRequest, now: datetime) -> None:
+    if run.status is not RunStatus.OPEN:
+        return
+    statuses = db.session.scalars(
+        select(ServiceRequest.status)
+        .join(BundleChild, BundleChild.request_id == ServiceRequest.id)
+        .where(BundleChild.run_id == run.id, ServiceRequest.id != resolved.id)
+    )
+    if all(status in FINISHED for status in statuses):
+        run.status = RunStatus.RESOLVED
+        run.finished_at = now
+        audit.record(
+            None, "bundle.resolve", run, label=run.title, note=f"{resolved.key} was the last"
+        )
+
+
+def may_cancel(actor: User, run: BundleRun) -> bool:
+    return is_admin(actor) or run.started_by_id == actor.id or manages(actor, run.department_id)
+
+
+def cancel_run(run: BundleRun, actor: User, reason: str, now: datetime | None = None) -> None:
+    """Cancel the parent and every child still open or waiting, with the reason."""
+    now = clock.now(now)
+    if not may_cancel(actor, run):
+        raise NotFound
+    problem = text_problem(reason, multiline=True)
+    reason = clean_text(reason) if problem is None else ""
+    if problem or not reason:
+        raise Refused(
+            problem or "Say why it is cancelled: every team it reached reads it.", "reason"
+        )
+    if len(reason) > 2000:
+        raise Refused("The reason must be 2,000 characters or fewer.", "reason")
+    if run.status is not RunStatus.OPEN:
+        raise Refused(f"This is {run.status.label.lower()} already.", "reason")
+    with write_transaction():
+        for link in children_of(run):
+            sr = link.request
+            if sr.status.is_open or sr.status is RequestStatus.BLOCKED:
+                record_event(
+                    sr, actor, EventKind.REPLY, now, body=f"Cancelled with “{run.title}”: {reason}"
+                )
+                set_status(sr, actor, RequestStatus.CANCELLED, now)
+                clocks.refresh_due(sr, now)
+        run.status = RunStatus.CANCELLED
+        run.cancel_reason = reason
+        run.finished_at = now
+        audit.record(actor, "bundle.cancel", run, label=run.title, note=reason)

@@ -1,0 +1,296 @@
+"""Bundles (issue 16 item 3): defining one, starting it, children opening in order, the
+parent resolving or cancelled — and each bad input the issue lists."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal.core.errors import NotFound, Refused
+from portal.extensions import db
+from portal.fulfilment.services import defining, handoffs, progress, reading, starting
+from portal.manage.services.rules import Invalid
+from portal.models import (
+    AuditEntry,
+    BundleChild,
+    BundleRun,
+    EventKind,
+    RequestEvent,
+    RequestStatus,
+    RunStatus,
+    ServiceRequest,
+)
+from portal.service_requests.services import lifecycle
+from tests import worlds
+
+MONDAY = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+ANSWERS = [
+    {
+        "key": "full_name",
+        "label": "Full name",
+        "kind": "short_text",
+        "value": "Sam Okafor",
+        "display": "Sam Okafor",
+    },
+    {
+        "key": "start_date",
+        "label": "Start date",
+        "kind": "date",
+        "value": "2026-12-14",
+        "display": "14 December 2026",
+    },
+]
+
+
+@pytest.fixture
+def w(app):
+    return worlds.new_starter()
+
+
+def _start(w, form="tok-1", actor=None, now=MONDAY):
+    return starting.start_bundle(
+        w.bundle, actor or w.hugo, starting.Start(form_token=form, answers=ANSWERS), now
+    )
+
+
+def _children(run) -> dict[str, ServiceRequest]:
+    return {link.request.department.slug: link.request for link in progress.children_of(run)}
+
+
+def test_starting_files_one_request_per_step_each_in_its_queue_with_its_clock(w):
+    run, created = _start(w)
+    assert created and run.status is RunStatus.OPEN
+    children = _children(run)
+    assert set(children) == {"hr", "it", "facilities", "security"}
+    for slug in ("hr", "facilities", "security"):
+        assert children[slug].status is RequestStatus.NEW
+        assert children[slug].due_at is not None
+    accounts = children["it"]
+    assert accounts.status is RequestStatus.BLOCKED
+    assert accounts.due_at is None and accounts.at_risk_at is None
+    assert accounts.title == "Accounts and laptop — Sam Okafor"
+    # The mapped answers under the child's own questions.
+    assert {a["key"]: a["value"] for a in accounts.answers} == {
+        "full_name": "Sam Okafor",
+        "first_day": "2026-12-14",
+    }
+    assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "bundle.start"))
+
+
+def test_a_waiting_child_opens_when_the_one_it_waits_for_is_resolved(w):
+    run, _ = _start(w)
+    children = _children(run)
+    contract, accounts = children["hr"], children["it"]
+    later = MONDAY + timedelta(days=1)  # Tuesday 10:00: a business day after
+    lifecycle.change_status(contract, w.hana, RequestStatus.RESOLVED, now=later)
+    db.session.refresh(accounts)
+    assert accounts.status is RequestStatus.NEW
+    # Its clock starts when it opens: 4 business hours from Tuesday 10:00, not Monday's.
+    assert accounts.due_at.replace(tzinfo=UTC) == later + timedelta(hours=4)
+    notes = db.session.scalars(
+        select(RequestEvent.body).where(
+            RequestEvent.request_id == accounts.id, RequestEvent.kind == EventKind.NOTE
+        )
+    ).all()
+    assert notes == [f"Opened: {contract.key} was resolved."]
+    assert db.session.get(BundleRun, run.id).status is RunStatus.OPEN
+
+
+def test_the_parent_resolves_with_its_last_child(w):
+    run, _ = _start(w)
+    children = _children(run)
+    now = MONDAY + timedelta(hours=1)
+    for slug, agent in (("hr", w.hana), ("facilities", w.fay), ("security", w.sid)):
+        lifecycle.change_status(children[slug], agent, RequestStatus.RESOLVED, now=now)
+        assert db.session.get(BundleRun, run.id).status is RunStatus.OPEN
+    lifecycle.change_status(children["it"], w.ivan, RequestStatus.RESOLVED, now=now)
+    db.session.expire_all()
+    assert db.session.get(BundleRun, run.id).status is RunStatus.RESOLVED
+    assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "bundle.resolve"))
+
+
+def test_cancelling_the_parent_cancels_open_and_waiting_children_with_the_reason(w):
+    run, _ = _start(w)
+    children = _children(run)
+    lifecycle.change_status(children["facilities"], w.fay, RequestStatus.RESOLVED, now=MONDAY)
+    progress.cancel_run(run, w.hugo, "The offer was withdrawn.", now=MONDAY)
+    db.session.expire_all()
+    statuses = {slug: db.session.get(ServiceRequest, sr.id).status for slug, sr in children.items()}
+    assert statuses == {
+        "hr": RequestStatus.CANCELLED,
+        "it": RequestStatus.CANCELLED,
+        "facilities": RequestStatus.RESOLVED,
+        "security": RequestStatus.CANCELLED,
+    }
+    body = db.session.scalar(
+        select(RequestEvent.body).where(
+            RequestEvent.request_id == children["it"].id, RequestEvent.kind == EventKind.REPLY
+        )
+    )
+    assert "The offer was withdrawn." in body
+    assert db.session.get(BundleRun, run.id).cancel_reason == "The offer was withdrawn."
+    assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "bundle.cancel"))
+
+
+# Bad inputs ----------------------------------------------------------------------------
+
+
+def test_a_circular_wait_is_refused_when_saved(w):
+    contract = w.steps["contract"]
+    with pytest.raises(Invalid) as refused:
+        defining.save_step(
+            w.hugo,
+            w.hr,
+            w.bundle,
+            defining.StepChange(w.contract.id, "Contract signed", w.steps["accounts"].id),
+            contract.id,
+        )
+    assert "circle" in refused.value.errors["waits_for_id"]
+    assert db.session.get(type(contract), contract.id).waits_for_id is None
+
+
+def test_a_circular_wait_is_refused_beside_its_field(w, client, login, csrf):
+    login(w.hugo)
+    contract = w.steps["contract"]
+    response = client.post(
+        f"/manage/hr/bundles/{w.bundle.id}/steps/{contract.id}",
+        data={
+            "csrf_token": csrf("/"),
+            f"step{contract.id}-service_id": str(w.contract.id),
+            f"step{contract.id}-title": "Contract signed",
+            f"step{contract.id}-waits_for_id": str(w.steps["accounts"].id),
+        },
+        headers={"HX-Request": "true"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "<html" not in html
+    assert "wait for each other in a circle" in html
+    assert f'id="step{contract.id}-waits_for_id"' in html
+
+
+def test_a_step_on_an_archived_department_or_a_removed_service_is_refused(w):
+    w.security.active = False
+    db.session.commit()
+    with pytest.raises(Invalid) as refused:
+        defining.save_step(w.hugo, w.hr, w.bundle, defining.StepChange(w.badge.id, "Pass"))
+    assert "no longer takes requests" in refused.value.errors["service_id"]
+    w.security.active = True
+    w.desk.active = False  # removed after the step was saved
+    db.session.commit()
+    with pytest.raises(Refused, match="no longer takes requests"):
+        _start(w)
+    assert db.session.scalar(select(BundleRun.id)) is None
+
+
+def test_starting_twice_with_the_same_token_makes_one_run(w, client, login, csrf):
+    first, created = _start(w, form="same")
+    again, created_again = _start(w, form="same")
+    assert created and not created_again and again.id == first.id
+    assert len(db.session.scalars(select(BundleChild.id)).all()) == 4
+    with pytest.raises(Refused):  # someone else's used form
+        _start(w, form="same", actor=w.hana)
+
+
+def test_the_form_refuses_missing_and_wrong_answers_beside_each_field(w, client, login, csrf):
+    login(w.hugo)
+    response = client.post(
+        f"/bundles/{w.bundle.id}/start",
+        data={
+            "csrf_token": csrf("/"),
+            "form_token": "t-1",
+            "f_full_name": "",
+            "f_start_date": "2026-02-30",
+            "f_role": "Analyst",
+            "f_office": "Paris",
+        },
+        headers={"HX-Request": "true"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "<html" not in html
+    assert "Enter full name." in html
+    assert "Choose office from the list." in html
+    assert 'value="Analyst"' in html  # the input is kept
+    assert db.session.scalar(select(BundleRun.id)) is None
+
+
+def test_one_field_is_checked_as_it_is_typed(w, client, login, csrf):
+    login(w.hugo)
+    response = client.post(
+        f"/bundles/{w.bundle.id}/start/check",
+        data={"csrf_token": csrf("/"), "f_office": "Paris"},
+        headers={"HX-Request": "true", "HX-Trigger-Name": "f_office"},
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "<html" not in html and 'id="slot-f_office"' in html
+
+
+def test_starting_by_the_form_goes_to_the_parent_page(w, client, login, csrf):
+    login(w.hugo)
+    response = client.post(
+        f"/bundles/{w.bundle.id}/start",
+        data={
+            "csrf_token": csrf("/"),
+            "form_token": "t-2",
+            "f_full_name": "Sam Okafor",
+            "f_start_date": "2026-12-14",
+            "f_role": "Analyst",
+            "f_office": "London",
+        },
+        headers={"HX-Request": "true"},
+    )
+    run = db.session.scalar(select(BundleRun))
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"] == f"/bundles/runs/{run.id}"
+    page = client.get(f"/bundles/runs/{run.id}").get_data(as_text=True)
+    assert page.count("Not started") == 1 and "Waiting on another request" in page
+    child = _children(run)["it"]
+    assert f"/bundles/runs/{run.id}" in client.get(f"/requests/{child.key}").get_data(as_text=True)
+
+
+def test_someone_without_access_gets_404(w, client, login, csrf):
+    run, _ = _start(w)
+    login(w.erin)
+    assert client.get(f"/bundles/{w.bundle.id}/start").status_code == 404
+    assert client.get(f"/bundles/runs/{run.id}").status_code == 404
+    assert client.get(f"/manage/hr/bundles/{w.bundle.id}").status_code == 404
+    with pytest.raises(NotFound):
+        starting.startable_bundle(w.ivan, w.bundle.id)
+    # A child's department sees the parent (both sides, one clock), but cannot cancel it.
+    assert reading.run_page(w.ivan, run.id).may_cancel is False
+
+
+def test_cancelling_without_a_reason_is_refused(w, client, login, csrf):
+    run, _ = _start(w)
+    with pytest.raises(Refused) as refused:
+        progress.cancel_run(run, w.hugo, "   ")
+    assert refused.value.field == "reason"
+    login(w.hugo)
+    response = client.post(
+        f"/bundles/runs/{run.id}/cancel",
+        data={"reason": "", "csrf_token": csrf("/")},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 422
+    assert "Say why it is cancelled" in response.get_data(as_text=True)
+    assert db.session.get(BundleRun, run.id).status is RunStatus.OPEN
+
+
+def test_children_count_as_hand_offs(w):
+    _start(w)
+    assert handoffs.bundle_handoffs() == {
+        (w.hr.id, w.it.id): 1,
+        (w.hr.id, w.facilities.id): 1,
+        (w.hr.id, w.security.id): 1,
+    }
+
+
+def test_the_queue_shows_a_waiting_child_as_not_started(w, client, login, csrf):
+    run, _ = _start(w)
+    login(w.ivan)
+    open_tab = client.get("/queue/it").get_data(as_text=True)
+    later = client.get("/queue/it?tab=not-started").get_data(as_text=True)
+    key = _children(run)["it"].key
+    assert key not in open_tab and key in later and "Not started" in later
