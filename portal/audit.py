@@ -22,6 +22,13 @@ ACTION_WORDS = {
     "article.publish": "Published a help article",
     "article.restore": "Restored an earlier version of a help article",
     "article.update": "Changed a help article",
+    "approval.approve": "Approved a request",
+    "approval.delegate": "Asked someone else to decide on a request",
+    "approval.reassign": "Moved an absent approver’s approval to someone else",
+    "approval.reject": "Rejected a request",
+    "approval_step.add": "Added an approval step to a service",
+    "approval_step.move": "Moved an approval step",
+    "approval_step.remove": "Removed an approval step from a service",
     "contact.add": "Added a contact",
     "contact.remove": "Removed a contact",
     "contact.reorder": "Reordered the contacts",
@@ -86,6 +93,7 @@ OBJECT_WORDS = {
     "recognition": "wall post",
     "knowledge_article": "help article",
     "api_token": "access token",
+    "approval_step": "approval step",
 }
 
 

@@ -53,6 +53,9 @@ class RequestStatus(enum.StrEnum):
     RESOLVED = "resolved"
     CLOSED = "closed"
     CANCELLED = "cancelled"
+    # Held for a yes from the approvers the service asks (portal.approvals); no clock of the
+    # department runs. Stored as "approval" (the column holds 16 characters).
+    AWAITING_APPROVAL = "approval"
 
     @property
     def label(self) -> str:
@@ -63,6 +66,7 @@ class RequestStatus(enum.StrEnum):
             "resolved": "Resolved",
             "closed": "Closed",
             "cancelled": "Cancelled",
+            "approval": "Awaiting approval",
         }[self.value]
 
     @property
@@ -83,6 +87,7 @@ class EventKind(enum.StrEnum):
     DEPARTMENT = "department"  # transferred
     SERVICE = "service"
     ATTACHMENT = "attachment"
+    APPROVAL = "approval"  # asked, approved, rejected, delegated (to_value); body: the reason
 
 
 class RequestField(db.Model):

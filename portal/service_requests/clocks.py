@@ -83,7 +83,10 @@ def measure(
     now: datetime,
 ) -> RequestClocks:
     spans = status_spans(changes)
-    waiting = spans.get(RequestStatus.WAITING.value, [])
+    # Awaiting approval counts as a pause too: the department's clocks start at the yes.
+    waiting = spans.get(RequestStatus.WAITING.value, []) + spans.get(
+        RequestStatus.AWAITING_APPROVAL.value, []
+    )
     # A resolved period that ended (the request was reopened) does not count either.
     resolved_then_reopened = [p for p in spans.get(RequestStatus.RESOLVED.value, []) if p.end]
     started = _aware(sr.created_at)
@@ -241,6 +244,8 @@ def badge(
     now = clock.now(now)
     if sr.status is RequestStatus.WAITING:
         return Figure("paused", "waiting for the requester")
+    if sr.status is RequestStatus.AWAITING_APPROVAL:
+        return Figure("paused", "starts once approved", label="Awaiting approval")
     if sr.status in (RequestStatus.RESOLVED, RequestStatus.CLOSED):
         return Figure("done", "", label=sr.status.label)
     if sr.status is RequestStatus.CANCELLED:

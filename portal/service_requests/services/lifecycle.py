@@ -81,6 +81,7 @@ WORKER_TRANSITIONS = {
     RequestStatus.RESOLVED: {RequestStatus.IN_PROGRESS},
     RequestStatus.CLOSED: set(),
     RequestStatus.CANCELLED: set(),
+    RequestStatus.AWAITING_APPROVAL: set(),  # the approvers decide first (portal.approvals)
 }
 
 
@@ -268,7 +269,7 @@ def cancel(
     if not (is_requester_side(actor, sr) or can_work(actor, sr)):
         raise NotFound
     check_version(sr, version)
-    if not sr.status.is_open:
+    if not sr.status.is_open and sr.status is not RequestStatus.AWAITING_APPROVAL:
         raise Refused("Only an open request can be cancelled.")
     set_status(sr, actor, RequestStatus.CANCELLED, now)
     clocks.refresh_due(sr, now)
