@@ -60,6 +60,12 @@ def steps(service: Service) -> list[ApprovalStep]:
     )
 
 
+def departments() -> list[Department]:
+    return list(
+        db.session.scalars(select(Department).where(Department.active).order_by(Department.name))
+    )
+
+
 def _fields(service: Service) -> dict[str, RequestField]:
     return {
         f.key: f
