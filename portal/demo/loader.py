@@ -12,6 +12,7 @@ from datetime import time
 from sqlalchemy import delete, select
 
 from portal.demo import content
+from portal.demo.approvals import load_approval_history, load_approval_steps
 from portal.demo.feedback import load_feedback
 from portal.demo.knowledge import load_articles, load_deflections
 from portal.demo.recognition import load_recognition_demo
@@ -271,6 +272,12 @@ def load_demo_organisation(with_history: bool = True) -> str:
     wall = load_recognition_demo(departments, people) if with_history else ""
     if with_history:
         history = f"{history} {load_feedback()} {load_search_history()}"
+    # After the history (its replay files without approvals): the steps, then a few
+    # requests that needed a yes (issue 16).
+    departments = {d.slug: d for d in db.session.scalars(select(Department))}
+    load_approval_steps(departments)
+    if with_history:
+        history = f"{history} {load_approval_history(departments)}"
     return (
         f"Demo organisation ready: {len(departments)} departments, {services} services, "
         f"{len(people)} people. {history} {wall}".strip()
