@@ -294,3 +294,16 @@ def test_reminder_after_the_approvers_business_hours(desk, app):
     assert reminders.send_reminders(now=MONDAY + timedelta(days=1, hours=3)) == 0
     subjects = [m.subject for m in db.session.scalars(select(OutboxMessage))]
     assert any(s.startswith("Reminder:") for s in subjects)
+
+
+def test_the_scorecard_counts_the_approval_wait_apart(desk):
+    now = datetime.now(UTC)
+    sr = _file(desk, now=now - timedelta(days=3))
+    (row,) = _rows(sr)
+    deciding.decide(desk.mark, row.id, True, now=now - timedelta(days=2))
+    _file(desk, now=now - timedelta(hours=1))  # still waiting
+    client = signed_in_client(_app(), desk.iris)
+    html = client.get("/d/it/scorecard").get_data(as_text=True)
+    assert "Awaiting approval, counted apart" in html
+    assert "1 request waited for approvers" in html and "1 waits now" in html
+    assert "our clocks start when a request is approved" in html

@@ -10,7 +10,7 @@ from portal.core.errors import NotFound
 from portal.directory import search_gaps
 from portal.directory import services as directory_services
 from portal.htmx import is_htmx, render
-from portal.insights import charts, export, help_figures, overview, scorecard
+from portal.insights import approval_time, charts, export, help_figures, overview, scorecard
 
 bp = Blueprint("insights", __name__)
 
@@ -49,6 +49,7 @@ def department_scorecard(slug: str):
         first_reply_chart=charts.first_reply_against_promise(card),
         can_export=export.can_export(current_user, department),
         help=help_figures.department_help(department, current_user, scorecard.WINDOWS),
+        approval_waits=approval_time.waits(department, scorecard.WINDOWS),
     )
 
 
