@@ -19,12 +19,10 @@ DECIDE_TEMPLATE = "approvals/decide.html"
 LINK_PROBLEM_TEMPLATE = "approvals/link_problem.html"
 
 
-@bp.app_context_processor
-def _approval_globals():
-    def approval_panel_for(sr):
-        return waiting.panel_for(sr)
-
-    return {"approval_panel_for": approval_panel_for}
+@bp.app_template_global("approval_panel_for")
+def approval_panel_for(sr):
+    """Who decides on a request (a global: macros imported without context use it too)."""
+    return waiting.panel_for(sr)
 
 
 @bp.get("/me/approvals")
