@@ -307,3 +307,9 @@ def test_the_scorecard_counts_the_approval_wait_apart(desk):
     assert "Awaiting approval, counted apart" in html
     assert "1 request waited for approvers" in html and "1 waits now" in html
     assert "our clocks start when a request is approved" in html
+
+
+def test_the_cron_scan_sends_the_reminders(desk, runner):
+    _file(desk, now=datetime.now(UTC) - timedelta(days=5))
+    result = runner.invoke(args=["requests", "scan"])
+    assert "Reminded approvers of 1 approval." in result.output

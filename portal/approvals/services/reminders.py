@@ -30,7 +30,7 @@ def _calendar(person: User, now: datetime):
 
 
 def due_reminders(now: datetime) -> list[RequestApproval]:
-    hours = current_app.config.get("APPROVAL_REMIND_HOURS", DEFAULT_REMIND_HOURS)
+    hours = current_app.config.get("APPROVAL_REMIND_HOURS") or DEFAULT_REMIND_HOURS
     rows = db.session.scalars(
         select(RequestApproval)
         .join(ServiceRequest, ServiceRequest.id == RequestApproval.request_id)
