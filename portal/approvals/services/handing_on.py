@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from portal import audit
+from portal.approvals.services import waiting
 from portal.approvals.services.asking import tell_approver
 from portal.approvals.services.deciding import approval_for, check_open
 from portal.approvals.services.links import new_nonce
@@ -21,8 +22,6 @@ from portal.models import (
     Decision,
     EventKind,
     RequestApproval,
-    RequestStatus,
-    ServiceRequest,
     User,
 )
 from portal.service_requests.services.recording import record_event
@@ -85,21 +84,6 @@ def delegate(
     return row
 
 
-def pending_for(person: User) -> list[RequestApproval]:
-    return list(
-        db.session.scalars(
-            select(RequestApproval)
-            .join(ServiceRequest, ServiceRequest.id == RequestApproval.request_id)
-            .where(
-                RequestApproval.approver_id == person.id,
-                RequestApproval.decision == Decision.PENDING,
-                ServiceRequest.status == RequestStatus.AWAITING_APPROVAL,
-            )
-            .order_by(RequestApproval.asked_at, RequestApproval.id)
-        )
-    )
-
-
 def reassign_all(
     actor: User, absent: User | None, to: User | None, now: datetime | None = None
 ) -> int:
@@ -114,7 +98,7 @@ def reassign_all(
         raise Refused("Choose a current colleague other than the one away.", "to")
     moved = 0
     with write_transaction():
-        for row in pending_for(absent):
+        for row in list(db.session.scalars(waiting.pending_for(absent))):
             try:
                 _check_person(row, to, "to")
             except Refused:

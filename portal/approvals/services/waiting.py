@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from portal.extensions import db
@@ -15,30 +15,32 @@ from portal.models import Decision, RequestApproval, RequestStatus, ServiceReque
 MY_APPROVALS_LIMIT = 200
 
 
+def pending_for(user: User) -> Select:
+    """A person's pending rows on requests still awaiting approval, oldest asked first."""
+    return (
+        select(RequestApproval)
+        .join(ServiceRequest, ServiceRequest.id == RequestApproval.request_id)
+        .where(
+            RequestApproval.approver_id == user.id,
+            RequestApproval.decision == Decision.PENDING,
+            ServiceRequest.status == RequestStatus.AWAITING_APPROVAL,
+        )
+        .order_by(RequestApproval.asked_at, RequestApproval.id)
+    )
+
+
 def my_approvals(user: User) -> list[RequestApproval]:
-    """The actor's pending rows on requests still awaiting approval, oldest asked first,
-    each with its request and requester (one statement)."""
+    """"My approvals": the pending rows, each with its request and requester (one statement)."""
     return list(
         db.session.scalars(
-            select(RequestApproval)
-            .join(ServiceRequest, ServiceRequest.id == RequestApproval.request_id)
-            .where(
-                RequestApproval.approver_id == user.id,
-                RequestApproval.decision == Decision.PENDING,
-                ServiceRequest.status == RequestStatus.AWAITING_APPROVAL,
-            )
+            pending_for(user)
             .options(
                 contains_eager(RequestApproval.request).joinedload(ServiceRequest.requester),
                 contains_eager(RequestApproval.request).joinedload(ServiceRequest.department),
             )
-            .order_by(RequestApproval.asked_at, RequestApproval.id)
             .limit(MY_APPROVALS_LIMIT)
         ).unique()
     )
-
-
-def count_waiting(user: User) -> int:
-    return len(my_approvals(user))
 
 
 @dataclass(frozen=True)
