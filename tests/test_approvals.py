@@ -313,3 +313,25 @@ def test_the_cron_scan_sends_the_reminders(desk, runner):
     _file(desk, now=datetime.now(UTC) - timedelta(days=5))
     result = runner.invoke(args=["requests", "scan"])
     assert "Reminded approvers of 1 approval." in result.output
+
+
+def test_delegate_and_reassign_pages_refuse_beside_the_field(desk, app):
+    (row,) = _rows(_file(desk))
+    client = signed_in_client(app, desk.mark)
+    token = csrf_token_from(client.get(f"/approvals/{row.id}").get_data(as_text=True))
+    answer = client.post(f"/approvals/{row.id}/delegate",
+                         data={"csrf_token": token, "delegate_to": "erin@example.com"})
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 422 and "cannot approve their own request" in html
+    assert 'value="erin@example.com"' in html
+    admin = factories.make_user(name="Ada Admin", email="ada@example.com", is_admin=True)
+    client = signed_in_client(app, admin)
+    token = csrf_token_from(client.get("/admin/approvals/reassign").get_data(as_text=True))
+    answer = client.post("/admin/approvals/reassign",
+                         data={"csrf_token": token, "absent": "mark@example.com", "to": ""})
+    assert answer.status_code == 422 and "Choose a colleague." in answer.get_data(as_text=True)
+    done = client.post("/admin/approvals/reassign", data={
+        "csrf_token": token, "absent": "mark@example.com", "to": "iris@example.com"})
+    assert done.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(RequestApproval, row.id).approver_id == desk.iris.id
