@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, func, select
 
 from portal.approvals.services import deciding
+from portal.demo.request_texts import TEXTS
 from portal.extensions import db
 from portal.models import (
     ApprovalMode,
@@ -37,16 +38,17 @@ STEPS = {
     ],
 }
 
-# (token, service, title, value, days ago, decisions: [True | reason for a no], …)
+# (token, service, which of the service's demo texts, value, days ago, decisions: [True |
+# the reason for a no], …); the words are the service's own (portal/demo/request_texts.py).
 HISTORY = [
-    ("po-1", "purchase-order", "Laptops for two new account managers", 2400, 12, [True]),
-    ("po-2", "purchase-order", "Standing desks for the sales floor", 3800, 6,
-     ["We have six spare desks in the Leeds store: ask Facilities first."]),
-    ("po-3", "purchase-order", "Trade show stand for March", 5200, 1, []),
-    ("sw-1", "software-purchase", "Figma seats for the design team", None, 20, [True, True]),
-    ("sw-2", "software-purchase", "Browser extension for sales leads", None, 9,
-     [True, "It reads every page the browser opens; use the CRM's own plug-in instead."]),
-    ("sw-3", "software-purchase", "Survey tool subscription renewal", None, 2, [True]),
+    ("po-1", "purchase-order", 0, 2400, 12, [True]),
+    ("po-2", "purchase-order", 1, 3800, 6,
+     ["We have budget for this in the next quarter: please ask again in January."]),
+    ("po-3", "purchase-order", 2, 5200, 1, []),
+    ("sw-1", "software-purchase", 0, None, 20, [True, True]),
+    ("sw-2", "software-purchase", 1, None, 9,
+     [True, "It reads every page the browser opens; use the tool we already license."]),
+    ("sw-3", "software-purchase", 2, None, 2, [True]),
 ]
 
 
@@ -109,7 +111,9 @@ def load_approval_history(departments: dict[str, Department], now: datetime | No
     first_notice = db.session.scalar(select(func.max(Notification.id))) or 0
     requesters = _requesters(len(HISTORY))
     made = 0
-    for index, (token, service_slug, title, value, days, decisions) in enumerate(HISTORY):
+    for index, (token, service_slug, text, value, days, decisions) in enumerate(HISTORY):
+        texts = TEXTS[service_slug].requests
+        title, description = texts[text % len(texts)]
         service = _service(departments, "procurement", service_slug)
         if service is None or index >= len(requesters):
             continue
@@ -127,7 +131,7 @@ def load_approval_history(departments: dict[str, Department], now: datetime | No
             requesters[index],
             submission.Submission(
                 title=title,
-                description="Details are in the attached quote.",
+                description=description,
                 priority=Priority.NORMAL,
                 form_token=f"demo-approval-{token}",
                 answers=answers,
