@@ -47,6 +47,8 @@ class Config:
     PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:5000").rstrip("/")
     # Request attachments: stored outside static/ under random names.
     ATTACHMENT_DIR = os.environ.get("ATTACHMENT_DIR", str(BASE_DIR / "instance" / "attachments"))
+    # Approvers are reminded after this many of their own business hours (issue 16).
+    APPROVAL_REMIND_HOURS = int(os.environ.get("APPROVAL_REMIND_HOURS", "8"))
     ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
     # A whole upload may carry a few attachments plus the form.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(32 * 1024 * 1024)))

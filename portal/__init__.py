@@ -158,6 +158,7 @@ def register_blueprints(app: Flask) -> None:
     from portal import layout
     from portal.accounts import bp as accounts_bp
     from portal.admin import bp as admin_bp
+    from portal.approvals.views import bp as approvals_bp
     from portal.chain import bp as chain_bp
     from portal.directory import bp as directory_bp
     from portal.feedback.views import bp as feedback_bp
@@ -176,6 +177,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(directory_bp)
     app.register_blueprint(service_requests_bp)
     app.register_blueprint(feedback_bp)
+    app.register_blueprint(approvals_bp)
     app.register_blueprint(insights_bp)
     app.register_blueprint(manage_bp)
     app.register_blueprint(guests_bp)

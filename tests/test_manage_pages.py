@@ -10,7 +10,16 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.manage.services.contacts import ContactChange, add_contact
 from portal.manage.services.form_builder import FieldChange, add_field, form_fields
-from portal.models import Membership, MembershipRole, OpeningHours, SearchMiss, Service
+from portal.models import (
+    ApprovalMode,
+    ApprovalStep,
+    ApproverKind,
+    Membership,
+    MembershipRole,
+    OpeningHours,
+    SearchMiss,
+    Service,
+)
 from tests import factories, worlds
 
 HX = {"HX-Request": "true"}
@@ -28,6 +37,9 @@ def world(app):
     w.membership = db.session.scalar(select(Membership).where(Membership.user_id == w.ivan.id))
     w.gap = SearchMiss(query="laptop docking station", count=3)
     db.session.add(w.gap)
+    w.step = ApprovalStep(service_id=w.laptop.id, position=0, mode=ApprovalMode.ANY,
+                          approver_kind=ApproverKind.LINE_MANAGER)
+    db.session.add(w.step)
     db.session.commit()
     return w
 
@@ -42,6 +54,7 @@ def manage_urls(app, w) -> list[tuple[str, str]]:
         membership_id=w["membership"].id,
         gap_id=w["gap"].id,
         link_id=1,  # a value chain link: 404 for another department's manager all the same
+        step_id=w["step"].id,
     )
     found = []
     with app.test_request_context():

@@ -12,6 +12,7 @@ from datetime import time
 from sqlalchemy import delete, select
 
 from portal.demo import content
+from portal.demo.approvals import load_approval_history, load_approval_steps
 from portal.demo.bundles import load_bundles
 from portal.demo.chain import load_chain_demo
 from portal.demo.feedback import load_feedback
@@ -276,6 +277,12 @@ def load_demo_organisation(with_history: bool = True) -> str:
     if with_history:
         history = f"{history} {load_feedback()} {load_search_history()}"
         history = f"{history} {load_bundles()}"
+    # After the history (its replay files without approvals): the steps, then a few
+    # requests that needed a yes (issue 16).
+    departments = {d.slug: d for d in db.session.scalars(select(Department))}
+    load_approval_steps(departments)
+    if with_history:
+        history = f"{history} {load_approval_history(departments)}"
     partners = load_partners(hasher.password_hash)  # issue 18
     return (
         f"Demo organisation ready: {len(departments)} departments, {services} services, "

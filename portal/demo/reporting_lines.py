@@ -17,7 +17,8 @@ DEMO_ADMIN = "ada@example.com"
 
 
 def demo_reporting_csv() -> bytes:
-    """Everyone in a department reports to its first manager (managers to nobody here)."""
+    """Everyone in a department reports to its first manager (managers to nobody here); in
+    a department with no manager, to its first colleague titled manager."""
     managers: dict[int, User] = {}
     for membership in db.session.scalars(
         select(Membership)
@@ -25,6 +26,13 @@ def demo_reporting_csv() -> bytes:
         .order_by(Membership.department_id, Membership.id)
     ):
         managers.setdefault(membership.department_id, membership.user)
+    # A department nobody manages in the portal (Sales): its first colleague titled manager
+    # leads it, so that its people have a line manager to approve their purchases (issue 16).
+    for person in db.session.scalars(
+        select(User).where(User.active, User.title.contains("Manager")).order_by(User.id)
+    ):
+        if person.department_id is not None and person.department_id not in managers:
+            managers[person.department_id] = person
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["email", "name", "manager_email"])

@@ -10,7 +10,15 @@ from portal.core.errors import NotFound
 from portal.directory import search_gaps
 from portal.directory import services as directory_services
 from portal.htmx import is_htmx, render
-from portal.insights import charts, customer_groups, export, help_figures, overview, scorecard
+from portal.insights import (
+    approval_time,
+    charts,
+    customer_groups,
+    export,
+    help_figures,
+    overview,
+    scorecard,
+)
 
 bp = Blueprint("insights", __name__)
 
@@ -50,6 +58,7 @@ def department_scorecard(slug: str):
         can_export=export.can_export(current_user, department),
         help=help_figures.department_help(department, current_user, scorecard.WINDOWS),
         groups=customer_groups.customer_groups(department, days),
+        approval_waits=approval_time.waits(department, scorecard.WINDOWS),
     )
 
 

@@ -19,6 +19,7 @@ from portal.core.ids import parse_id
 from portal.directory import picker
 from portal.directory.services import WEEKDAY_NAMES
 from portal.manage.services import (
+    approval_steps,
     calendar,
     catalogue,
     contacts,
@@ -26,7 +27,7 @@ from portal.manage.services import (
     form_builder,
     standards,
 )
-from portal.models import FieldKind
+from portal.models import ApprovalMode, ApproverKind, FieldKind
 from portal.models.directory import PRIORITY_ORDER
 
 UNIT_CHOICES = [
@@ -306,3 +307,66 @@ class GapKeywordsForm(Form):
 
     def chosen_service_id(self) -> int | None:
         return parse_id((self.service_id.data or "").strip())
+
+
+class ApprovalStepForm(Form):
+    """One approval step of a service (issue 16), added from the form builder."""
+
+    approver_kind = RadioField(
+        "Who approves",
+        choices=[SelectChoice(k.value, k.label) for k in ApproverKind],
+        default=ApproverKind.LINE_MANAGER.value,
+        validate_choice=False,
+    )
+    person = StringField("The colleague who approves")
+    person_chosen = PickedField(default=list)
+    department_id = SelectField("Whose managers", validate_choice=False)
+    field_key = SelectField("Which question names the approver", validate_choice=False)
+    mode = RadioField(
+        "When several people may approve",
+        choices=[SelectChoice(m.value, m.label) for m in ApprovalMode],
+        default=ApprovalMode.ANY.value,
+        validate_choice=False,
+    )
+    condition_key = SelectField("Ask for approval", validate_choice=False)
+    condition_op = SelectField(
+        "The answer",
+        choices=[SelectChoice(op, words) for op, words in approval_steps.OPS.items()],
+        validate_choice=False,
+    )
+    condition_value = StringField("Value")
+
+    def __init__(self, *args, fields=(), departments=(), **kw):
+        super().__init__(*args, **kw)
+        self.department_id.choices = [
+            SelectChoice("", "Choose a department"),
+            *[SelectChoice(str(d.id), d.name) for d in departments],
+        ]
+        self.field_key.choices = [
+            SelectChoice("", "Choose a question"),
+            *[SelectChoice(f.key, f"“{f.label}”") for f in fields if f.kind is FieldKind.PERSON],
+        ]
+        self.condition_key.choices = [
+            SelectChoice("", "Always"),
+            *[SelectChoice(f.key, f"Only when “{f.label}”…") for f in fields],
+        ]
+
+    @property
+    def chosen(self) -> str:
+        return (self.person_chosen.data or [""])[-1]
+
+    def chips(self) -> list:
+        return picker.chosen_picks([self.chosen]) if self.chosen else []
+
+    def change(self) -> approval_steps.StepChange:
+        return approval_steps.StepChange(
+            approver_kind=self.approver_kind.data or "",
+            mode=self.mode.data or "any",
+            person_typed=self.person.data or "",
+            person_chosen=self.chosen,
+            department_id=parse_id(self.department_id.data),
+            field_key=self.field_key.data or "",
+            condition_key=self.condition_key.data or "",
+            condition_op=self.condition_op.data or "",
+            condition_value=self.condition_value.data or "",
+        )

@@ -3,6 +3,13 @@
 from portal.models.accounts import Membership, MembershipRole, User
 from portal.models.admin import DepartmentSlugRedirect, OrgImportUpload, ReportingLine
 from portal.models.api_tokens import ApiToken, TokenScope
+from portal.models.approvals import (
+    ApprovalMode,
+    ApprovalStep,
+    ApproverKind,
+    Decision,
+    RequestApproval,
+)
 from portal.models.audit import AuditEntry
 from portal.models.chain import ChainFlow, ChainLink, CompanyGoal, GoalContribution
 from portal.models.directory import (
@@ -156,4 +163,9 @@ __all__ = [
     "SearchSynonym",
     "Service",
     "User",
+    "ApprovalMode",
+    "ApprovalStep",
+    "ApproverKind",
+    "Decision",
+    "RequestApproval",
 ]

@@ -56,6 +56,9 @@ class RequestStatus(enum.StrEnum):
     # A bundle's child that waits for another child: filed, not yet opened; no clock runs
     # (portal/fulfilment). Not open: no one can act on it until it opens.
     BLOCKED = "blocked"
+    # Held for a yes from the approvers the service asks (portal.approvals); no clock of the
+    # department runs. Stored as "approval" (the column holds 16 characters).
+    AWAITING_APPROVAL = "approval"
 
     @property
     def label(self) -> str:
@@ -67,6 +70,7 @@ class RequestStatus(enum.StrEnum):
             "closed": "Closed",
             "cancelled": "Cancelled",
             "blocked": "Waiting on another request",
+            "approval": "Awaiting approval",
         }[self.value]
 
     @property
@@ -87,6 +91,7 @@ class EventKind(enum.StrEnum):
     DEPARTMENT = "department"  # transferred
     SERVICE = "service"
     ATTACHMENT = "attachment"
+    APPROVAL = "approval"  # asked, approved, rejected, delegated (to_value); body: the reason
 
 
 class RequestField(db.Model):

@@ -1,10 +1,12 @@
-"""flask requests autoclose | scan: the jobs cron runs (safe on several hosts at once)."""
+"""flask requests autoclose | scan: the jobs cron runs (safe on several hosts at once); scan
+also reminds approvers (portal.approvals)."""
 
 from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
 
+from portal.approvals.services import reminders
 from portal.knowledge.services import review
 from portal.service_requests.services import jobs
 
@@ -28,3 +30,5 @@ def scan_command() -> None:
     click.echo(f"Queued {sent} at-risk or breached alert{'s' if sent != 1 else ''}.")
     stale = review.flag_overdue()  # help articles past their review date (issue 14)
     click.echo(f"Told the owners of {stale} help article{'s' if stale != 1 else ''} to review.")
+    reminded = reminders.send_reminders()  # approvers who have not decided (issue 16)
+    click.echo(f"Reminded approvers of {reminded} approval{'s' if reminded != 1 else ''}.")

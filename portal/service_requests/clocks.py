@@ -83,9 +83,12 @@ def measure(
     now: datetime,
 ) -> RequestClocks:
     spans = status_spans(changes)
-    # Waiting on the requester, or (a bundle's child) on another request: no clock runs.
-    waiting = spans.get(RequestStatus.WAITING.value, []) + spans.get(
-        RequestStatus.BLOCKED.value, []
+    # Waiting on the requester, on another request (a bundle's child) or for approval: no
+    # clock of the department runs (its clocks start when the request opens or is approved).
+    waiting = (
+        spans.get(RequestStatus.WAITING.value, [])
+        + spans.get(RequestStatus.BLOCKED.value, [])
+        + spans.get(RequestStatus.AWAITING_APPROVAL.value, [])
     )
     # A resolved period that ended (the request was reopened) does not count either.
     resolved_then_reopened = [p for p in spans.get(RequestStatus.RESOLVED.value, []) if p.end]
@@ -248,6 +251,8 @@ def badge(
         return Figure(
             "paused", "starts when the request it waits for is resolved", label="Not started"
         )
+    if sr.status is RequestStatus.AWAITING_APPROVAL:
+        return Figure("paused", "starts once approved", label="Awaiting approval")
     if sr.status in (RequestStatus.RESOLVED, RequestStatus.CLOSED):
         return Figure("done", "", label=sr.status.label)
     if sr.status is RequestStatus.CANCELLED:

@@ -4,6 +4,7 @@ that changed (named blocks `<section>_section`), in place. Anyone who may not ma
 department gets 404 (core NotFound, answered app-wide), for every page and every POST."""
 
 from portal.manage.views import (  # noqa: F401
+    approval_steps,
     catalogue,
     chain_links,
     form_builder,

@@ -9,7 +9,7 @@ from flask_login import current_user
 from portal.core.ids import parse_id
 from portal.htmx import hx_redirect, is_htmx, render
 from portal.manage import bp, forms
-from portal.manage.services import access, catalogue, form_builder, standards
+from portal.manage.services import access, approval_steps, catalogue, form_builder, standards
 from portal.manage.services.rules import Invalid
 from portal.manage.views.department_page import (
     NEW_SERVICE,
@@ -69,7 +69,13 @@ def service_context(department, service, **extra) -> dict:
         formdata=None, prefix="field", controllers=controllers(fields, None)
     )
     preview = build_request_form(fields, formdata=None)
+    approvals = {
+        "approval_steps": approval_steps.steps(service),
+        "step_words": approval_steps.describe,
+        "step_form": extra.pop("step_form", None) or step_form(service, fields, formdata=None),
+    }
     return {
+        **approvals,
         "department": department,
         "service": service,
         "fields": fields,
@@ -85,6 +91,16 @@ def service_context(department, service, **extra) -> dict:
         "action_form": forms.ActionForm(formdata=None),
         **extra,
     }
+
+
+def step_form(service, fields=None, **kw):
+    """The form builder's "Add an approval step" form, with its lists filled in."""
+    return forms.ApprovalStepForm(
+        prefix="step",
+        fields=fields if fields is not None else form_builder.form_fields(service),
+        departments=approval_steps.departments(),
+        **kw,
+    )
 
 
 def controllers(fields, field):

@@ -82,6 +82,7 @@ WORKER_TRANSITIONS = {
     RequestStatus.CLOSED: set(),
     RequestStatus.CANCELLED: set(),
     RequestStatus.BLOCKED: set(),  # a bundle's child opens when the one it waits for resolves
+    RequestStatus.AWAITING_APPROVAL: set(),  # the approvers decide first (portal.approvals)
 }
 
 
@@ -269,7 +270,7 @@ def cancel(
     if not (is_requester_side(actor, sr) or can_work(actor, sr)):
         raise NotFound
     check_version(sr, version)
-    if not sr.status.is_open:
+    if not sr.status.is_open and sr.status is not RequestStatus.AWAITING_APPROVAL:
         raise Refused("Only an open request can be cancelled.")
     set_status(sr, actor, RequestStatus.CANCELLED, now)
     clocks.refresh_due(sr, now)

@@ -33,7 +33,7 @@ CLOSED_PAGE_SIZE = 20  # history: the newest twenty, then "show older"
 ON_THE_GO_LIMIT = 200
 RATING_ASK_DAYS = 14  # a rating link works for two weeks
 _NEEDS_YOU_STATUSES = (RequestStatus.WAITING, RequestStatus.RESOLVED)
-_OPEN_STATUSES = (RequestStatus.NEW, RequestStatus.IN_PROGRESS)
+_OPEN_STATUSES = (RequestStatus.NEW, RequestStatus.IN_PROGRESS, RequestStatus.AWAITING_APPROVAL)
 _CLOSED_STATUSES = (RequestStatus.CLOSED, RequestStatus.CANCELLED)
 
 
@@ -153,6 +153,7 @@ _FIRST_PAGE = _newest_first(  # the three groups in one statement
         (_S.RESOLVED, _ON_THE_GO),
         (_S.CLOSED, _ON_THE_GO, _RATING_ASKED),
         (_S.NEW, _ON_THE_GO),
+        (_S.AWAITING_APPROVAL, _ON_THE_GO),
         (_S.IN_PROGRESS, _ON_THE_GO),
         (_S.CLOSED, _HISTORY, not_(_RATING_ASKED)),
         (_S.CANCELLED, _HISTORY),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -29,6 +30,27 @@ from portal.service_requests import attachments, clocks, list_cache
 from portal.service_requests.services.notices import department_addresses, notify_created
 from portal.service_requests.services.promises import targets_for
 from portal.service_requests.services.recording import record_event
+
+# A gate another area sets (portal.approvals): given the unsaved request, it answers None
+# (file it as usual) or what to do in the filing transaction instead of telling the
+# department (the request then waits for its approvers). This area never imports it.
+Hold = Callable[[ServiceRequest, User, datetime], None]
+_GATES: list[Callable[[ServiceRequest, Service, datetime], Hold | None]] = []
+
+
+def gate_filing(gate: Callable[[ServiceRequest, Service, datetime], Hold | None]):
+    """Register `gate(request, service, now)`; registering twice is once."""
+    if gate not in _GATES:
+        _GATES.append(gate)
+    return gate
+
+
+def _held(sr: ServiceRequest, service: Service, now: datetime) -> Hold | None:
+    for gate in _GATES:
+        hold = gate(sr, service, now)
+        if hold is not None:
+            return hold
+    return None
 
 
 def new_form_token() -> str:
@@ -131,7 +153,12 @@ def submit_request(
     sr = new_request(service, actor, requester, data, now)
     set_committed_value(sr, "department", department)
     set_committed_value(sr, "requester", requester)
-    clocks.refresh_due(sr, now, changes=[])  # new: no status changes yet
+    hold = _held(sr, service, now)
+    changes: list = []  # new: no status changes yet (the hold writes its one)
+    if hold is not None:
+        sr.status = RequestStatus.AWAITING_APPROVAL
+        changes = [(now, RequestStatus.NEW.value, RequestStatus.AWAITING_APPROVAL.value)]
+    clocks.refresh_due(sr, now, changes=changes)
     body = (
         f"Filed by {actor.name} on behalf of {requester.name}" if requester.id != actor.id else ""
     )
@@ -156,7 +183,10 @@ def submit_request(
                         "internal": False,
                     },
                 )
-            notify_created(sr, workers=workers)
+            if hold is None:
+                notify_created(sr, workers=workers)
+            else:
+                hold(sr, actor, now)
     except IntegrityError:
         attachments.discard(stored_files)
         # The same token raced in from a second click: give back the one that won.
