@@ -5,6 +5,7 @@ scorecard the department's public page draws."""
 from __future__ import annotations
 
 from flask import url_for
+from flask.views import MethodView
 from flask_login import current_user
 
 from portal.api import bp, presenting
@@ -123,18 +124,24 @@ def _set_reaction(post_id: int, kind: str, on: bool) -> dict:
     return {"reactions": presenting.reactions(feed.card(current_user, post).reactions)}
 
 
-@bp.put("/recognitions/<int:post_id>/reactions/<kind>")
-@bp.output(ReactionList)
-@bp.doc(summary="Add your reaction (again is fine: it stays on)")
-def add_reaction(post_id: int, kind: str):
-    return _set_reaction(post_id, kind, True)
+class Reaction(MethodView):
+    """One rule for both methods (two rules on one path with a bounded <int:> answer 405
+    instead of 404 for an id past the column)."""
+
+    @bp.output(ReactionList)
+    @bp.doc(summary="Add your reaction (again is fine: it stays on)")
+    def put(self, post_id: int, kind: str):
+        return _set_reaction(post_id, kind, True)
+
+    @bp.output(ReactionList)
+    @bp.doc(summary="Take your reaction back (again is fine: it stays off)")
+    def delete(self, post_id: int, kind: str):
+        return _set_reaction(post_id, kind, False)
 
 
-@bp.delete("/recognitions/<int:post_id>/reactions/<kind>")
-@bp.output(ReactionList)
-@bp.doc(summary="Take your reaction back (again is fine: it stays off)")
-def remove_reaction(post_id: int, kind: str):
-    return _set_reaction(post_id, kind, False)
+bp.add_url_rule(
+    "/recognitions/<int:post_id>/reactions/<kind>", view_func=Reaction.as_view("reaction")
+)
 
 
 @bp.post("/recognitions/<int:post_id>/addons")
