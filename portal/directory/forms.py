@@ -21,6 +21,7 @@ class PickerAsk:
     teams: bool
     leave_me_out: bool
     within: str = ""  # a department's slug: only the people who work there
+    partners: bool = False  # guests too (the wall's recipients box)
 
     @classmethod
     def from_args(cls, args) -> PickerAsk:
@@ -33,5 +34,6 @@ class PickerAsk:
             box=box if _NAME.fullmatch(box) else "picker",
             teams=args.get("teams") != "0",
             leave_me_out=args.get("not_me") == "1",
+            partners=args.get("partners") == "1",
             within=within if _NAME.fullmatch(within := args.get("within") or "") else "",
         )

@@ -1,6 +1,9 @@
 """The people-and-teams picker: who someone means when they choose or type a colleague or a
 team. One rule for every place a person is chosen (the wall's recipients, an assignee …).
 
+- Who may be chosen (`_pickable`): active employees everywhere; a guest (a partner or vendor
+  contact, issue 18) only where the caller says `guests=True` — a wall thanks's recipients —
+  never as "who is it for", an assignee, an approver or a member.
 - `suggestions`: the type-ahead, name first: active people and departments whose name (a word
   of it) starts with what was typed, the closest first. Only what the directory already shows
   anyone signed in (name, title, department); never an e-mail address.
@@ -17,14 +20,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from portal.core.errors import Refused
 from portal.core.ids import parse_id
 from portal.core.policy import is_member, manages
 from portal.extensions import db
-from portal.models import Department, Membership, User
+from portal.models import Department, Guest, Membership, User
 
 PERSON = "person"
 DEPARTMENT = "department"
@@ -60,9 +63,29 @@ class Pick:
         return "Person" if self.kind == PERSON else "Team"
 
 
-def pick_of(chosen: User | Department) -> Pick:
+def _pickable(guests: bool):
+    """The one rule of who a picker offers and accepts: people, not service accounts; guests
+    only where a partner may be chosen (`guests=True`: a wall thanks's recipients)."""
+    return and_(~User.is_service, true() if guests else ~User.is_guest)
+
+
+def _organisations(people: list[User]) -> dict[int, str]:
+    """{user id: organisation} for the guests among these people, in one read."""
+    ids = [p.id for p in people if p.is_guest]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Guest.user_id, Guest.organisation).where(Guest.user_id.in_(ids))
+    )
+    return dict(rows.all())
+
+
+def pick_of(chosen: User | Department, organisation: str | None = None) -> Pick:
     if isinstance(chosen, Department):
         return Pick(DEPARTMENT, chosen.id, chosen.name, "The whole team")
+    if chosen.is_guest:
+        organisation = organisation or _organisations([chosen]).get(chosen.id, "")
+        return Pick(PERSON, chosen.id, chosen.name, f"Partner: {organisation}")
     parts = [chosen.title or "", chosen.department.name if chosen.department else ""]
     return Pick(PERSON, chosen.id, chosen.name, " · ".join(p for p in parts if p))
 
@@ -111,9 +134,11 @@ def suggestions(
     leave_out: int | None = None,
     member_of: int | None = None,
     limit: int = 8,
+    guests: bool = False,
 ) -> list[Pick]:
     """Up to `limit` active people and departments for what was typed (2 characters or more);
-    with `member_of`, only that department's agents and managers (and no departments)."""
+    with `member_of`, only that department's agents and managers (and no departments);
+    with `guests`, partners too (shown with their organisation)."""
     term = plain(typed).lstrip("@").lower()[:60]
     if len(term) < 2:
         return []
@@ -125,7 +150,7 @@ def suggestions(
     if people:
         query = (
             select(User)
-            .where(User.active, ~User.is_service, _name_starts(User.name, term))
+            .where(User.active, _pickable(guests), _name_starts(User.name, term))
             .order_by(*_starts_first(User.name, term))
             .limit(limit + 1)
             .options(selectinload(User.department))
@@ -136,16 +161,25 @@ def suggestions(
             query = query.join(Membership, Membership.user_id == User.id).where(
                 Membership.department_id == member_of
             )
-        found += [pick_of(p) for p in db.session.scalars(query)]
+        people_found = list(db.session.scalars(query))
+        organisations = _organisations(people_found)
+        found += [pick_of(p, organisations.get(p.id)) for p in people_found]
     return sorted(found, key=_closeness(term))[:limit]
 
 
 def type_ahead(
-    viewer: User, typed: str, *, teams: bool, leave_me_out: bool, within: str = ""
+    viewer: User,
+    typed: str,
+    *,
+    teams: bool,
+    leave_me_out: bool,
+    within: str = "",
+    partners: bool = False,
 ) -> list[Pick]:
     """The suggestions a picker asks for. `within` (a department's slug) offers only the
     people who work there, and only to someone who works there or manages it: who belongs
-    to a department is for its own people to see."""
+    to a department is for its own people to see. `partners` (the wall's recipients box)
+    offers guests too; what is accepted is still `resolve`'s, by its caller's context."""
     member_of = None
     if within:
         department = db.session.scalar(select(Department).where(Department.slug == within))
@@ -153,7 +187,13 @@ def type_ahead(
             return []
         member_of = department.id
     leave_out = viewer.id if leave_me_out else None
-    return suggestions(typed, departments=teams, leave_out=leave_out, member_of=member_of)
+    return suggestions(
+        typed,
+        departments=teams,
+        leave_out=leave_out,
+        member_of=member_of,
+        guests=partners and member_of is None,
+    )
 
 
 class Ambiguous(Refused):
@@ -170,20 +210,25 @@ def entries_of(typed: str) -> list[str]:
     return [e[:254] for e in entries if e]
 
 
-def _by_token(token: str) -> User | Department | None:
+def _by_token(token: str, guests: bool = False) -> User | Department | None:
     match = _TOKEN.fullmatch(token.strip()) if isinstance(token, str) else None
     if match is None or parse_id(match.group(2)) is None:
         return None
-    model = User if match.group(1) == PERSON else Department
-    return db.session.get(model, int(match.group(2)))
+    if match.group(1) == DEPARTMENT:
+        return db.session.get(Department, int(match.group(2)))
+    return db.session.scalar(
+        select(User).where(User.id == int(match.group(2)), _pickable(guests))
+    )
 
 
-def chosen_picks(tokens: list[str], limit: int = 20, *, even_inactive: bool = False) -> list[Pick]:
+def chosen_picks(
+    tokens: list[str], limit: int = 20, *, even_inactive: bool = False, guests: bool = False
+) -> list[Pick]:
     """The chips to show again for what was sent (the ones that still exist and are active;
     `even_inactive`: a choice already made, such as the current assignee, shows as it is)."""
     picks = []
     for token in list(tokens or [])[:limit]:
-        found = _by_token(token)
+        found = _by_token(token, guests)
         shown = found is not None and (found.active or even_inactive)
         if shown and pick_of(found) not in picks:
             picks.append(pick_of(found))
@@ -197,30 +242,30 @@ def _left(found: User | Department, field: str) -> None:
         raise Refused(f"{found.name} has left: choose someone who is still here", field)
 
 
-def people_by_address(entry: str) -> list[User]:
+def people_by_address(entry: str, guests: bool = False) -> list[User]:
     """`ivan@example.com` (the whole address) or `@ivan` / `ivan` (the part before the @)."""
     handle = entry.lower().lstrip("@")
     if "@" in handle:
         return list(
             db.session.scalars(
-                select(User).where(func.lower(User.email) == handle, ~User.is_service)
+                select(User).where(func.lower(User.email) == handle, _pickable(guests))
             )
         )
     pattern = f"{_like_literal(handle)}@%"
     query = (
         select(User)
-        .where(func.lower(User.email).like(pattern, escape="\\"), ~User.is_service)
+        .where(func.lower(User.email).like(pattern, escape="\\"), _pickable(guests))
         .limit(3)
     )
     return list(db.session.scalars(query))
 
 
-def _people_named(entry: str) -> list[User]:
+def _people_named(entry: str, guests: bool = False) -> list[User]:
     """Active people with exactly this name; else those whose name (a word of it) starts so."""
     term = entry.lower()
     named = (
         select(User)
-        .where(User.active, ~User.is_service)
+        .where(User.active, _pickable(guests))
         .options(selectinload(User.department))
         .limit(CANDIDATES_SHOWN + 1)
     )
@@ -241,20 +286,23 @@ def _department_named(entry: str) -> Department | None:
     )
 
 
-def _typed(entry: str, field: str, chosen: list[User | Department], departments: bool):
+def _typed(
+    entry: str, field: str, chosen: list[User | Department], departments: bool, guests: bool
+):
     """One entry of the plain field as a person or a department (Refused otherwise)."""
     if entry.startswith("@") or "@" in entry:
-        people = people_by_address(entry)
+        people = people_by_address(entry, guests)
     else:
         department = _department_named(entry) if departments else None
         if department is not None:
             return department
-        people = _people_named(entry) or people_by_address(entry)
+        people = _people_named(entry, guests) or people_by_address(entry, guests)
     if len(people) > 1:
         settled = [p for p in people if p in chosen]
         if settled:
             return settled[0]
-        shown = [pick_of(p) for p in people[:CANDIDATES_SHOWN]]
+        organisations = _organisations(people[:CANDIDATES_SHOWN])
+        shown = [pick_of(p, organisations.get(p.id)) for p in people[:CANDIDATES_SHOWN]]
         raise Ambiguous(
             f"More than one colleague matches “{entry}”: choose one below, "
             "or type their full name or e-mail address",
@@ -277,10 +325,12 @@ def resolve(
     field: str,
     limit: int,
     departments: bool = True,
+    guests: bool = False,
 ) -> list[User | Department]:
     """People and departments named by the chips (`tokens`) and the plain field (`typed`),
     each once, in order. Refused (with `field`) for too many, a token that names no one, a
-    person who left, a name nobody has; `Ambiguous` for a name several people have."""
+    person who left, a name nobody has; `Ambiguous` for a name several people have. Guests
+    are someone only with `guests` (`_pickable`)."""
     tokens = list(tokens or [])
     entries = entries_of(typed)
     too_many = _too_many(limit, departments)
@@ -288,14 +338,14 @@ def resolve(
         raise Refused(too_many, field)
     chosen: list[User | Department] = []
     for token in tokens:
-        found = _by_token(token)
+        found = _by_token(token, guests)
         if found is None or (isinstance(found, Department) and not departments):
             raise Refused("One of the people or teams you chose is not there: choose again", field)
         _left(found, field)
         if found not in chosen:
             chosen.append(found)
     for entry in entries:
-        found = _typed(entry, field, chosen, departments)
+        found = _typed(entry, field, chosen, departments, guests)
         _left(found, field)
         if found not in chosen:
             chosen.append(found)

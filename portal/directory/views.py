@@ -75,7 +75,12 @@ def pick():
         abort(404)
     ask = PickerAsk.from_args(request.args)
     picks = picker.type_ahead(
-        current_user, ask.typed, teams=ask.teams, leave_me_out=ask.leave_me_out, within=ask.within
+        current_user,
+        ask.typed,
+        teams=ask.teams,
+        leave_me_out=ask.leave_me_out,
+        within=ask.within,
+        partners=ask.partners,
     )
     return render(
         "directory/picker.html", "picker_popup", box=ask.box, picks=picks, typed=ask.typed

@@ -83,7 +83,7 @@ class RecognitionForm(_Refusable, _ValueChoices, Form):
 
     def chips(self) -> list:
         """The people and teams chosen so far, to show again as chips."""
-        return picker.chosen_picks(self.chosen.data or [])
+        return picker.chosen_picks(self.chosen.data or [], guests=True)
 
     def post_fields(self) -> dict:
         """What the author chose and typed, for the posting use case."""

@@ -7,9 +7,10 @@ from __future__ import annotations
 from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
-from portal.core import clock, urls
+from portal.core import clock, policy, urls
 from portal.core.errors import Refused
-from portal.core.ids import parse_ids
+from portal.core.guest_access import guests_allowed
+from portal.core.ids import parse_id, parse_ids
 from portal.extensions import limiter
 from portal.htmx import hx_redirect, is_htmx, render, trigger
 from portal.presentation import local_time
@@ -167,8 +168,20 @@ def _detail(post, status: int = 200, **extra):
 
 
 @bp.get("/wall/<int:post_id>")
+@guests_allowed
 def post_detail(post_id: int):
-    return _detail(visibility.get_visible(current_user, post_id))
+    post = visibility.get_visible(current_user, post_id)  # a guest: only theirs, else 404
+    if policy.is_guest(current_user):
+        return redirect(url_for("recognition.partner_thanks", _anchor=f"post-{post.id}"))
+    return _detail(post)
+
+
+@bp.get("/partners/thanks")
+@guests_allowed
+def partner_thanks():
+    """A partner's thanks: read only (guests neither post, react nor add to a thanks)."""
+    page = feed.partner_thanks(current_user, before=parse_id(request.args.get("before")))
+    return render("recognition/partner_thanks.html", page=page)
 
 
 def _reaction_key() -> str:

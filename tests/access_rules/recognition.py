@@ -30,6 +30,14 @@ def setup(world: World) -> None:
         message="Just for IT",
         visibility="department",
     )
+    # A thanks to the partner (issue 18): hers to open, through her own page.
+    world.partner_post = posting.post_recognition(
+        erin,
+        recipients="",
+        chosen=[f"person-{world.users['guest'].id}"],
+        value_id=world.value.id,
+        message="Thanks for the dock",
+    )
 
 
 def post(w: World) -> dict:
@@ -38,6 +46,10 @@ def post(w: World) -> dict:
 
 def private(w: World) -> dict:
     return {"post_id": w.private.id}
+
+
+def partner_post(w: World) -> dict:
+    return {"post_id": w.partner_post.id}
 
 
 def value(w: World) -> dict:
@@ -74,7 +86,12 @@ RULES = [
         headers=HX,
         expect=everyone(200, anonymous=204),
     ),
-    Rule("recognition.post_detail", "GET", url=post, expect=everyone()),
+    Rule("recognition.post_detail", "GET", url=post, expect=everyone(),
+         note="a guest: 404 for a post not addressed to her organisation"),
+    Rule("recognition.post_detail", "GET", url=partner_post, expect=everyone(guest=302),
+         note="a thanks to the partner: she is sent to her page, at the post"),
+    Rule("recognition.partner_thanks", "GET", expect=only({"guest"}, 200),
+         note="a partner's thanks; employees have the wall"),
     Rule(
         "recognition.post_detail",
         "GET",

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import (
+    CompanyValue,
     Department,
     Guest,
     Membership,
@@ -153,6 +154,36 @@ def test_facilities_invites_northwind_who_books_a_dock_and_is_signed_out_at_expi
     pat.locator("#rating-panel").get_by_text(f"you rated {key} 5 out of 5").wait_for()
     assert_no_axe_violations(pat)
     shot(pat, "partner-request")
+
+    # The agent thanks the partner on the wall, choosing her in the picker ...
+    db.session.add(CompanyValue(name="Customer first", colour="blue"))
+    db.session.commit()
+    frank.goto(f"{live_server}/wall?thank=1")
+    frank.wait_for_function("() => typeof htmx === 'object'")
+    if not frank.get_by_label("Who are you thanking?").is_visible():
+        frank.locator("summary.thank__toggle").click()
+    frank.get_by_label("Who are you thanking?").press_sequentially("Pat Do", delay=60)
+    option = frank.locator("#recipients-listbox [role=option]", has_text="Pat Dockhand")
+    assert "Partner: Northwind Logistics" in option.inner_text()
+    frank.keyboard.press("ArrowDown")
+    frank.keyboard.press("Enter")
+    frank.locator("#recipients-chips .pick-chip__name", has_text="Pat Dockhand").wait_for()
+    frank.get_by_label("Customer first").check()
+    frank.get_by_label("What did they do?").fill("Thanks for arriving on time at dock 3.")
+    frank.get_by_role("button", name="Post thanks").click()
+    frank.locator(".notice", has_text="Your thanks is on the wall").wait_for()
+    assert "Partner: Northwind Logistics" in frank.locator("#feed-list").inner_text()
+
+    # ... and the partner reads it on her own page (read only).
+    pat.goto(f"{live_server}/partners")
+    pat.get_by_role("link", name="Thanks").click()
+    pat.get_by_role("heading", name="Thanks to your organisation").wait_for()
+    main = pat.locator("main").inner_text()
+    assert "Thanks for arriving on time at dock 3." in main
+    assert "Partner: Northwind Logistics" in main
+    assert pat.locator("main form").count() == 0  # no reactions, no add-ons
+    assert_no_axe_violations(pat)
+    shot(pat, "partner-thanks")
 
     # Anything else is not there for a partner.
     for path in ("/wall", "/d/facilities", "/insights", f"/people/{agent.id}"):

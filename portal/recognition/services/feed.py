@@ -16,12 +16,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import joinedload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
+from portal.core import policy
 from portal.core.errors import NotFound
 from portal.extensions import db
 from portal.models import (
     AddOn,
     CompanyValue,
     Department,
+    Guest,
     ReactionKind,
     Recognition,
     RecognitionDepartment,
@@ -144,6 +146,11 @@ class Card:
         keep = self._batch.addons_per_post
         return found[-keep:] if keep else found
 
+    def partner_of(self, person: User) -> str | None:
+        """The organisation a guest among the card's people represents ("Partner: …"),
+        read with the page's batch; None for employees."""
+        return self._batch.load().organisations.get(person.id)
+
     @property
     def is_recipient(self) -> bool:
         return any(r.user_id == self._batch.viewer_id for r in self._rows())
@@ -156,7 +163,8 @@ class Card:
 
 
 class _CardBatch:
-    """The rows a page of cards shares, read in four queries the first time one is needed."""
+    """The rows a page of cards shares, read in five queries the first time one is needed
+    (the fifth: which of the page's people are partners, and of which organisation)."""
 
     def __init__(self, viewer_id: int, posts: list[Recognition], addons_per_post: int):
         self.viewer_id = viewer_id
@@ -165,6 +173,7 @@ class _CardBatch:
         self.loaded = False
         self.recipients: dict[int, list[RecognitionRecipient]] = {}
         self.addons: dict[int, list[AddOn]] = {}
+        self.organisations: dict[int, str] = {}
 
     def load(self) -> _CardBatch:
         if self.loaded:
@@ -209,6 +218,13 @@ class _CardBatch:
                 select(CompanyValue).where(CompanyValue.id.in_({p.value_id for p in posts}))
             )
         }
+        people = {r.user_id for rows in self.recipients.values() for r in rows if r.user_id}
+        people |= set(authors)
+        self.organisations = dict(
+            db.session.execute(
+                select(Guest.user_id, Guest.organisation).where(Guest.user_id.in_(people))
+            ).all()
+        )
         for post in posts:
             set_committed_value(post, "author", authors.get(post.author_id))
             set_committed_value(post, "value", values.get(post.value_id))
@@ -384,3 +400,12 @@ def recent_thanks(viewer: User, limit: int = 3) -> list[Card]:
         .limit(limit)
     )
     return cards(viewer, list(db.session.scalars(query)), addons_per_post=0)
+
+
+def partner_thanks(viewer: User, before: int | None = None) -> FeedPage:
+    """A guest's part of the wall (/partners/thanks): the thanks addressed to them or to
+    another guest of their organisation (`visible_posts` says which), newest first.
+    Employees have the wall: NotFound for them."""
+    if not policy.is_guest(viewer):
+        raise NotFound("guests only")
+    return feed_page(viewer, before=before)

@@ -43,7 +43,7 @@ def resolve_recipients(author: User, typed: str, chosen: list[str] | None = None
         )
     found = Recipients()
     for person_or_team in picker.resolve(
-        typed, chosen, field="recipients", limit=MAX_RECIPIENTS
+        typed, chosen, field="recipients", limit=MAX_RECIPIENTS, guests=True
     ):
         if isinstance(person_or_team, Department):
             found.departments.append(person_or_team)

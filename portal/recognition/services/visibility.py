@@ -2,7 +2,8 @@
 
 Every read of a post goes through `visible_posts()` (a SQL condition) or `get_visible()`, so
 a department-only post is never shown to anyone outside its audience — in the feed, a
-filter, a fragment, a profile or a department page."""
+filter, a fragment, a profile or a department page. A guest (a partner, issue 18) sees only
+the posts thanking them or another guest of their organisation (`_partner_posts`)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from portal.core import clock, policy
 from portal.core.errors import NotFound
 from portal.extensions import db
 from portal.models import (
+    Guest,
     Membership,
     Recognition,
     RecognitionDepartment,
@@ -54,9 +56,27 @@ def viewer_department_ids(user: User) -> list[int]:
     return sorted(ids)
 
 
+def _partner_posts(viewer: User):
+    """SQL condition on Recognition, the one rule for a guest: posts whose recipients
+    include them or another guest of the same organisation, while their access lasts."""
+    organisation = db.session.scalar(
+        select(Guest.organisation).where(Guest.user_id == viewer.id, Guest.ended_at.is_(None))
+    )
+    if organisation is None or not viewer.active:
+        return false()
+    return exists().where(
+        RecognitionRecipient.recognition_id == Recognition.id,
+        RecognitionRecipient.user_id.in_(
+            select(Guest.user_id).where(Guest.organisation == organisation)
+        ),
+    )
+
+
 def visible_posts(viewer: User, department_ids: list[int] | None = None):
     """SQL condition on Recognition: what this viewer may see on the wall. Hidden posts
     are for portal admins (on the moderation screen) only."""
+    if policy.is_guest(viewer):
+        return and_(Recognition.hidden_at.is_(None), _partner_posts(viewer))
     if department_ids is None:
         department_ids = viewer_department_ids(viewer)
     audience = (
@@ -91,6 +111,9 @@ def can_view(viewer: User, post: Recognition) -> bool:
     """One post by id. Portal admins may open any post (they moderate reports, and a
     report links to its post); feeds, filters and profiles use `visible_posts`, which
     does not widen for them."""
+    if policy.is_guest(viewer):
+        query = select(Recognition.id).where(Recognition.id == post.id, visible_posts(viewer))
+        return db.session.scalar(query) is not None
     if viewer.is_admin:
         return True
     if post.hidden_at is not None:
