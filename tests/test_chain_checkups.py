@@ -130,3 +130,87 @@ def test_a_checkup_is_not_a_plain_check_in(chain):
     assert checkups.checkins.latest(chain["it"]) is None
     with pytest.raises(NotFound):
         checkups.checkins.get_check_in(chain["it"], ci.id)
+
+
+# The pages ------------------------------------------------------------------------------
+
+
+def test_the_manage_page_refuses_a_checkup_with_a_department_not_served(chain, client, login):
+    login(chain["iris"])
+    token = csrf_token_from(client.get("/manage/it").get_data(as_text=True))
+    response = client.post(
+        "/manage/it/chain/checkups",
+        data={"csrf_token": token, "served": str(chain["hr"].id), "period": "Q4 words",
+              "closes_on": (clock.now().date() + timedelta(days=10)).isoformat()},
+        headers={"HX-Request": "true"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "<html" not in html and 'id="chain-section"' in html
+    assert "IT does not serve that department" in html and 'value="Q4 words"' in html
+
+
+def test_the_manage_page_opens_a_checkup(chain, client, login):
+    login(chain["iris"])
+    page = client.get("/manage/it").get_data(as_text=True)
+    assert "Start a check-up" in page
+    response = client.post(
+        "/manage/it/chain/checkups",
+        data={"csrf_token": csrf_token_from(page), "served": str(chain["sales"].id),
+              "period": "Q4", "closes_on": (clock.now().date() + timedelta(days=10)).isoformat()},
+        headers={"HX-Request": "true"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in html
+    assert "Check-up opened: 7 people invited." in html and "Sales — Q4" in html
+
+
+def test_an_invited_person_answers_once_on_the_page(chain, client, login):
+    ci = opened(chain)
+    login(chain["sellers"][0])
+    page = client.get(f"/chain/checkups/{ci.id}").get_data(as_text=True)
+    assert "Who are you serving?" in page and "How well do we serve you?" in page
+    data = {"csrf_token": csrf_token_from(page), "score": "5", "best": "Quick",
+            "obstacles": "", "extra_0": "Our customers"}
+    response = client.post(
+        f"/chain/checkups/{ci.id}/answer", data=data, headers={"HX-Request": "true"}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in html
+    assert "recorded anonymously" in html
+    again = client.post(f"/chain/checkups/{ci.id}/answer", data=data)
+    assert again.status_code == 422
+    assert "already answered" in again.get_data(as_text=True)
+
+
+def test_someone_not_asked_gets_404_on_the_page_and_the_answer(chain, client, login):
+    ci = opened(chain)
+    login(chain["olga"])  # HR: neither end of the link
+    assert client.get(f"/chain/checkups/{ci.id}").status_code == 404
+    login(chain["sam"])  # Sales, but he asked IT nothing: he reads the page, never answers
+    page = client.get(f"/chain/checkups/{ci.id}").get_data(as_text=True)
+    assert "Send my answers" not in page
+    response = client.post(
+        f"/chain/checkups/{ci.id}/answer", data={"csrf_token": csrf_token_from(page), "score": "4"}
+    )
+    assert response.status_code == 404
+
+
+def test_a_released_checkup_marks_the_edge_and_both_department_pages(chain, client, login):
+    ci = opened(chain)
+    login(chain["sam"])
+    assert "Check-up:" not in client.get("/chain").get_data(as_text=True)
+    answer_all(chain, ci, 5, score="4")
+    checkups.respond(chain["iris"], ci, "A faster VPN by March")
+    html = client.get("/chain").get_data(as_text=True)
+    assert "Check-up: 4.0/5 from 5 answers." in html.split("<table")[0]  # the edge's title
+    assert "<td data-label=\"Check-up\">Check-up: 4.0/5 from 5 answers</td>" in html
+    for slug in ("it", "sales"):
+        page = client.get(f"/d/{slug}").get_data(as_text=True)
+        assert "what you told us, what we'll change" in page
+        assert "A faster VPN by March" in page
+    # Sam (Sales) sees the score, not the free text, which is IT's.
+    own = client.get(f"/chain/checkups/{ci.id}").get_data(as_text=True)
+    assert "Check-up: 4.0/5" in own and "Slow VPN" not in own
+    login(chain["iris"])
+    assert "Slow VPN" in client.get(f"/chain/checkups/{ci.id}").get_data(as_text=True)

@@ -229,3 +229,17 @@ def marks(department_id: int | None = None, now: datetime | None = None) -> list
         out.append(Mark(ci.id, server.id, client.id, server.name, client.name, ci.period,
                         shown.average, shown.answers, ci.will_change))
     return out
+
+
+def of_server(server: Department) -> list[tuple[CheckIn, str]]:
+    """The department's check-ups, newest first, with the served department's name."""
+    return [
+        (ci, name)
+        for ci, name in db.session.execute(
+            select(CheckIn, Department.name)
+            .join(Department, Department.id == CheckIn.served_department_id)
+            .where(CheckIn.department_id == server.id)
+            .order_by(CheckIn.id.desc())
+            .limit(10)
+        ).tuples()
+    ]
