@@ -38,6 +38,7 @@ ACTION_WORDS = {
     "bundle.step.update": "Changed a step of a bundle",
     "chain.link_declare": "Declared whom the department serves or relies on",
     "chain.link_remove": "Removed a link of the value chain",
+    "chain.checkup_open": "Opened a relationship check-up with a department it serves",
     "contact.add": "Added a contact",
     "contact.remove": "Removed a contact",
     "contact.reorder": "Reordered the contacts",

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("chain", __name__)
 
-from portal.chain import views  # noqa: E402,F401
+from portal.chain import checkup_views, views  # noqa: E402,F401

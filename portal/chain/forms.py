@@ -10,6 +10,7 @@ from portal.chain.services import declaring, goals
 from portal.core.forms import Form
 from portal.core.ids import parse_id
 from portal.core.text import clean_text
+from portal.feedback.forms import OpenCheckInForm
 
 
 def _choices(pairs, first: str = "Choose…") -> list[SelectChoice]:
@@ -76,3 +77,20 @@ class ContributionForm(Form):
             service_id=parse_id(self.service.data),
             how=clean_text(self.how.data or "", multiline=False),
         )
+
+
+class CheckupForm(Form):
+    """Open a relationship check-up with a department we serve (manage page)."""
+
+    served = SelectField("With", validate_choice=False)
+    period = StringField("Period")
+    closes_on = StringField("Last day for answers")
+
+    closes_on_date = OpenCheckInForm.closes_on_date
+
+    def __init__(self, *args, choices: list[tuple[str, str]] = (), **kw):
+        super().__init__(*args, **kw)
+        self.served.choices = _choices(choices)
+
+    def served_id(self) -> int | None:
+        return parse_id(self.served.data or "")

@@ -4,12 +4,14 @@ manage page (portal/manage/views/chain_links.py)."""
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
 from portal.chain import bp, forms
-from portal.chain.services import SCOPE, goals, mapping, neighbours, reaching
+from portal.chain.services import SCOPE, checkups, goals, mapping, neighbours, reaching
 from portal.core import caching
 from portal.core.errors import NotFound, Refused
 from portal.core.policy import is_admin
@@ -24,6 +26,7 @@ def _chain_globals():
     return {
         "chain_neighbours": neighbours.cached_neighbourhood,
         "your_chains": reaching.cached_chains,
+        "chain_checkups": lambda department: checkups.marks(department.id),
     }
 
 
@@ -42,7 +45,11 @@ def _map_page(focus=None):
     token), so each is rendered once per version of the chain's stamp (read first) and
     kept as HTML: a page served from the cache unpickles no graph."""
     days, page = _days(), _page_number()
-    key = f"{days}:{focus.id if focus else 'all'}"
+    marks = {(m.server_id, m.client_id): m for m in checkups.marks()}
+    # A check-up's results move with its releases and its closing, not with the chain's
+    # stamp: the key carries what the marks say, so a new mark is a new key.
+    said = "|".join(f"{k[0]}-{k[1]}:{m.answers}:{m.average:.3f}" for k, m in sorted(marks.items()))
+    key = f"{days}:{focus.id if focus else 'all'}:{hashlib.sha256(said.encode()).hexdigest()[:16]}"
     versions = caching.versions((SCOPE,))
     seconds = caching.lifetime("DIRECTORY_CACHE_SECONDS")
     built: dict = {}
@@ -52,7 +59,7 @@ def _map_page(focus=None):
             chain_map = mapping.cached_map(days, focus.id if focus else None, versions)
             built.update(
                 chain_map=chain_map, nodes={n.id: n for n in chain_map.nodes},
-                focus=focus, days=days,
+                focus=focus, days=days, checkup_marks=marks,
             )
         return built
 

@@ -71,14 +71,16 @@ def is_open(ci: CheckIn, now: datetime | None = None) -> bool:
 
 def latest(department: Department) -> CheckIn | None:
     return db.session.scalar(
-        select(CheckIn).where(CheckIn.department_id == department.id).order_by(CheckIn.id.desc())
+        select(CheckIn)
+        .where(CheckIn.department_id == department.id, CheckIn.served_department_id.is_(None))
+        .order_by(CheckIn.id.desc())
     )
 
 
 def get_check_in(department: Department, check_in_id: int) -> CheckIn:
     """The department's check-in, or NotFound (404)."""
     ci = db.session.get(CheckIn, check_in_id) if 0 < check_in_id < 2**31 else None
-    if ci is None or ci.department_id != department.id:
+    if ci is None or ci.department_id != department.id or ci.served_department_id is not None:
         raise NotFound
     return ci
 
@@ -101,7 +103,7 @@ def invitees(department: Department, now: datetime) -> list[int]:
     )
 
 
-def _closes_at(department: Department, closes_on: date | None, now: datetime) -> datetime:
+def closes_at_of(department: Department, closes_on: date | None, now: datetime) -> datetime:
     if closes_on is None:
         raise Refused("Give the last day for answers, like 31/03/2027.", "closes_on")
     zone = ZoneInfo(department.timezone)
@@ -132,7 +134,7 @@ def open_check_in(
     )
     if not period_text:
         raise Refused("Name the period, for example “Q1 2027”.", "period")
-    closes_at = _closes_at(department, closes_on, now)
+    closes_at = closes_at_of(department, closes_on, now)
     extra = [
         typed_text(
             q, QUESTION_MAX, f"Keep each question to {QUESTION_MAX} characters.", "questions",

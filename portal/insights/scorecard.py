@@ -395,6 +395,7 @@ def scorecard(department: Department, now: datetime | None = None) -> Scorecard:
             select(CheckIn)
             .where(
                 CheckIn.department_id == department.id,
+                CheckIn.served_department_id.is_(None),
                 CheckIn.answered_publicly_at.is_not(None),
             )
             .order_by(CheckIn.id.desc())
@@ -409,7 +410,11 @@ def checkin_score(department: Department) -> CheckInScore | None:
     row = db.session.execute(
         select(CheckIn.period, func.avg(CheckInAnswer.score), func.count(CheckInAnswer.id))
         .join(CheckInAnswer, CheckInAnswer.check_in_id == CheckIn.id)
-        .where(CheckIn.department_id == department.id, check_in_release.shown_answers())
+        .where(
+            CheckIn.department_id == department.id,
+            CheckIn.served_department_id.is_(None),
+            check_in_release.shown_answers(),
+        )
         .group_by(CheckIn.id, CheckIn.period)
         .having(func.count(CheckInAnswer.id) >= figures.MIN_SAMPLE)
         .order_by(CheckIn.id.desc())

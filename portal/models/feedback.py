@@ -133,6 +133,11 @@ class CheckIn(db.Model):
     # moves on once at least 5 new answers have arrived; all of them once it closes.
     released_answers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     released_through: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A relationship check-up (portal/chain/services/checkups.py): the department this
+    # check-in asks, one the department serves on the value chain. NULL: a plain check-in.
+    served_department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("department.id", ondelete="CASCADE"), index=True
+    )
 
 
 class CheckInInvite(db.Model):

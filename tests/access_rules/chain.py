@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from portal.chain.services import declaring, goals
+from portal.chain.services import checkups, declaring, goals
 from tests.access_rules import Rule, World, everyone, only
 
 MANAGERS = {"manager", "admin"}
@@ -28,6 +28,7 @@ def setup(world: World) -> None:
             ends_on=(date.today() + timedelta(days=60)).isoformat(),
         ),
     )
+    _checkup_setup(world)
 
 
 def dept(w: World) -> dict:
@@ -36,6 +37,17 @@ def dept(w: World) -> dict:
 
 def future() -> str:
     return (date.today() + timedelta(days=30)).isoformat()
+
+
+def _checkup_setup(world: World) -> None:
+    world.checkup = checkups.open_checkup(
+        world.users["manager"], world.it, world.sales.id, "Q4",
+        date.today() + timedelta(days=10),
+    )
+
+
+def checkup(w: World) -> dict:
+    return {"checkup_id": w.checkup.id}
 
 
 RULES = [
@@ -56,4 +68,15 @@ RULES = [
     Rule("manage.add_goal_contribution", "POST", url=dept,
          data=lambda w: {"goal": str(w.goal.id), "service": str(w.laptop.id), "how": "day one"},
          expect=only(MANAGERS, 303)),
+    Rule("manage.open_checkup", "POST", url=dept,
+         data=lambda w: {"served": str(w.sales.id), "period": "Q1", "closes_on": future()},
+         expect=only(MANAGERS, 422), note="refused: the one with Sales is still open"),
+    Rule("chain.checkup", "GET", url=checkup,
+         expect={**everyone(), "other_manager": 404},
+         note="both departments' people, the invited and admins; outsiders 404"),
+    Rule("chain.checkup_answer", "POST", url=checkup, data=lambda w: {"score": "4"},
+         expect=only({"employee"}, 303), note="only the invited answer"),
+    Rule("chain.checkup_respond", "POST", url=checkup, data=lambda w: {"will_change": "Faster"},
+         expect=only(MANAGERS, 303)),
 ]
+

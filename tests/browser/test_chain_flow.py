@@ -7,12 +7,14 @@ the map's SVG has a text alternative."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import delete, select
 
 from portal.extensions import db
-from portal.models import ChainLink, Department
+from portal.models import ChainLink, CheckIn, CheckInInvite, Department, User
 from tests.browser.conftest import assert_no_axe_violations, sign_in
 
 DEMO_PASSWORD = "inward-demo"
@@ -107,4 +109,64 @@ def test_iris_declares_whom_it_serves_and_everyone_sees_the_chain(demo, live_ser
     page.goto(f"{live_server}/d/it")
     expect(page.locator(".chain-strip")).to_contain_text("Laptops, phones and CRM access")
     expect(page.locator(".chain-strip")).to_contain_text("New hires productive in their first week")
+    assert_no_axe_violations(page)
+
+
+@pytest.fixture
+def demo_linked(app):
+    from portal.demo.loader import load_demo_organisation
+
+    load_demo_organisation(with_history=True)
+    db.session.commit()
+
+
+def test_a_checkup_from_it_to_sales_collects_answers_and_marks_the_edge(
+    demo_linked, live_server, page
+):
+    """Iris opens a check-up with Sales on IT's manage page; four sellers answer (service
+    level), the fifth on the page; the map's table then says "Check-up: …/5 from 5 answers"."""
+    from portal.chain.services import checkups
+
+    sign_in(page, live_server, "iris@example.com", DEMO_PASSWORD)
+    page.goto(f"{live_server}/manage/it#chain-section")
+    page.wait_for_function("() => typeof htmx === 'object'")
+    section = page.locator("#chain-section")
+    section.get_by_label("With", exact=True).select_option(label="Sales")
+    section.get_by_label("Period", exact=True).fill("Q4 2026")
+    section.get_by_label("Last day for answers").fill("2099-01-01")
+    section.get_by_role("button", name="Start a check-up").click()
+    expect(page.locator("#chain-section .field__error")).to_contain_text("90 days at most")
+    section.get_by_label("Last day for answers").fill("")
+    last_day = (date.today() + timedelta(days=20)).isoformat()
+    section.get_by_label("Last day for answers").fill(last_day)
+    section.get_by_role("button", name="Start a check-up").click()
+    expect(page.locator("#chain-section").get_by_role("status")).to_contain_text("Check-up opened")
+    assert_no_axe_violations(page)
+
+    db.session.expire_all()
+    ci = db.session.scalar(select(CheckIn).where(CheckIn.served_department_id.is_not(None)))
+    people = list(db.session.scalars(
+        select(User).join(CheckInInvite, CheckInInvite.user_id == User.id)
+        .where(CheckInInvite.check_in_id == ci.id).order_by(User.id)
+    ))
+    assert len(people) >= 5
+    for person in people[:4]:
+        checkups.answer(person, ci, "4", "Fast", "VPN", "Customers")
+    db.session.commit()
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, people[4].email, DEMO_PASSWORD)
+    page.goto(f"{live_server}/chain/checkups/{ci.id}")
+    page.wait_for_function("() => typeof htmx === 'object'")
+    page.get_by_label("Who are you serving?").fill("Our customers")
+    page.get_by_role("radio", name="Very well").check()
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("status")).to_contain_text("recorded anonymously")
+    assert_no_axe_violations(page)
+
+    page.goto(f"{live_server}/chain")
+    row = page.locator(".chain-table tbody tr").filter(
+        has=page.get_by_role("rowheader", name="IT", exact=True)
+    ).filter(has_text="Check-up:")
+    expect(row).to_contain_text("Check-up: 4.2/5 from 5 answers")
     assert_no_axe_violations(page)

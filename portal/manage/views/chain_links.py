@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask_login import current_user
 
 from portal.chain import forms as chain_forms
-from portal.chain.services import declaring, goals
+from portal.chain.services import checkups, declaring, goals
 from portal.core.errors import Refused
 from portal.manage import bp
 from portal.manage.services import catalogue
@@ -54,3 +54,21 @@ def add_goal_contribution(dept: str):
         form[exc.field or "goal"].errors = [exc.message]
         return section_refused(department, "chain", contribution_form=form)
     return section_saved(department, "chain", "Linked to the goal.", focus="chain-title")
+
+
+@bp.post("/chain/checkups")
+def open_checkup(dept: str):
+    department = managed(dept)
+    form = chain_forms.CheckupForm(choices=checkups.served_choices(department))
+    if not form.validate():
+        return section_refused(department, "chain", [EXPIRED], checkup_form=form)
+    try:
+        ci = checkups.open_checkup(
+            current_user, department, form.served_id(), form.period.data, form.closes_on_date()
+        )
+    except Refused as exc:
+        form[exc.field or "served"].errors = [exc.message]
+        return section_refused(department, "chain", checkup_form=form)
+    return section_saved(
+        department, "chain", f"Check-up opened: {ci.invited} people invited.", focus="chain-title"
+    )

@@ -7,7 +7,7 @@ from flask import flash, redirect, url_for
 from flask_login import current_user
 
 from portal.chain import forms as chain_forms
-from portal.chain.services import declaring, goals
+from portal.chain.services import checkups, declaring, goals
 from portal.core.clock import now
 from portal.core.policy import is_admin
 from portal.directory import search_gaps
@@ -131,6 +131,9 @@ def chain_context(department: Department, extra: dict) -> dict:
         or chain_forms.ContributionForm(
             formdata=None, goal_choices=goal_choices, service_choices=services
         ),
+        "chain_checkups": checkups.of_server(department),
+        "checkup_form": extra.pop("checkup_form", None)
+        or chain_forms.CheckupForm(formdata=None, choices=checkups.served_choices(department)),
     }
 
 
