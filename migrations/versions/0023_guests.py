@@ -19,12 +19,16 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("user_account") as batch:
-        batch.add_column(sa.Column("is_guest", sa.Boolean(), nullable=False, server_default="0"))
-    with op.batch_alter_table("service") as batch:
-        batch.add_column(
-            sa.Column("open_to_partners", sa.Boolean(), nullable=False, server_default="0")
-        )
+    # Plain ADD COLUMNs, not batches (see 0022: a batch copies the table and SQLite checks
+    # every foreign key pointing at it).
+    op.add_column(
+        "user_account",
+        sa.Column("is_guest", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
+    op.add_column(
+        "service",
+        sa.Column("open_to_partners", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
     op.create_table(
         "guest",
         sa.Column("id", sa.Integer(), nullable=False),
