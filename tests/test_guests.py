@@ -439,3 +439,9 @@ def test_scorecards_count_partners_as_a_customer_group_of_their_own(fac, nina, a
     assert groups["Partners"].asked == 1 and groups["Colleagues"].asked == 2
     html = signed_in_client(app, fac.erin).get("/d/facilities/scorecard").get_data(as_text=True)
     assert "Who asked: colleagues and partners" in html and "Partners" in html
+
+
+def test_the_admin_guests_filter_with_a_nul_filters_nothing_and_never_fails(app):
+    admin = factories.make_user(email="root@example.com", name="Root Admin", is_admin=True)
+    response = signed_in_client(app, admin).get("/admin/guests?organisation=North%00wind")
+    assert response.status_code == 200

@@ -13,6 +13,7 @@ from portal.core import clock
 from portal.core.errors import NotFound
 from portal.core.ids import parse_id
 from portal.core.policy import is_admin
+from portal.core.text import has_control_characters
 from portal.extensions import db
 from portal.models import Department, Guest, User
 
@@ -31,8 +32,10 @@ class GuestFilters:
     def from_args(cls, args) -> GuestFilters:
         page = parse_id(args.get("page")) if args.get("page") else None
         department = args.get("department")
+        organisation = args.get("organisation") or ""
         return cls(
-            organisation=(args.get("organisation") or "").strip()[:120],
+            # the one text rule: a filter with control characters (NUL) filters nothing
+            organisation="" if has_control_characters(organisation) else organisation.strip()[:120],
             sponsor_department_id=parse_id(department) if department else None,
             expiring_soon=args.get("soon") == "1",
             page=page or 1,
