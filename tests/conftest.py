@@ -85,7 +85,10 @@ def _empty_postgres(tables: list[str], attempts: int = 10) -> None:
     statements = [text("SET LOCAL session_replication_role = replica")]
     statements += [text(f"DELETE FROM {table}") for table in tables]  # noqa: S608
     sequences = db.session.scalars(
-        text("SELECT c.relname FROM pg_class c WHERE c.relkind = 'S' AND c.relnamespace = 'public'::regnamespace")
+        text(
+            "SELECT relname FROM pg_class "
+            "WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace"
+        )
     ).all()
     if sequences:
         restart = ", ".join(f"setval('{name}', 1, false)" for name in sequences)
