@@ -134,6 +134,56 @@ def test_cancelling_the_parent_cancels_open_and_waiting_children_with_the_reason
     assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "bundle.cancel"))
 
 
+def test_a_child_cancelled_on_its_own_opens_the_one_waiting_for_it(w):
+    """The dependency is gone: the waiting child opens (its clock starts then) with a note
+    saying why, and the parent resolves with the last of the others."""
+    run, _ = _start(w)
+    children = _children(run)
+    contract, accounts = children["hr"], children["it"]
+    later = MONDAY + timedelta(days=1)
+    lifecycle.cancel(contract, w.hugo, now=later)
+    db.session.expire_all()
+    accounts = db.session.get(ServiceRequest, accounts.id)
+    assert accounts.status is RequestStatus.NEW
+    assert accounts.due_at.replace(tzinfo=UTC) == later + timedelta(hours=4)
+    notes = db.session.scalars(
+        select(RequestEvent.body).where(
+            RequestEvent.request_id == accounts.id, RequestEvent.kind == EventKind.NOTE
+        )
+    ).all()
+    assert notes == [f"Opened: {contract.key}, which this waited for, was cancelled, so it "
+                     "waits no more."]
+    assert db.session.get(BundleRun, run.id).status is RunStatus.OPEN
+    for slug, agent in (("facilities", w.fay), ("security", w.sid), ("it", w.ivan)):
+        sr = db.session.get(ServiceRequest, children[slug].id)
+        lifecycle.change_status(sr, agent, RequestStatus.RESOLVED, now=later)
+    db.session.expire_all()
+    assert db.session.get(BundleRun, run.id).status is RunStatus.RESOLVED
+
+
+def test_the_parent_follows_when_its_last_open_child_is_cancelled(w):
+    run, _ = _start(w)
+    children = _children(run)
+    for slug, agent in (("hr", w.hana), ("it", w.ivan), ("facilities", w.fay)):
+        sr = db.session.get(ServiceRequest, children[slug].id)
+        lifecycle.change_status(sr, agent, RequestStatus.RESOLVED, now=MONDAY)
+    assert db.session.get(BundleRun, run.id).status is RunStatus.OPEN
+    lifecycle.change_status(children["security"], w.sid, RequestStatus.CANCELLED, now=MONDAY)
+    db.session.expire_all()
+    assert db.session.get(BundleRun, run.id).status is RunStatus.RESOLVED
+
+
+def test_the_parent_is_cancelled_when_every_child_was(w):
+    run, _ = _start(w)
+    children = _children(run)
+    for slug in ("hr", "it", "facilities", "security"):  # "it" opens when "hr" goes
+        lifecycle.cancel(db.session.get(ServiceRequest, children[slug].id), w.hugo, now=MONDAY)
+    db.session.expire_all()
+    parent = db.session.get(BundleRun, run.id)
+    assert parent.status is RunStatus.CANCELLED
+    assert parent.cancel_reason == "Every request in it was cancelled."
+
+
 # Bad inputs ----------------------------------------------------------------------------
 
 
