@@ -30,6 +30,7 @@ from portal.service_requests import clocks
 from portal.service_requests.services import lifecycle
 from portal.service_requests.services.notices import notify_created
 from portal.service_requests.services.recording import record_event, set_status
+from portal.service_requests.services.submission import hold_if_gated
 
 FINISHED = (RequestStatus.RESOLVED, RequestStatus.CLOSED, RequestStatus.CANCELLED)
 
@@ -56,8 +57,12 @@ def _open_children_waiting_for(sr: ServiceRequest, now: datetime, why: str) -> N
     for child in waiting:
         set_status(child, None, RequestStatus.NEW, now)
         record_event(child, None, EventKind.NOTE, now, body=why)
+        # Its service's approvers first, as for any request of that service: no clock
+        # runs and its department hears of it only once they say yes.
+        held = hold_if_gated(child, None, now)
         clocks.refresh_due(child, now)
-        notify_created(child)
+        if not held:
+            notify_created(child)
 
 
 def open_waiting_children(sr: ServiceRequest, now: datetime) -> None:
