@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, text
 
-from portal.approvals.services import deciding
+from portal.approvals.services import deciding, waiting
 from portal.core.errors import NotFound, Refused
 from portal.extensions import db
 from portal.fulfilment.services import defining, handoffs, progress, reading, starting
@@ -258,6 +258,33 @@ def test_a_child_filed_open_goes_through_its_services_approval_too(w):
     assert "fay@example.com" not in {
         m.recipient for m in db.session.scalars(select(OutboxMessage))
     }
+
+
+def test_cancelling_the_parent_closes_a_childs_pending_approval(w):
+    _approval_on(w.desk, w.erin)
+    run, _ = _start(w)
+    desk = _children(run)["facilities"]
+    (row,) = _pending(desk)
+    progress.cancel_run(run, w.hugo, "The offer was withdrawn.", now=MONDAY)
+    db.session.expire_all()
+    assert db.session.get(ServiceRequest, desk.id).status is RequestStatus.CANCELLED
+    row = db.session.get(RequestApproval, row.id)
+    assert row.decision is Decision.SETTLED and row.nonce is None
+    assert waiting.my_approvals(w.erin) == []
+    # Nothing opened on the way: the child waiting for the contract was cancelled too.
+    accounts = db.session.get(ServiceRequest, _children(run)["it"].id)
+    assert accounts.status is RequestStatus.CANCELLED
+
+
+def test_a_rejected_child_opens_what_waited_for_it(w):
+    _approval_on(w.contract, w.erin)
+    run, _ = _start(w)
+    contract, accounts = _children(run)["hr"], _children(run)["it"]
+    (row,) = _pending(contract)
+    deciding.decide(w.erin, row.id, False, "No budget for the role.", now=MONDAY)
+    db.session.expire_all()
+    assert db.session.get(ServiceRequest, contract.id).status is RequestStatus.CANCELLED
+    assert db.session.get(ServiceRequest, accounts.id).status is RequestStatus.NEW
 
 
 # Bad inputs ----------------------------------------------------------------------------

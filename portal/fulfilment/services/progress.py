@@ -33,6 +33,7 @@ from portal.service_requests.services.recording import record_event, set_status
 from portal.service_requests.services.submission import hold_if_gated
 
 FINISHED = (RequestStatus.RESOLVED, RequestStatus.CLOSED, RequestStatus.CANCELLED)
+STOPPED = (RequestStatus.BLOCKED, RequestStatus.AWAITING_APPROVAL)  # not open, not finished
 
 
 def children_of(run: BundleRun) -> list[BundleChild]:
@@ -145,15 +146,16 @@ def cancel_run(run: BundleRun, actor: User, reason: str, now: datetime | None = 
     if run.status is not RunStatus.OPEN:
         raise Refused(f"This is {run.status.label.lower()} already.", "reason")
     with write_transaction():
+        run.status = RunStatus.CANCELLED  # first: nothing opens as its children go
+        run.cancel_reason = reason
+        run.finished_at = now
         for link in children_of(run):
             sr = link.request
-            if sr.status.is_open or sr.status is RequestStatus.BLOCKED:
+            if sr.status.is_open or sr.status in STOPPED:
                 record_event(
                     sr, actor, EventKind.REPLY, now, body=f"Cancelled with “{run.title}”: {reason}"
                 )
                 set_status(sr, actor, RequestStatus.CANCELLED, now)
+                lifecycle.after_cancel(sr, now)  # its pending approvals are closed
                 clocks.refresh_due(sr, now)
-        run.status = RunStatus.CANCELLED
-        run.cancel_reason = reason
-        run.finished_at = now
         audit.record(actor, "bundle.cancel", run, label=run.title, note=reason)
