@@ -14,10 +14,11 @@ from portal.core import clock
 from portal.core.errors import NotFound, Refused
 from portal.extensions import db
 from portal.insights import rollup
-from portal.models import AuditEntry, ChainFlow, ChainLink, RequestStatus
+from portal.models import AuditEntry, ChainFlow, ChainLink, Department, RequestStatus
 from portal.service_requests.services import lifecycle
 from tests import factories
 from tests.conftest import csrf_token_from
+from tests.statements import count_statements
 
 
 @pytest.fixture
@@ -181,6 +182,94 @@ def test_the_insights_refresh_observes_who_asks_whom(org):
     assert rows[30].resolved == 2 and rows[30].median_minutes is not None
     hood = neighbourhood(org["it"].id)
     assert [n.name for n in hood.serves] == ["Sales"] and hood.serves[0].asked == 4
+
+
+def _flows(days=90) -> dict[tuple[str, str], ChainFlow]:
+    names = {d.id: d.slug for d in db.session.scalars(select(Department))}
+    return {
+        (names[f.asking_id], names[f.serving_id]): f
+        for f in db.session.scalars(select(ChainFlow).where(ChainFlow.window_days == days))
+    }
+
+
+def test_a_transfer_counts_as_a_hand_off_between_the_two_departments(org):
+    """Erin (Sales) asks IT, which hands it to Support: Sales → Support is Erin's ask, and
+    IT → Support a hand-off. Ivan's own request IT hands on is IT → Support once."""
+    now = clock.now()
+    asked = factories.make_request(org["laptop"], org["erin"], now=now - timedelta(days=40))
+    lifecycle.transfer(asked, org["ivan"], org["support"], now=now - timedelta(days=5))
+    own = factories.make_request(org["laptop"], org["ivan"], now=now - timedelta(days=2))
+    lifecycle.transfer(own, org["ivan"], org["support"], now=now - timedelta(days=1))
+    observing.refresh_observed(now)
+    flows = _flows(90)
+    assert (flows["sales", "customer-support"].asked, flows["sales", "customer-support"].handoffs) \
+        == (1, 0)
+    assert (flows["it", "customer-support"].asked, flows["it", "customer-support"].handoffs) \
+        == (2, 2)
+    assert ("sales", "it") not in flows  # IT no longer serves it
+    short = _flows(30)
+    assert ("sales", "customer-support") not in short  # asked 40 days ago
+    assert (short["it", "customer-support"].asked, short["it", "customer-support"].handoffs) \
+        == (2, 2)
+
+
+def _sales_bundle(org):
+    from portal.fulfilment.services import defining
+
+    bundle = defining.create_bundle(org["sam"], org["sales"], defining.BundleChange("New client"))
+    defining.save_step(
+        org["sam"], org["sales"], bundle, defining.StepChange(org["laptop"].id, "Demo laptop")
+    )
+    return bundle
+
+
+def test_a_bundle_child_is_a_hand_off_from_the_bundles_department(org):
+    """Sales' bundle files with IT: a hand-off Sales → IT, whoever started it (Ada the
+    admin belongs to no department: by her department it would not count at all)."""
+    from portal.fulfilment.services import starting
+
+    bundle = _sales_bundle(org)
+    for n, who in enumerate((org["sam"], org["ada"])):
+        starting.start_bundle(bundle, who, starting.Start(form_token=f"b{n}"))
+    factories.make_request(org["laptop"], org["erin"])  # a plain ask, no hand-off
+    rollup.refresh(full=True)
+    flow = _flows(90)["sales", "it"]
+    assert (flow.asked, flow.handoffs) == (3, 2)
+    assert _flows(30)["sales", "it"].handoffs == 2
+
+
+def test_the_map_and_table_say_how_many_are_hand_offs(org, client, login):
+    from portal.fulfilment.services import starting
+
+    starting.start_bundle(_sales_bundle(org), org["sam"], starting.Start(form_token="b"))
+    factories.make_request(org["laptop"], org["erin"])
+    observing.refresh_observed()
+    login(org["erin"])
+    html = client.get("/chain").get_data(as_text=True)
+    assert "IT serves Sales: not declared; 2 requests in 90 days (1 of them hand-off)" in html
+    assert '<td data-label="Requests">2 <span class="muted">(1 hand-off)</span></td>' in html
+
+
+def test_observing_reads_in_one_pass_however_many_hand_offs(org):
+    """Three grouped reads, whatever the number of transfers and children (no N+1)."""
+    from portal.fulfilment.services import starting
+
+    bundle = _sales_bundle(org)
+
+    def counted() -> list[str]:
+        with count_statements() as statements:
+            observing.refresh_observed()
+        return [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+
+    starting.start_bundle(bundle, org["sam"], starting.Start(form_token="b0"))
+    sr = factories.make_request(org["laptop"], org["erin"])
+    lifecycle.transfer(sr, org["ivan"], org["support"])
+    few = counted()
+    for n in range(1, 6):
+        starting.start_bundle(bundle, org["sam"], starting.Start(form_token=f"b{n}"))
+        sr = factories.make_request(org["laptop"], org["erin"])
+        lifecycle.transfer(sr, org["ivan"], org["support"])
+    assert len(counted()) == len(few) == 3
 
 
 # The map -------------------------------------------------------------------------------------

@@ -60,6 +60,7 @@ class Edge:
     declared: bool = False
     reason: str = ""
     asked: int = 0
+    handoffs: int = 0  # of `asked`: transfers and bundle children (observing.py)
     resolved: int = 0
     within_promise: int = 0
     median_minutes: int | None = None
@@ -131,7 +132,7 @@ def _edges(days: int, focus: int | None, live: dict) -> dict[tuple[int, int], Ed
         edge = edges.setdefault(
             (flow.serving_id, flow.asking_id), Edge(flow.serving_id, flow.asking_id)
         )
-        edge.asked, edge.resolved = flow.asked, flow.resolved
+        edge.asked, edge.resolved, edge.handoffs = flow.asked, flow.resolved, flow.handoffs
         edge.within_promise, edge.median_minutes = flow.within_promise, flow.median_minutes
         edge.rating_sum, edge.rating_count = flow.rating_sum, flow.rating_count
     known = set(live) | {EXTERNAL_NODE}
