@@ -27,7 +27,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from statistics import median_low
 
-from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy import case, delete, func, insert, literal_column, select
 from sqlalchemy.orm import aliased
 
 from portal.core import clock
@@ -123,7 +123,8 @@ def _transfers(since: datetime) -> list[tuple]:
         .outerjoin(BundleChild, BundleChild.request_id == ServiceRequest.id)
         .outerjoin(BundleRun, BundleRun.id == BundleChild.run_id)
         .where(
-            RequestEvent.kind == EventKind.DEPARTMENT,
+            # A literal, so the partial index ix_request_event_transfer_at applies.
+            RequestEvent.kind == literal_column(f"'{EventKind.DEPARTMENT.value}'"),
             RequestEvent.at >= since,
             source.id != target.id,
         )
