@@ -241,12 +241,14 @@ def test_a_bundle_child_is_a_hand_off_from_the_bundles_department(org):
 def test_the_map_and_table_say_how_many_are_hand_offs(org, client, login):
     from portal.fulfilment.services import starting
 
+    link(org["iris"], org["it"], org["sales"], reason="laptops")
     starting.start_bundle(_sales_bundle(org), org["sam"], starting.Start(form_token="b"))
     factories.make_request(org["laptop"], org["erin"])
     observing.refresh_observed()
     login(org["erin"])
     html = client.get("/chain").get_data(as_text=True)
-    assert "IT serves Sales: not declared; 2 requests in 90 days (1 of them hand-off)" in html
+    said = "IT serves Sales: declared (“laptops”); 2 requests in 90 days (1 of them hand-off)"
+    assert said in html
     assert '<td data-label="Requests">2 <span class="muted">(1 hand-off)</span></td>' in html
 
 
@@ -292,6 +294,57 @@ def test_the_map_tells_declared_from_observed_and_links_each_department(org, cli
     assert "Who Customer Support serves and relies on" in focused
     assert "External customers" not in focused.split("<table")[1]
     assert client.get("/chain/old").status_code == 404
+
+
+def _observed(org, department, count, now=None):
+    """`count` requests from `department`'s own person to IT."""
+    person = factories.make_user(
+        name=f"Asker {department.slug}", email=f"asker-{department.slug}@example.com",
+        department_id=department.id,
+    )
+    for _ in range(count):
+        factories.make_request(org["laptop"], person, now=now)
+
+
+def test_the_map_draws_declared_and_busier_observed_links_and_can_draw_all(org, client, login):
+    """A one-off ask is in the table, not drawn, until "Draw every observed link" (a
+    plain link, or an htmx swap of the map and its table)."""
+    hr = factories.make_department(slug="hr", name="HR", key_prefix="HR")
+    link(org["iris"], org["it"], org["support"], reason="phones")
+    _observed(org, org["sales"], 20)  # busy: drawn, dashed
+    _observed(org, hr, 1)  # a one-off: not drawn by default
+    observing.refresh_observed()
+    chain_map = mapping.build_map(90)
+    drawn = {(chain_map.node(e.server).name, chain_map.node(e.client).name): e.drawn
+             for e in chain_map.edges}
+    assert drawn == {("IT", "Sales"): True, ("IT", "Customer Support"): True, ("IT", "HR"): False}
+    assert (chain_map.observed_threshold, chain_map.hidden) == (5, 1)
+    assert all(e.drawn for e in mapping.build_map(90, show_all=True).edges)
+    login(org["erin"])
+    html = client.get("/chain").get_data(as_text=True)
+    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert "IT serves Sales" in svg and "IT serves HR" not in svg
+    assert "IT serves Customer Support" in svg
+    assert '<th scope="row" data-label="Serves"><a href="/chain/it">IT</a></th>' in html
+    assert html.count('<a href="/chain/hr">HR</a></td>') == 1  # the table has it
+    assert "1 link seen only in a few requests is not drawn (fewer than 5 requests each)" in html
+    assert 'href="/chain?days=90&amp;links=all"' in html
+    every = client.get("/chain?days=90&links=all")
+    assert every.status_code == 200
+    svg = every.get_data(as_text=True).split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert "IT serves HR" in svg
+    assert "Draw only the busier ones" in every.get_data(as_text=True)
+    swap = client.get(
+        "/chain?days=90&links=all", headers={"HX-Request": "true", "HX-Target": "chain-views"}
+    )
+    fragment = swap.get_data(as_text=True)
+    assert swap.status_code == 200 and "<html" not in fragment
+    assert "IT serves HR" in fragment and 'id="chain-table"' in fragment
+    assert 'id="chain-links-toggle"' in fragment
+    pager = client.get("/chain?page=1", headers={"HX-Request": "true"})
+    assert "<svg" not in pager.get_data(as_text=True)  # the pager swaps the table alone
+    # A bad value is the default map, never an error.
+    assert client.get("/chain?links=%00").status_code == 200
 
 
 def test_names_with_markup_are_escaped_in_the_svg(org, client, login):
