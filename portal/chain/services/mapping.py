@@ -59,7 +59,7 @@ class Node:
         return self.id == EXTERNAL_NODE
 
 
-@dataclass
+@dataclass(slots=True)
 class Edge:
     server: int
     client: int
@@ -111,6 +111,7 @@ class ChainMap:
     show_all: bool = False
     observed_threshold: int = 0  # the fewest requests an observed-only link drawn carries
     hidden: int = 0  # observed-only links not drawn by default
+    drawn_count: int = 0  # the links the map draws (the rest are in the table only)
 
     def node(self, node_id: int) -> Node:
         return self._index()[node_id]
@@ -128,7 +129,18 @@ def _departments() -> dict[int, tuple[str, str]]:
 
 def _edges(days: int, focus: int | None, live: dict) -> dict[tuple[int, int], Edge]:
     links = select(ChainLink.server_id, ChainLink.client_id, ChainLink.reason)
-    flows = select(ChainFlow).where(ChainFlow.window_days == days)
+    # Plain rows, not ORM objects: with 300 departments a window holds tens of thousands.
+    flows = select(
+        ChainFlow.serving_id,
+        ChainFlow.asking_id,
+        ChainFlow.asked,
+        ChainFlow.resolved,
+        ChainFlow.handoffs,
+        ChainFlow.within_promise,
+        ChainFlow.median_minutes,
+        ChainFlow.rating_sum,
+        ChainFlow.rating_count,
+    ).where(ChainFlow.window_days == days)
     if focus is not None:
         links = links.where(or_(ChainLink.server_id == focus, ChainLink.client_id == focus))
         flows = flows.where(or_(ChainFlow.serving_id == focus, ChainFlow.asking_id == focus))
@@ -137,13 +149,26 @@ def _edges(days: int, focus: int | None, live: dict) -> dict[tuple[int, int], Ed
         client = EXTERNAL_NODE if client is None else client
         edge = edges.setdefault((server, client), Edge(server, client))
         edge.declared, edge.reason = True, reason
-    for flow in db.session.scalars(flows):
-        edge = edges.setdefault(
-            (flow.serving_id, flow.asking_id), Edge(flow.serving_id, flow.asking_id)
-        )
-        edge.asked, edge.resolved, edge.handoffs = flow.asked, flow.resolved, flow.handoffs
-        edge.within_promise, edge.median_minutes = flow.within_promise, flow.median_minutes
-        edge.rating_sum, edge.rating_count = flow.rating_sum, flow.rating_count
+    for serving, asking, asked, resolved, handoffs, within, median, r_sum, r_count in (
+        db.session.execute(flows)
+    ):
+        edge = edges.get((serving, asking))
+        if edge is None:  # observed only: made whole in one call (tens of thousands)
+            edges[serving, asking] = Edge(
+                serving,
+                asking,
+                asked=asked,
+                handoffs=handoffs,
+                resolved=resolved,
+                within_promise=within,
+                median_minutes=median,
+                rating_sum=r_sum,
+                rating_count=r_count,
+            )
+            continue
+        edge.asked, edge.resolved, edge.handoffs = asked, resolved, handoffs
+        edge.within_promise, edge.median_minutes = within, median
+        edge.rating_sum, edge.rating_count = r_sum, r_count
     known = set(live) | {EXTERNAL_NODE}
     return {k: e for k, e in edges.items() if k[0] in known and k[1] in known}
 
@@ -275,8 +300,10 @@ def build_map(days: int, focus: int | None = None, show_all: bool = False) -> Ch
         edges.values(), key=lambda e: (-e.asked, nodes[e.server].name, nodes[e.client].name)
     )
     _choose_drawn(chain_map, show_all)
-    for edge in chain_map.edges:
+    drawn = [edge for edge in chain_map.edges if edge.drawn]
+    for edge in drawn:  # the table lists the rest in words: no curve to compute
         _route(edge, nodes)
+    chain_map.drawn_count = len(drawn)
     _weigh(chain_map.edges)
     return chain_map
 
