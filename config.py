@@ -122,6 +122,10 @@ class Config:
     # suggestions) are cached this many seconds. SimpleCache is per process; with
     # CACHE_REDIS_URL set, every worker shares one cache and a change clears it for all.
     DIRECTORY_CACHE_SECONDS = int(os.environ.get("DIRECTORY_CACHE_SECONDS", "10"))
+    # The value chain's map (portal/chain): its figures change only with the insights
+    # refresh and declared links (both move its stamp at once); this bounds how long another
+    # worker shows a renamed or archived department on it (SimpleCache; Redis: at once).
+    CHAIN_MAP_CACHE_SECONDS = int(os.environ.get("CHAIN_MAP_CACHE_SECONDS", "60"))
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
     CACHE_TYPE = "RedisCache" if CACHE_REDIS_URL else os.environ.get("CACHE_TYPE", "SimpleCache")
     CACHE_KEY_PREFIX = "inward:"

@@ -3,6 +3,7 @@ insights refresh, the map, a person's chain, company goals. Each bad input is a 
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -454,3 +455,23 @@ def test_linking_to_a_closed_goal_is_refused(org):
         goals.contribute(org["iris"], org["it"], goals.ContributionChange(
             goal_id=goal.id, service_id=None, how=""))
     assert refused.value.field == "goal"
+
+
+def test_the_whole_map_is_laid_out_once_per_refresh_within_its_lifetime(org, app, monkeypatch):
+    """A map of 300 departments takes most of a second to lay out: it is kept for
+    CHAIN_MAP_CACHE_SECONDS under the chain's stamp, and a refresh of the observed links
+    (or a declared link) makes the next reader lay it out again."""
+    app.config.update(RENDERED_CACHE=True, CHAIN_MAP_CACHE_SECONDS=60, DIRECTORY_CACHE_SECONDS=1)
+    built = []
+    real = mapping.build_map
+    monkeypatch.setattr(mapping, "build_map", lambda *a, **k: built.append(a) or real(*a, **k))
+    _observed(org, org["sales"], 6)
+    observing.refresh_observed()
+    db.session.commit()
+    first = mapping.cached_map(90)
+    time.sleep(1.1)  # past the directory's fragments' lifetime, within the map's
+    again = mapping.cached_map(90)
+    assert len(built) == 1 and [e.asked for e in again.edges] == [e.asked for e in first.edges]
+    link(org["iris"], org["it"], org["support"], reason="phones")
+    assert {e.declared for e in mapping.cached_map(90).edges} == {True, False}
+    assert len(built) == 2

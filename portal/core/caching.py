@@ -36,7 +36,11 @@ from portal.extensions import cache, db
 T = TypeVar("T")
 
 # Lifetimes when caching is on but the alias that names one is 0.
-DEFAULT_SECONDS = {"LIST_CACHE_SECONDS": 30, "DIRECTORY_CACHE_SECONDS": 10}
+DEFAULT_SECONDS = {
+    "LIST_CACHE_SECONDS": 30,
+    "DIRECTORY_CACHE_SECONDS": 10,
+    "CHAIN_MAP_CACHE_SECONDS": 60,
+}
 
 
 def enabled() -> bool:

@@ -312,12 +312,14 @@ def cached_map(
     days: int, focus: int | None = None, versions: str | None = None, show_all: bool = False
 ) -> ChainMap:
     """`build_map` through the one cache, under the chain's stamp (a declared link or a
-    refresh of the observed ones makes a new key) and the directory's few seconds (a
-    renamed or archived department)."""
+    refresh of the observed ones makes a new key), for at most CHAIN_MAP_CACHE_SECONDS (a
+    renamed or archived department; a change of the directory clears it at once in the
+    process that made it). A whole map is costly: 300 departments with 80,000 observed
+    links take about 0.7 s to lay out."""
     return caching.cached(
         f"chain-map:{days}:{focus or 'all'}:{'every' if show_all else 'busy'}",
         lambda: build_map(days, focus, show_all),
-        seconds=caching.lifetime("DIRECTORY_CACHE_SECONDS"),
+        seconds=caching.lifetime("CHAIN_MAP_CACHE_SECONDS"),
         scopes=(SCOPE,),
         read_versions=versions,
     )
