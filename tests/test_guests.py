@@ -182,6 +182,16 @@ def nina(fac):
                                 sponsor=fac.fiona)
 
 
+def test_a_signed_in_guest_gets_the_styles_and_the_icon(fac, nina, app):
+    # Static files are no page: the guest guard must not answer them 404 (a guest whose
+    # browser asks again after sign-in, or after a new release, would get a bare page).
+    client = signed_in_client(app, nina)
+    for path in ("/static/css/inward.css", "/static/favicon.svg"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        response.close()
+
+
 def test_a_guest_sees_only_the_sponsors_partner_services_without_people(fac, nina, app):
     client = signed_in_client(app, nina)
     html = client.get("/partners").get_data(as_text=True)
