@@ -24,6 +24,9 @@ CHROMIUM := /usr/bin/chromium
 BROWSER_SKIPPED := Browser tests skipped: chromium not installed (apt-get install chromium)
 POSTGRES_SKIPPED := PostgreSQL run skipped: set TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/inward_test to run the suite on PostgreSQL too
 export PYTHONDONTWRITEBYTECODE := 1
+# A run's own pytest temp folder (make test gives each database its own).
+PYTEST_TMP ?=
+PYTEST_BASETEMP = $(if $(PYTEST_TMP),--basetemp=$(PYTEST_TMP))
 
 .PHONY: help setup run lint test test-sqlite test-postgres bench screenshots clean FORCE
 
@@ -110,9 +113,26 @@ lint: $(STAMP)
 	$(BIN)/ruff check --config .ci/ruff.toml .
 	$(BIN)/lint-imports --no-logo --no-cache
 
+# With TEST_POSTGRES_URL set, the two runs go side by side (each is mostly one Python
+# process; CI's wall time is the longer of the two, not their sum), each line prefixed
+# with its database; a separate Redis database and pytest temp folder keep them apart.
 test: setup lint
-	@$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	@if [ -z "$${TEST_POSTGRES_URL:-}" ]; then
+	  $(MAKE) --no-print-directory test-sqlite
+	  echo "$(POSTGRES_SKIPPED)"
+	  exit 0
+	fi
+	started=$$(date +%s)
+	( $(MAKE) --no-print-directory test-sqlite PYTEST_TMP=/tmp/inward-test-sqlite 2>&1 \
+	    | sed -u 's/^/[sqlite] /' ) & sqlite=$$!
+	( TEST_REDIS_URL=$${TEST_REDIS_POSTGRES_URL:-redis://127.0.0.1:6379/14} \
+	  $(MAKE) --no-print-directory test-postgres PYTEST_TMP=/tmp/inward-test-postgres 2>&1 \
+	    | sed -u 's/^/[postgres] /' ) & postgres=$$!
+	status=0
+	wait $$sqlite || { status=1; echo "== SQLite run FAILED =="; }
+	wait $$postgres || { status=1; echo "== PostgreSQL run FAILED =="; }
+	echo "== make test: both databases in $$(( $$(date +%s) - started )) s, $$([ $$status -eq 0 ] && echo passed || echo FAILED) =="
+	exit $$status
 
 # Without chromium pytest skips the browser tests; with REQUIRE_BROWSER=1 they fail.
 define browser_note
@@ -126,14 +146,14 @@ endef
 
 test-sqlite: setup
 	@echo "== Test suite on SQLite: pytest tests =="
-	status=0; $(BIN)/pytest tests || status=$$?
+	status=0; $(BIN)/pytest $(PYTEST_BASETEMP) tests || status=$$?
 	$(browser_note)
 	exit $$status
 
 test-postgres: setup
 	@if [ -z "$${TEST_POSTGRES_URL:-}" ]; then echo "$(POSTGRES_SKIPPED)"; exit 0; fi
 	echo "== Test suite on PostgreSQL: TEST_DATABASE_URL=$${TEST_POSTGRES_URL} pytest tests =="
-	status=0; TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/pytest tests || status=$$?
+	status=0; TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/pytest $(PYTEST_BASETEMP) tests || status=$$?
 	$(browser_note)
 	exit $$status
 

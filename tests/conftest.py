@@ -64,22 +64,39 @@ def _migrated_app(config_class):
 def empty_all_tables() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
-        _truncate(tables)
+        _empty_postgres(tables)
         return
     for table in tables:
         db.session.execute(text(f"DELETE FROM {table}"))  # noqa: S608  (table names from metadata)
     db.session.commit()
 
 
-def _truncate(tables: list[str], attempts: int = 10) -> None:
-    """TRUNCATE every table. A browser test's last request may still be finishing in the
-    live server's thread when the test ends (the server stops accepting, its handler
-    threads run on): PostgreSQL then ends one side of the lock wait as a deadlock. That
-    side is ours: roll back, let the request finish, try again."""
-    truncate = text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")  # noqa: S608
+def _empty_postgres(tables: list[str], attempts: int = 10) -> None:
+    """Empty every table and restart every sequence, as TRUNCATE ... RESTART IDENTITY
+    would, but with DELETE: a test leaves a few rows in a few tables, and TRUNCATE of
+    eighty tables costs a tenth of a second per test (new files for every table and
+    index), DELETE of empty ones almost nothing. Foreign keys are not checked while the
+    tables empty (session_replication_role), so the order does not matter.
+
+    A browser test's last request may still be finishing in the live server's thread
+    when the test ends (the server stops accepting, its handler threads run on):
+    PostgreSQL may then end one side of a lock wait as a deadlock. That side is ours:
+    roll back, let the request finish, try again."""
+    statements = [text("SET LOCAL session_replication_role = replica")]
+    statements += [text(f"DELETE FROM {table}") for table in tables]  # noqa: S608
+    sequences = db.session.scalars(
+        text(
+            "SELECT relname FROM pg_class "
+            "WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace"
+        )
+    ).all()
+    if sequences:
+        restart = ", ".join(f"setval('{name}', 1, false)" for name in sequences)
+        statements.append(text(f"SELECT {restart}"))  # noqa: S608  (names from pg_class)
     for attempt in range(attempts):
         try:
-            db.session.execute(truncate)
+            for statement in statements:
+                db.session.execute(statement)
             db.session.commit()
             return
         except OperationalError:

@@ -206,6 +206,37 @@ def test_approving_a_cancelled_request_is_refused(desk):
     assert waiting.my_approvals(desk.mark) == []
 
 
+def test_cancelling_a_request_closes_its_approvals(desk, app):
+    """Both steps' rows are settled: gone from "My approvals", the e-mailed link shows the
+    "no longer needed" page and decides nothing, and no reminder is sent."""
+    step = db.session.scalar(select(ApprovalStep))
+    db.session.add(ApprovalStep(service_id=desk.laptop.id, position=1, mode=ApprovalMode.ALL,
+                                approver_kind=ApproverKind.DEPARTMENT_MANAGERS,
+                                approver_department_id=desk.hr.id))
+    step.condition_key = None
+    db.session.commit()
+    sr = _file(desk)
+    path = "/" + _link_from_mail("mark@example.com", "approve")
+    lifecycle.cancel(sr, desk.erin, now=MONDAY + timedelta(hours=1))
+    db.session.expire_all()
+    assert [(r.decision, r.nonce) for r in _rows(sr)] == [(Decision.SETTLED, None)] * 2
+    assert waiting.my_approvals(desk.mark) == []
+    app.config["APPROVAL_REMIND_HOURS"] = 8
+    assert reminders.due_reminders(MONDAY + timedelta(days=3)) == []
+    assert reminders.send_reminders(now=MONDAY + timedelta(days=3)) == 0
+    client = signed_in_client(_app(), desk.mark)
+    page = client.get(path)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert f"Your decision is no longer needed here: {sr.key} is cancelled." in html
+    assert 'name="decision"' not in html
+    done = client.post(path, data={"csrf_token": csrf_token_from(html), "decision": "approve"})
+    assert done.status_code == 422 and "nothing to decide any more" in done.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(type(sr), sr.id).status is RequestStatus.CANCELLED
+    assert {r.decision for r in _rows(sr)} == {Decision.SETTLED}
+
+
 def _link_from_mail(to: str, decision: str) -> str:
     mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == to)
                               .order_by(OutboxMessage.id.desc())).first()

@@ -64,3 +64,50 @@ def test_bench_articles_are_published_linked_and_found(app):
     assert sum(a.audience == "department" for a in articles) == 3
     found = search.search_directory("renew printer", record=False)
     assert any(hit.kind == "article" for hit in found.hits)
+
+
+def test_bench_bundles_and_approvals_reshape_a_tenth_of_the_requests(app):
+    """Issue 16's benchmark: a tenth of the requests are bundle children, the waiting child
+    of an open run is blocked, and some new requests wait for a manager's decision; the
+    busy department's queue still renders with them."""
+    from portal.models import BundleChild, BundleRun, Decision, Membership, RequestApproval
+
+    generate_bench_data(
+        departments=3, services=12, employees=1010, requests=2000, articles=20,
+        echo=lambda *_: None,
+    )
+    children = db.session.scalar(select(func.count()).select_from(BundleChild))
+    assert children == 200
+    assert db.session.scalar(select(func.count()).select_from(BundleRun)) == 50
+    blocked = db.session.scalars(
+        select(ServiceRequest).where(ServiceRequest.status == "blocked")
+    ).all()
+    assert blocked and all(r.due_at is None and r.resolved_at is None for r in blocked)
+    waits = {c.request_id: c.waits_for_request_id for c in db.session.scalars(select(BundleChild))}
+    assert all(waits[r.id] is not None for r in blocked)
+    held = db.session.scalars(
+        select(ServiceRequest).where(ServiceRequest.status == "approval")
+    ).all()
+    assert held
+    pending = db.session.scalars(
+        select(RequestApproval).where(RequestApproval.decision == Decision.PENDING)
+    ).all()
+    assert {a.request_id for a in pending} == {r.id for r in held}
+    for approval in pending:
+        assert db.session.scalar(
+            select(Membership.id).where(
+                Membership.user_id == approval.approver_id,
+                Membership.department_id == approval.request.department_id,
+            )
+        )
+    # The second run of the generator adds nothing.
+    generate_bench_data(
+        departments=3, services=12, employees=1010, requests=2000, articles=20,
+        echo=lambda *_: None,
+    )
+    assert db.session.scalar(select(func.count()).select_from(BundleChild)) == 200
+    manager = db.session.scalar(select(User).where(User.email == "bench.user.1@example.com"))
+    from tests.conftest import signed_in_client
+
+    response = signed_in_client(app, manager).get("/queue/bench-dept-1")
+    assert response.status_code == 200

@@ -14,10 +14,11 @@ from portal.core import clock
 from portal.core.errors import NotFound, Refused
 from portal.extensions import db
 from portal.insights import rollup
-from portal.models import AuditEntry, ChainFlow, ChainLink, RequestStatus
+from portal.models import AuditEntry, ChainFlow, ChainLink, Department, RequestStatus
 from portal.service_requests.services import lifecycle
 from tests import factories
 from tests.conftest import csrf_token_from
+from tests.statements import count_statements
 
 
 @pytest.fixture
@@ -183,6 +184,96 @@ def test_the_insights_refresh_observes_who_asks_whom(org):
     assert [n.name for n in hood.serves] == ["Sales"] and hood.serves[0].asked == 4
 
 
+def _flows(days=90) -> dict[tuple[str, str], ChainFlow]:
+    names = {d.id: d.slug for d in db.session.scalars(select(Department))}
+    return {
+        (names[f.asking_id], names[f.serving_id]): f
+        for f in db.session.scalars(select(ChainFlow).where(ChainFlow.window_days == days))
+    }
+
+
+def test_a_transfer_counts_as_a_hand_off_between_the_two_departments(org):
+    """Erin (Sales) asks IT, which hands it to Support: Sales → Support is Erin's ask, and
+    IT → Support a hand-off. Ivan's own request IT hands on is IT → Support once."""
+    now = clock.now()
+    asked = factories.make_request(org["laptop"], org["erin"], now=now - timedelta(days=40))
+    lifecycle.transfer(asked, org["ivan"], org["support"], now=now - timedelta(days=5))
+    own = factories.make_request(org["laptop"], org["ivan"], now=now - timedelta(days=2))
+    lifecycle.transfer(own, org["ivan"], org["support"], now=now - timedelta(days=1))
+    observing.refresh_observed(now)
+    flows = _flows(90)
+    assert (flows["sales", "customer-support"].asked, flows["sales", "customer-support"].handoffs) \
+        == (1, 0)
+    assert (flows["it", "customer-support"].asked, flows["it", "customer-support"].handoffs) \
+        == (2, 2)
+    assert ("sales", "it") not in flows  # IT no longer serves it
+    short = _flows(30)
+    assert ("sales", "customer-support") not in short  # asked 40 days ago
+    assert (short["it", "customer-support"].asked, short["it", "customer-support"].handoffs) \
+        == (2, 2)
+
+
+def _sales_bundle(org):
+    from portal.fulfilment.services import defining
+
+    bundle = defining.create_bundle(org["sam"], org["sales"], defining.BundleChange("New client"))
+    defining.save_step(
+        org["sam"], org["sales"], bundle, defining.StepChange(org["laptop"].id, "Demo laptop")
+    )
+    return bundle
+
+
+def test_a_bundle_child_is_a_hand_off_from_the_bundles_department(org):
+    """Sales' bundle files with IT: a hand-off Sales → IT, whoever started it (Ada the
+    admin belongs to no department: by her department it would not count at all)."""
+    from portal.fulfilment.services import starting
+
+    bundle = _sales_bundle(org)
+    for n, who in enumerate((org["sam"], org["ada"])):
+        starting.start_bundle(bundle, who, starting.Start(form_token=f"b{n}"))
+    factories.make_request(org["laptop"], org["erin"])  # a plain ask, no hand-off
+    rollup.refresh(full=True)
+    flow = _flows(90)["sales", "it"]
+    assert (flow.asked, flow.handoffs) == (3, 2)
+    assert _flows(30)["sales", "it"].handoffs == 2
+
+
+def test_the_map_and_table_say_how_many_are_hand_offs(org, client, login):
+    from portal.fulfilment.services import starting
+
+    link(org["iris"], org["it"], org["sales"], reason="laptops")
+    starting.start_bundle(_sales_bundle(org), org["sam"], starting.Start(form_token="b"))
+    factories.make_request(org["laptop"], org["erin"])
+    observing.refresh_observed()
+    login(org["erin"])
+    html = client.get("/chain").get_data(as_text=True)
+    said = "IT serves Sales: declared (“laptops”); 2 requests in 90 days (1 of them hand-off)"
+    assert said in html
+    assert '<td data-label="Requests">2 <span class="muted">(1 hand-off)</span></td>' in html
+
+
+def test_observing_reads_in_one_pass_however_many_hand_offs(org):
+    """Three grouped reads, whatever the number of transfers and children (no N+1)."""
+    from portal.fulfilment.services import starting
+
+    bundle = _sales_bundle(org)
+
+    def counted() -> list[str]:
+        with count_statements() as statements:
+            observing.refresh_observed()
+        return [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+
+    starting.start_bundle(bundle, org["sam"], starting.Start(form_token="b0"))
+    sr = factories.make_request(org["laptop"], org["erin"])
+    lifecycle.transfer(sr, org["ivan"], org["support"])
+    few = counted()
+    for n in range(1, 6):
+        starting.start_bundle(bundle, org["sam"], starting.Start(form_token=f"b{n}"))
+        sr = factories.make_request(org["laptop"], org["erin"])
+        lifecycle.transfer(sr, org["ivan"], org["support"])
+    assert len(counted()) == len(few) == 3
+
+
 # The map -------------------------------------------------------------------------------------
 
 
@@ -203,6 +294,57 @@ def test_the_map_tells_declared_from_observed_and_links_each_department(org, cli
     assert "Who Customer Support serves and relies on" in focused
     assert "External customers" not in focused.split("<table")[1]
     assert client.get("/chain/old").status_code == 404
+
+
+def _observed(org, department, count, now=None):
+    """`count` requests from `department`'s own person to IT."""
+    person = factories.make_user(
+        name=f"Asker {department.slug}", email=f"asker-{department.slug}@example.com",
+        department_id=department.id,
+    )
+    for _ in range(count):
+        factories.make_request(org["laptop"], person, now=now)
+
+
+def test_the_map_draws_declared_and_busier_observed_links_and_can_draw_all(org, client, login):
+    """A one-off ask is in the table, not drawn, until "Draw every observed link" (a
+    plain link, or an htmx swap of the map and its table)."""
+    hr = factories.make_department(slug="hr", name="HR", key_prefix="HR")
+    link(org["iris"], org["it"], org["support"], reason="phones")
+    _observed(org, org["sales"], 20)  # busy: drawn, dashed
+    _observed(org, hr, 1)  # a one-off: not drawn by default
+    observing.refresh_observed()
+    chain_map = mapping.build_map(90)
+    drawn = {(chain_map.node(e.server).name, chain_map.node(e.client).name): e.drawn
+             for e in chain_map.edges}
+    assert drawn == {("IT", "Sales"): True, ("IT", "Customer Support"): True, ("IT", "HR"): False}
+    assert (chain_map.observed_threshold, chain_map.hidden) == (5, 1)
+    assert all(e.drawn for e in mapping.build_map(90, show_all=True).edges)
+    login(org["erin"])
+    html = client.get("/chain").get_data(as_text=True)
+    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert "IT serves Sales" in svg and "IT serves HR" not in svg
+    assert "IT serves Customer Support" in svg
+    assert '<th scope="row" data-label="Serves"><a href="/chain/it">IT</a></th>' in html
+    assert html.count('<a href="/chain/hr">HR</a></td>') == 1  # the table has it
+    assert "1 link seen only in a few requests is not drawn (fewer than 5 requests each)" in html
+    assert 'href="/chain?days=90&amp;links=all"' in html
+    every = client.get("/chain?days=90&links=all")
+    assert every.status_code == 200
+    svg = every.get_data(as_text=True).split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert "IT serves HR" in svg
+    assert "Draw only the busier ones" in every.get_data(as_text=True)
+    swap = client.get(
+        "/chain?days=90&links=all", headers={"HX-Request": "true", "HX-Target": "chain-views"}
+    )
+    fragment = swap.get_data(as_text=True)
+    assert swap.status_code == 200 and "<html" not in fragment
+    assert "IT serves HR" in fragment and 'id="chain-table"' in fragment
+    assert 'id="chain-links-toggle"' in fragment
+    pager = client.get("/chain?page=1", headers={"HX-Request": "true"})
+    assert "<svg" not in pager.get_data(as_text=True)  # the pager swaps the table alone
+    # A bad value is the default map, never an error.
+    assert client.get("/chain?links=%00").status_code == 200
 
 
 def test_names_with_markup_are_escaped_in_the_svg(org, client, login):

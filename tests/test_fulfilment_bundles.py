@@ -6,17 +6,24 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 
+from portal.approvals.services import deciding, waiting
 from portal.core.errors import NotFound, Refused
 from portal.extensions import db
 from portal.fulfilment.services import defining, handoffs, progress, reading, starting
 from portal.manage.services.rules import Invalid
 from portal.models import (
+    ApprovalMode,
+    ApprovalStep,
+    ApproverKind,
     AuditEntry,
     BundleChild,
     BundleRun,
+    Decision,
     EventKind,
+    OutboxMessage,
+    RequestApproval,
     RequestEvent,
     RequestStatus,
     RunStatus,
@@ -132,6 +139,152 @@ def test_cancelling_the_parent_cancels_open_and_waiting_children_with_the_reason
     assert "The offer was withdrawn." in body
     assert db.session.get(BundleRun, run.id).cancel_reason == "The offer was withdrawn."
     assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "bundle.cancel"))
+
+
+def test_a_child_cancelled_on_its_own_opens_the_one_waiting_for_it(w):
+    """The dependency is gone: the waiting child opens (its clock starts then) with a note
+    saying why, and the parent resolves with the last of the others."""
+    run, _ = _start(w)
+    children = _children(run)
+    contract, accounts = children["hr"], children["it"]
+    later = MONDAY + timedelta(days=1)
+    lifecycle.cancel(contract, w.hugo, now=later)
+    db.session.expire_all()
+    accounts = db.session.get(ServiceRequest, accounts.id)
+    assert accounts.status is RequestStatus.NEW
+    assert accounts.due_at.replace(tzinfo=UTC) == later + timedelta(hours=4)
+    notes = db.session.scalars(
+        select(RequestEvent.body).where(
+            RequestEvent.request_id == accounts.id, RequestEvent.kind == EventKind.NOTE
+        )
+    ).all()
+    assert notes == [f"Opened: {contract.key}, which this waited for, was cancelled, so it "
+                     "waits no more."]
+    assert db.session.get(BundleRun, run.id).status is RunStatus.OPEN
+    for slug, agent in (("facilities", w.fay), ("security", w.sid), ("it", w.ivan)):
+        sr = db.session.get(ServiceRequest, children[slug].id)
+        lifecycle.change_status(sr, agent, RequestStatus.RESOLVED, now=later)
+    db.session.expire_all()
+    assert db.session.get(BundleRun, run.id).status is RunStatus.RESOLVED
+
+
+def test_the_parent_follows_when_its_last_open_child_is_cancelled(w):
+    run, _ = _start(w)
+    children = _children(run)
+    for slug, agent in (("hr", w.hana), ("it", w.ivan), ("facilities", w.fay)):
+        sr = db.session.get(ServiceRequest, children[slug].id)
+        lifecycle.change_status(sr, agent, RequestStatus.RESOLVED, now=MONDAY)
+    assert db.session.get(BundleRun, run.id).status is RunStatus.OPEN
+    lifecycle.change_status(children["security"], w.sid, RequestStatus.CANCELLED, now=MONDAY)
+    db.session.expire_all()
+    assert db.session.get(BundleRun, run.id).status is RunStatus.RESOLVED
+
+
+def test_the_parent_is_cancelled_when_every_child_was(w):
+    run, _ = _start(w)
+    children = _children(run)
+    for slug in ("hr", "it", "facilities", "security"):  # "it" opens when "hr" goes
+        lifecycle.cancel(db.session.get(ServiceRequest, children[slug].id), w.hugo, now=MONDAY)
+    db.session.expire_all()
+    parent = db.session.get(BundleRun, run.id)
+    assert parent.status is RunStatus.CANCELLED
+    assert parent.cancel_reason == "Every request in it was cancelled."
+
+
+def _approval_on(service, approver):
+    db.session.add(
+        ApprovalStep(
+            service_id=service.id,
+            position=0,
+            approver_kind=ApproverKind.PERSON,
+            mode=ApprovalMode.ANY,
+            person_id=approver.id,
+        )
+    )
+    db.session.commit()
+
+
+def _pending(sr) -> list[RequestApproval]:
+    return list(
+        db.session.scalars(
+            select(RequestApproval).where(
+                RequestApproval.request_id == sr.id, RequestApproval.decision == Decision.PENDING
+            )
+        )
+    )
+
+
+def test_a_child_opening_goes_through_its_services_approval(w):
+    """IT's accounts need Erin's yes: when the contract is resolved the child awaits it
+    (no clock, IT not told), and IT's clock starts with the yes."""
+    _approval_on(w.accounts, w.erin)
+    run, _ = _start(w)
+    children = _children(run)
+    contract, accounts = children["hr"], children["it"]
+    assert _pending(accounts) == []  # not asked while it waits for the contract
+    later = MONDAY + timedelta(days=1)
+    before = db.session.scalar(select(func.count()).select_from(OutboxMessage))
+    lifecycle.change_status(contract, w.hana, RequestStatus.RESOLVED, now=later)
+    db.session.expire_all()
+    accounts = db.session.get(ServiceRequest, accounts.id)
+    assert accounts.status is RequestStatus.AWAITING_APPROVAL
+    assert db.session.scalar(
+        select(ServiceRequest.status).where(ServiceRequest.id == accounts.id)
+    ) is RequestStatus.AWAITING_APPROVAL
+    assert db.session.execute(
+        text("SELECT status FROM service_request WHERE id = :id"), {"id": accounts.id}
+    ).scalar_one() == "approval"
+    assert accounts.due_at is None
+    (row,) = _pending(accounts)
+    assert row.approver_id == w.erin.id
+    told = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id).offset(before))
+    recipients = {m.recipient for m in told}
+    assert "erin@example.com" in recipients and "ivan@example.com" not in recipients
+    approved = later + timedelta(hours=2)
+    deciding.decide(w.erin, row.id, True, now=approved)
+    db.session.expire_all()
+    accounts = db.session.get(ServiceRequest, accounts.id)
+    assert accounts.status is RequestStatus.NEW
+    assert accounts.due_at.replace(tzinfo=UTC) == approved + timedelta(hours=4)
+    assert "ivan@example.com" in {m.recipient for m in db.session.scalars(select(OutboxMessage))}
+
+
+def test_a_child_filed_open_goes_through_its_services_approval_too(w):
+    _approval_on(w.desk, w.erin)
+    run, _ = _start(w)
+    desk = _children(run)["facilities"]
+    assert desk.status is RequestStatus.AWAITING_APPROVAL and desk.due_at is None
+    assert [r.approver_id for r in _pending(desk)] == [w.erin.id]
+    assert "fay@example.com" not in {
+        m.recipient for m in db.session.scalars(select(OutboxMessage))
+    }
+
+
+def test_cancelling_the_parent_closes_a_childs_pending_approval(w):
+    _approval_on(w.desk, w.erin)
+    run, _ = _start(w)
+    desk = _children(run)["facilities"]
+    (row,) = _pending(desk)
+    progress.cancel_run(run, w.hugo, "The offer was withdrawn.", now=MONDAY)
+    db.session.expire_all()
+    assert db.session.get(ServiceRequest, desk.id).status is RequestStatus.CANCELLED
+    row = db.session.get(RequestApproval, row.id)
+    assert row.decision is Decision.SETTLED and row.nonce is None
+    assert waiting.my_approvals(w.erin) == []
+    # Nothing opened on the way: the child waiting for the contract was cancelled too.
+    accounts = db.session.get(ServiceRequest, _children(run)["it"].id)
+    assert accounts.status is RequestStatus.CANCELLED
+
+
+def test_a_rejected_child_opens_what_waited_for_it(w):
+    _approval_on(w.contract, w.erin)
+    run, _ = _start(w)
+    contract, accounts = _children(run)["hr"], _children(run)["it"]
+    (row,) = _pending(contract)
+    deciding.decide(w.erin, row.id, False, "No budget for the role.", now=MONDAY)
+    db.session.expire_all()
+    assert db.session.get(ServiceRequest, contract.id).status is RequestStatus.CANCELLED
+    assert db.session.get(ServiceRequest, accounts.id).status is RequestStatus.NEW
 
 
 # Bad inputs ----------------------------------------------------------------------------

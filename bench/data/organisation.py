@@ -12,6 +12,7 @@ from datetime import UTC, datetime, time
 
 from sqlalchemy import insert, select
 
+from bench.data.fulfilment import generate_fulfilment_bench_data
 from bench.data.knowledge import generate_article_bench_data
 from bench.data.recognition import generate_recognition_bench_data
 from bench.data.service_requests import generate_request_bench_data
@@ -64,6 +65,7 @@ def generate_bench_data(
     if db.session.scalar(select(Department.id).where(Department.slug == "bench-dept-1")):
         echo("Bench organisation already present.")
         generate_request_bench_data(requests, echo=echo)  # adds them if an older run did not
+        generate_fulfilment_bench_data(echo=echo)
         generate_recognition_bench_data(
             requests if recognitions is None else recognitions, echo=echo
         )
@@ -222,6 +224,8 @@ def generate_bench_data(
     phase("search index")
     generate_request_bench_data(requests, echo=echo)
     phase("requests")
+    generate_fulfilment_bench_data(echo=echo)
+    phase("bundles and approvals")
     generate_recognition_bench_data(requests if recognitions is None else recognitions, echo=echo)
     phase("recognitions")
     generate_article_bench_data(articles, echo=echo)

@@ -12,6 +12,7 @@ from portal.approvals.services import deciding, handing_on, links, waiting
 from portal.core.errors import NotFound, Refused
 from portal.core.policy import is_admin
 from portal.htmx import render
+from portal.models import Decision
 
 bp = Blueprint("approvals", __name__)
 
@@ -103,8 +104,8 @@ def _link_problem(kind: str):
 def _link_row(token: str):
     claim = links.read(token)
     row = deciding.approval_for(current_user, claim.approval_id)
-    if row.nonce != claim.nonce:
-        raise links.LinkProblem("used")
+    if row.nonce != claim.nonce and row.decision is not Decision.SETTLED:
+        raise links.LinkProblem("used")  # a settled row: the page says it is no longer needed
     return claim, row
 
 

@@ -44,22 +44,27 @@ def _map_page(focus=None):
     """The map and one page of its table. Both are the same for everyone (no form, no
     token), so each is rendered once per version of the chain's stamp (read first) and
     kept as HTML: a page served from the cache unpickles no graph."""
-    days, page = _days(), _page_number()
+    days, page, show_all = _days(), _page_number(), request.args.get("links") == "all"
     marks = {(m.server_id, m.client_id): m for m in checkups.marks()}
     # A check-up's results move with its releases and its closing, not with the chain's
     # stamp: the key carries what the marks say, so a new mark is a new key.
     said = "|".join(f"{k[0]}-{k[1]}:{m.answers}:{m.average:.3f}" for k, m in sorted(marks.items()))
-    key = f"{days}:{focus.id if focus else 'all'}:{hashlib.sha256(said.encode()).hexdigest()[:16]}"
+    key = (
+        f"{days}:{focus.id if focus else 'all'}:{'every' if show_all else 'busy'}:"
+        f"{hashlib.sha256(said.encode()).hexdigest()[:16]}"
+    )
     versions = caching.versions((SCOPE,))
     seconds = caching.lifetime("DIRECTORY_CACHE_SECONDS")
     built: dict = {}
 
     def drawn() -> dict:
         if not built:
-            chain_map = mapping.cached_map(days, focus.id if focus else None, versions)
+            chain_map = mapping.cached_map(
+                days, focus.id if focus else None, versions, show_all=show_all
+            )
             built.update(
                 chain_map=chain_map, nodes={n.id: n for n in chain_map.nodes},
-                focus=focus, days=days, checkup_marks=marks,
+                focus=focus, days=days, checkup_marks=marks, links="all" if show_all else None,
             )
         return built
 
@@ -74,14 +79,18 @@ def _map_page(focus=None):
         ),
         seconds=seconds, scopes=(SCOPE,), read_versions=versions,
     )
+    # The map's "show all / only the busier links" swaps the map and its table (htmx);
+    # the table's pager swaps the table alone.
+    swapped = "chain_views" if request.headers.get("HX-Target") == "chain-views" else "chain_table"
     return render(
         "chain/map.html",
-        "chain_table",
+        swapped,
         svg=_ours(svg),
         table_html=_ours(table),
         focus=focus,
         days=days,
         windows=WINDOWS,
+        links="all" if show_all else None,
     )
 
 

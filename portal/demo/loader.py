@@ -11,6 +11,7 @@ from datetime import time
 
 from sqlalchemy import delete, select
 
+from portal.chain.services import observing
 from portal.demo import content
 from portal.demo.approvals import load_approval_history, load_approval_steps
 from portal.demo.bundles import load_bundles
@@ -283,6 +284,9 @@ def load_demo_organisation(with_history: bool = True) -> str:
     load_approval_steps(departments)
     if with_history:
         history = f"{history} {load_approval_history(departments)}"
+        # The chain's observed links again: the bundles' children, filed after the
+        # insights refresh of load_feedback, are hand-offs on the map (issue 17 item 2).
+        observing.refresh_observed()
     partners = load_partners(hasher.password_hash)  # issue 18
     return (
         f"Demo organisation ready: {len(departments)} departments, {services} services, "

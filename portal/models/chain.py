@@ -62,6 +62,9 @@ class ChainFlow(db.Model):
     asking_id: Mapped[int] = mapped_column(ForeignKey("department.id", ondelete="CASCADE"))
     serving_id: Mapped[int] = mapped_column(ForeignKey("department.id", ondelete="CASCADE"))
     asked: Mapped[int] = mapped_column(Integer, default=0)
+    # Of `asked`, the hand-offs: transfers from the asking department, and children of
+    # the asking department's bundles (portal.chain.services.observing).
+    handoffs: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     resolved: Mapped[int] = mapped_column(Integer, default=0)
     within_promise: Mapped[int] = mapped_column(Integer, default=0)
     median_minutes: Mapped[int | None] = mapped_column(Integer)

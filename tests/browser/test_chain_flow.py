@@ -76,6 +76,17 @@ def test_iris_declares_whom_it_serves_and_everyone_sees_the_chain(demo, live_ser
     # The nodes are links a keyboard reaches.
     expect(svg.locator("a[href='/chain/it']")).to_have_count(1)
     assert_no_axe_violations(page)
+    # The demo's one-off asks are in the table, not drawn, until asked for (an htmx swap
+    # of the map and its table; focus stays on the control).
+    busy = svg.locator("path.chain-edge").count()
+    page.get_by_role("link", name="Draw every observed link").click()
+    expect(page).to_have_url(f"{live_server}/chain?days=90&links=all")
+    expect(page.get_by_role("link", name="Draw only the busier ones")).to_be_focused()
+    assert page.locator("svg.chain-map path.chain-edge").count() > busy
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Draw only the busier ones").click()
+    expect(page.get_by_role("link", name="Draw every observed link")).to_be_visible()
+    assert page.locator("svg.chain-map path.chain-edge").count() == busy
 
     page.goto(f"{live_server}/chain/it")
     expect(page.get_by_role("heading", level=1)).to_have_text("Who IT serves and relies on")

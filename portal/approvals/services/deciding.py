@@ -3,8 +3,10 @@ request's approval page, or an e-mailed link's confirmation page.
 
 A rejection ends the request: it is cancelled (the decision row keeps "rejected" and the
 reason), so every list, clock and scorecard that knows "cancelled" stays right without a
-new closed status. The last step's yes hands the request to its department, whose clocks
-start then (the wait was a pause: `portal.service_requests.clocks`)."""
+new closed status. A request cancelled while it awaits approval (by its requester, or with
+its bundle's parent) settles its open rows: they are no longer anyone's to decide. The
+last step's yes hands the request to its department, whose clocks start then (the wait
+was a pause: `portal.service_requests.clocks`)."""
 
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from portal.models import (
 )
 from portal.notify import email, outbox
 from portal.service_requests import clocks
+from portal.service_requests.services import lifecycle
 from portal.service_requests.services.notices import notify_created, request_link
 from portal.service_requests.services.recording import record_event, set_status
 
@@ -72,8 +75,8 @@ def decide(
     decisions at once (a double click, two tabs) record one."""
     now = clock.now(now)
     row = approval_for(actor, approval_id)
-    if nonce is not None and row.nonce != nonce:
-        raise links.LinkProblem("used")
+    if nonce is not None and row.nonce != nonce and row.decision is not Decision.SETTLED:
+        raise links.LinkProblem("used")  # a settled row's link says why (check_open)
     sr = check_open(row)
     reason = (reason or "").strip()[:REASON_LIMIT]
     if not approve and not reason:
@@ -144,6 +147,7 @@ def _after_no(
 ) -> None:
     settle_all(sr)
     set_status(sr, actor, RequestStatus.CANCELLED, now)
+    lifecycle.after_cancel(sr, now)  # a bundle's child: what waited for it opens
     clocks.refresh_due(sr, now)
     _tell_requester(sr, actor, reason)
 
@@ -157,6 +161,17 @@ def settle_all(sr: ServiceRequest) -> None:
             )
         )
     )
+
+
+def close_on_cancel(sr: ServiceRequest, now: datetime) -> None:
+    """Run in the transaction that cancels a request (registered with `when_cancelled`):
+    its pending and queued rows are settled, so they leave "My approvals", their links
+    open the "no longer needed" page, and no reminder is sent for them."""
+    if sr.id is not None:
+        settle_all(sr)
+
+
+lifecycle.when_cancelled(close_on_cancel)
 
 
 def _tell_requester(sr: ServiceRequest, actor: User, reason: str) -> None:

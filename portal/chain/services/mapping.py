@@ -31,10 +31,16 @@ EXTERNAL_NAME = "External customers"
 NODE_WIDTH, NODE_HEIGHT = 150, 34
 COLUMN_GAP, ROW_GAP = 80, 18
 LABEL_CHARACTERS = 20
-# On the whole map only the busiest links are drawn: every declared one up to `DRAWN_MOST`,
-# and the busiest `OBSERVED_DRAWN` observed-only ones (every link is in the table).
+# What the map draws (every link is in the table, whatever is drawn): every declared link,
+# up to `DRAWN_MOST`; by default, of the links only observed in requests, those that carry
+# at least a tenth of the busiest one's requests and no fewer than `OBSERVED_MIN_ASKED`
+# (a trickle of one-off asks is the dashed tangle that hid the declared chain on the demo),
+# the busiest `OBSERVED_DRAWN` of them on the whole map; with "show all", every observed
+# link up to `DRAWN_MOST` too.
 DRAWN_MOST = 400
 OBSERVED_DRAWN = 40
+OBSERVED_MIN_ASKED = 5
+OBSERVED_MIN_SHARE = 0.1
 MARGIN = 16
 COLUMN_ROWS = 24
 KEPT, FAIR = 0.9, 0.75  # promise-keeping marks: kept ≥ 90 %, fair ≥ 75 %, else poor
@@ -60,6 +66,7 @@ class Edge:
     declared: bool = False
     reason: str = ""
     asked: int = 0
+    handoffs: int = 0  # of `asked`: transfers and bundle children (observing.py)
     resolved: int = 0
     within_promise: int = 0
     median_minutes: int | None = None
@@ -101,6 +108,9 @@ class ChainMap:
     edges: list[Edge] = field(default_factory=list)
     width: int = 0
     height: int = 0
+    show_all: bool = False
+    observed_threshold: int = 0  # the fewest requests an observed-only link drawn carries
+    hidden: int = 0  # observed-only links not drawn by default
 
     def node(self, node_id: int) -> Node:
         return self._index()[node_id]
@@ -131,7 +141,7 @@ def _edges(days: int, focus: int | None, live: dict) -> dict[tuple[int, int], Ed
         edge = edges.setdefault(
             (flow.serving_id, flow.asking_id), Edge(flow.serving_id, flow.asking_id)
         )
-        edge.asked, edge.resolved = flow.asked, flow.resolved
+        edge.asked, edge.resolved, edge.handoffs = flow.asked, flow.resolved, flow.handoffs
         edge.within_promise, edge.median_minutes = flow.within_promise, flow.median_minutes
         edge.rating_sum, edge.rating_count = flow.rating_sum, flow.rating_count
     known = set(live) | {EXTERNAL_NODE}
@@ -229,11 +239,30 @@ def _weigh(edges: list[Edge]) -> None:
             edge.width = round(1.5 + 6.5 * math.log1p(edge.asked) / math.log1p(top), 1)
 
 
-def build_map(days: int, focus: int | None = None) -> ChainMap:
-    """The map over `days` (30 or 90), of every department or of `focus`'s neighbourhood."""
+def _choose_drawn(chain_map: ChainMap, show_all: bool) -> None:
+    """Which links the map draws (see `DRAWN_MOST`); the edges come busiest first."""
+    declared = [e for e in chain_map.edges if e.declared]
+    observed = [e for e in chain_map.edges if not e.declared]
+    whole = chain_map.focus is None
+    busiest = max((e.asked for e in chain_map.edges), default=0)
+    chain_map.observed_threshold = max(OBSERVED_MIN_ASKED, math.ceil(busiest * OBSERVED_MIN_SHARE))
+    shown = [e for e in observed if e.asked >= chain_map.observed_threshold]
+    shown = shown[:OBSERVED_DRAWN] if whole else shown
+    kept = {id(e) for e in shown}
+    hidden = [e for e in observed if id(e) not in kept]
+    chain_map.hidden = len(hidden)  # by default: what "show all" adds
+    if show_all:
+        hidden = observed[DRAWN_MOST:] if whole else []
+    for edge in (declared[DRAWN_MOST:] if whole else []) + hidden:
+        edge.drawn = False
+
+
+def build_map(days: int, focus: int | None = None, show_all: bool = False) -> ChainMap:
+    """The map over `days` (30 or 90), of every department or of `focus`'s neighbourhood;
+    `show_all`: every observed link drawn, not only the busier ones."""
     live = _departments()
     edges = _edges(days, focus, live)
-    chain_map = ChainMap(days=days, focus=focus)
+    chain_map = ChainMap(days=days, focus=focus, show_all=show_all)
     ids = {i for pair in edges for i in pair}
     if focus is not None:
         ids.add(focus)
@@ -245,24 +274,22 @@ def build_map(days: int, focus: int | None = None) -> ChainMap:
     chain_map.edges = sorted(
         edges.values(), key=lambda e: (-e.asked, nodes[e.server].name, nodes[e.client].name)
     )
-    if focus is None:
-        declared = [e for e in chain_map.edges if e.declared]
-        observed = [e for e in chain_map.edges if not e.declared]
-        for edge in declared[DRAWN_MOST:] + observed[OBSERVED_DRAWN:]:
-            edge.drawn = False
+    _choose_drawn(chain_map, show_all)
     for edge in chain_map.edges:
         _route(edge, nodes)
     _weigh(chain_map.edges)
     return chain_map
 
 
-def cached_map(days: int, focus: int | None = None, versions: str | None = None) -> ChainMap:
+def cached_map(
+    days: int, focus: int | None = None, versions: str | None = None, show_all: bool = False
+) -> ChainMap:
     """`build_map` through the one cache, under the chain's stamp (a declared link or a
     refresh of the observed ones makes a new key) and the directory's few seconds (a
     renamed or archived department)."""
     return caching.cached(
-        f"chain-map:{days}:{focus or 'all'}",
-        lambda: build_map(days, focus),
+        f"chain-map:{days}:{focus or 'all'}:{'every' if show_all else 'busy'}",
+        lambda: build_map(days, focus, show_all),
         seconds=caching.lifetime("DIRECTORY_CACHE_SECONDS"),
         scopes=(SCOPE,),
         read_versions=versions,

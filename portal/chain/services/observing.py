@@ -6,10 +6,20 @@ the share resolved within promise, the median business minutes to resolve, and t
 The asking department is the requester's department (`User.department_id`); requests of
 people with no department, and a department asking itself, are left out.
 
-`refresh_observed()` rebuilds the whole `chain_flow` table from two grouped reads; it runs
-at the end of every `flask insights refresh` (portal.insights.rollup.refresh), so a page
-reads a few hundred rows whatever the number of requests. Not yet: transfers and bundle
-children as hand-offs."""
+Hand-offs (issue 17: "transfers and bundle children count as hand-offs") are part of a
+link's volume, and counted apart in `handoffs`:
+- a bundle's child asks on behalf of the bundle's department (the one that set the others
+  moving, `BundleRun.department_id`, as `portal.fulfilment.services.handoffs` counts them),
+  whoever started it: its volume and its figures go to that link, once;
+- a transfer from department A to B (its timeline's department event, in the window) is a
+  hand-off A → B. When A → B is the request's own link (A's person asked A, which handed
+  it on to B) it is counted there once; otherwise it adds one to A → B's volume (its
+  promise and rating figures stay with the link of whoever asked).
+
+`refresh_observed()` rebuilds the whole `chain_flow` table from three grouped reads
+(asked, resolved, transferred); it runs at the end of every `flask insights refresh`
+(portal.insights.rollup.refresh), so a page reads a few hundred rows whatever the number
+of requests."""
 
 from __future__ import annotations
 
@@ -17,51 +27,106 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from statistics import median_low
 
-from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy import case, delete, func, insert, literal_column, select
+from sqlalchemy.orm import aliased
 
 from portal.core import clock
 from portal.database import write_transaction
 from portal.extensions import db
-from portal.models import ChainFlow, RequestMeasure, ServiceRequest, User
+from portal.models import (
+    BundleChild,
+    BundleRun,
+    ChainFlow,
+    Department,
+    EventKind,
+    RequestEvent,
+    RequestMeasure,
+    ServiceRequest,
+    User,
+)
 
 WINDOWS = (30, 90)
 
 
+# Who asks: the bundle's department for a bundle's child, else the requester's.
+ASKING = func.coalesce(BundleRun.department_id, User.department_id)
+
+
+def _with_asking(query, serving):
+    """`query` over requests, joined to whoever asks, without a department asking itself."""
+    return (
+        query.join(User, User.id == ServiceRequest.requester_id)
+        .outerjoin(BundleChild, BundleChild.request_id == ServiceRequest.id)
+        .outerjoin(BundleRun, BundleRun.id == BundleChild.run_id)
+        .where(ASKING.is_not(None), ASKING != serving)
+    )
+
+
 def _asked(since: datetime, since_short: datetime) -> list[tuple]:
     recent = case((ServiceRequest.created_at >= since_short, 1), else_=0)
+    child = case((BundleChild.id.is_not(None), 1), else_=0)
+    recent_child = case(
+        (BundleChild.id.is_not(None) & (ServiceRequest.created_at >= since_short), 1), else_=0
+    )
     return db.session.execute(
-        select(
-            User.department_id,
+        _with_asking(
+            select(
+                ASKING,
+                ServiceRequest.department_id,
+                func.count(),
+                func.sum(recent),
+                func.sum(child),
+                func.sum(recent_child),
+            ),
             ServiceRequest.department_id,
-            func.count(),
-            func.sum(recent),
         )
-        .join(User, User.id == ServiceRequest.requester_id)
-        .where(
-            ServiceRequest.created_at >= since,
-            User.department_id.is_not(None),
-            User.department_id != ServiceRequest.department_id,
-        )
-        .group_by(User.department_id, ServiceRequest.department_id)
+        .where(ServiceRequest.created_at >= since)
+        .group_by(ASKING, ServiceRequest.department_id)
     ).all()
 
 
 def _measures(since: date) -> list[tuple]:
     return db.session.execute(
-        select(
-            User.department_id,
+        _with_asking(
+            select(
+                ASKING,
+                RequestMeasure.department_id,
+                RequestMeasure.day,
+                RequestMeasure.resolution_met,
+                RequestMeasure.resolution_minutes,
+                RequestMeasure.rating,
+            ).join(ServiceRequest, ServiceRequest.id == RequestMeasure.request_id),
             RequestMeasure.department_id,
-            RequestMeasure.day,
-            RequestMeasure.resolution_met,
-            RequestMeasure.resolution_minutes,
-            RequestMeasure.rating,
+        ).where(RequestMeasure.day >= since)
+    ).all()
+
+
+def _transfers(since: datetime) -> list[tuple]:
+    """(from, to, when, the request's asking department, its department now, when asked,
+    whether it is a bundle's child) for each transfer since `since`."""
+    source, target = aliased(Department), aliased(Department)
+    return db.session.execute(
+        select(
+            source.id,
+            target.id,
+            RequestEvent.at,
+            ASKING,
+            ServiceRequest.department_id,
+            ServiceRequest.created_at,
+            BundleChild.id.is_not(None),
         )
-        .join(ServiceRequest, ServiceRequest.id == RequestMeasure.request_id)
+        .select_from(RequestEvent)
+        .join(ServiceRequest, ServiceRequest.id == RequestEvent.request_id)
+        .join(source, source.slug == RequestEvent.from_value)
+        .join(target, target.slug == RequestEvent.to_value)
         .join(User, User.id == ServiceRequest.requester_id)
+        .outerjoin(BundleChild, BundleChild.request_id == ServiceRequest.id)
+        .outerjoin(BundleRun, BundleRun.id == BundleChild.run_id)
         .where(
-            RequestMeasure.day >= since,
-            User.department_id.is_not(None),
-            User.department_id != RequestMeasure.department_id,
+            # A literal, so the partial index ix_request_event_transfer_at applies.
+            RequestEvent.kind == literal_column(f"'{EventKind.DEPARTMENT.value}'"),
+            RequestEvent.at >= since,
+            source.id != target.id,
         )
     ).all()
 
@@ -76,16 +141,32 @@ def observed_rows(now: datetime | None = None) -> list[dict]:
         return rows.setdefault(
             (window, asking, serving),
             {"window_days": window, "asking_id": asking, "serving_id": serving, "asked": 0,
-             "resolved": 0, "within_promise": 0, "median_minutes": None,
+             "handoffs": 0, "resolved": 0, "within_promise": 0, "median_minutes": None,
              "rating_sum": 0, "rating_count": 0},
         )
 
-    for asking, serving, count, recent in _asked(
-        now - timedelta(days=longest), now - timedelta(days=min(WINDOWS))
+    shortest = min(WINDOWS)
+    for asking, serving, count, recent, children, recent_children in _asked(
+        now - timedelta(days=longest), now - timedelta(days=shortest)
     ):
-        row(longest, asking, serving)["asked"] = int(count)
+        figures = row(longest, asking, serving)
+        figures["asked"], figures["handoffs"] = int(count), int(children or 0)
         if recent:
-            row(min(WINDOWS), asking, serving)["asked"] = int(recent)
+            figures = row(shortest, asking, serving)
+            figures["asked"], figures["handoffs"] = int(recent), int(recent_children or 0)
+    for source, target, at, asking, serving, asked_at, child in _transfers(
+        now - timedelta(days=longest)
+    ):
+        own_link = (source, target) == (asking, serving)
+        for window in WINDOWS:
+            start = now - timedelta(days=window)
+            if own_link:  # already in the link's volume (if asked in the window)
+                if not child and clock.aware(asked_at) >= start:
+                    row(window, source, target)["handoffs"] += 1
+            elif clock.aware(at) >= start:
+                figures = row(window, source, target)
+                figures["asked"] += 1
+                figures["handoffs"] += 1
     minutes: dict[tuple[int, int, int], list[int]] = defaultdict(list)
     today = now.date()
     for asking, serving, day, met, resolution, rating in _measures(today - timedelta(days=longest)):

@@ -1,5 +1,6 @@
 """Starting a bundle: one form, one transaction — the parent (`BundleRun`) and one ordinary
-request per step in its department's queue, each with its own promise and clock. A step
+request per step in its department's queue, each with its own promise and clock (a step
+whose service asks for approval awaits it first, as any request of that service). A step
 that waits for another is filed "Waiting on another request" (no clock runs) and opens
 when that one is resolved (progress.py). The form's token makes a double submit find the
 run it already made."""
@@ -35,7 +36,12 @@ from portal.models import (
 from portal.service_requests import clocks
 from portal.service_requests.services.notices import notify_created
 from portal.service_requests.services.recording import record_event, set_status
-from portal.service_requests.services.submission import Submission, allocate_key, new_request
+from portal.service_requests.services.submission import (
+    Submission,
+    allocate_key,
+    hold_if_gated,
+    new_request,
+)
 
 
 @dataclass
@@ -199,6 +205,8 @@ def _file_children(
         )
         if waits_for is not None:
             set_status(sr, actor, RequestStatus.BLOCKED, now)
+            clocks.refresh_due(sr, now)
+        elif hold_if_gated(sr, actor, now):  # its service's approvers first
             clocks.refresh_due(sr, now)
         else:
             clocks.refresh_due(sr, now, changes=[])

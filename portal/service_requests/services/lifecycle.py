@@ -60,6 +60,25 @@ def when_resolved(action: Callable[[ServiceRequest, datetime], None]):
     return action
 
 
+# What other areas do when a request is cancelled (approvals close its pending rows, a
+# bundle opens the children that waited for it): registered the same way.
+_WHEN_CANCELLED: list[Callable[[ServiceRequest, datetime], None]] = []
+
+
+def when_cancelled(action: Callable[[ServiceRequest, datetime], None]):
+    """Run `action(request, now)` in the cancelling transaction; registering twice is once."""
+    if action not in _WHEN_CANCELLED:
+        _WHEN_CANCELLED.append(action)
+    return action
+
+
+def after_cancel(sr: ServiceRequest, now: datetime) -> None:
+    """The registered actions, for every way a request is cancelled (by its requester or
+    department here, by a rejection, with its bundle's parent)."""
+    for action in _WHEN_CANCELLED:
+        action(sr, now)
+
+
 # Which status changes each side may make.
 WORKER_TRANSITIONS = {
     RequestStatus.NEW: {
@@ -121,6 +140,8 @@ def change_status(
         notify_requester(sr, "request.resolved", "resolved", reopen_days=REOPEN_BUSINESS_DAYS)
         for action in _WHEN_RESOLVED:
             action(sr, now)
+    elif status is RequestStatus.CANCELLED:
+        after_cancel(sr, now)
     clocks.refresh_due(sr, now)
     if commit:
         commit_change(sr)
@@ -273,6 +294,7 @@ def cancel(
     if not sr.status.is_open and sr.status is not RequestStatus.AWAITING_APPROVAL:
         raise Refused("Only an open request can be cancelled.")
     set_status(sr, actor, RequestStatus.CANCELLED, now)
+    after_cancel(sr, now)
     clocks.refresh_due(sr, now)
     commit_change(sr)
 

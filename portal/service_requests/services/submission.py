@@ -53,6 +53,20 @@ def _held(sr: ServiceRequest, service: Service, now: datetime) -> Hold | None:
     return None
 
 
+def hold_if_gated(sr: ServiceRequest, actor: User | None, now: datetime) -> bool:
+    """For a request that opens outside the form (a bundle's child, filed or opening when
+    the one it waited for is done): the service's gate, in the caller's transaction, as
+    `submit_request` applies it. True when the request now awaits approval (its hold
+    written, the department not told yet); False when the caller tells the department."""
+    service = sr.service
+    hold = _held(sr, service, now) if service is not None else None
+    if hold is None:
+        return False
+    sr.status = RequestStatus.AWAITING_APPROVAL
+    hold(sr, actor, now)
+    return True
+
+
 def new_form_token() -> str:
     return secrets.token_urlsafe(24)
 
