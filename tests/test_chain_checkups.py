@@ -15,6 +15,7 @@ from portal.extensions import db
 from portal.models import AuditEntry
 from tests import factories
 from tests.conftest import csrf_token_from
+from tests.statements import count_statements
 
 
 @pytest.fixture
@@ -92,6 +93,27 @@ def test_five_answers_mark_the_link(chain):
     assert mark.words == "Check-up: 4.0/5 from 5 answers"
     assert [m.checkup_id for m in checkups.marks(chain["sales"].id)] == [ci.id]
     assert checkups.marks(chain["hr"].id) == []
+
+
+def test_only_the_latest_checkup_of_a_link_marks_it_in_one_statement(chain):
+    older = opened(chain)
+    answer_all(chain, older, 5, score="5")
+    older.closes_at = clock.now() - timedelta(days=1)
+    db.session.commit()
+    newer = checkups.open_checkup(
+        chain["iris"], chain["it"], chain["sales"].id, "Q1", clock.now().date() + timedelta(days=9)
+    )
+    answer_all(chain, newer, 4, score="3")
+    assert checkups.marks() == []  # the newer one hides the older, and shows nothing yet
+    checkups.answer(chain["sellers"][4], newer, "2", "", "", "")
+    db.session.expire_all()
+    with count_statements() as seen:
+        (mark,) = checkups.marks()
+    assert len(seen) == 1
+    assert (mark.checkup_id, mark.period, mark.server_name, mark.client_name) == (
+        newer.id, "Q1", "IT", "Sales",
+    )
+    assert mark.average == pytest.approx(2.8) and mark.answers == 5
 
 
 def test_answering_twice_is_refused(chain):

@@ -182,6 +182,16 @@ def nina(fac):
                                 sponsor=fac.fiona)
 
 
+def test_a_signed_in_guest_gets_the_styles_and_the_icon(fac, nina, app):
+    # Static files are no page: the guest guard must not answer them 404 (a guest whose
+    # browser asks again after sign-in, or after a new release, would get a bare page).
+    client = signed_in_client(app, nina)
+    for path in ("/static/css/inward.css", "/static/favicon.svg"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        response.close()
+
+
 def test_a_guest_sees_only_the_sponsors_partner_services_without_people(fac, nina, app):
     client = signed_in_client(app, nina)
     html = client.get("/partners").get_data(as_text=True)
@@ -359,6 +369,41 @@ def test_the_agent_sees_partner_and_organisation_on_the_request(fac, nina, app):
         as_text=True
     )
     assert "Partner:" not in html
+
+
+
+def test_the_timeline_reads_each_actors_organisation_with_their_name(fac, app):
+    from portal.service_requests.services import conversation, history
+    from tests.statements import count_statements
+
+    nina, nils = (
+        factories.make_guest(fac.dept, email=f"{n.lower()}@northwind.example",
+                             name=f"{n} Partner", sponsor=fac.fiona, shares_requests=True)
+        for n in ("Nina", "Nils")
+    )
+    sr = factories.make_request(fac.dock, nina)
+    conversation.reply(sr, fac.frank, "Dock 3 is free at noon.")
+    client = signed_in_client(app, fac.frank)
+
+    def page_statements() -> int:
+        with count_statements() as seen:
+            assert client.get(f"/requests/{sr.key}").status_code == 200
+        return len(seen)
+
+    page_statements()  # after a change, the first page reads the clocks' hours once more
+    few = page_statements()
+    conversation.reply(sr, nils, "Noon suits us.")
+    entries = history.timeline(sr, fac.frank)
+    assert dict((e.actor_name, e.actor_partner) for e in entries) == {
+        "Nina Partner": "Northwind Logistics",
+        "Frank Agent": None,
+        "Nils Partner": "Northwind Logistics",
+    }
+    page_statements()
+    assert page_statements() == few  # one read of the people, guests' organisations included
+    html = client.get(f"/requests/{sr.key}").get_data(as_text=True)
+    tag = '<span class="tag tag--partner">Partner: Northwind Logistics'
+    assert f"Nils Partner</strong> {tag}" in html
 
 
 # Import -----------------------------------------------------------------------------------

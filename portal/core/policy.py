@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from portal.extensions import db
-from portal.models import MembershipRole
+from portal.models import Membership, MembershipRole, User
 
 if TYPE_CHECKING:
-    from portal.models import Department, User
+    from portal.models import Department
 
 _ROLE = text(
     "SELECT role FROM department_membership "
@@ -62,6 +62,23 @@ def manages(user: User | None, department: Department | int) -> bool:
     if user.is_admin:
         return True
     return role_in(user, department) is MembershipRole.MANAGER
+
+
+def managers_of(department: Department | int) -> list[User]:
+    """The department's managers: active people with the manager role in it, by name.
+    Portal admins are not among them (they may manage, but nobody's team is theirs)."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.department_id == _department_id(department),
+                Membership.role == MembershipRole.MANAGER,
+                User.active,
+            )
+            .order_by(User.name, User.id)
+        )
+    )
 
 
 def member_department_ids(user: User | None) -> list[int]:

@@ -23,6 +23,8 @@ from portal.models import Guest
 
 
 def guard():
+    if request.endpoint == "static":
+        return None  # the styles, scripts and icon every page needs, a guest's pages too
     if request.blueprint == "api" or not is_guest(current_user):
         return None  # the API refuses guests' tokens itself (accounts.api_tokens)
     user = current_user._get_current_object()

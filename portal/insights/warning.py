@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from portal.core import clock
+from portal.core import clock, policy
 from portal.database import write_transaction
 from portal.extensions import db
 from portal.insights import figures, rollup
@@ -31,10 +31,7 @@ from portal.insights.scorecard import department_today, week_start
 from portal.models import (
     Department,
     InsightFlag,
-    Membership,
-    MembershipRole,
     ScorecardDay,
-    User,
 )
 from portal.notify import email, outbox
 
@@ -123,20 +120,6 @@ def _value_words(measure: str, value: float | None) -> str:
     return f"{round(value * 100)}%" if measure == "first_within" else f"{value:.1f} / 5"
 
 
-def _managers(department_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.department_id == department_id,
-                Membership.role == MembershipRole.MANAGER,
-                User.active,
-            )
-        )
-    )
-
-
 def check_department(department: Department, now: datetime) -> list[InsightFlag]:
     weeks = _complete_weeks(department_today(department, now))
     series = weekly_values(department.id, weeks)
@@ -181,7 +164,7 @@ def check_department(department: Department, now: datetime) -> list[InsightFlag]
         )
         db.session.add(flag)
         link = f"{current_app.config['PORTAL_URL']}/d/{department.slug}/scorecard"
-        for manager in _managers(department.id):
+        for manager in policy.managers_of(department):
             email.enqueue(
                 manager.email,
                 "insights_early_warning",

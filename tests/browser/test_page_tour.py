@@ -43,13 +43,22 @@ TOUR = [
             ("wall", "/wall"),
             ("help", "/d/it/help"),
             ("article", lambda page: _first_link(page, "main a[href^='/d/it/help/']")),
+            ("chain", "/chain"),
+            ("goals", "/goals"),
         ],
     ),
     ("ivan@example.com", [("queue", "/queue/it")]),
     (
         "iris@example.com",
-        [("scorecard", "/d/it/scorecard"), ("insights", "/insights"), ("manage", "/manage/it")],
+        [
+            ("scorecard", "/d/it/scorecard"),
+            ("insights", "/insights"),
+            ("manage", "/manage/it"),
+            ("chain-department", "/chain/it"),
+            ("my-approvals", "/me/approvals"),
+        ],
     ),
+    ("nora@northwind.example", [("partners", "/partners"), ("partner-thanks", "/partners/thanks")]),
 ]
 
 

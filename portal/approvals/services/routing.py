@@ -11,14 +11,13 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from portal.core import policy
 from portal.extensions import db
 from portal.models import (
     ApprovalMode,
     ApprovalStep,
     ApproverKind,
     Department,
-    Membership,
-    MembershipRole,
     ReportingLine,
     ServiceRequest,
     User,
@@ -59,23 +58,6 @@ def line_manager(person_id: int) -> User | None:
     return manager if manager is not None and manager.active else None
 
 
-def department_managers(department_id: int | None) -> list[User]:
-    if department_id is None:
-        return []
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.department_id == department_id,
-                Membership.role == MembershipRole.MANAGER,
-                User.active,
-            )
-            .order_by(User.name, User.id)
-        )
-    )
-
-
 def _number(value) -> float | None:
     try:
         return float(value)
@@ -102,7 +84,9 @@ def applies(step: ApprovalStep, answers: list[dict] | None) -> bool:
 def _fallback(requester: User, fulfilling: int, why: str) -> list[tuple[User, str]]:
     """The requester's department's managers (else the fulfilling department's), with why."""
     for department_id in (requester.department_id, fulfilling):
-        managers = [m for m in department_managers(department_id) if m.id != requester.id]
+        if department_id is None:
+            continue
+        managers = [m for m in policy.managers_of(department_id) if m.id != requester.id]
         if managers:
             name = db.session.get(Department, department_id).name
             return [(m, f"{why}, so the managers of {name} decide.") for m in managers]
@@ -139,7 +123,7 @@ def _people_for(step: ApprovalStep, sr: ServiceRequest, requester: User) -> list
     if kind is ApproverKind.DEPARTMENT_MANAGERS:
         department_id = step.approver_department_id or fulfilling
         name = db.session.get(Department, department_id).name
-        return [(m, f"A manager of {name}") for m in department_managers(department_id)]
+        return [(m, f"A manager of {name}") for m in policy.managers_of(department_id)]
     answer = next((a for a in sr.answers or [] if a.get("key") == step.field_key), None)
     person = db.session.get(User, int(answer["value"])) if answer and answer.get("value") else None
     return [(person, "Named in the request")] if person is not None and person.active else []

@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
 
 from portal import audit
 from portal.core import clock, policy
@@ -24,9 +25,11 @@ from portal.database import write_transaction
 from portal.extensions import db
 from portal.feedback import checkins
 from portal.feedback.typed_text import typed_text
+from portal.insights import check_in_release, figures
 from portal.models import (
     ChainLink,
     CheckIn,
+    CheckInAnswer,
     CheckInInvite,
     Department,
     Membership,
@@ -206,29 +209,46 @@ class Mark:
 
 
 def marks(department_id: int | None = None, now: datetime | None = None) -> list[Mark]:
-    """The latest check-up of each link with results to show (5+ released answers);
-    only those touching `department_id` when it is given."""
-    query = select(CheckIn).where(CheckIn.served_department_id.is_not(None))
+    """The latest check-up of each link with results to show (5+ released answers, the
+    check-ins' release rule), newest first; only those touching `department_id` when it is
+    given. One statement: the latest check-up per link by a window, its shown answers
+    counted and summed, both departments' names joined."""
+    links = select(
+        CheckIn.id,
+        func.row_number()
+        .over(
+            partition_by=(CheckIn.department_id, CheckIn.served_department_id),
+            order_by=CheckIn.id.desc(),
+        )
+        .label("newest"),
+    ).where(CheckIn.served_department_id.is_not(None))
     if department_id is not None:
-        query = query.where(
+        links = links.where(
             (CheckIn.department_id == department_id)
             | (CheckIn.served_department_id == department_id)
         )
-    seen: set[tuple[int, int]] = set()
-    out: list[Mark] = []
-    for ci in db.session.scalars(query.order_by(CheckIn.id.desc())):
-        pair = (ci.department_id, ci.served_department_id)
-        if pair in seen:
-            continue
-        seen.add(pair)
-        server = db.session.get(Department, ci.department_id)
-        shown = checkins.results(None, ci, server, now)
-        if not shown.enough:
-            continue
-        client = db.session.get(Department, ci.served_department_id)
-        out.append(Mark(ci.id, server.id, client.id, server.name, client.name, ci.period,
-                        shown.average, shown.answers, ci.will_change))
-    return out
+    latest = links.subquery()
+    server, client = aliased(Department), aliased(Department)
+    answers = func.count(CheckInAnswer.id)
+    rows = db.session.execute(
+        select(CheckIn.id, server.id, client.id, server.name, client.name, CheckIn.period,
+               func.sum(CheckInAnswer.score), answers, CheckIn.will_change)
+        .join(latest, (latest.c.id == CheckIn.id) & (latest.c.newest == 1))
+        .join(server, server.id == CheckIn.department_id)
+        .join(client, client.id == CheckIn.served_department_id)
+        .join(CheckInAnswer, CheckInAnswer.check_in_id == CheckIn.id)
+        .where(check_in_release.shown_answers(now))
+        .group_by(CheckIn.id, server.id, client.id, server.name, client.name, CheckIn.period,
+                  CheckIn.will_change)
+        .having(answers >= figures.MIN_SAMPLE)
+        .order_by(CheckIn.id.desc())
+    ).tuples()
+    return [
+        Mark(ci_id, server_id, client_id, server_name, client_name, period, total / count,
+             count, will_change)
+        for ci_id, server_id, client_id, server_name, client_name, period, total, count,
+        will_change in rows
+    ]
 
 
 def of_server(server: Department) -> list[tuple[CheckIn, str]]:

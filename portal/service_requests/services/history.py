@@ -10,6 +10,7 @@ from portal.extensions import db
 from portal.models import (
     Department,
     EventKind,
+    Guest,
     Priority,
     RequestAttachment,
     RequestEvent,
@@ -27,6 +28,7 @@ class TimelineEntry:
 
     event: RequestEvent
     actor_name: str
+    actor_partner: str | None  # the organisation a guest actor represents; None for employees
     before: str | None
     after: str | None
     attachments: list[RequestAttachment]
@@ -69,17 +71,19 @@ def timeline(sr: ServiceRequest, viewer: User) -> list[TimelineEntry]:
         for v in (e.from_value, e.to_value)
         if v
     }
-    # Policy: a deactivated person's history stays, named as a former employee.
-    people = (
-        {
-            uid: name if active else f"{name} (former employee)"
-            for uid, name, active in db.session.execute(
-                select(User.id, User.name, User.active).where(User.id.in_(user_ids))
-            ).tuples()
-        }
-        if user_ids
-        else {}
-    )
+    # Policy: a deactivated person's history stays, named as a former employee. A guest's
+    # organisation comes with the name (one read, not one per actor in the template).
+    people: dict[int, str] = {}
+    partners: dict[int, str] = {}
+    if user_ids:
+        for uid, name, active, organisation in db.session.execute(
+            select(User.id, User.name, User.active, Guest.organisation)
+            .outerjoin(Guest, Guest.user_id == User.id)
+            .where(User.id.in_(user_ids))
+        ).tuples():
+            people[uid] = name if active else f"{name} (former employee)"
+            if organisation is not None:
+                partners[uid] = organisation
     slugs = {
         v for e in events if e.kind is EventKind.DEPARTMENT for v in (e.from_value, e.to_value) if v
     }
@@ -97,5 +101,6 @@ def timeline(sr: ServiceRequest, viewer: User) -> list[TimelineEntry]:
         actor = people.get(e.actor_id, "Inward") if e.actor_id else "Inward"
         before = _value_words(e.kind, e.from_value, people, departments)
         after = _value_words(e.kind, e.to_value, people, departments)
-        entries.append(TimelineEntry(e, actor, before, after, files.get(e.id, [])))
+        partner = partners.get(e.actor_id) if e.actor_id else None
+        entries.append(TimelineEntry(e, actor, partner, before, after, files.get(e.id, [])))
     return entries
