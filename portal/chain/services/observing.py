@@ -4,10 +4,12 @@ For each pair (asking department → serving department) and window (30 and 90 d
 requests asked in the window, and of those resolved in it (the rollup's `RequestMeasure`)
 the share resolved within promise, the median business minutes to resolve, and the ratings.
 The asking department is the requester's department (`User.department_id`); requests of
-people with no department, and a department asking itself, are left out.
+people with no department, and a department asking itself, are left out. Requests partners
+and vendors (guests) asked are a flow of their own, partners → serving department
+(`chain_partner_flow`), never under a department.
 
-`refresh_observed()` rebuilds the whole `chain_flow` table from two grouped reads; it runs
-at the end of every `flask insights refresh` (portal.insights.rollup.refresh), so a page
+`refresh_observed()` rebuilds the whole `chain_flow` and `chain_partner_flow` tables (two
+grouped reads each, one write transaction); it runs at the end of every `flask insights refresh` (portal.insights.rollup.refresh), so a page
 reads a few hundred rows whatever the number of requests. Not yet: transfers and bundle
 children as hand-offs."""
 
@@ -22,34 +24,45 @@ from sqlalchemy import case, delete, func, insert, select
 from portal.core import clock
 from portal.database import write_transaction
 from portal.extensions import db
-from portal.models import ChainFlow, RequestMeasure, ServiceRequest, User
+from portal.models import ChainFlow, ChainPartnerFlow, RequestMeasure, ServiceRequest, User
 
 WINDOWS = (30, 90)
 
 
-def _asked(since: datetime, since_short: datetime) -> list[tuple]:
+def _asker_columns(partners: bool) -> tuple:
+    """Who asked: the requester's department, or (partners) nothing but the serving side.
+    Guests are partners whatever their user row says, never a department's."""
+    return () if partners else (User.department_id,)
+
+
+def _asker_filter(partners: bool, serving_column) -> tuple:
+    if partners:
+        return (User.is_guest.is_(True),)
+    return (
+        User.is_guest.is_(False),
+        User.department_id.is_not(None),
+        User.department_id != serving_column,
+    )
+
+
+def _asked(since: datetime, since_short: datetime, partners: bool = False) -> list[tuple]:
     recent = case((ServiceRequest.created_at >= since_short, 1), else_=0)
+    asker = _asker_columns(partners)
     return db.session.execute(
-        select(
-            User.department_id,
-            ServiceRequest.department_id,
-            func.count(),
-            func.sum(recent),
-        )
+        select(*asker, ServiceRequest.department_id, func.count(), func.sum(recent))
         .join(User, User.id == ServiceRequest.requester_id)
         .where(
             ServiceRequest.created_at >= since,
-            User.department_id.is_not(None),
-            User.department_id != ServiceRequest.department_id,
+            *_asker_filter(partners, ServiceRequest.department_id),
         )
-        .group_by(User.department_id, ServiceRequest.department_id)
+        .group_by(*asker, ServiceRequest.department_id)
     ).all()
 
 
-def _measures(since: date) -> list[tuple]:
+def _measures(since: date, partners: bool = False) -> list[tuple]:
     return db.session.execute(
         select(
-            User.department_id,
+            *_asker_columns(partners),
             RequestMeasure.department_id,
             RequestMeasure.day,
             RequestMeasure.resolution_met,
@@ -58,44 +71,46 @@ def _measures(since: date) -> list[tuple]:
         )
         .join(ServiceRequest, ServiceRequest.id == RequestMeasure.request_id)
         .join(User, User.id == ServiceRequest.requester_id)
-        .where(
-            RequestMeasure.day >= since,
-            User.department_id.is_not(None),
-            User.department_id != RequestMeasure.department_id,
-        )
+        .where(RequestMeasure.day >= since, *_asker_filter(partners, RequestMeasure.department_id))
     ).all()
 
 
-def observed_rows(now: datetime | None = None) -> list[dict]:
-    """The `chain_flow` rows as of `now` (both windows)."""
+def observed_rows(now: datetime | None = None, partners: bool = False) -> list[dict]:
+    """The `chain_flow` rows as of `now` (both windows); with `partners`, the
+    `chain_partner_flow` rows (no asking department: the key is the serving one alone)."""
     now = clock.now(now)
     longest = max(WINDOWS)
-    rows: dict[tuple[int, int, int], dict] = {}
+    rows: dict[tuple, dict] = {}
 
-    def row(window: int, asking: int, serving: int) -> dict:
-        return rows.setdefault(
-            (window, asking, serving),
-            {"window_days": window, "asking_id": asking, "serving_id": serving, "asked": 0,
-             "resolved": 0, "within_promise": 0, "median_minutes": None,
-             "rating_sum": 0, "rating_count": 0},
-        )
+    def row(window: int, *pair: int) -> dict:
+        found = rows.get((window, *pair))
+        if found is None:
+            found = rows[(window, *pair)] = {
+                "window_days": window, "serving_id": pair[-1], "asked": 0, "resolved": 0,
+                "within_promise": 0, "median_minutes": None, "rating_sum": 0, "rating_count": 0,
+            }
+            if not partners:
+                found["asking_id"] = pair[0]
+        return found
 
-    for asking, serving, count, recent in _asked(
-        now - timedelta(days=longest), now - timedelta(days=min(WINDOWS))
+    for *pair, count, recent in _asked(
+        now - timedelta(days=longest), now - timedelta(days=min(WINDOWS)), partners
     ):
-        row(longest, asking, serving)["asked"] = int(count)
+        row(longest, *pair)["asked"] = int(count)
         if recent:
-            row(min(WINDOWS), asking, serving)["asked"] = int(recent)
-    minutes: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+            row(min(WINDOWS), *pair)["asked"] = int(recent)
+    minutes: dict[tuple, list[int]] = defaultdict(list)
     today = now.date()
-    for asking, serving, day, met, resolution, rating in _measures(today - timedelta(days=longest)):
+    for *pair, day, met, resolution, rating in _measures(
+        today - timedelta(days=longest), partners
+    ):
         for window in WINDOWS:
             if day < today - timedelta(days=window):
                 continue
-            figures = row(window, asking, serving)
+            figures = row(window, *pair)
             figures["resolved"] += 1
             figures["within_promise"] += 1 if met else 0
-            minutes[(window, asking, serving)].append(resolution)
+            minutes[(window, *pair)].append(resolution)
             if rating is not None:
                 figures["rating_sum"] += rating
                 figures["rating_count"] += 1
@@ -105,10 +120,13 @@ def observed_rows(now: datetime | None = None) -> list[dict]:
 
 
 def refresh_observed(now: datetime | None = None) -> int:
-    """Rebuild the observed links; returns how many rows there are."""
-    rows = observed_rows(now)
+    """Rebuild the observed links (the departments' and the partners'); returns how many
+    rows there are."""
+    tables = [(model, observed_rows(now, partners))
+              for model, partners in ((ChainFlow, False), (ChainPartnerFlow, True))]
     with write_transaction():
-        db.session.execute(delete(ChainFlow))
-        for start in range(0, len(rows), 2000):
-            db.session.execute(insert(ChainFlow), rows[start : start + 2000])
-    return len(rows)
+        for model, rows in tables:
+            db.session.execute(delete(model))
+            for start in range(0, len(rows), 2000):
+                db.session.execute(insert(model), rows[start : start + 2000])
+    return sum(len(rows) for _, rows in tables)
