@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from portal.chain.services import mapping, observing
+from portal.chain.services import mapping
 from portal.extensions import db
 from portal.feedback import ratings
 from portal.insights import rollup
