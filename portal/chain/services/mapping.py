@@ -3,14 +3,14 @@ value flowing from the department that serves to the one it serves and on to ext
 customers; edges weighted by observed volume, marked by promise-keeping, declared and
 observed told apart.
 
-The layout is networkx's: the declared links made acyclic (each cycle's back edges, found
-by a depth-first search, set aside for layering only; they are still drawn; observed-only
-links are drawn, not followed); `topological_generations` of the reversed
-graph gives the layers by their longest way to the end of the chain, drawn left to right
-so external customers (and partners and vendors, who only ask) stand on the right
-(departments with no declared link in a column of their own on the left); within a layer nodes are ordered by the mean
-place of their predecessors (one barycentre sweep), and a layer taller than `COLUMN_ROWS`
-wraps into further columns. Only plain data leaves this module: the template
+The layout is networkx's: the declared links made acyclic (each cycle's back edges, found by
+a depth-first search, set aside for layering only; they are still drawn; observed-only links
+are drawn, not followed); `topological_generations` of the reversed graph gives the layers
+by their longest way to the end of the chain, drawn left to right so external customers (and
+partners and vendors, who only ask) stand on the right (departments with no declared link in
+a column of their own on the left); within a layer nodes are ordered by the mean place of
+their predecessors (one barycentre sweep), and a layer taller than `COLUMN_ROWS` wraps into
+further columns. Only plain data leaves this module: the template
 draws the SVG (no markup here)."""
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ and vendors (guests) asked are a flow of their own, partners → serving departm
 (`chain_partner_flow`), never under a department.
 
 `refresh_observed()` rebuilds the whole `chain_flow` and `chain_partner_flow` tables (two
-grouped reads each, one write transaction); it runs at the end of every `flask insights refresh` (portal.insights.rollup.refresh), so a page
-reads a few hundred rows whatever the number of requests. Not yet: transfers and bundle
-children as hand-offs."""
+grouped reads each, one write transaction); it runs at the end of every `flask insights
+refresh` (portal.insights.rollup.refresh), so a page reads a few hundred rows whatever the
+number of requests. Not yet: transfers and bundle children as hand-offs."""
 
 from __future__ import annotations
 
