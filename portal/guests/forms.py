@@ -95,7 +95,7 @@ class GuestImportForm(Form):
     file = FileField("CSV file")
     department = SelectField("Sponsoring department", validate_choice=False)
     sponsor = EmailField(
-        "Sponsor: the e-mail address of one of that department’s managers",
+        "Sponsor’s e-mail address",
         filters=[_strip],
         validators=[DataRequired("Enter the e-mail address of the department’s manager.")],
     )
