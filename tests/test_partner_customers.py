@@ -165,3 +165,15 @@ def test_guests_still_get_404_on_the_chain_and_the_scorecard(served, app):
     for path in ("/chain", "/chain/facilities", "/d/facilities/scorecard",
                  "/d/facilities/scorecard?days=90"):
         assert client.get(path).status_code == 404, path
+
+
+def test_the_department_page_says_it_serves_partners_and_vendors(served, app):
+    from portal.chain.services.neighbours import neighbourhood
+
+    hood = neighbourhood(served["fac"].id)
+    assert [(n.name, n.asked, n.slug) for n in hood.serves] == [
+        ("Sales", 5, "sales"), ("Partners and vendors", 7, None),
+    ]
+    html = signed_in_client(app, served["erin"]).get("/d/facilities").get_data(as_text=True)
+    strip = html.split('id="chain-strip-title"')[1].split("</section>")[0]
+    assert "Partners and vendors" in strip and "7 requests in 90 days" in strip
