@@ -1,7 +1,8 @@
-"""A department page's "Who we serve, who we rely on": the declared links and the observed
-ones (last 90 days) touching the department — partners and vendors among those it serves
-when guests asked it anything — with the figures, and the company goals it serves. Plain values, cached under the chain's stamp: a department page pays one cheap
-statement (the stamp) for it when the cache is on."""
+"""A department page's "Who we serve, who we rely on": the declared links and the observed ones
+(last 90 days) touching the department — partners and vendors among those it serves when
+guests asked it anything — with the figures, and the company goals it serves. Plain values,
+cached under the chain's stamp: a department page pays one cheap statement (the stamp) for
+it when the cache is on."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, case, literal, null, or_, select, union_all
 
 from portal.chain.services import SCOPE, goals
+from portal.chain.services.mapping import EXTERNAL_NAME, PARTNERS_NAME
 from portal.core import caching
 from portal.extensions import db
-from portal.chain.services.mapping import EXTERNAL_NAME, PARTNERS_NAME
 from portal.models import ChainFlow, ChainLink, ChainPartnerFlow, Department
 
 WINDOW = 90
