@@ -286,3 +286,16 @@ def test_ten_thousand_rows_are_checked_and_invited_quickly(world, capsys):
         print(f"\n10,000 guests through the page: check {check_took:.1f} s, "
               f"invite {apply_took:.1f} s")
     assert check_took < 15 and apply_took < 60
+
+
+def test_a_file_with_only_the_column_names_is_refused(world):
+    response = _check(world, HEADER.encode())
+    assert response.status_code == 422
+    assert _error_beside(response.get_data(as_text=True), "file", "no guests in it")
+
+
+def test_a_file_with_errors_is_not_kept_for_an_import(world):
+    data = (HEADER + f"nora@northwind.example,Nora,Northwind,Docks,{_day()}\n"
+            "bad,Olaf,Contoso,Invoices,2027-01-01\n").encode()
+    assert _check(world, data).status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(OrgImportUpload)) == 0

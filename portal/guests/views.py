@@ -181,10 +181,13 @@ def import_page():
 
 @bp.errorhandler(413)
 def _import_too_large(error):
-    if request.endpoint == "guests.import_check" and is_admin(current_user):
-        form = GuestImportForm(formdata=None)
-        return _refused(form, Refused(importing.too_large()), 413)
-    return errors._render_error(413 if request.endpoint != "guests.import_check" else 404)
+    """A body over the app's limit, refused before the view runs: on the upload, beside
+    its field (for an admin: anyone else is not to know the page is there)."""
+    if request.endpoint != "guests.import_check":
+        return errors._render_error(413)
+    if not is_admin(current_user):
+        return errors._render_error(404)
+    return _refused(GuestImportForm(formdata=None), Refused(importing.too_large()), 413)
 
 
 @bp.post("/admin/guests/import")
@@ -205,7 +208,7 @@ def import_check():
         result = importing.read(data)
     except Refused as exc:
         return _refused(form, exc)
-    token = org_import.keep_upload(current_user, data, filename) if result.rows else None
+    token = None if result.errors else org_import.keep_upload(current_user, data, filename)
     return _import_page(
         form, 422 if result.errors else 200, result=result, filename=filename, token=token,
         department=department, sponsor=sponsor, apply_form=GuestImportApplyForm(formdata=None),

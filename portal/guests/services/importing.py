@@ -109,6 +109,8 @@ def read(data: bytes) -> GuestImport:
             continue
         seen.add(row.email)
         result.rows.append(row)
+    if not result.rows and not result.errors:
+        raise Refused("The file names the columns but has no guests in it: one a row.")
     _refuse_taken(result)
     return result
 
