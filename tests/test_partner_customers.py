@@ -149,6 +149,7 @@ def test_the_chain_pages_show_the_partners_node_in_the_svg_and_the_table(served,
     svg, table = html.split("<table", 1)
     assert 'class="chain-node chain-node--partners" tabindex="0" role="img"' in svg
     assert ">Partners and vendors</title>" in svg and "counted apart from every" in svg
+    assert "departments and" in svg and "besides the departments, partners and vendors" in svg
     assert "Facilities serves Partners and vendors: not declared; 7 requests in 90 days" in svg
     assert "Partners and vendors" in table and 'href="/chain/partners' not in html
     focused = client.get("/chain/facilities").get_data(as_text=True)
