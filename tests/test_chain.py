@@ -254,7 +254,8 @@ def test_the_map_and_table_say_how_many_are_hand_offs(org, client, login):
 
 
 def test_observing_reads_in_one_pass_however_many_hand_offs(org):
-    """Three grouped reads, whatever the number of transfers and children (no N+1)."""
+    """Five grouped reads (three for the departments' links, two for the partners'),
+    whatever the number of transfers and children (no N+1)."""
     from portal.fulfilment.services import starting
 
     bundle = _sales_bundle(org)
@@ -272,7 +273,7 @@ def test_observing_reads_in_one_pass_however_many_hand_offs(org):
         starting.start_bundle(bundle, org["sam"], starting.Start(form_token=f"b{n}"))
         sr = factories.make_request(org["laptop"], org["erin"])
         lifecycle.transfer(sr, org["ivan"], org["support"])
-    assert len(counted()) == len(few) == 3
+    assert len(counted()) == len(few) == 5
 
 
 # The map -------------------------------------------------------------------------------------

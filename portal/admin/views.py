@@ -34,6 +34,7 @@ AUDIT = "admin/audit.html"
 OTHER_ADMIN_PAGES = [
     ("/admin/values", "Company values", "The values people can tag on the wall."),
     ("/wall/reports", "Reported wall posts", "Posts colleagues reported, to keep or hide."),
+    ("/admin/guests", "Guests", "Partners and vendors departments invited; import them from CSV."),
 ]
 
 

@@ -1,9 +1,18 @@
-"""Guests' forms: the invitation, an extension, the guest's password."""
+"""Guests' forms: the invitation, an extension, the guest's password, the admins' CSV upload."""
 
 from __future__ import annotations
 
-from wtforms import BooleanField, DateField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from portal.core.forms import Form
 from portal.guests.services.invitations import Invitation
@@ -78,3 +87,25 @@ class AcceptForm(Form):
         "Type it again",
         validators=[EqualTo("password", message="The two passwords are not the same.")],
     )
+
+
+class GuestImportForm(Form):
+    """The admins' upload: a CSV file of guests, their sponsoring department and sponsor."""
+
+    file = FileField("CSV file")
+    department = SelectField("Sponsoring department", validate_choice=False)
+    sponsor = EmailField(
+        "Sponsor’s e-mail address",
+        filters=[_strip],
+        validators=[DataRequired("Enter the e-mail address of the department’s manager.")],
+    )
+
+    def validate_file(self, field) -> None:
+        if not field.data or not getattr(field.data, "filename", ""):
+            raise ValidationError("Choose a CSV file to check.")
+
+
+class GuestImportApplyForm(Form):
+    token = HiddenField(validators=[DataRequired()])
+    department = HiddenField(validators=[DataRequired()])
+    sponsor = HiddenField(validators=[DataRequired()])

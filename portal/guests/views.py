@@ -1,18 +1,31 @@
 """Guests' pages: a guest's own home and department pages, the invitation link, the
-sponsor's list (/manage/<dept>/guests) and the admins' list (/admin/guests)."""
+sponsor's list (/manage/<dept>/guests), the admins' list (/admin/guests) and their CSV
+upload (/admin/guests/import: check, then invite; the file kept between the two steps like
+the org import's)."""
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_login import current_user
 
+from portal import errors
 from portal.accounts.services import sign_in
+from portal.admin import org_import
 from portal.core.errors import Refused
 from portal.core.guest_access import guests_allowed
+from portal.core.policy import is_admin
 from portal.guests import bp
-from portal.guests.forms import AcceptForm, EndForm, ExtendForm, InviteForm
+from portal.guests.forms import (
+    AcceptForm,
+    EndForm,
+    ExtendForm,
+    GuestImportApplyForm,
+    GuestImportForm,
+    InviteForm,
+)
 from portal.guests.services import (
     acceptance,
+    importing,
     invitations,
     listing,
     partner_pages,
@@ -131,3 +144,102 @@ def admin_list():
         result=listing.admin_guests(current_user, filters),
         filters=filters,
     )
+
+
+# The admins' CSV upload -------------------------------------------------------------------
+
+IMPORT = "guests/import.html"
+
+
+def _import_form(form: GuestImportForm) -> GuestImportForm:
+    form.department.choices = [("", "Choose a department"), *importing.sponsor_choices()]
+    return form
+
+
+def _import_page(form: GuestImportForm, status: int = 200, **extra):
+    return render(
+        IMPORT,
+        form=_import_form(form),
+        max_size=org_import.size_words(org_import.max_bytes()),
+        columns=importing.COLUMNS,
+        example_day=importing.example_expiry(),
+        status=status,
+        **{"result": None, **extra},
+    )
+
+
+def _refused(form: GuestImportForm, exc: Refused, status: int = 422):
+    getattr(form, exc.field or "file").errors = [exc.message]
+    return _import_page(form, status)
+
+
+@bp.get("/admin/guests/import")
+def import_page():
+    importing.sponsoring_allowed(current_user)
+    return _import_page(GuestImportForm(formdata=None))
+
+
+@bp.errorhandler(413)
+def _import_too_large(error):
+    """A body over the app's limit, refused before the view runs: on the upload, beside
+    its field (for an admin: anyone else is not to know the page is there)."""
+    if request.endpoint != "guests.import_check":
+        return errors._render_error(413)
+    if not is_admin(current_user):
+        return errors._render_error(404)
+    return _refused(GuestImportForm(formdata=None), Refused(importing.too_large()), 413)
+
+
+@bp.post("/admin/guests/import")
+def import_check():
+    importing.sponsoring_allowed(current_user)
+    form = GuestImportForm()
+    if not form.validate():
+        return _import_page(form, 422)
+    upload = form.file.data
+    data = upload.stream.read(org_import.max_bytes() + 1)
+    filename = (upload.filename or "")[:200]
+    try:
+        department, sponsor = importing.sponsoring(
+            current_user, form.department.data, form.sponsor.data
+        )
+        if len(data) > org_import.max_bytes():
+            return _refused(form, Refused(importing.too_large()), 413)
+        result = importing.read(data)
+    except Refused as exc:
+        return _refused(form, exc)
+    token = None if result.errors else org_import.keep_upload(current_user, data, filename)
+    return _import_page(
+        form, 422 if result.errors else 200, result=result, filename=filename, token=token,
+        department=department, sponsor=sponsor, apply_form=GuestImportApplyForm(formdata=None),
+    )
+
+
+@bp.post("/admin/guests/import/apply")
+def import_apply():
+    importing.sponsoring_allowed(current_user)
+    form = GuestImportApplyForm()
+    if not form.validate():
+        abort(400)
+    page = _import_form(GuestImportForm(formdata=None))
+    page.department.data, page.sponsor.data = form.department.data, form.sponsor.data
+    try:
+        department, sponsor = importing.sponsoring(
+            current_user, form.department.data, form.sponsor.data
+        )
+        upload = org_import.take_upload(current_user, form.token.data)
+        result = importing.read(upload.content)
+    except Refused as exc:
+        return _refused(page, exc)
+    if result.errors or not result.rows:  # changed since the check: nothing is imported
+        return _import_page(
+            page, 422, result=result, filename=upload.filename, token=None,
+            department=department, sponsor=sponsor,
+        )
+    invited = importing.apply(current_user, department, sponsor, result, upload.filename)
+    org_import.forget_upload(upload)
+    flash(
+        f"{invited} guest{'' if invited == 1 else 's'} of {department.name} invited from "
+        f"{upload.filename or 'the file'}; each has their own link by e-mail."
+    )
+    return redirect(url_for("guests.admin_list", department=department.id), code=303)

@@ -11,7 +11,13 @@ from portal.models.approvals import (
     RequestApproval,
 )
 from portal.models.audit import AuditEntry
-from portal.models.chain import ChainFlow, ChainLink, CompanyGoal, GoalContribution
+from portal.models.chain import (
+    ChainFlow,
+    ChainLink,
+    ChainPartnerFlow,
+    CompanyGoal,
+    GoalContribution,
+)
 from portal.models.directory import (
     Closure,
     Contact,
@@ -92,6 +98,7 @@ __all__ = [
     "BundleStep",
     "RunStatus",
     "ChainFlow",
+    "ChainPartnerFlow",
     "ChainLink",
     "CompanyGoal",
     "GoalContribution",

@@ -7,6 +7,7 @@
   department) → serving department and window (30 or 90 days), the requests asked and the
   resolved ones' figures. Rebuilt by `flask insights refresh` (portal.chain.services.observing),
   so pages read a few hundred rows, whatever the number of requests.
+- `ChainPartnerFlow`: the same per serving department for requests partners (guests) asked.
 - `CompanyGoal` and `GoalContribution`: goals admins publish, and the services (or a whole
   department's promises) that serve them.
 """
@@ -50,26 +51,43 @@ class ChainLink(db.Model):
         return f"{self.server.name} serves {whom}"
 
 
-class ChainFlow(db.Model):
+class _FlowFigures:
+    """What an observed link carries: requests asked in the window and the resolved ones'
+    figures (shared by the departments' and the partners' links)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    window_days: Mapped[int] = mapped_column(Integer)
+    asked: Mapped[int] = mapped_column(Integer, default=0)
+    resolved: Mapped[int] = mapped_column(Integer, default=0)
+    within_promise: Mapped[int] = mapped_column(Integer, default=0)
+    median_minutes: Mapped[int | None] = mapped_column(Integer)
+    rating_sum: Mapped[int] = mapped_column(Integer, default=0)
+    rating_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ChainFlow(_FlowFigures, db.Model):
     __tablename__ = "chain_flow"
     __table_args__ = (
         Index("uq_chain_flow", "window_days", "asking_id", "serving_id", unique=True),
         Index("ix_chain_flow_serving", "serving_id", "window_days"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    window_days: Mapped[int] = mapped_column(Integer)
     asking_id: Mapped[int] = mapped_column(ForeignKey("department.id", ondelete="CASCADE"))
     serving_id: Mapped[int] = mapped_column(ForeignKey("department.id", ondelete="CASCADE"))
-    asked: Mapped[int] = mapped_column(Integer, default=0)
     # Of `asked`, the hand-offs: transfers from the asking department, and children of
     # the asking department's bundles (portal.chain.services.observing).
     handoffs: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    resolved: Mapped[int] = mapped_column(Integer, default=0)
-    within_promise: Mapped[int] = mapped_column(Integer, default=0)
-    median_minutes: Mapped[int | None] = mapped_column(Integer)
-    rating_sum: Mapped[int] = mapped_column(Integer, default=0)
-    rating_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ChainPartnerFlow(_FlowFigures, db.Model):
+    """The observed link from partners (guests, whatever their organisation) to a serving
+    department: partners are a customer of their own on the map (issue 18), never counted
+    under a department."""
+
+    __tablename__ = "chain_partner_flow"
+    __table_args__ = (Index("uq_chain_partner_flow", "window_days", "serving_id", unique=True),)
+
+    serving_id: Mapped[int] = mapped_column(ForeignKey("department.id", ondelete="CASCADE"))
 
 
 class CompanyGoal(db.Model):

@@ -56,4 +56,11 @@ RULES = [
          expect=only(IT_MANAGERS, 422), note="a day in the past is refused"),
     Rule("guests.end", "POST", url=guest, expect=only(IT_MANAGERS, 303)),
     Rule("guests.admin_list", "GET", expect=only({"admin"}, 200)),
+    Rule("guests.import_page", "GET", expect=only({"admin"}, 200)),
+    Rule("guests.import_check", "POST", expect=only({"admin"}, 422),
+         note="no file: refused beside the field"),
+    Rule("guests.import_apply", "POST",
+         data=lambda w: {"token": "unknown", "department": w.it.slug,
+                         "sponsor": w.users["manager"].email},
+         expect=only({"admin"}, 422), note="an upload that is not the admin's own"),
 ]

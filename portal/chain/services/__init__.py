@@ -4,9 +4,9 @@ layout), neighbours (a department page's "who we serve"), reaching (a person's c
 customer), goals (company goals and what serves them). Import the module you mean."""
 
 from portal import stamps
-from portal.models import ChainFlow, ChainLink, CompanyGoal, GoalContribution
+from portal.models import ChainFlow, ChainLink, ChainPartnerFlow, CompanyGoal, GoalContribution
 
 SCOPE = "chain"
 
-for _model in (ChainLink, ChainFlow, CompanyGoal, GoalContribution):
+for _model in (ChainLink, ChainFlow, ChainPartnerFlow, CompanyGoal, GoalContribution):
     stamps.watch(_model, lambda _row: (SCOPE,), (SCOPE,))

@@ -3,14 +3,14 @@ value flowing from the department that serves to the one it serves and on to ext
 customers; edges weighted by observed volume, marked by promise-keeping, declared and
 observed told apart.
 
-The layout is networkx's: the declared links made acyclic (each cycle's back edges, found
-by a depth-first search, set aside for layering only; they are still drawn; observed-only
-links are drawn, not followed); `topological_generations` of the reversed
-graph gives the layers by their longest way to the end of the chain, drawn left to right
-so external customers stand on the right (departments with no declared link in a column of
-their own on the left); within a layer nodes are ordered by the mean
-place of their predecessors (one barycentre sweep), and a layer taller than `COLUMN_ROWS`
-wraps into further columns. Only plain data leaves this module: the template
+The layout is networkx's: the declared links made acyclic (each cycle's back edges, found by
+a depth-first search, set aside for layering only; they are still drawn; observed-only links
+are drawn, not followed); `topological_generations` of the reversed graph gives the layers
+by their longest way to the end of the chain, drawn left to right so external customers (and
+partners and vendors, who only ask) stand on the right (departments with no declared link in
+a column of their own on the left); within a layer nodes are ordered by the mean place of
+their predecessors (one barycentre sweep), and a layer taller than `COLUMN_ROWS` wraps into
+further columns. Only plain data leaves this module: the template
 draws the SVG (no markup here)."""
 
 from __future__ import annotations
@@ -24,10 +24,24 @@ from sqlalchemy import or_, select
 from portal.chain.services import SCOPE
 from portal.core import caching
 from portal.extensions import db
-from portal.models import ChainFlow, ChainLink, Department
+from portal.models import ChainFlow, ChainLink, ChainPartnerFlow, Department
 
 EXTERNAL_NODE = 0  # the node id of external customers (department ids start at 1)
 EXTERNAL_NAME = "External customers"
+PARTNERS_NODE = -1  # the node id of partners and vendors: guests' requests (issue 18)
+PARTNERS_NAME = "Partners and vendors"
+# The nodes that are not departments: no page of their own, so drawn as focusable groups.
+OUTSIDE = {
+    EXTERNAL_NODE: (
+        EXTERNAL_NAME,
+        "The company's own customers, whom departments declare they serve.",
+    ),
+    PARTNERS_NODE: (
+        PARTNERS_NAME,
+        "Partner and vendor contacts who sign in as guests: a customer of their own, "
+        "their requests counted apart from every department's.",
+    ),
+}
 NODE_WIDTH, NODE_HEIGHT = 150, 34
 COLUMN_GAP, ROW_GAP = 80, 18
 LABEL_CHARACTERS = 20
@@ -57,6 +71,15 @@ class Node:
     @property
     def is_external(self) -> bool:
         return self.id == EXTERNAL_NODE
+
+    @property
+    def is_partners(self) -> bool:
+        return self.id == PARTNERS_NODE
+
+    @property
+    def description(self) -> str:
+        """What a node that is not a department stands for (empty for a department)."""
+        return OUTSIDE[self.id][1] if self.id in OUTSIDE else ""
 
 
 @dataclass(slots=True)
@@ -127,6 +150,13 @@ def _departments() -> dict[int, tuple[str, str]]:
     return {i: (name, slug) for i, name, slug in rows}
 
 
+def _observe(edge: Edge, flow) -> None:
+    """A flow's figures (a `chain_flow` or `chain_partner_flow` row) onto its edge."""
+    edge.asked, edge.resolved = flow.asked, flow.resolved
+    edge.within_promise, edge.median_minutes = flow.within_promise, flow.median_minutes
+    edge.rating_sum, edge.rating_count = flow.rating_sum, flow.rating_count
+
+
 def _edges(days: int, focus: int | None, live: dict) -> dict[tuple[int, int], Edge]:
     links = select(ChainLink.server_id, ChainLink.client_id, ChainLink.reason)
     # Plain rows, not ORM objects: with 300 departments a window holds tens of thousands.
@@ -141,35 +171,39 @@ def _edges(days: int, focus: int | None, live: dict) -> dict[tuple[int, int], Ed
         ChainFlow.rating_sum,
         ChainFlow.rating_count,
     ).where(ChainFlow.window_days == days)
+    partner_flows = select(ChainPartnerFlow).where(ChainPartnerFlow.window_days == days)
     if focus is not None:
         links = links.where(or_(ChainLink.server_id == focus, ChainLink.client_id == focus))
         flows = flows.where(or_(ChainFlow.serving_id == focus, ChainFlow.asking_id == focus))
+        partner_flows = partner_flows.where(ChainPartnerFlow.serving_id == focus)
     edges: dict[tuple[int, int], Edge] = {}
     for server, client, reason in db.session.execute(links):
         client = EXTERNAL_NODE if client is None else client
         edge = edges.setdefault((server, client), Edge(server, client))
         edge.declared, edge.reason = True, reason
-    for serving, asking, asked, resolved, handoffs, within, median, r_sum, r_count in (
-        db.session.execute(flows)
-    ):
-        edge = edges.get((serving, asking))
+    for flow in db.session.execute(flows):
+        edge = edges.get((flow.serving_id, flow.asking_id))
         if edge is None:  # observed only: made whole in one call (tens of thousands)
-            edges[serving, asking] = Edge(
-                serving,
-                asking,
-                asked=asked,
-                handoffs=handoffs,
-                resolved=resolved,
-                within_promise=within,
-                median_minutes=median,
-                rating_sum=r_sum,
-                rating_count=r_count,
+            edges[flow.serving_id, flow.asking_id] = Edge(
+                flow.serving_id,
+                flow.asking_id,
+                asked=flow.asked,
+                handoffs=flow.handoffs,
+                resolved=flow.resolved,
+                within_promise=flow.within_promise,
+                median_minutes=flow.median_minutes,
+                rating_sum=flow.rating_sum,
+                rating_count=flow.rating_count,
             )
             continue
-        edge.asked, edge.resolved, edge.handoffs = asked, resolved, handoffs
-        edge.within_promise, edge.median_minutes = within, median
-        edge.rating_sum, edge.rating_count = r_sum, r_count
-    known = set(live) | {EXTERNAL_NODE}
+        _observe(edge, flow)
+        edge.handoffs = flow.handoffs
+    for flow in db.session.scalars(partner_flows):  # partners only ask: never declared
+        edge = edges.setdefault(
+            (flow.serving_id, PARTNERS_NODE), Edge(flow.serving_id, PARTNERS_NODE)
+        )
+        _observe(edge, flow)
+    known = set(live) | set(OUTSIDE)
     return {k: e for k, e in edges.items() if k[0] in known and k[1] in known}
 
 
@@ -211,7 +245,7 @@ def _layering_graph(nodes: set[int], edges: dict[tuple[int, int], Edge]) -> nx.D
 def _place(chain_map: ChainMap, dag: nx.DiGraph) -> None:
     """Layers by the longest way to the end of the chain (external customers, or whoever
     serves no one further), drawn left to right so value flows towards the customer."""
-    alone = [n for n in dag.nodes if dag.degree(n) == 0 and n != EXTERNAL_NODE]
+    alone = [n for n in dag.nodes if dag.degree(n) == 0 and n not in OUTSIDE]
     linked = dag.subgraph(n for n in dag.nodes if n not in alone)
     layers = [list(layer) for layer in nx.topological_generations(linked.reverse(copy=False))]
     layers.reverse()
@@ -291,8 +325,8 @@ def build_map(days: int, focus: int | None = None, show_all: bool = False) -> Ch
     ids = {i for pair in edges for i in pair}
     if focus is not None:
         ids.add(focus)
-    for node_id in sorted(ids, key=lambda i: (i == EXTERNAL_NODE, live.get(i, ("",))[0])):
-        name, slug = live.get(node_id, (EXTERNAL_NAME, None))
+    for node_id in sorted(ids, key=lambda i: (i in OUTSIDE, -i, live.get(i, ("",))[0])):
+        name, slug = live.get(node_id, (OUTSIDE.get(node_id, ("",))[0], None))
         chain_map.nodes.append(Node(node_id, name, slug))
     _place(chain_map, _layering_graph(ids, edges))
     nodes = chain_map._index()

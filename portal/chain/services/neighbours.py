@@ -1,7 +1,8 @@
-"""A department page's "Who we serve, who we rely on": the declared links and the observed
-ones (last 90 days) touching the department, with the figures, and the company goals it
-serves. Plain values, cached under the chain's stamp: a department page pays one cheap
-statement (the stamp) for it when the cache is on."""
+"""A department page's "Who we serve, who we rely on": the declared links and the observed ones
+(last 90 days) touching the department — partners and vendors among those it serves when
+guests asked it anything — with the figures, and the company goals it serves. Plain values,
+cached under the chain's stamp: a department page pays one cheap statement (the stamp) for
+it when the cache is on."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, case, literal, null, or_, select, union_all
 
 from portal.chain.services import SCOPE, goals
+from portal.chain.services.mapping import EXTERNAL_NAME, PARTNERS_NAME
 from portal.core import caching
 from portal.extensions import db
-from portal.models import ChainFlow, ChainLink, Department
+from portal.models import ChainFlow, ChainLink, ChainPartnerFlow, Department
 
 WINDOW = 90
 
@@ -20,7 +22,7 @@ WINDOW = 90
 @dataclass
 class Neighbour:
     name: str
-    slug: str | None  # None: external customers
+    slug: str | None  # None: external customers, or partners and vendors
     reason: str = ""
     declared: bool = False
     asked: int = 0
@@ -94,16 +96,29 @@ def _rows(department_id: int):
             or_(ChainFlow.serving_id == department_id, ChainFlow.asking_id == department_id),
         )
     )
-    return db.session.execute(union_all(declared, observed)).all()
+    partners = select(  # partners and vendors (guests) only ask: observed, never declared
+        literal(False),
+        literal(True),
+        literal(PARTNERS_NAME),
+        null(),
+        literal(""),
+        ChainPartnerFlow.asked,
+        ChainPartnerFlow.resolved,
+        ChainPartnerFlow.within_promise,
+        ChainPartnerFlow.median_minutes,
+        ChainPartnerFlow.rating_sum,
+        ChainPartnerFlow.rating_count,
+    ).where(ChainPartnerFlow.window_days == WINDOW, ChainPartnerFlow.serving_id == department_id)
+    return db.session.execute(union_all(declared, observed, partners)).all()
 
 
 def neighbourhood(department_id: int) -> Neighbourhood:
-    found: dict[tuple[bool, str | None], Neighbour] = {}
+    found: dict[tuple[bool, str | None, str], Neighbour] = {}
     for declared, we_serve, name, slug, reason, asked, resolved, within, median, rsum, rcount in (
         _rows(department_id)
     ):
-        key = (bool(we_serve), slug)
-        item = found.setdefault(key, Neighbour(name or "External customers", slug))
+        name = name or EXTERNAL_NAME
+        item = found.setdefault((bool(we_serve), slug, name), Neighbour(name, slug))
         if declared:
             item.declared, item.reason = True, reason
         else:
@@ -111,8 +126,8 @@ def neighbourhood(department_id: int) -> Neighbourhood:
             item.median_minutes, item.rating_sum, item.rating_count = median, rsum, rcount
     order = lambda n: (n.slug is None, -n.asked, n.name.casefold())  # noqa: E731
     result = Neighbourhood(
-        serves=sorted((n for (we, _), n in found.items() if we), key=order),
-        relies_on=sorted((n for (we, _), n in found.items() if not we), key=order),
+        serves=sorted((n for (we, *_), n in found.items() if we), key=order),
+        relies_on=sorted((n for (we, *_), n in found.items() if not we), key=order),
     )
     result.goals = [
         (goal.id, goal.title, goal.target, services) for goal, services in goals.goals_of(

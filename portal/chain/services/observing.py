@@ -4,7 +4,9 @@ For each pair (asking department → serving department) and window (30 and 90 d
 requests asked in the window, and of those resolved in it (the rollup's `RequestMeasure`)
 the share resolved within promise, the median business minutes to resolve, and the ratings.
 The asking department is the requester's department (`User.department_id`); requests of
-people with no department, and a department asking itself, are left out.
+people with no department, and a department asking itself, are left out. Requests partners
+and vendors (guests) asked are a flow of their own, partners → serving department
+(`chain_partner_flow`), never under a department.
 
 Hand-offs (issue 17: "transfers and bundle children count as hand-offs") are part of a
 link's volume, and counted apart in `handoffs`:
@@ -17,7 +19,8 @@ link's volume, and counted apart in `handoffs`:
   promise and rating figures stay with the link of whoever asked).
 
 `refresh_observed()` rebuilds the whole `chain_flow` table from three grouped reads
-(asked, resolved, transferred); it runs at the end of every `flask insights refresh`
+(asked, resolved, transferred) and `chain_partner_flow` from two (in one write
+transaction); it runs at the end of every `flask insights refresh`
 (portal.insights.rollup.refresh), so a page reads a few hundred rows whatever the number
 of requests."""
 
@@ -37,6 +40,7 @@ from portal.models import (
     BundleChild,
     BundleRun,
     ChainFlow,
+    ChainPartnerFlow,
     Department,
     EventKind,
     RequestEvent,
@@ -58,7 +62,8 @@ def _with_asking(query, serving):
         query.join(User, User.id == ServiceRequest.requester_id)
         .outerjoin(BundleChild, BundleChild.request_id == ServiceRequest.id)
         .outerjoin(BundleRun, BundleRun.id == BundleChild.run_id)
-        .where(ASKING.is_not(None), ASKING != serving)
+        # Guests are partners whatever their user row says, never a department's.
+        .where(User.is_guest.is_(False), ASKING.is_not(None), ASKING != serving)
     )
 
 
@@ -185,11 +190,67 @@ def observed_rows(now: datetime | None = None) -> list[dict]:
     return list(rows.values())
 
 
+def partner_rows(now: datetime | None = None) -> list[dict]:
+    """The `chain_partner_flow` rows as of `now` (both windows): what guests asked of each
+    department (no asking department, no hand-offs: partners only ask)."""
+    now = clock.now(now)
+    longest, shortest = max(WINDOWS), min(WINDOWS)
+    rows: dict[tuple[int, int], dict] = {}
+
+    def row(window: int, serving: int) -> dict:
+        return rows.setdefault(
+            (window, serving),
+            {"window_days": window, "serving_id": serving, "asked": 0, "resolved": 0,
+             "within_promise": 0, "median_minutes": None, "rating_sum": 0, "rating_count": 0},
+        )
+
+    recent = case((ServiceRequest.created_at >= now - timedelta(days=shortest), 1), else_=0)
+    guests = (User.id == ServiceRequest.requester_id) & User.is_guest.is_(True)
+    for serving, count, recent_count in db.session.execute(
+        select(ServiceRequest.department_id, func.count(), func.sum(recent))
+        .join(User, guests)
+        .where(ServiceRequest.created_at >= now - timedelta(days=longest))
+        .group_by(ServiceRequest.department_id)
+    ):
+        row(longest, serving)["asked"] = int(count)
+        if recent_count:
+            row(shortest, serving)["asked"] = int(recent_count)
+    minutes: dict[tuple[int, int], list[int]] = defaultdict(list)
+    today = now.date()
+    for serving, day, met, resolution, rating in db.session.execute(
+        select(
+            RequestMeasure.department_id,
+            RequestMeasure.day,
+            RequestMeasure.resolution_met,
+            RequestMeasure.resolution_minutes,
+            RequestMeasure.rating,
+        )
+        .join(ServiceRequest, ServiceRequest.id == RequestMeasure.request_id)
+        .join(User, guests)
+        .where(RequestMeasure.day >= today - timedelta(days=longest))
+    ):
+        for window in WINDOWS:
+            if day < today - timedelta(days=window):
+                continue
+            figures = row(window, serving)
+            figures["resolved"] += 1
+            figures["within_promise"] += 1 if met else 0
+            minutes[(window, serving)].append(resolution)
+            if rating is not None:
+                figures["rating_sum"] += rating
+                figures["rating_count"] += 1
+    for key, values in minutes.items():
+        rows[key]["median_minutes"] = median_low(values)
+    return list(rows.values())
+
+
 def refresh_observed(now: datetime | None = None) -> int:
-    """Rebuild the observed links; returns how many rows there are."""
-    rows = observed_rows(now)
+    """Rebuild the observed links, the departments' and the partners'; returns how many
+    rows there are."""
+    tables = ((ChainFlow, observed_rows(now)), (ChainPartnerFlow, partner_rows(now)))
     with write_transaction():
-        db.session.execute(delete(ChainFlow))
-        for start in range(0, len(rows), 2000):
-            db.session.execute(insert(ChainFlow), rows[start : start + 2000])
-    return len(rows)
+        for model, rows in tables:
+            db.session.execute(delete(model))
+            for start in range(0, len(rows), 2000):
+                db.session.execute(insert(model), rows[start : start + 2000])
+    return sum(len(rows) for _model, rows in tables)

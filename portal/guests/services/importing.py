@@ -13,11 +13,11 @@ import csv
 import io
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, insert, select
 
-from portal.admin.org_import_rows import EMAIL_RULE, RowError
+from portal.admin.org_import_rows import EMAIL_RULE, RowError, max_bytes, size_words
 from portal.core import clock
 from portal.core.errors import NotFound, Refused
 from portal.core.policy import is_admin, manages
@@ -32,6 +32,8 @@ from portal.notify import email, outbox
 COLUMNS = ("email", "name", "organisation", "reason", "expires_on")
 MAX_ROWS = 20_000
 CHUNK = 500
+TAKEN = "This address belongs to an employee account: employees sign in as themselves."
+TAKEN_BY_GUEST = "This address is already a guest: its sponsor can extend their access."
 
 
 @dataclass
@@ -107,41 +109,110 @@ def read(data: bytes) -> GuestImport:
             continue
         seen.add(row.email)
         result.rows.append(row)
+    if not result.rows and not result.errors:
+        raise Refused("The file names the columns but has no guests in it: one a row.")
     _refuse_taken(result)
     return result
 
 
 def _refuse_taken(result: GuestImport) -> None:
+    """Addresses that already have an account: an employee's (who signs in as themselves)
+    or a guest's (extended or ended by the sponsor, not invited twice)."""
     addresses = [row.email for row in result.rows]
-    taken: set[str] = set()
+    taken: dict[str, bool] = {}
     for start in range(0, len(addresses), CHUNK):
         chunk = addresses[start : start + CHUNK]
         taken.update(
-            db.session.scalars(select(func.lower(User.email)).where(func.lower(User.email).in_(chunk)))
+            db.session.execute(
+                select(func.lower(User.email), User.is_guest).where(
+                    func.lower(User.email).in_(chunk)
+                )
+            ).all()
         )
     if taken:
         result.errors.extend(
-            RowError(row.line, "email", "This address already has an account.")
+            RowError(row.line, "email", TAKEN_BY_GUEST if taken[row.email] else TAKEN)
             for row in result.rows
             if row.email in taken
         )
+        result.errors.sort(key=lambda e: e.line)
         result.rows = [row for row in result.rows if row.email not in taken]
 
 
+def sponsoring_allowed(actor: User) -> None:
+    """The upload is the admins' (NotFound for anyone else, guests included)."""
+    if not is_admin(actor):
+        raise NotFound
+
+
+def too_large() -> str:
+    return (
+        f"The file is larger than the portal accepts. A guests file can be at most "
+        f"{size_words(max_bytes())}: split it."
+    )
+
+
+def example_expiry() -> str:
+    """A last day the upload's example shows: six months from today."""
+    return (clock.now().date() + timedelta(days=182)).isoformat()
+
+
+def sponsor_choices() -> list[tuple[str, str]]:
+    """The departments that can sponsor guests, by slug and name (the upload's list)."""
+    return [
+        (slug, name)
+        for slug, name in db.session.execute(
+            select(Department.slug, Department.name)
+            .where(Department.active)
+            .order_by(Department.name)
+        )
+    ]
+
+
 def parties(slug: str, sponsor_email: str, admin_email: str) -> tuple[Department, User, User]:
-    """The sponsoring department, its manager and the admin running the import."""
-    department = db.session.scalar(select(Department).where(Department.slug == slug))
-    sponsor = db.session.scalar(select(User).where(User.email == sponsor_email.strip().lower()))
+    """The sponsoring department, its manager and the admin running the import (the
+    command line: one message for all)."""
     admin = db.session.scalar(select(User).where(User.email == admin_email.strip().lower()))
-    if department is None or not manages(sponsor, department):
-        raise Refused("Name a department and one of its managers as the sponsor.")
     if not is_admin(admin):
         raise Refused("Name an active admin as the one importing.")
+    try:
+        department, sponsor = sponsoring(admin, slug, sponsor_email)
+    except Refused:
+        raise Refused("Name a department and one of its managers as the sponsor.") from None
     return department, sponsor, admin
 
 
-def apply(actor: User, department: Department, sponsor: User, result: GuestImport) -> int:
-    """Invite every valid row as a guest of `department` sponsored by `sponsor`."""
+def _plain(value: object, limit: int) -> str:
+    """A one-line form value, or "" for anything that cannot be one (too long, NUL...)."""
+    text = value.strip() if isinstance(value, str) else ""
+    return "" if len(text) > limit or text_problem(text, multiline=False) else text
+
+
+def sponsoring(actor: User, slug: str, sponsor_email: str) -> tuple[Department, User]:
+    """The active department (by slug) and the manager of it who sponsor the imported
+    guests; Refused beside the field that is wrong, NotFound unless `actor` is an admin."""
+    if not is_admin(actor):
+        raise NotFound
+    slug = _plain(slug, 64)
+    department = slug and db.session.scalar(
+        select(Department).where(Department.slug == slug, Department.active)
+    )
+    if not department:
+        raise Refused("Choose the sponsoring department from the list.", field="department")
+    address = _plain(sponsor_email, 254).lower()
+    sponsor = address and db.session.scalar(select(User).where(User.email == address))
+    if not sponsor or not manages(sponsor, department):
+        raise Refused(
+            f"Enter the e-mail address of one of {department.name}’s managers.", field="sponsor"
+        )
+    return department, sponsor
+
+
+def apply(
+    actor: User, department: Department, sponsor: User, result: GuestImport, filename: str = ""
+) -> int:
+    """Invite every valid row as a guest of `department` sponsored by `sponsor` (each an
+    audit entry "guest.import", noting the file's name when there is one)."""
     if not is_admin(actor) or not manages(sponsor, department):
         raise NotFound
     if not result.rows:
@@ -177,20 +248,20 @@ def apply(actor: User, department: Department, sponsor: User, result: GuestImpor
                 ],
             )
         )
-        _audit(actor, department, result.rows, guest_ids, now)
+        _audit(actor, department, result.rows, guest_ids, now, filename[:200])
         _mail(department, sponsor, result.rows, guest_ids, nonces)
     result.invited = len(guest_ids)
     return result.invited
 
 
-def _audit(actor, department, rows: list[GuestRow], guest_ids: list[int], now) -> None:
+def _audit(actor, department, rows: list[GuestRow], guest_ids: list[int], now, note="") -> None:
     db.session.execute(
         insert(AuditEntry),
         [
             {
                 "actor_id": actor.id, "action": "guest.import", "object_type": "guest",
                 "object_id": guest_id, "object_label": f"{row.name} ({row.organisation})"[:200],
-                "department_id": department.id, "note": "", "address": "", "at": now,
+                "department_id": department.id, "note": note, "address": "", "at": now,
                 "changes": {"expires_on": [None, row.expires_on.isoformat()]},
             }
             for row, guest_id in zip(rows, guest_ids, strict=True)
