@@ -28,7 +28,13 @@ def releases_now(answered: int, released: int) -> bool:
 
 def shown_answers(now: datetime | None = None) -> ColumnElement[bool]:
     """For a query joining CheckInAnswer to CheckIn: the answers that may be shown."""
-    return or_(CheckInAnswer.id <= CheckIn.released_through, CheckIn.closes_at <= clock.now(now))
+    return shown_answers_at(clock.now(now))
+
+
+def shown_answers_at(instant) -> ColumnElement[bool]:
+    """The same rule with the instant as a value or a SQL expression (a bound parameter
+    of a statement built once)."""
+    return or_(CheckInAnswer.id <= CheckIn.released_through, CheckIn.closes_at <= instant)
 
 
 def shown_answers_of(ci: CheckIn, now: datetime | None = None) -> ColumnElement[bool]:

@@ -12,10 +12,11 @@ score is "How well do we serve you?", `best` is "What do you excel at?", `obstac
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
 from portal import audit
@@ -208,11 +209,14 @@ class Mark:
         return f"Check-up: {self.average:.1f}/5 from {self.answers} answers"
 
 
-def marks(department_id: int | None = None, now: datetime | None = None) -> list[Mark]:
-    """The latest check-up of each link with results to show (5+ released answers, the
-    check-ins' release rule), newest first; only those touching `department_id` when it is
-    given. One statement: the latest check-up per link by a window, its shown answers
-    counted and summed, both departments' names joined."""
+_NOW = bindparam("now", type_=CheckIn.closes_at.type)
+_DEPARTMENT = bindparam("department_id")
+
+
+@functools.cache
+def _marks_statement(one_department: bool):
+    """The statement of `marks`, built once per shape (building it, aliases and window
+    included, cost more than running it): the instant and the department are parameters."""
     links = select(
         CheckIn.id,
         func.row_number()
@@ -222,26 +226,38 @@ def marks(department_id: int | None = None, now: datetime | None = None) -> list
         )
         .label("newest"),
     ).where(CheckIn.served_department_id.is_not(None))
-    if department_id is not None:
+    if one_department:
         links = links.where(
-            (CheckIn.department_id == department_id)
-            | (CheckIn.served_department_id == department_id)
+            (CheckIn.department_id == _DEPARTMENT) | (CheckIn.served_department_id == _DEPARTMENT)
         )
     latest = links.subquery()
     server, client = aliased(Department), aliased(Department)
     answers = func.count(CheckInAnswer.id)
-    rows = db.session.execute(
+    return (
         select(CheckIn.id, server.id, client.id, server.name, client.name, CheckIn.period,
                func.sum(CheckInAnswer.score), answers, CheckIn.will_change)
         .join(latest, (latest.c.id == CheckIn.id) & (latest.c.newest == 1))
         .join(server, server.id == CheckIn.department_id)
         .join(client, client.id == CheckIn.served_department_id)
         .join(CheckInAnswer, CheckInAnswer.check_in_id == CheckIn.id)
-        .where(check_in_release.shown_answers(now))
+        .where(check_in_release.shown_answers_at(_NOW))
         .group_by(CheckIn.id, server.id, client.id, server.name, client.name, CheckIn.period,
                   CheckIn.will_change)
         .having(answers >= figures.MIN_SAMPLE)
         .order_by(CheckIn.id.desc())
+    )
+
+
+def marks(department_id: int | None = None, now: datetime | None = None) -> list[Mark]:
+    """The latest check-up of each link with results to show (5+ released answers, the
+    check-ins' release rule), newest first; only those touching `department_id` when it is
+    given. One statement: the latest check-up per link by a window, its shown answers
+    counted and summed, both departments' names joined."""
+    parameters = {"now": clock.now(now)}
+    if department_id is not None:
+        parameters["department_id"] = department_id
+    rows = db.session.execute(
+        _marks_statement(department_id is not None), parameters
     ).tuples()
     return [
         Mark(ci_id, server_id, client_id, server_name, client_name, period, total / count,
