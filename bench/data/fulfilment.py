@@ -23,6 +23,7 @@ from portal.models import (
     Decision,
     Department,
     Membership,
+    MembershipRole,
     RequestApproval,
     ServiceRequest,
 )
@@ -143,7 +144,9 @@ def _approvals(rng) -> int:
     a manager of its department, asked when the request was filed."""
     managers: dict[int, list[int]] = {}
     for user_id, department_id in db.session.execute(
-        select(Membership.user_id, Membership.department_id)
+        select(Membership.user_id, Membership.department_id).where(
+            Membership.role == MembershipRole.MANAGER
+        )
     ):
         managers.setdefault(department_id, []).append(user_id)
     children = select(BundleChild.request_id)

@@ -172,21 +172,8 @@ def observed_rows(now: datetime | None = None) -> list[dict]:
                 figures = row(window, source, target)
                 figures["asked"] += 1
                 figures["handoffs"] += 1
-    minutes: dict[tuple[int, int, int], list[int]] = defaultdict(list)
     today = now.date()
-    for asking, serving, day, met, resolution, rating in _measures(today - timedelta(days=longest)):
-        for window in WINDOWS:
-            if day < today - timedelta(days=window):
-                continue
-            figures = row(window, asking, serving)
-            figures["resolved"] += 1
-            figures["within_promise"] += 1 if met else 0
-            minutes[(window, asking, serving)].append(resolution)
-            if rating is not None:
-                figures["rating_sum"] += rating
-                figures["rating_count"] += 1
-    for key, values in minutes.items():
-        rows[key]["median_minutes"] = median_low(values)
+    _add_resolved(row, _measures(today - timedelta(days=longest)), today)
     return list(rows.values())
 
 
@@ -215,9 +202,8 @@ def partner_rows(now: datetime | None = None) -> list[dict]:
         row(longest, serving)["asked"] = int(count)
         if recent_count:
             row(shortest, serving)["asked"] = int(recent_count)
-    minutes: dict[tuple[int, int], list[int]] = defaultdict(list)
     today = now.date()
-    for serving, day, met, resolution, rating in db.session.execute(
+    resolved = db.session.execute(
         select(
             RequestMeasure.department_id,
             RequestMeasure.day,
@@ -228,20 +214,30 @@ def partner_rows(now: datetime | None = None) -> list[dict]:
         .join(ServiceRequest, ServiceRequest.id == RequestMeasure.request_id)
         .join(User, guests)
         .where(RequestMeasure.day >= today - timedelta(days=longest))
-    ):
+    )
+    _add_resolved(row, resolved, today)
+    return list(rows.values())
+
+
+def _add_resolved(row, measures, today: date) -> None:
+    """The resolved requests' figures onto their links' rows, window by window: how many,
+    how many within promise, the ratings, and the median business minutes to resolve.
+    `measures` gives (the link's key…, day, met, minutes, rating); `row(window, *key)` is
+    the row of that link and window (made when missing)."""
+    minutes: dict[tuple, list[int]] = defaultdict(list)
+    for *key, day, met, resolution, rating in measures:
         for window in WINDOWS:
             if day < today - timedelta(days=window):
                 continue
-            figures = row(window, serving)
+            figures = row(window, *key)
             figures["resolved"] += 1
             figures["within_promise"] += 1 if met else 0
-            minutes[(window, serving)].append(resolution)
+            minutes[(window, *key)].append(resolution)
             if rating is not None:
                 figures["rating_sum"] += rating
                 figures["rating_count"] += 1
-    for key, values in minutes.items():
-        rows[key]["median_minutes"] = median_low(values)
-    return list(rows.values())
+    for (window, *key), values in minutes.items():
+        row(window, *key)["median_minutes"] = median_low(values)
 
 
 def refresh_observed(now: datetime | None = None) -> int:
