@@ -34,8 +34,9 @@ ROUNDS = int(os.environ.get("COMPARE_ROUNDS", "3"))
 SECONDS = int(os.environ.get("COMPARE_SECONDS", "6"))
 PORTS = {"hello": 5192, "before": 5193, "after": 5194}
 SECRET_KEY = secrets.token_urlsafe(30)
-DEPARTMENT = "bench-dept-42"
+DEPARTMENT = os.environ.get("COMPARE_DEPARTMENT", "bench-dept-42")  # bench-dept-6 at 0.02
 BUSY = "bench-dept-1"
+API = {"Authorization": "Bearer {token}", "Accept": "application/json"}  # each side's token
 
 
 def environment(database: str) -> dict[str, str]:
@@ -90,7 +91,25 @@ def pages(cursor: str) -> dict[str, tuple[str, dict]]:
         "wall filtered": (f"/wall?department={DEPARTMENT}", {}),
         "wall next page": (f"/wall?before={cursor}", {"HX-Request": "true"}),
         "scorecard": (f"/d/{BUSY}/scorecard?days=90", {}),
+        "api department": (f"/api/v1/departments/{DEPARTMENT}", API),
+        "api my requests": ("/api/v1/requests?mine", API),
     }
+
+
+def api_token(checkout: Path, database: str) -> str:
+    """A read-only token of bench.user.1's, made by that checkout's own code."""
+    return subprocess.run(
+        [str(VENV / "python"), "-c", measure.BENCH_READER_CREDENTIAL_CODE],
+        cwd=checkout,
+        env=environment(database),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+def for_side(headers: dict, token: str) -> dict:
+    return {name: value.format(token=token) for name, value in headers.items()}
 
 
 def main() -> None:
@@ -108,24 +127,26 @@ def main() -> None:
             )
             for side in checkouts
         }
+        tokens = {side: api_token(checkouts[side], databases[side]) for side in checkouts}
         _status, wall, _cookie = get(PORTS["after"], "/wall", cookies["after"])
         chosen = pages(re.search(r"/wall\?before=(\d+)", wall).group(1))
         only = {n.strip() for n in os.environ.get("COMPARE_ONLY", "").split(",") if n.strip()}
         chosen = {name: page for name, page in chosen.items() if not only or name in only}
         for name, (path, headers) in chosen.items():  # both answer, every worker warm
             for side in checkouts:
-                status, _body, _cookie = get(PORTS[side], path, cookies[side], headers)
+                sent = for_side(headers, tokens[side])
+                status, _body, _cookie = get(PORTS[side], path, cookies[side], sent)
                 if status != 200:
                     raise SystemExit(f"{side} answered {status} for {name} ({path})")
                 url = f"http://127.0.0.1:{PORTS[side]}{path}"
-                wrk(url, {"Cookie": f"session={cookies[side]}", **headers}, 1)
+                wrk(url, {"Cookie": f"session={cookies[side]}", **sent}, 1)
         runs = {name: {"hello": [], "before": [], "after": []} for name in chosen}
         for _ in range(ROUNDS):
             for name, (path, headers) in chosen.items():
                 runs[name]["hello"].append(wrk(f"http://127.0.0.1:{PORTS['hello']}/", {}, SECONDS))
                 for side in checkouts:
                     url = f"http://127.0.0.1:{PORTS[side]}{path}"
-                    cookie = {"Cookie": f"session={cookies[side]}", **headers}
+                    cookie = {"Cookie": f"session={cookies[side]}", **for_side(headers, tokens[side])}
                     runs[name][side].append(wrk(url, cookie, SECONDS))
     finally:
         for server in servers:

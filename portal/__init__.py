@@ -71,10 +71,11 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     _configure_sqlite(app)
 
-    from portal.accounts import oidc, trusted_header
+    from portal.accounts import api_tokens, oidc, trusted_header
     from portal.accounts import services as accounts_services
 
     login_manager.user_loader(accounts_services.load_user_by_session_token)
+    login_manager.caller_loader = api_tokens.person_of  # an API call's person, when asked
     login_manager.unauthorized_handler(accounts_services.unauthorized)
     login_manager.session_protection = "basic"
     trusted_header.check_settings(app)

@@ -1,5 +1,6 @@
 """Extension instances only; they are bound to the app in create_app. Flask-Migrate is not
 here: only the command line needs it (portal.cli.register_migrations)."""
+from flask import g
 from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -23,7 +24,25 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-login_manager = LoginManager()
+
+
+class PortalLoginManager(LoginManager):
+    """Flask-Login's manager, which on an API call (`g.api_caller`, set by
+    portal.api.authentication once the token is checked) takes the token's person as the
+    current user, loaded by `caller_loader` only when something first asks for them, and
+    never the session's."""
+
+    caller_loader = None  # (caller) -> User, registered in create_app
+
+    def _load_user(self):
+        caller = g.get("api_caller")
+        if caller is None:
+            return super()._load_user()
+        g._login_user = self.caller_loader(caller)
+        return g._login_user
+
+
+login_manager = PortalLoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 cache = Cache()

@@ -10,10 +10,11 @@ from sqlalchemy import select
 
 from portal.accounts import api_tokens
 from portal.core import clock
-from portal.extensions import db
+from portal.extensions import db, login_manager
 from portal.models import ApiToken, ServiceRequest, TokenScope
 from tests import factories
 from tests.conftest import signed_in_client
+from tests.statements import count_statements
 
 PROBLEM = "application/problem+json"
 
@@ -284,6 +285,41 @@ def test_a_session_cookie_opens_nothing_on_the_api(app, desk):
     response = browser.post("/api/v1/requests", json={"department": "it"})
     assert response.status_code == 401
     assert db.session.scalar(select(db.func.count()).select_from(ServiceRequest)) == 0
+
+
+def test_the_token_is_the_caller_even_beside_a_session_cookie(app, desk):
+    """The person an API call acts as is the token's, loaded when the call needs them;
+    the session cookie the same client sends for the pages is never read."""
+    filed = new_request(app.test_client(), desk.erin_token)
+    assert filed.status_code == 201
+    browser = signed_in_client(app, desk.ivan)  # Ivan's cookie, Erin's token
+    mine = browser.get("/api/v1/requests?mine", headers=bearer(desk.erin_token)).get_json()
+    assert [row["key"] for row in mine["requests"]] == [filed.get_json()["key"]]
+    theirs = browser.get("/api/v1/requests?mine", headers=bearer(desk.ivan_token)).get_json()
+    assert theirs["requests"] == []
+
+
+def test_a_call_that_needs_no_person_reads_only_the_token(cached_app, desk, monkeypatch):
+    """A department's JSON (kept, as every reader gets the same) needs a live token and
+    nothing of its person: one statement, the token's row with its person's flags, and the
+    person is never loaded; a call about the person's own requests loads them once."""
+    loaded = []
+
+    def person_of(caller):
+        loaded.append(caller.user_id)
+        return api_tokens.person_of(caller)
+
+    monkeypatch.setattr(login_manager, "caller_loader", person_of)
+    client = cached_app.test_client()
+    client.get("/api/v1/departments/it", headers=bearer(desk.erin_token))  # kept from now
+    with count_statements() as statements:
+        response = client.get("/api/v1/departments/it", headers=bearer(desk.erin_token))
+    assert response.status_code == 200
+    assert len(statements) == 1
+    assert "api_token" in statements[0] and "user_account" in statements[0]
+    assert loaded == []
+    assert client.get("/api/v1/requests?mine", headers=bearer(desk.erin_token)).status_code == 200
+    assert loaded == [desk.erin.id]
 
 
 def test_a_token_opens_no_page(client, desk):

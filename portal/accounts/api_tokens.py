@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from portal import audit
 from portal.core import clock
@@ -112,39 +110,69 @@ def state_of(token: ApiToken, now: datetime) -> str:
     return "usable" if is_usable(token, now) else "expired"
 
 
-# Read on every API call: built once (its compiled form reused), the person in the same row.
-_TOKEN_BY_PUBLIC_ID = (
-    select(ApiToken)
+@dataclass(slots=True)
+class Caller:
+    """Who an API call comes from: the live token's row as the call needs it (its person is
+    loaded only if the call asks for them: portal.extensions.PortalLoginManager)."""
+
+    token_id: int
+    user_id: int
+    scope: TokenScope
+    last_used_at: datetime | None
+
+
+# Read on every API call: built once (its compiled form reused), only the columns it needs,
+# as one row on a connection of its own (no ORM objects, no session; a call that needs
+# nothing else from the database opens no session at all), the person's flags in the row.
+_CALLER_BY_PUBLIC_ID = (
+    select(
+        ApiToken.id,
+        ApiToken.user_id,
+        ApiToken.scope,
+        ApiToken.last_used_at,
+        ApiToken.secret_hash,
+        ApiToken.revoked_at,
+        ApiToken.expires_at,
+        User.active,
+        User.is_guest,
+    )
+    .join(User, User.id == ApiToken.user_id)
     .where(ApiToken.public_id == bindparam("public_id"))
-    .options(joinedload(ApiToken.user))
 )
 
 
-def find_usable(token_text: str, now: datetime | None = None) -> ApiToken | None:
-    """The live token this text is (not revoked, not expired, its person active), or
-    None for anything else: a malformed, unknown, tampered, revoked or expired token."""
+def find_usable(token_text: str, now: datetime | None = None) -> Caller | None:
+    """The caller this text is the token of, if the token is live (not revoked, not
+    expired, its person active and no guest); None for anything else: a malformed,
+    unknown, tampered, revoked or expired token."""
     now = clock.now(now)
     match = TOKEN_PATTERN.match(token_text or "")
     if match is None:
         return None
-    token = db.session.scalar(_TOKEN_BY_PUBLIC_ID, {"public_id": match.group(1)})
-    if token is None or not hmac.compare_digest(token.secret_hash, digest(token_text)):
+    with db.engine.connect() as connection:
+        row = connection.execute(_CALLER_BY_PUBLIC_ID, {"public_id": match.group(1)}).first()
+    if row is None or not hmac.compare_digest(row.secret_hash, digest(token_text)):
         return None
-    if not is_usable(token, now) or not token.user.active:
+    if row.revoked_at is not None or clock.aware(row.expires_at) <= now:
         return None
-    if token.user.is_guest:  # guests use the pages they are let into, never the API
+    if not row.active or row.is_guest:  # guests use the pages they are let into, never the API
         return None
-    return token
+    return Caller(row.id, row.user_id, row.scope, row.last_used_at)
 
 
-def mark_used(token: ApiToken, now: datetime | None = None) -> None:
+def person_of(caller: Caller) -> User | None:
+    """The caller's person (Flask-Login's current user on an API call, loaded when asked)."""
+    return db.session.get(User, caller.user_id)
+
+
+def mark_used(caller: Caller, now: datetime | None = None) -> None:
     """Record that the token was used now (at most once a minute: one write, not one a call)."""
     now = clock.now(now)
-    last = token.last_used_at
+    last = caller.last_used_at
     if last is not None and now - clock.aware(last) < timedelta(seconds=USED_EVERY_SECONDS):
         return
-    with write_transaction(keep_loaded=True):
+    with write_transaction():
         db.session.execute(
-            update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
+            update(ApiToken).where(ApiToken.id == caller.token_id).values(last_used_at=now)
         )
-    set_committed_value(token, "last_used_at", now)
+    caller.last_used_at = now

@@ -7,7 +7,7 @@ from flask import request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from portal.api import bp, forms, presenting, responses
+from portal.api import authentication, bp, forms, presenting, responses
 from portal.api.schemas import (
     ChangeOut,
     DepartmentOut,
@@ -126,8 +126,10 @@ def my_requests(query: dict):
 
     # Kept as the page's own list is: under the person's list stamps (any change to one of
     # their requests moves them), for the reader alone.
-    text = list_cache.cached([list_cache.person_scope(current_user.id)],
-                             f"api-mine:{current_user.id}:{cursor}", build, store=reader_cache)
+    # The person is loaded only when the list is built (`current_user` in `build`).
+    person_id = authentication.caller().user_id
+    text = list_cache.cached([list_cache.person_scope(person_id)],
+                             f"api-mine:{person_id}:{cursor}", build, store=reader_cache)
     return responses.json_body(text)
 
 
