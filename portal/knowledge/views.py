@@ -12,6 +12,7 @@ from jinja2_fragments.flask import render_block
 from portal.core.errors import NotFound, Refused
 from portal.core.ids import parse_id
 from portal.core.text import clean_text, without_control_characters
+from portal.directory import fragments
 from portal.htmx import is_htmx, render
 from portal.knowledge import bp, forms, markup
 from portal.knowledge.services import (
@@ -43,10 +44,23 @@ def help_index(dept: str):
 
 @bp.get("/d/<dept>/help/<slug>")
 def article(dept: str, slug: str):
-    page = reading.article_page(current_user, dept, slug)
-    if isinstance(page, reading.Moved):
-        return redirect(url_for(".article", dept=page.department_slug, slug=page.slug), 301)
-    return render(ARTICLE, page=page, form=forms.VoteForm(formdata=None))
+    found = reading.reading(current_user, dept, slug)
+    if isinstance(found, reading.Moved):
+        return redirect(url_for(".article", dept=found.department_slug, slug=found.slug), 301)
+    title, main_html, target = _shown(found)
+    return render(ARTICLE, title=title, main_html=fragments.as_markup(main_html),
+                  target=target, vote=found.vote, form=forms.VoteForm(formdata=None))
+
+
+def _shown(found: reading.Reading) -> tuple[str, str, reading.VoteTarget]:
+    """The article as every reader like this one sees it, rendered, kept as the directory's
+    fragments are (a few seconds; forgotten at once by an article's change)."""
+
+    def build():
+        page = reading.shown(found.article_id, found.writes)
+        return page.article.title, render_block(ARTICLE, "article_main", page=page), page.target
+
+    return fragments.cached(f"article:{found.article_id}:{int(found.writes)}", build)
 
 
 @bp.post("/d/<dept>/help/<slug>/vote")
@@ -63,11 +77,14 @@ def vote(dept: str, slug: str):
             if not is_htmx():
                 flash("Thank you: your answer is saved.")
                 return redirect(url_for(".article", dept=dept, slug=slug) + "#helpful", 303)
-    page = reading.article_page(current_user, dept, slug)
-    if isinstance(page, reading.Moved):
-        return redirect(url_for(".article", dept=page.department_slug, slug=page.slug), 303)
+    found = reading.reading(current_user, dept, slug)
+    if isinstance(found, reading.Moved):
+        return redirect(url_for(".article", dept=found.department_slug, slug=found.slug), 303)
+    title, main_html, target = _shown(found)
     status = 200 if not (problem or form.errors) else 422
-    return render(ARTICLE, "vote_section", status=status, page=page, form=form, thanked=True)
+    return render(ARTICLE, "vote_section", status=status, title=title,
+                  main_html=fragments.as_markup(main_html), target=target, vote=found.vote,
+                  form=form, thanked=True)
 
 
 # Writing -------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ def department_by_slug(slug: str) -> Department:
     return department
 
 
-def may_write(user: User | None, department: Department) -> bool:
+def may_write(user: User | None, department: Department | int) -> bool:
     return is_active_person(user) and (is_admin(user) or is_member(user, department))
 
 

@@ -14,6 +14,7 @@ from portal.core import clock
 from portal.core.errors import NotFound
 from portal.database import write_transaction
 from portal.directory import search
+from portal.directory.fragments import directory_changed
 from portal.extensions import db
 from portal.models import Article, ArticleRevision, User
 
@@ -143,4 +144,5 @@ def restore(actor: User, article: Article, number: int | None) -> ArticleRevisio
             changes=audit.diff(before, audit.snapshot(article, ["title", "summary", "keywords"])),
             note=f"Restored revision {old.number}.",
         )
+    directory_changed()  # the article's page is kept
     return restored

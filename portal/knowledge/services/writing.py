@@ -19,6 +19,7 @@ from portal.core.errors import NotFound, Refused
 from portal.core.policy import is_member
 from portal.database import write_transaction
 from portal.directory import search
+from portal.directory.fragments import directory_changed
 from portal.directory.services import SLUG_PATTERN
 from portal.extensions import db
 from portal.knowledge.services.access import may_write
@@ -217,6 +218,7 @@ def update_article(actor: User, article: Article, change: ArticleChange) -> Arti
             changes=audit.diff(before, audit.snapshot(article, AUDITED)),
             note="The text changed." if body_changed else "",
         )
+    directory_changed()  # its page, and the related lists that name it, are kept
     return article
 
 
@@ -235,4 +237,5 @@ def set_status(actor: User, article: Article, status: ArticleStatus) -> Article:
         audit.record(
             actor, action, article, changes=audit.diff(before, audit.snapshot(article, AUDITED))
         )
+    directory_changed()  # shown or gone at once, in related lists too
     return article
