@@ -38,8 +38,8 @@ class PortalLoginManager(LoginManager):
         caller = g.get("api_caller")
         if caller is None:
             return super()._load_user()
-        g._login_user = self.caller_loader(caller)
-        return g._login_user
+        # None (the person gone since the token was checked) becomes the anonymous user
+        return self._update_request_context_with_user(self.caller_loader(caller))
 
 
 login_manager = PortalLoginManager()
