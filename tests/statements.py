@@ -25,3 +25,18 @@ def count_statements() -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", _before)
+
+
+@contextmanager
+def sent_statements() -> Iterator[list[tuple[str, object]]]:
+    """The statements sent inside the block with their parameters (to EXPLAIN them)."""
+    sent: list[tuple[str, object]] = []
+
+    def _before(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", _before)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", _before)

@@ -19,7 +19,7 @@ from portal.models import AuditEntry, ChainFlow, ChainLink, Department, RequestS
 from portal.service_requests.services import lifecycle
 from tests import factories
 from tests.conftest import csrf_token_from
-from tests.statements import count_statements
+from tests.statements import count_statements, sent_statements
 
 
 @pytest.fixture
@@ -476,3 +476,45 @@ def test_the_whole_map_is_laid_out_once_per_refresh_within_its_lifetime(org, app
     link(org["iris"], org["it"], org["support"], reason="phones")
     assert {e.declared for e in mapping.cached_map(90).edges} == {True, False}
     assert len(built) == 2
+
+
+def _busy_server(org) -> list:
+    """IT serves five more departments, each seen only in requests (5, 4, 3, 2, 1 asked in
+    90 days), besides Sales (declared, asked nothing)."""
+    others = [
+        factories.make_department(slug=f"team-{n}", name=f"Team {n}", key_prefix=f"T{n}")
+        for n in range(5)
+    ]
+    db.session.add(ChainLink(server_id=org["it"].id, client_id=org["sales"].id,
+                             reason="Their laptops", declared_by_id=org["it"].id))
+    for asked, other in zip((5, 4, 3, 2, 1), others, strict=True):
+        db.session.add(ChainFlow(window_days=90, asking_id=other.id, serving_id=org["it"].id,
+                                 asked=asked, resolved=0, within_promise=0, rating_sum=0,
+                                 rating_count=0))
+    db.session.commit()
+    return others
+
+
+def test_the_department_strip_shows_the_declared_and_the_three_busiest_observed(org):
+    _busy_server(org)
+    hood = neighbourhood(org["it"].id)
+    assert [n.name for n in hood.serves] == ["Sales", "Team 0", "Team 1", "Team 2"]
+    assert hood.more_serves == 2
+    assert [n.name for n in neighbourhood(org["sales"].id).relies_on] == ["IT"]
+
+
+def test_the_neighbourhood_reads_each_side_from_an_index(org):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    _busy_server(org)
+    with sent_statements() as sent:
+        neighbourhood(org["it"].id)
+    [(statement, parameters)] = [(s, p) for s, p in sent if "chain_flow" in s]
+    plan = " | ".join(
+        row[3]
+        for row in db.session.connection().exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {statement}", parameters
+        )
+    )
+    assert "ix_chain_flow_serving" in plan, plan
+    assert "uq_chain_flow (window_days=? AND asking_id=?)" in plan, plan

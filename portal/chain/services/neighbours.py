@@ -6,6 +6,7 @@ it when the cache is on."""
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, case, literal, null, or_, select, union_all
@@ -17,6 +18,7 @@ from portal.extensions import db
 from portal.models import ChainFlow, ChainLink, ChainPartnerFlow, Department
 
 WINDOW = 90
+OBSERVED_SHOWN = 3  # links seen only in requests, per side: the busiest; the rest counted
 
 
 @dataclass
@@ -43,9 +45,14 @@ class Neighbour:
 
 @dataclass
 class Neighbourhood:
+    """Each side: every declared link, then the OBSERVED_SHOWN busiest seen only in
+    requests; `more_…`: how many other observed-only links the side has."""
+
     serves: list[Neighbour] = field(default_factory=list)
     relies_on: list[Neighbour] = field(default_factory=list)
     goals: list[tuple[int, str, str, list[str]]] = field(default_factory=list)
+    more_serves: int = 0
+    more_relies_on: int = 0
 
     @property
     def empty(self) -> bool:
@@ -73,13 +80,12 @@ def _rows(department_id: int):
         .where(or_(ChainLink.server_id == department_id, ChainLink.client_id == department_id))
         .where(or_(Department.id.is_(None), Department.active))
     )
-    other_flow = case(
-        (ChainFlow.serving_id == department_id, ChainFlow.asking_id), else_=ChainFlow.serving_id
-    )
-    observed = (
+    # One select per side, each led by an index (ix_chain_flow_serving; uq_chain_flow's
+    # window_days, asking_id): "serving_id = d OR asking_id = d" read every flow of the window.
+    observed = [
         select(
             literal(False),
-            (ChainFlow.serving_id == department_id),
+            literal(we_serve),
             Department.name,
             Department.slug,
             literal(""),
@@ -90,12 +96,13 @@ def _rows(department_id: int):
             ChainFlow.rating_sum,
             ChainFlow.rating_count,
         )
-        .join(Department, and_(Department.id == other_flow, Department.active))
-        .where(
-            ChainFlow.window_days == WINDOW,
-            or_(ChainFlow.serving_id == department_id, ChainFlow.asking_id == department_id),
+        .join(Department, and_(Department.id == other, Department.active))
+        .where(ChainFlow.window_days == WINDOW, ours == department_id, other != department_id)
+        for we_serve, ours, other in (
+            (True, ChainFlow.serving_id, ChainFlow.asking_id),
+            (False, ChainFlow.asking_id, ChainFlow.serving_id),
         )
-    )
+    ]
     partners = select(  # partners and vendors (guests) only ask: observed, never declared
         literal(False),
         literal(True),
@@ -109,26 +116,52 @@ def _rows(department_id: int):
         ChainPartnerFlow.rating_sum,
         ChainPartnerFlow.rating_count,
     ).where(ChainPartnerFlow.window_days == WINDOW, ChainPartnerFlow.serving_id == department_id)
-    return db.session.execute(union_all(declared, observed, partners)).all()
+    return db.session.execute(union_all(declared, *observed, partners)).all()
+
+
+def _observed(item: Neighbour, row) -> Neighbour:
+    item.asked, item.resolved, item.within_promise = row[5], row[6], row[7]
+    item.median_minutes, item.rating_sum, item.rating_count = row[8], row[9], row[10]
+    return item
+
+
+def _order(slug: str | None, asked: int, name: str) -> tuple:
+    return (slug is None, -asked, name.casefold())
 
 
 def neighbourhood(department_id: int) -> Neighbourhood:
-    found: dict[tuple[bool, str | None, str], Neighbour] = {}
-    for declared, we_serve, name, slug, reason, asked, resolved, within, median, rsum, rcount in (
-        _rows(department_id)
-    ):
-        name = name or EXTERNAL_NAME
-        item = found.setdefault((bool(we_serve), slug, name), Neighbour(name, slug))
-        if declared:
-            item.declared, item.reason = True, reason
+    rows = _rows(department_id)
+    # (we serve, slug, name) → the declared link, which an observed flow adds its figures to
+    declared: dict[tuple, Neighbour] = {}
+    for is_declared, we_serve, name, slug, reason, *_figures in rows:
+        if is_declared:
+            name = name or EXTERNAL_NAME
+            declared[(bool(we_serve), slug, name)] = Neighbour(name, slug, reason, True)
+    # Links seen only in requests: a department may have hundreds; only the busiest few
+    # per side become Neighbours, the rest are counted.
+    observed_only: dict[bool, list] = {True: [], False: []}
+    for row in rows:
+        if not row[0]:
+            key = (bool(row[1]), row[3], row[2] or EXTERNAL_NAME)
+            if key in declared:
+                _observed(declared[key], row)
+            else:
+                observed_only[key[0]].append(row)
+    result = Neighbourhood()
+    for we_serve in (True, False):
+        mine = [n for (we, *_), n in declared.items() if we is we_serve]
+        mine.sort(key=lambda n: _order(n.slug, n.asked, n.name))
+        busiest = heapq.nsmallest(
+            OBSERVED_SHOWN,
+            observed_only[we_serve],
+            key=lambda r: _order(r[3], r[5], r[2] or EXTERNAL_NAME),
+        )
+        shown = mine + [_observed(Neighbour(r[2] or EXTERNAL_NAME, r[3]), r) for r in busiest]
+        more = len(observed_only[we_serve]) - len(busiest)
+        if we_serve:
+            result.serves, result.more_serves = shown, more
         else:
-            item.asked, item.resolved, item.within_promise = asked, resolved, within
-            item.median_minutes, item.rating_sum, item.rating_count = median, rsum, rcount
-    order = lambda n: (n.slug is None, -n.asked, n.name.casefold())  # noqa: E731
-    result = Neighbourhood(
-        serves=sorted((n for (we, *_), n in found.items() if we), key=order),
-        relies_on=sorted((n for (we, *_), n in found.items() if not we), key=order),
-    )
+            result.relies_on, result.more_relies_on = shown, more
     result.goals = [
         (goal.id, goal.title, goal.target, services) for goal, services in goals.goals_of(
             department_id
