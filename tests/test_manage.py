@@ -656,6 +656,48 @@ def test_the_last_manager_can_be_neither_removed_nor_demoted(it, iris):
     assert audit_actions() == []
 
 
+def _own_membership(user) -> Membership:
+    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+
+
+def test_a_deactivated_manager_does_not_keep_the_department_managed(it, iris):
+    """Only active managers can act (policy.managers_of): with the other manager's account
+    deactivated, Iris is the last one, and the refusal names who is deactivated."""
+    factories.make_user(name="Oscar Other", roles={it: "manager"}, active=False)
+    own = _own_membership(iris)
+    said = r"Iris Novak is the only manager of IT \(Oscar Other is deactivated\), so you cannot"
+    with pytest.raises(Invalid, match=said + " remove them. Add another manager first."):
+        remove_member(iris, it, own.id)
+    with pytest.raises(Invalid, match=said + " make them an agent. Add another manager first."):
+        change_member_role(iris, it, own.id, "agent")
+    with pytest.raises(Invalid, match=said + " make them an agent."):
+        add_member(iris, it, "iris@example.com", "agent")
+    db.session.expire_all()
+    assert db.session.get(Membership, own.id).role is MembershipRole.MANAGER
+    assert audit_actions() == []
+
+
+def test_a_deactivated_manager_holds_no_role_so_may_be_removed(it, iris, hr, hugo):
+    """HR's only manager left: an admin tidies the stale membership away (it kept nobody
+    able to act); the department has no manager either way."""
+    ada = factories.make_user(name="Ada Admin", is_admin=True)
+    hugo.active = False
+    db.session.commit()
+    remove_member(ada, hr, _own_membership(hugo).id)
+    assert department_members(hr) == []
+
+
+def test_two_active_managers_may_step_down_until_one_is_left(it, iris):
+    oscar = factories.make_user(name="Oscar Other", roles={it: "manager"})
+    factories.make_user(name="Paula Past", roles={it: "manager"}, active=False)
+    change_member_role(iris, it, _own_membership(iris).id, "agent")
+    assert _own_membership(iris).role is MembershipRole.AGENT
+    with pytest.raises(Invalid, match="Oscar Other is the only manager of IT"):
+        remove_member(oscar, it, _own_membership(oscar).id)
+    remove_member(oscar, it, _own_membership(iris).id)
+    assert {m.user.name for m in department_members(it)} == {"Oscar Other", "Paula Past"}
+
+
 def test_managers_change_only_their_own_departments_members(it, iris, hr, hugo):
     hugos = db.session.scalar(select(Membership).where(Membership.user_id == hugo.id))
     for call in (

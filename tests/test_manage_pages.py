@@ -448,3 +448,17 @@ def test_the_only_manager_is_shown_without_buttons_that_would_be_refused(client,
     own = db.session.scalar(select(Membership).where(Membership.user_id == world["iris"].id))
     assert f"/manage/it/members/{own.id}/remove" not in html
     assert f"/manage/it/members/{world['membership'].id}/remove" in html
+
+
+def test_a_deactivated_manager_is_marked_and_leaves_the_only_active_one_without_buttons(
+    client, login, world
+):
+    oscar = factories.make_user(name="Oscar Other", roles={world["it"]: "manager"}, active=False)
+    login(world["iris"])
+    html = client.get("/manage/it?section=members", headers=HX).get_data(as_text=True)
+    assert "Oscar Other</strong>" in html and "(deactivated)" in html
+    assert "The only manager: add another before changing them." in html
+    own = db.session.scalar(select(Membership).where(Membership.user_id == world["iris"].id))
+    assert f"/manage/it/members/{own.id}/remove" not in html
+    his = db.session.scalar(select(Membership).where(Membership.user_id == oscar.id))
+    assert f"/manage/it/members/{his.id}/remove" in html

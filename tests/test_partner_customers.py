@@ -5,13 +5,16 @@ names a department."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from sqlalchemy import select
 
 from portal.chain.services import mapping
 from portal.extensions import db
 from portal.feedback import ratings
-from portal.insights import rollup
+from portal.insights import export, rollup
 from portal.insights.customer_groups import PARTNERS, customer_groups
 from portal.models import ChainFlow, ChainPartnerFlow, RequestStatus
 from portal.service_requests.services import lifecycle
@@ -115,6 +118,28 @@ def test_the_scorecard_page_shows_the_partner_group(served, app):
     text = fragment.get_data(as_text=True)
     assert fragment.status_code == 200 and "<html" not in text
     assert "Customer groups, last 90 days" in text and "Northwind Logistics" in text
+
+
+def test_the_scorecard_csv_has_who_asked_as_a_section_of_its_own(served):
+    text = export.scorecard_csv(served["fac"])
+    sections = [list(csv.reader(io.StringIO(part))) for part in text.split("\r\n\r\n")]
+    assert [s[0][:2] for s in sections] == [
+        ["window_days", "priority"], ["week_starting", "resolved"],
+        ["window_days", "customer_group"],
+    ]
+    header, *rows = sections[2]
+    assert header[2:5] == ["organisation", "requests", "resolved"]
+    thirty = [r[1:5] for r in rows if r[0] == "30"]
+    assert thirty == [
+        ["Sales", "", "5", "5"],
+        [PARTNERS, "", "7", "6"],
+        [PARTNERS, "Northwind Logistics", "6", "5"],
+        [PARTNERS, "Contoso <b>Freight</b>", "1", "1"],
+    ]
+    assert [r[0] for r in rows] == ["30"] * 4 + ["90"] * 4
+    contoso = rows[3]
+    assert contoso[5:] == ["", "", "", "0"]  # too few to show, as on the page
+    assert rows[2][7:] == ["5.0", "5"]
 
 
 def test_the_refresh_observes_partners_apart_from_every_department(served):

@@ -1,5 +1,6 @@
 """CSV exports for a department's managers: its requests (with their measured figures)
-and its scorecard. Every cell is neutralised against spreadsheet formulas; check-in
+and its scorecard (sections one under another, each with its header row: by priority, week
+by week, who asked). Every cell is neutralised against spreadsheet formulas; check-in
 answers are never exported (they belong to nobody)."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from portal.core import policy
 from portal.extensions import db
+from portal.insights.customer_groups import customer_groups
 from portal.insights.figures import neutralise_cell
 from portal.insights.scorecard import scorecard
 from portal.models import (
@@ -152,5 +154,39 @@ def scorecard_csv(department: Department) -> str:
                 number(week.first_median),
                 number(week.rating_average),
             ]
+        yield []
+        yield from _customer_group_lines(department, [w.days for w in card.windows], number)
 
     return _write(lines())
+
+
+def _customer_group_lines(department: Department, windows: list[int], number):
+    """The scorecard's "Who asked", every window as the first section has them: a row per
+    customer group, and under Partners a row per organisation (the group's own row leaves
+    `organisation` empty, as the first section's "all" row sums its priorities). Figures the
+    page hides as too few stay empty here too."""
+    yield [
+        "window_days",
+        "customer_group",
+        "organisation",
+        "requests",
+        "resolved",
+        "resolution_within_share",
+        "resolution_median_minutes",
+        "satisfaction_average",
+        "satisfaction_count",
+    ]
+    for days in windows:
+        for group in customer_groups(department, days):
+            for name, row in [(None, group), *((o.group, o) for o in group.organisations)]:
+                yield [
+                    days,
+                    group.group,
+                    name or "",
+                    row.asked,
+                    row.resolved,
+                    number(row.resolution.within),
+                    number(row.resolution.median),
+                    number(row.average_rating),
+                    row.ratings,
+                ]

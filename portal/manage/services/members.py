@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal import audit
+from portal.core import policy
 from portal.core.errors import NotFound, Refused
 from portal.core.text import text_problem
 from portal.directory import picker
@@ -38,12 +39,12 @@ def _role_words(role: MembershipRole) -> str:
     return "an agent" if role is MembershipRole.AGENT else "a manager"
 
 
-def _manager_count(department: Department) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Membership)
-        .where(Membership.department_id == department.id, Membership.role == MembershipRole.MANAGER)
-    )
+def sole_manager_id(department: Department) -> int | None:
+    """The user id of the department's one manager who can act, when it has exactly one:
+    they may be neither demoted nor removed. Who counts is `policy.managers_of` (active
+    people only), so a deactivated manager does not keep the department managed."""
+    managers = policy.managers_of(department)
+    return managers[0].id if len(managers) == 1 else None
 
 
 def add_member(
@@ -124,15 +125,32 @@ def membership_of(actor: User, department: Department, membership_id: int) -> Me
 
 
 def _refuse_last_manager(department: Department, membership: Membership, what: str) -> None:
-    if membership.role is MembershipRole.MANAGER and _manager_count(department) <= 1:
-        raise Invalid(
-            {
-                "members": (
-                    f"{membership.user.name} is the only manager of {department.name}, so "
-                    f"you cannot {what}. Add another manager first."
-                )
-            }
-        )
+    if membership.role is not MembershipRole.MANAGER:
+        return
+    if sole_manager_id(department) != membership.user_id:
+        return
+    # Any other manager on the list is deactivated: say so, or the refusal reads as wrong.
+    inactive = [
+        m.user.name
+        for m in department_members(department)
+        if m.role is MembershipRole.MANAGER and m.user_id != membership.user_id
+    ]
+    why = ""
+    if inactive:
+        verb = "is" if len(inactive) == 1 else "are"
+        why = f" ({_names(inactive)} {verb} deactivated)"
+    raise Invalid(
+        {
+            "members": (
+                f"{membership.user.name} is the only manager of {department.name}{why}, so "
+                f"you cannot {what}. Add another manager first."
+            )
+        }
+    )
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def change_member_role(actor: User, department: Department, membership_id: int, role: str) -> None:

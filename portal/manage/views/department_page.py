@@ -101,6 +101,7 @@ def index_context(department: Department, drawing: str | None = None, **extra) -
         "services_archived": catalogue.department_services(department, active=False),
         "contacts": contacts.department_contacts(department),
         "members": members.department_members(department),
+        "sole_manager_id": members.sole_manager_id(department),
         "contact_form": extra.pop("contact_form", None)
         or forms.ContactForm(formdata=None, service_choices=active),
         "member_form": extra.pop("member_form", None) or forms.MemberForm(formdata=None),
