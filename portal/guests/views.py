@@ -181,13 +181,11 @@ def import_page():
 
 @bp.errorhandler(413)
 def _import_too_large(error):
-    """A body over the app's limit, refused before the view runs: on the upload, beside
-    its field (for an admin: anyone else is not to know the page is there)."""
-    if request.endpoint != "guests.import_check":
-        return errors._render_error(413)
-    if not is_admin(current_user):
-        return errors._render_error(404)
-    return _refused(GuestImportForm(formdata=None), Refused(importing.too_large()), 413)
+    return errors.oversize_upload(
+        "guests.import_check",
+        lambda: _refused(GuestImportForm(formdata=None), Refused(importing.too_large()), 413),
+        may_see=lambda: is_admin(current_user),
+    )
 
 
 @bp.post("/admin/guests/import")
