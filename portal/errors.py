@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from flask import Flask, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -55,6 +57,23 @@ def _render_error(status: int, title: str | None = None, detail: str | None = No
         log.exception("error page could not be rendered")
         body = f"<!doctype html><title>{title}</title><h1>{title}</h1><p>{detail}</p>"
     return body, status
+
+
+def oversize_upload(
+    upload_endpoint: str,
+    refuse: Callable[[], ResponseReturnValue],
+    may_see: Callable[[], bool],
+) -> ResponseReturnValue:
+    """A blueprint's 413 handler: a body over the app's limit (MAX_CONTENT_LENGTH) is
+    refused before its view runs, where the CSRF check first reads the form, so before the
+    blueprint's own access check. On `upload_endpoint`, for those who `may_see()` the page,
+    `refuse()` answers: the upload page again with the message beside its file field, 413.
+    Anyone else gets the 404 they get for the page itself; any other route the 413 page."""
+    if request.endpoint != upload_endpoint:
+        return _render_error(413)
+    if not may_see():
+        return _render_error(404)
+    return refuse()
 
 
 def _rollback_quietly() -> None:

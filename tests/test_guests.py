@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
-from portal.core import policy
+from portal.core import clock, policy
 from portal.core.errors import NotFound, Refused
 from portal.extensions import db
-from portal.guests.services import acceptance, expiry, invitations, sponsorship
+from portal.guests.services import acceptance, access_end, expiry, invitations, sponsorship
 from portal.models import AuditEntry, Guest, OutboxMessage, ServiceRequest, User
 from tests import factories
 from tests.conftest import csrf_token_from, signed_in_client
@@ -287,7 +288,7 @@ def test_a_sponsor_extends_access_within_a_year(fac, nina):
     guest = db.session.scalar(select(Guest).where(Guest.user_id == nina.id))
     until = date.today() + timedelta(days=200)
     sponsorship.extend(fac.fiona, fac.dept, guest.id, until)
-    assert guest.expires_at.date() == until + timedelta(days=1)
+    assert access_end.last_day(guest.expires_at, fac.dept) == until
     assert _actions("guest.extend") == 1
     with pytest.raises(Refused):
         sponsorship.extend(fac.fiona, fac.dept, guest.id, date.today() + timedelta(days=400))
@@ -491,3 +492,104 @@ def test_the_admin_guests_filter_with_a_nul_filters_nothing_and_never_fails(app)
     admin = factories.make_user(email="root@example.com", name="Root Admin", is_admin=True)
     response = signed_in_client(app, admin).get("/admin/guests?organisation=North%00wind")
     assert response.status_code == 200
+
+
+# The last day, in the sponsoring department's time zone ----------------------------------
+
+MARCH_20 = datetime(2027, 3, 20, 12, tzinfo=UTC)
+LAST_DAY = date(2027, 4, 5)  # British Summer Time by then; New Zealand back on standard time
+ZONES = ["Europe/London", "Pacific/Auckland"]
+
+
+@pytest.fixture
+def march_20(monkeypatch):
+    """Every clock of the guests' area reads 20 March 2027, noon UTC."""
+    real = clock.now
+    monkeypatch.setattr(clock, "now", lambda at=None: real(at) if at is not None else MARCH_20)
+    return MARCH_20
+
+
+def _docks_in(zone: str):
+    docks = factories.make_department(slug="docks", name="Docks", key_prefix="DOK", timezone=zone)
+    mo = factories.make_user(email="mo@example.com", name="Mo Manager", roles={docks: "manager"})
+    return docks, mo
+
+
+def _invite_to_docks(docks, mo, last_day: date = LAST_DAY) -> Guest:
+    return invitations.invite(mo, docks, invitations.Invitation(
+        "nina@northwind.example", "Nina Partner", "Northwind Logistics", "Books the dock",
+        last_day,
+    ))
+
+
+def _guest_until(how: str, docks, mo, app, tmp_path) -> Guest:
+    """A guest of Docks whose access was set to last through LAST_DAY, `how`."""
+    if how == "invited":
+        return _invite_to_docks(docks, mo)
+    if how == "extended":
+        guest = _invite_to_docks(docks, mo, date(2027, 3, 30))
+        return sponsorship.extend(mo, docks, guest.id, LAST_DAY)
+    factories.make_user(email="ada@example.com", is_admin=True)
+    path = tmp_path / "guests.csv"
+    path.write_text("email,name,organisation,reason,expires_on\n"
+                    f"nina@northwind.example,Nina,Northwind,Docks,{LAST_DAY.isoformat()}\n")
+    result = app.test_cli_runner().invoke(args=[
+        "guests", "import", str(path), "--department", "docks", "--sponsor", "mo@example.com",
+        "--admin", "ada@example.com", "--apply",
+    ])
+    assert "1 guests invited" in result.output, result.output
+    return db.session.scalar(select(Guest))
+
+
+def _mail(topic: str) -> OutboxMessage:
+    return db.session.scalar(select(OutboxMessage).where(OutboxMessage.topic == topic))
+
+
+@pytest.mark.parametrize("how", ["invited", "extended", "imported"])
+@pytest.mark.parametrize("zone", ZONES)
+def test_access_lasts_through_the_chosen_day_where_the_sponsor_is(
+    zone, how, march_20, app, tmp_path
+):
+    docks, mo = _docks_in(zone)
+    guest = _guest_until(how, docks, mo, app, tmp_path)
+    last_moment = datetime(2027, 4, 5, 23, 59, 59, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+    next_day = datetime(2027, 4, 6, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+    assert not expiry.has_expired(guest, last_moment)
+    assert expiry.has_expired(guest, next_day)
+    assert expiry.run(last_moment).ended == 0
+    assert expiry.run(next_day).ended == 1
+    assert access_end.last_day(guest.expires_at, docks) == LAST_DAY
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_pages_and_mails_show_the_chosen_day_not_the_midnight_after_it(zone, march_20, app):
+    docks, mo = _docks_in(zone)
+    _invite_to_docks(docks, mo)
+    invitation = _mail("guest.invitation")
+    for text in (invitation.body, invitation.payload["html"]):
+        assert "Your access lasts until 5 April 2027." in text
+    accept = app.test_client().get(_link("nina@northwind.example")).get_data(as_text=True)
+    assert "Your access lasts until 5 April 2027." in accept
+    admin = factories.make_user(email="ada@example.com", is_admin=True)  # a viewer in London
+    for client, path in ((signed_in_client(app, mo), "/manage/docks/guests"),
+                         (signed_in_client(app, admin), "/admin/guests")):
+        html = client.get(path).get_data(as_text=True)
+        assert "Until 5 April 2027" in html and "6 Apr" not in html, path
+    expiry.run(datetime(2027, 3, 31, 12, tzinfo=UTC))
+    warning = _mail("guest.expiring")
+    assert warning.subject == "Nina Partner’s guest access ends on 5 April 2027"
+    for text in (warning.body, warning.payload["html"]):
+        assert "(Northwind Logistics) ends on 5 April 2027." in text
+
+
+def test_an_extension_says_until_the_chosen_day(march_20, app):
+    docks, mo = _docks_in("Pacific/Auckland")
+    guest = _invite_to_docks(docks, mo)
+    client = signed_in_client(app, mo)
+    token = csrf_token_from(client.get("/manage/docks/guests").get_data(as_text=True))
+    response = client.post(f"/manage/docks/guests/{guest.id}/extend",
+                           data={"csrf_token": token, "expires_on": "2027-05-31"},
+                           follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Nina Partner’s access now lasts until 31 May 2027." in html
+    assert "Until 31 May 2027" in html

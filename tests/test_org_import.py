@@ -305,6 +305,14 @@ def test_fifty_megabyte_upload_gets_a_clear_413_not_a_500(client, login, ada, cs
     assert "at most 5 MB" in response.get_data(as_text=True)
 
 
+def test_a_body_over_the_limit_from_a_non_admin_is_404_like_the_page(client, login, app, csrf):
+    login(factories.make_user(email="erin@example.com"))
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # refused before the admins-only check
+    response = upload(client, csrf, b"x" * (2 * 1024 * 1024))
+    assert response.status_code == 404
+    assert "at most 5 MB" not in response.get_data(as_text=True)
+
+
 # The command line -------------------------------------------------------------------------
 
 

@@ -333,13 +333,15 @@ def _import_refused(message: str, status: int):
 
 @bp.errorhandler(413)
 def _import_too_large(error):
-    if request.endpoint == "admin.import_check":
-        return _import_refused(
+    return errors.oversize_upload(
+        "admin.import_check",
+        lambda: _import_refused(
             f"The file is larger than the portal accepts. An org file can be at most "
             f"{_max_size()}: split it, or import departments and people separately.",
             413,
-        )
-    return errors._render_error(413)
+        ),
+        may_see=lambda: is_admin(current_user),  # _admins_only has not run yet
+    )
 
 
 @bp.post("/admin/import")

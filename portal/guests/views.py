@@ -25,6 +25,7 @@ from portal.guests.forms import (
 )
 from portal.guests.services import (
     acceptance,
+    access_end,
     importing,
     invitations,
     listing,
@@ -50,6 +51,14 @@ def partner_of(person) -> str | None:
     if person not in known:
         known.update(dict.fromkeys([person]) | partners.organisations_of([person]))
     return known[person]
+
+
+@bp.app_template_filter("last_day_of_access")
+def last_day_of_access(guest, department=None) -> str:
+    """The last day of a guest's access as their sponsor chose it, "5 April 2027" (pages and
+    e-mails; `department` for a guest not yet stored, whose sponsor is not loaded)."""
+    day = access_end.last_day(guest.expires_at, department or guest.sponsor_department)
+    return access_end.in_words(day)
 
 
 @bp.get("/partners")
@@ -119,11 +128,12 @@ def extend(dept: str, guest_id: int):
     guest = sponsorship.sponsored_guest(current_user, department, guest_id)
     if not form.validate():
         return _sponsor_page(department, status=422, problem=(guest.id, form.expires_on.errors[0]))
+    until = form.expires_on.data
     try:
-        sponsorship.extend(current_user, department, guest_id, form.expires_on.data)
+        sponsorship.extend(current_user, department, guest_id, until)
     except Refused as exc:
         return _sponsor_page(department, status=422, problem=(guest.id, exc.message))
-    flash(f"{guest.user.name}’s access now lasts until {form.expires_on.data.isoformat()}.")
+    flash(f"{guest.user.name}’s access now lasts until {access_end.in_words(until)}.")
     return redirect(url_for("guests.sponsored", dept=department.slug), code=303)
 
 
@@ -181,13 +191,11 @@ def import_page():
 
 @bp.errorhandler(413)
 def _import_too_large(error):
-    """A body over the app's limit, refused before the view runs: on the upload, beside
-    its field (for an admin: anyone else is not to know the page is there)."""
-    if request.endpoint != "guests.import_check":
-        return errors._render_error(413)
-    if not is_admin(current_user):
-        return errors._render_error(404)
-    return _refused(GuestImportForm(formdata=None), Refused(importing.too_large()), 413)
+    return errors.oversize_upload(
+        "guests.import_check",
+        lambda: _refused(GuestImportForm(formdata=None), Refused(importing.too_large()), 413),
+        may_see=lambda: is_admin(current_user),
+    )
 
 
 @bp.post("/admin/guests/import")

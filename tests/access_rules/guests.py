@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
+from portal.core import clock
 from portal.extensions import db
-from portal.guests.services import invitations
+from portal.guests.services import access_end, invitations
 from portal.models import Guest
 from tests import factories
 from tests.access_rules import ROLES, Rule, World, only
@@ -20,7 +23,7 @@ def setup(world: World) -> None:
         user_id=pending_user.id,
         organisation="Contoso",
         sponsor_department_id=world.it.id,
-        expires_at=invitations.end_of_day(invitations.clock.now().date()),
+        expires_at=access_end.ends_at(clock.now().date() + timedelta(days=1), world.it),
         invitation_nonce="n" * 24,
     )
     db.session.add(pending)

@@ -24,7 +24,8 @@ from portal.core.policy import is_admin, manages
 from portal.core.text import text_problem
 from portal.database import write_transaction
 from portal.extensions import db
-from portal.guests.services.invitations import end_of_day, expiry_problem, link_token
+from portal.guests.services import access_end
+from portal.guests.services.invitations import expiry_problem, link_token
 from portal.models import AuditEntry, Department, Guest, User
 from portal.models.accounts import new_session_token
 from portal.notify import email, outbox
@@ -242,7 +243,8 @@ def apply(
                         "user_id": user_id, "organisation": row.organisation,
                         "reason": row.reason, "sponsor_department_id": department.id,
                         "sponsor_id": sponsor.id, "shares_requests": False, "invited_at": now,
-                        "expires_at": end_of_day(row.expires_on), "invitation_nonce": nonce,
+                        "expires_at": access_end.ends_at(row.expires_on, department),
+                        "invitation_nonce": nonce,
                     }
                     for user_id, row, nonce in zip(user_ids, result.rows, nonces, strict=True)
                 ],
@@ -275,7 +277,8 @@ def _mail(department, sponsor, rows, guest_ids, nonces) -> None:
     messages = []
     for row, guest_id, nonce in zip(rows, guest_ids, nonces, strict=True):
         guest = Guest(id=guest_id, invitation_nonce=nonce, organisation=row.organisation,
-                      reason=row.reason, expires_at=end_of_day(row.expires_on))
+                      reason=row.reason,
+                      expires_at=access_end.ends_at(row.expires_on, department))
         user = User(email=row.email, name=row.name)
         path = f"/guests/accept/{link_token(guest)}"
         mail = email.compose(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -21,6 +21,7 @@ from portal.core.errors import NotFound, Refused
 from portal.core.policy import manages
 from portal.database import write_transaction
 from portal.extensions import db
+from portal.guests.services import access_end
 from portal.models import Department, Guest, User
 from portal.notify import email
 
@@ -77,11 +78,6 @@ def expiry_problem(expires_on: date, today: date) -> str | None:
     return None
 
 
-def end_of_day(day: date) -> datetime:
-    """Access ends at midnight UTC at the end of the chosen day."""
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
-
-
 def check_address(address: str) -> User | None:
     """The guest account already at this address (to invite again), None for a new one;
     Refused for an employee's address."""
@@ -124,7 +120,7 @@ def invite(actor: User, department: Department, invitation: Invitation) -> Guest
         guest.reason = invitation.reason
         guest.shares_requests = invitation.shares_requests
         guest.invited_at = clock.now()
-        guest.expires_at = end_of_day(invitation.expires_on)
+        guest.expires_at = access_end.ends_at(invitation.expires_on, department)
         guest.ended_at = guest.accepted_at = guest.warned_at = None
         guest.invitation_nonce = secrets.token_urlsafe(24)
         db.session.flush()

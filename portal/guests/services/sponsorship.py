@@ -18,7 +18,8 @@ from portal.core.ids import parse_id
 from portal.core.policy import manages
 from portal.database import write_transaction
 from portal.extensions import db
-from portal.guests.services.invitations import end_of_day, expiry_problem
+from portal.guests.services import access_end
+from portal.guests.services.invitations import expiry_problem
 from portal.models import Department, Guest, User
 
 
@@ -58,7 +59,7 @@ def extend(actor: User, department: Department, guest_id, until: date) -> Guest:
         raise Refused(problem, field="expires_on")
     with write_transaction():
         before = guest.expires_at
-        guest.expires_at = end_of_day(until)
+        guest.expires_at = access_end.ends_at(until, department)
         guest.warned_at = None
         audit.record(
             actor,
