@@ -47,6 +47,12 @@ class ConfirmForm(Form):
     """A button that changes something: only the CSRF token."""
 
 
+class DeactivateForm(Form):
+    # "yes" from the warning's "Deactivate anyway": the admin has seen which departments
+    # would be left without a manager.
+    go_ahead = HiddenField()
+
+
 class AdminRightsForm(Form):
     make_admin = HiddenField()
 

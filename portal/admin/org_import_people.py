@@ -18,6 +18,7 @@ from portal.admin.org_import_rows import (
     cell_text,
 )
 from portal.extensions import db
+from portal.manage.services.members import left_without_manager
 from portal.models import (
     AuditEntry,
     Department,
@@ -197,6 +198,9 @@ def apply_people(actor, plans, emails_in_file, report, deactivate_missing, write
             report.samples.append(change)
     if deactivate_missing:
         _plan_deactivations(actor, people, emails_in_file, report)
+    leaving = [p["id"] for p in people.updates if p.get("active") is False]
+    leaving += [p["id"] for p in people.deactivations]
+    report.left_without_manager = [(d.name, d.slug) for d in left_without_manager(leaving)]
     if write:
         _write_people(actor, people, plans)
 

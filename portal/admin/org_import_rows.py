@@ -72,6 +72,8 @@ class ImportReport:
     # someone missing. Nobody is deactivated as missing from it.
     deactivation_withheld: bool = False
     samples: list[Change] = field(default_factory=list)
+    # (name, slug) of each department whose every manager who can act it deactivates.
+    left_without_manager: list[tuple[str, str]] = field(default_factory=list)
     applied: bool = False
     mode: str = Mode.DRY_RUN
 
@@ -87,6 +89,9 @@ class ImportReport:
         text += f", {self.unchanged} unchanged"
         if self.errors:
             text += f"; {len(self.bad_lines)} rows with errors"
+        if self.left_without_manager:
+            names = ", ".join(name for name, _ in self.left_without_manager)
+            text += f"; left without a manager: {names}"
         return text
 
 

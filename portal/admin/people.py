@@ -16,7 +16,8 @@ from portal.database import write_transaction
 from portal.directory import search
 from portal.directory.fragments import directory_changed
 from portal.extensions import db
-from portal.models import User
+from portal.manage.services.members import left_without_manager
+from portal.models import Department, User
 
 PEOPLE_PAGE_SIZE = 50
 PERSON_FIELDS = ["active", "is_admin"]
@@ -27,6 +28,19 @@ class PeoplePage:
     people: list[User]
     query: str
     next_after: int | None
+
+
+@dataclass(frozen=True)
+class Deactivation:
+    changed: bool
+    # Departments whose last manager who could act this was: nobody can manage them now.
+    left_without_manager: list[Department]
+
+
+def unmanaged_words(departments: list[Department]) -> str:
+    """"IT", "IT and Facilities", "HR, IT and Facilities": for notes and messages."""
+    names = [department.name for department in departments]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def search_people(actor: User, query: str = "", after: int | None = None) -> PeoplePage:
@@ -70,7 +84,7 @@ def _active_admins() -> int:
     )
 
 
-def _change_person(actor: User, person: User, action: str, **values) -> bool:
+def _change_person(actor: User, person: User, action: str, note: str = "", **values) -> bool:
     before = audit.snapshot(person, PERSON_FIELDS)
     for name, value in values.items():
         setattr(person, name, value)
@@ -83,22 +97,36 @@ def _change_person(actor: User, person: User, action: str, **values) -> bool:
             person.rotate_session_token()
         db.session.flush()
         search.index_person(person)
-    audit.record(actor, action, person, label=f"{person.name} <{person.email}>", changes=changes)
+    audit.record(
+        actor, action, person, label=f"{person.name} <{person.email}>", changes=changes, note=note
+    )
     return True
 
 
-def deactivate_person(actor: User, person: User) -> bool:
+def departments_left_unmanaged(actor: User, person: User) -> list[Department]:
+    """The departments nobody could manage once `person` is deactivated (they are its only
+    manager who can act): what the admin is warned about before going ahead."""
+    require_admin(actor)
+    return left_without_manager([person.id]) if person.active else []
+
+
+def deactivate_person(actor: User, person: User) -> Deactivation:
     """They cannot sign in any more and every session of theirs ends now; their requests,
-    replies and audit entries stay (shown as a former employee)."""
+    replies and audit entries stay (shown as a former employee). Going ahead although they
+    are a department's only manager is allowed (people do leave): the audit entry names
+    the departments left without one."""
     require_admin(actor)
     if person.id == actor.id:
         raise Refused("You cannot deactivate yourself. Ask another admin.")
     with write_transaction():
         if person.is_admin and person.active and _active_admins() <= 1:
             raise Refused("This is the last admin. Make someone else an admin first.")
-        changed = _change_person(actor, person, "person.deactivate", active=False)
+        # Read before the change: once they are inactive they are nobody's manager.
+        unmanaged = left_without_manager([person.id]) if person.active else []
+        note = f"Left without a manager: {unmanaged_words(unmanaged)}." if unmanaged else ""
+        changed = _change_person(actor, person, "person.deactivate", note=note, active=False)
     directory_changed()
-    return changed
+    return Deactivation(changed, unmanaged if changed else [])
 
 
 def reactivate_person(actor: User, person: User) -> bool:

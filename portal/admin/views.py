@@ -13,6 +13,7 @@ from portal.admin.forms import (
     ApplyImportForm,
     AuditFilterForm,
     ConfirmForm,
+    DeactivateForm,
     DepartmentForm,
     ImportForm,
     MergeForm,
@@ -27,6 +28,7 @@ from portal.htmx import is_htmx, render, trigger
 HOME = "admin/home.html"
 DEPARTMENT = "admin/department.html"
 PEOPLE = "admin/people.html"
+DEACTIVATE = "admin/deactivate.html"
 IMPORT = "admin/import.html"
 AUDIT = "admin/audit.html"
 
@@ -250,7 +252,9 @@ def _person_or_404(user_id: int):
     return people.get_person(_actor(), user_id)
 
 
-def _person_done(person, message: str, status: int = 200):
+def _person_done(person, message: str, status: int = 200, unmanaged=()):
+    """htmx: the person's row again with the message (and `unmanaged`: the departments
+    left without a manager, or, while they are active, the warning about them)."""
     if is_htmx():
         return render(
             PEOPLE,
@@ -259,6 +263,7 @@ def _person_done(person, message: str, status: int = 200):
             person=person,
             message=message,
             status_error=status >= 400,
+            unmanaged=unmanaged,
             confirm=ConfirmForm(formdata=None),
         )
     flash(message)
@@ -276,14 +281,46 @@ def _person_action(user_id: int, change, done: str, unchanged: str):
     return _person_done(person, (done if changed else unchanged).format(person.name))
 
 
-@bp.post("/admin/people/<int:user_id>/deactivate")
+# One route for both methods: with a GET and a POST rule apart, an id out of range gets
+# werkzeug's 405 instead of 404.
+@bp.route("/admin/people/<int:user_id>/deactivate", methods=["GET", "POST"])
 def deactivate_person(user_id: int):
-    return _person_action(
-        user_id,
-        lambda p: people.deactivate_person(_actor(), p),
-        "{} was deactivated and signed out everywhere.",
-        "{} was already deactivated.",
-    )
+    """GET: "Deactivate them?", where a deactivation that would leave departments without a
+    manager stops first without JavaScript (the warning, "Deactivate anyway", "Cancel").
+    POST: deactivate, unless that warning is due and not yet seen (`go_ahead`)."""
+    person = _person_or_404(user_id)
+    if request.method == "GET":
+        if not person.active:
+            return redirect(url_for("admin.people", q=person.email), code=303)
+        return render(
+            DEACTIVATE,
+            person=person,
+            unmanaged=people.departments_left_unmanaged(_actor(), person),
+            confirm=ConfirmForm(formdata=None),
+        )
+    form = DeactivateForm(formdata=request.form)
+    if not form.validate():
+        abort(400)
+    warn = form.go_ahead.data != "yes"
+    unmanaged = people.departments_left_unmanaged(_actor(), person) if warn else []
+    if unmanaged:
+        if is_htmx():  # the same warning, in the person's row
+            return _person_done(person, "", unmanaged=unmanaged)
+        return redirect(url_for("admin.deactivate_person", user_id=person.id), code=303)
+    try:
+        done = people.deactivate_person(_actor(), person)
+    except Refused as exc:
+        return _person_done(person, exc.message, 422)
+    if not done.changed:
+        return _person_done(person, f"{person.name} was already deactivated.")
+    message = f"{person.name} was deactivated and signed out everywhere."
+    if done.left_without_manager:
+        message += (
+            f" {people.unmanaged_words(done.left_without_manager)} now"
+            f" {'has' if len(done.left_without_manager) == 1 else 'have'} no manager:"
+            " make someone a manager there."
+        )
+    return _person_done(person, message, unmanaged=done.left_without_manager)
 
 
 @bp.post("/admin/people/<int:user_id>/reactivate")

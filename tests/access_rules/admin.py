@@ -55,6 +55,7 @@ RULES = [
     Rule("admin.restore_department", "POST", url=legal, expect=only(ADMIN, 422),
          note="an active department cannot be brought back"),
     Rule("admin.people", "GET", query="q=pat", expect=only(ADMIN, 200)),
+    Rule("admin.deactivate_person", "GET", url=person, expect=only(ADMIN, 200)),
     Rule("admin.deactivate_person", "POST", url=person, expect=only(ADMIN, 303)),
     Rule("admin.reactivate_person", "POST", url=person, expect=only(ADMIN, 303)),
     Rule("admin.set_admin", "POST", url=person, data=lambda w: {"make_admin": "yes"},

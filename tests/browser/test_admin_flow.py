@@ -128,3 +128,31 @@ def test_people_search_and_deactivate_in_place(org, live_server, page):
     assert page.get_by_role("button", name="Reactivate Erin Employee").is_visible()
     shot(page, "people-deactivated")
     assert_no_axe_violations(page)
+
+
+def test_deactivating_the_last_manager_warns_in_place_and_on_its_page(org, live_server, page):
+    iris = factories.make_user(email="iris@example.com", name="Iris Novak",
+                               roles={org["it"]: "manager", org["hr"]: "manager"})
+    sign_in(page, live_server, "ada@example.com", factories.PASSWORD)
+    # Without JavaScript the row's button leads to this page: the same warning.
+    page.goto(f"{live_server}/admin/people/{iris.id}/deactivate")
+    assert "Iris Novak is the only manager of HR and IT." in page.locator(".notice").inner_text()
+    shot(page, "deactivate-last-manager-page")
+    assert_no_axe_violations(page)
+
+    page.goto(f"{live_server}/admin/people?q=iris")
+    page.wait_for_function("() => typeof htmx === 'object'")
+    page.get_by_role("button", name="Deactivate Iris Novak").click()
+    warning = page.locator("#people-results .deactivate-warning")
+    warning.wait_for()
+    assert "nobody can manage them" in warning.inner_text()
+    assert page.get_by_role("link", name="Members of IT").is_visible()
+    shot(page, "deactivate-last-manager-row")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Deactivate Iris Novak anyway").click()
+    message = page.locator("#people-results .row-message")
+    message.wait_for()
+    assert "HR and IT now have no manager" in message.inner_text()
+    assert page.get_by_role("button", name="Reactivate Iris Novak").is_visible()
+    shot(page, "deactivate-last-manager-done")
+    assert_no_axe_violations(page)

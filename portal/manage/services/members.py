@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -45,6 +47,33 @@ def sole_manager_id(department: Department) -> int | None:
     people only), so a deactivated manager does not keep the department managed."""
     managers = policy.managers_of(department)
     return managers[0].id if len(managers) == 1 else None
+
+
+def left_without_manager(leaving: Collection[int]) -> list[Department]:
+    """The current departments that deactivating the people `leaving` (user ids) would
+    leave with nobody to manage them: every manager who can act (`policy.managers_of`) is
+    among them. For one person, the departments whose `sole_manager_id` they are; for an
+    import, also two co-managers leaving together. By name."""
+    ids = set(leaving)
+    if not ids:
+        return []
+    managed = db.session.scalars(
+        select(Department)
+        .join(Membership, Membership.department_id == Department.id)
+        .where(
+            Membership.user_id.in_(ids),
+            Membership.role == MembershipRole.MANAGER,
+            Department.active,
+        )
+        .distinct()
+        .order_by(Department.name, Department.id)
+    )
+    left = []
+    for department in managed:
+        acting = {manager.id for manager in policy.managers_of(department)}
+        if acting and acting <= ids:
+            left.append(department)
+    return left
 
 
 def add_member(
