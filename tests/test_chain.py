@@ -518,3 +518,47 @@ def test_the_neighbourhood_reads_each_side_from_an_index(org):
     )
     assert "ix_chain_flow_serving" in plan, plan
     assert "uq_chain_flow (window_days=? AND asking_id=?)" in plan, plan
+
+
+def test_your_chain_shows_the_first_three_shortest_by_name_and_survives_cycles(org):
+    """Four chains of two links (through Delta, Beta, Alpha and Sales) and a longer one
+    (IT → Support → Sales → …): the three shortest first by name; a cycle (Sales serves
+    IT back) changes nothing."""
+    ada = org["ada"]
+    teams = {n: factories.make_department(slug=n.lower(), name=n, key_prefix=n[:2].upper())
+             for n in ("Delta", "Beta", "Alpha")}
+    for client in (*teams.values(), org["sales"], org["support"]):
+        link(ada, org["it"], client)
+    for team in (*teams.values(), org["sales"]):
+        link(ada, team, None)
+    link(ada, org["support"], org["sales"])
+    link(ada, org["sales"], org["it"])
+    chains = reaching.chains_from(org["it"].id)
+    assert [[s.name for s in c] for c in chains] == [
+        ["IT", "Alpha", "External customers"],
+        ["IT", "Beta", "External customers"],
+        ["IT", "Delta", "External customers"],
+    ]
+    assert reaching.chains_from(org["support"].id) == [
+        [reaching.Step("Customer Support", "customer-support"), reaching.Step("Sales", "sales"),
+         reaching.Step("External customers", None)]
+    ]
+
+
+def test_layers_follow_the_longest_way_to_the_customer(org):
+    """IT serves Sales, Sales and Support serve external customers, IT serves Support: IT in
+    the first column, Sales and Support in the next, external customers last; a department
+    that only asked (no declared link) stands in a column of its own on the left."""
+    link(org["iris"], org["it"], org["sales"])
+    link(org["iris"], org["it"], org["support"])
+    link(org["sam"], org["sales"], None)
+    link(org["ada"], org["support"], None)
+    lonely = factories.make_department(slug="lonely", name="Lonely", key_prefix="LO")
+    db.session.add(ChainFlow(window_days=90, asking_id=lonely.id, serving_id=org["it"].id,
+                             asked=1, resolved=0, within_promise=0, rating_sum=0,
+                             rating_count=0))
+    db.session.commit()
+    chain_map = mapping.build_map(90)
+    xs = {n.name: n.x for n in chain_map.nodes}
+    assert xs["Lonely"] < xs["IT"] < xs["Sales"] == xs["Customer Support"]
+    assert xs["Customer Support"] < xs["External customers"]

@@ -1,4 +1,5 @@
-"""Web workers never import Alembic or Flask-Migrate; `flask db upgrade` still works."""
+"""Web workers never import Alembic or Flask-Migrate, nor Authlib unless they sign in through
+an OpenID Connect provider; `flask db upgrade` still works."""
 
 from __future__ import annotations
 
@@ -31,6 +32,20 @@ def test_importing_wsgi_does_not_import_alembic(tmp_path):
     ).stdout.split("\n")
     assert out[0] == "[]"
     assert out[1] == "False"
+
+
+def test_a_worker_without_single_sign_on_does_not_import_authlib(tmp_path):
+    """Authlib, requests and joserfc are 13 MiB a worker: only a portal with OIDC_ISSUER."""
+    code = (
+        "import sys, wsgi\n"
+        "loaded = {m.split('.')[0] for m in sys.modules}\n"
+        "print(sorted(loaded & {'authlib', 'joserfc', 'requests'}))\n"
+    )
+    env = {k: v for k, v in _env(tmp_path).items() if not k.startswith("OIDC_")}
+    out = subprocess.run(  # noqa: S603  (our own interpreter, our own code)
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    ).stdout.split("\n")
+    assert out[0] == "[]"
 
 
 def test_flask_db_upgrade_still_works(tmp_path):
