@@ -562,3 +562,21 @@ def test_layers_follow_the_longest_way_to_the_customer(org):
     xs = {n.name: n.x for n in chain_map.nodes}
     assert xs["Lonely"] < xs["IT"] < xs["Sales"] == xs["Customer Support"]
     assert xs["Customer Support"] < xs["External customers"]
+
+
+def test_a_departments_map_reads_each_side_of_its_flows_from_an_index(org):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    _busy_server(org)
+    with sent_statements() as sent:
+        chain_map = mapping.build_map(90, focus=org["it"].id)
+    assert {n.name for n in chain_map.nodes} >= {"IT", "Team 0", "Team 4", "Sales"}
+    [(statement, parameters)] = [(s, p) for s, p in sent if "FROM chain_flow" in s]
+    plan = " | ".join(
+        row[3]
+        for row in db.session.connection().exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {statement}", parameters
+        )
+    )
+    assert "ix_chain_flow_serving" in plan, plan
+    assert "uq_chain_flow (window_days=? AND asking_id=?)" in plan, plan

@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass, field
 from graphlib import TopologicalSorter
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, union_all
 
 from portal.chain.services import SCOPE
 from portal.core import caching
@@ -175,7 +175,12 @@ def _edges(days: int, focus: int | None, live: dict) -> dict[tuple[int, int], Ed
     partner_flows = select(ChainPartnerFlow).where(ChainPartnerFlow.window_days == days)
     if focus is not None:
         links = links.where(or_(ChainLink.server_id == focus, ChainLink.client_id == focus))
-        flows = flows.where(or_(ChainFlow.serving_id == focus, ChainFlow.asking_id == focus))
+        # One select per side, each led by an index ("serving = f OR asking = f" read every
+        # flow of the window: tens of thousands at 300 departments).
+        flows = union_all(
+            flows.where(ChainFlow.serving_id == focus),
+            flows.where(ChainFlow.asking_id == focus, ChainFlow.serving_id != focus),
+        )
         partner_flows = partner_flows.where(ChainPartnerFlow.serving_id == focus)
     edges: dict[tuple[int, int], Edge] = {}
     for server, client, reason in db.session.execute(links):
