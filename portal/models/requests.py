@@ -146,6 +146,14 @@ class ServiceRequest(db.Model):
         # "At risk" counts: due later, at risk already; read from the index alone.
         Index("ix_service_request_department_risk", "department_id", "at_risk_at", "due_at"),
         Index("ix_service_request_department_id_desc", "department_id", "id"),
+        # Who asked a department in a window (the scorecard's customer groups): the window's
+        # requests and their requesters from the index alone.
+        Index(
+            "ix_service_request_department_created_requester",
+            "department_id",
+            "created_at",
+            "requester_id",
+        ),
         # "My requests": a person's requests in one status, newest first, as one ordered
         # range per status, for what they asked for and what they filed for others.
         Index(
