@@ -40,3 +40,11 @@ def sent_statements() -> Iterator[list[tuple[str, object]]]:
         yield sent
     finally:
         event.remove(db.engine, "before_cursor_execute", _before)
+
+
+def sqlite_plan(sent: list[tuple[str, object]], marker: str) -> str:
+    """SQLite's plan (EXPLAIN QUERY PLAN, steps joined by " | ") of the one statement in
+    `sent` that contains `marker`."""
+    [(statement, parameters)] = [(s, p) for s, p in sent if marker in s]
+    rows = db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+    return " | ".join(row[3] for row in rows)

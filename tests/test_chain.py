@@ -19,7 +19,7 @@ from portal.models import AuditEntry, ChainFlow, ChainLink, Department, RequestS
 from portal.service_requests.services import lifecycle
 from tests import factories
 from tests.conftest import csrf_token_from
-from tests.statements import count_statements, sent_statements
+from tests.statements import count_statements, sent_statements, sqlite_plan
 
 
 @pytest.fixture
@@ -509,13 +509,7 @@ def test_the_neighbourhood_reads_each_side_from_an_index(org):
     _busy_server(org)
     with sent_statements() as sent:
         neighbourhood(org["it"].id)
-    [(statement, parameters)] = [(s, p) for s, p in sent if "chain_flow" in s]
-    plan = " | ".join(
-        row[3]
-        for row in db.session.connection().exec_driver_sql(
-            f"EXPLAIN QUERY PLAN {statement}", parameters
-        )
-    )
+    plan = sqlite_plan(sent, "chain_flow")
     # Each side found through an index on its department (which one, and whether SQLite
     # goes from the departments to the flows, depends on the tables' statistics), never
     # by reading every flow of the window.
@@ -574,13 +568,7 @@ def test_a_departments_map_reads_each_side_of_its_flows_from_an_index(org):
     with sent_statements() as sent:
         chain_map = mapping.build_map(90, focus=org["it"].id)
     assert {n.name for n in chain_map.nodes} >= {"IT", "Team 0", "Team 4", "Sales"}
-    [(statement, parameters)] = [(s, p) for s, p in sent if "FROM chain_flow" in s]
-    plan = " | ".join(
-        row[3]
-        for row in db.session.connection().exec_driver_sql(
-            f"EXPLAIN QUERY PLAN {statement}", parameters
-        )
-    )
+    plan = sqlite_plan(sent, "FROM chain_flow")
     # Each side found through an index on its department (which one, and whether SQLite
     # goes from the departments to the flows, depends on the tables' statistics), never
     # by reading every flow of the window.

@@ -20,7 +20,7 @@ from portal.models import ChainFlow, ChainPartnerFlow, RequestStatus
 from portal.service_requests.services import lifecycle
 from tests import factories
 from tests.conftest import signed_in_client
-from tests.statements import sent_statements
+from tests.statements import sent_statements, sqlite_plan
 
 
 @pytest.fixture
@@ -214,13 +214,5 @@ def test_who_asked_reads_the_window_from_an_index_not_every_request(served):
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
     with sent_statements() as sent:
         customer_groups(served["fac"], 90)
-    [(statement, parameters)] = [
-        (s, p) for s, p in sent if "FROM service_request JOIN user_account" in s
-    ]
-    plan = " | ".join(
-        row[3]
-        for row in db.session.connection().exec_driver_sql(
-            f"EXPLAIN QUERY PLAN {statement}", parameters
-        )
-    )
+    plan = sqlite_plan(sent, "FROM service_request JOIN user_account")
     assert "ix_service_request_department_created_requester" in plan, plan
