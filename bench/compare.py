@@ -35,6 +35,7 @@ SECONDS = int(os.environ.get("COMPARE_SECONDS", "6"))
 PORTS = {"hello": 5192, "before": 5193, "after": 5194}
 SECRET_KEY = secrets.token_urlsafe(30)
 DEPARTMENT = os.environ.get("COMPARE_DEPARTMENT", "bench-dept-42")  # bench-dept-6 at 0.02
+ARTICLE = os.environ.get("COMPARE_ARTICLE", "bench-article-42")  # the department's first
 BUSY = "bench-dept-1"
 API = {"Authorization": "Bearer {token}", "Accept": "application/json"}  # each side's token
 
@@ -82,9 +83,11 @@ def get(port: int, path: str, cookie: str, headers: dict | None = None):
 
 def pages(cursor: str) -> dict[str, tuple[str, dict]]:
     return {
+        "tiny page": ("/notifications?before=1", {}),  # the layout, no notices
         "home": ("/", {}),
         "department": (f"/d/{DEPARTMENT}", {}),
         "search fragment": ("/search?q=laptop&box=header-search", {"HX-Request": "true"}),
+        "article page": (f"/d/{DEPARTMENT}/help/{ARTICLE}", {}),
         "queue (50 rows)": (f"/queue/{BUSY}", {}),
         "my requests": ("/requests/mine", {}),
         "wall": ("/wall", {}),

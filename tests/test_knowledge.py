@@ -176,6 +176,24 @@ def test_a_department_only_article_is_404_for_everyone_else(desk, client, login)
     assert client.get(f"/d/it/help/{article.slug}").status_code == 404
     login(desk.iris)
     assert article.title in client.get("/d/it/help").get_data(as_text=True)
+    assert client.get(f"/d/it/help/{article.slug}").status_code == 200
+
+
+def test_the_page_reads_the_role_in_the_articles_department_only(desk):
+    """The article page reads the reader's role with the article, in one statement: a
+    member of IT writes (and reads IT-only articles); HR's manager is nobody at IT; a
+    deactivated agent holds no role."""
+    article = published(desk, audience=ArticleAudience.DEPARTMENT)
+    everyone = published(desk, title="Reset your password")
+    assert reading.reading(desk.ivan, "it", article.slug).writes is True
+    assert reading.reading(desk.iris, "it", article.slug).writes is True
+    with pytest.raises(NotFound):
+        reading.reading(desk.hugo, "it", article.slug)
+    desk.ivan.active = False
+    with pytest.raises(NotFound):
+        reading.reading(desk.ivan, "it", article.slug)
+    assert reading.reading(desk.hugo, "it", everyone.slug).writes is False
+    assert reading.reading(desk.ivan, "it", everyone.slug).writes is False
 
 
 def test_drafts_and_archived_articles_are_not_for_readers(desk, client, login):

@@ -49,7 +49,7 @@ def article(dept: str, slug: str):
         return redirect(url_for(".article", dept=found.department_slug, slug=found.slug), 301)
     title, main_html, target = _shown(found)
     return render(ARTICLE, title=title, main_html=fragments.as_markup(main_html),
-                  target=target, vote=found.vote, form=forms.VoteForm(formdata=None))
+                  target=target, vote=found.vote, form=None)
 
 
 def _shown(found: reading.Reading) -> tuple[str, str, reading.VoteTarget]:

@@ -13,7 +13,14 @@ from portal.core.errors import NotFound
 from portal.core.policy import is_active_person, is_admin, is_member
 from portal.directory.services import SLUG_PATTERN
 from portal.extensions import db
-from portal.models import Article, ArticleAudience, Department, Membership, User
+from portal.models import (
+    Article,
+    ArticleAudience,
+    Department,
+    Membership,
+    MembershipRole,
+    User,
+)
 
 
 def department_by_slug(slug: str) -> Department:
@@ -29,6 +36,12 @@ def department_by_slug(slug: str) -> Department:
 
 def may_write(user: User | None, department: Department | int) -> bool:
     return is_active_person(user) and (is_admin(user) or is_member(user, department))
+
+
+def may_write_holding(user: User | None, role: MembershipRole | str | None) -> bool:
+    """`may_write`, for a caller that read the person's role in the department within its
+    own statement (a department_membership row's role, or None): the same rule, no query."""
+    return is_active_person(user) and (is_admin(user) or role is not None)
 
 
 def writable_department(user: User, slug: str) -> Department:

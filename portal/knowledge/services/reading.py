@@ -16,7 +16,12 @@ from portal.directory.services import SLUG_PATTERN
 from portal.extensions import db
 from portal.knowledge import markup
 from portal.knowledge.services import read_counts
-from portal.knowledge.services.access import department_by_slug, may_read, may_write
+from portal.knowledge.services.access import (
+    department_by_slug,
+    may_read,
+    may_write,
+    may_write_holding,
+)
 from portal.models import (
     Article,
     ArticleAudience,
@@ -24,6 +29,7 @@ from portal.models import (
     ArticleStatus,
     ArticleVote,
     Department,
+    Membership,
     Service,
     User,
 )
@@ -206,11 +212,13 @@ def find(user: User, dept_slug: str, slug: str) -> Article | Moved:
     return article
 
 
-# One reader at one article: the department, the article at that address, the reader's
-# vote on it, in one row (the department's row alone when no article is at the address).
+# One reader at one article: the department, the reader's role in it, the article at that
+# address and the reader's vote on it, in one row (the department's row and the role alone
+# when no article is at the address).
 _READING = (
     select(
         Department.id.label("department_id"),
+        Membership.role,
         Article.id.label("article_id"),
         Article.status,
         Article.audience,
@@ -218,6 +226,10 @@ _READING = (
         ArticleVote.missing,
     )
     .select_from(Department)
+    .outerjoin(
+        Membership,
+        and_(Membership.department_id == Department.id, Membership.user_id == bindparam("user_id")),
+    )
     .outerjoin(
         Article, and_(Article.department_id == Department.id, Article.slug == bindparam("slug"))
     )
@@ -241,7 +253,7 @@ def reading(user: User, dept_slug: str, slug: str) -> Reading | Moved:
         raise NotFound
     if row.article_id is None:
         return _moved(row.department_id, dept_slug, slug)
-    writes = may_write(user, row.department_id)
+    writes = may_write_holding(user, row.role)
     if row.status is not ArticleStatus.PUBLISHED or (
         row.audience is not ArticleAudience.EVERYONE and not writes
     ):
