@@ -1,12 +1,14 @@
 """What the page header shows on every page, as context processors (registered in
-portal/__init__.py): the reader's departments, read once per request, give the "Queue" and
-"Manage" links and a department page's "Manage this page"."""
+portal/__init__.py): the reader's departments give the "Queue" and "Manage" links and a
+department page's "Manage this page". They are read with the person from their session
+(portal.accounts.services), or once per request here when the person came another way."""
 
 from __future__ import annotations
 
 from flask import Flask, g
 from flask_login import current_user
 
+from portal.accounts.services import departments_at_sign_in
 from portal.core.policy import is_admin
 from portal.manage.services.access import may_manage_slug
 from portal.models import MembershipRole
@@ -18,7 +20,8 @@ def header_memberships() -> list:
     if not current_user.is_authenticated:
         return []
     if "header_memberships" not in g:
-        g.header_memberships = member_departments(current_user)
+        read = departments_at_sign_in()  # with the person, from their session
+        g.header_memberships = read if read is not None else member_departments(current_user)
     return g.header_memberships
 
 

@@ -57,7 +57,7 @@ def test_each_reader_sees_their_own_answer_on_the_kept_page(cached_app, desk):
 
 def test_a_kept_article_page_costs_the_reader_few_statements(cached_app, desk):
     """The reader's part is one read (department, their role in it, article, their answer);
-    the rest is the person and the page's header, as on every page. (The tests count each
+    the other is the person with their departments for the page's header, as on every page. (The tests count each
     reading at once; a server adds them up every ARTICLE_VIEWS_FLUSH_SECONDS.)"""
     article = published(desk)
     reader = signed_in_client(cached_app, desk.erin)
@@ -65,5 +65,5 @@ def test_a_kept_article_page_costs_the_reader_few_statements(cached_app, desk):
     with count_statements() as statements:
         page(reader, article)
     reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    assert len(reads) == 3, "\n".join(s[:90] for s in reads)
+    assert len(reads) == 2, "\n".join(s[:90] for s in reads)
     assert sum("knowledge_article_service" in s for s in statements) == 0  # no related read

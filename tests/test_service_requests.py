@@ -14,6 +14,8 @@ from portal.core.errors import Refused
 from portal.extensions import db
 from portal.models import (
     EventKind,
+    Membership,
+    MembershipRole,
     OutboxMessage,
     Priority,
     RequestAttachment,
@@ -26,6 +28,7 @@ from portal.models import (
 from portal.service_requests import clocks
 from portal.service_requests.services import access, conversation, jobs, lifecycle, promises, queues
 from tests import factories
+from tests.statements import count_statements
 
 # Monday 2026-11-16 10:00 London (GMT): the desk is open 09:00-17:00 on weekdays.
 MONDAY_10 = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
@@ -704,6 +707,23 @@ def test_members_get_a_queue_link_in_the_header(client, login, desk):
     assert 'href="/queue/it"' in client.get("/requests/mine").get_data(as_text=True)
     login(desk["requester"])
     assert 'href="/queue/it"' not in client.get("/requests/mine").get_data(as_text=True)
+
+
+def test_the_headers_departments_come_with_the_person_from_their_session(client, login, desk):
+    """The header's queue links are read with the signed-in person, in one statement: the
+    active departments they work in, by name, and no department wound down."""
+    closed = factories.make_department(name="Archive desk", slug="archive", active=False)
+    db.session.add(
+        Membership(user_id=desk["agent"].id, department_id=closed.id, role=MembershipRole.MANAGER)
+    )
+    db.session.commit()
+    login(desk["agent"])
+    client.get("/requests/mine")
+    with count_statements() as statements:
+        body = client.get("/requests/mine").get_data(as_text=True)
+    assert 'href="/queue/it"' in body and 'href="/queue/archive"' not in body
+    assert [s for s in statements if "department_membership" in s] == [statements[0]]
+    assert "user_account" in statements[0]
 
 
 def test_scan_tells_the_department_once_when_a_clock_breaches(desk):

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import redirect, request, url_for
+from flask import g, redirect, request, url_for
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import selectinload
 
 from portal.core import urls
 from portal.core.problems import is_api_request
 from portal.extensions import db
 from portal.htmx import hx_redirect
-from portal.models import Contact, User
+from portal.models import Contact, Department, Membership, User
 
 # Endpoints reachable without signing in. Everything else needs a signed-in user.
 # feedback.rate_by_link: the e-mailed rating link, whose signed single-use token is the proof;
@@ -45,18 +45,36 @@ _DUMMY_HASH = (
 )
 
 
-# Run on every signed-in request: built once, so SQLAlchemy reuses its cache key and
+# Run on every signed-in request: the person and the active departments they work in
+# (slug, name, role: what the page header links to), one row per department, one row with
+# no department for most people. Built once, so SQLAlchemy reuses its cache key and
 # compiled form instead of building the statement again each time.
 # A service account never holds a session: only its API tokens act as it.
-_USER_BY_TOKEN = select(User).where(
-    User.session_token == bindparam("token"), User.active, ~User.is_service
+_USER_BY_TOKEN = (
+    select(User, Department.slug, Department.name, Membership.role)
+    .outerjoin(Membership, Membership.user_id == User.id)
+    .outerjoin(Department, and_(Department.id == Membership.department_id, Department.active))
+    .where(User.session_token == bindparam("token"), User.active, ~User.is_service)
+    .order_by(Department.name)
 )
 
 
 def load_user_by_session_token(token: str) -> User | None:
+    """The signed-in person (Flask-Login's user loader); their departments are kept for
+    the rest of the request (`departments_at_sign_in`), read in the same statement."""
     if not token:
         return None
-    return db.session.scalar(_USER_BY_TOKEN, {"token": token})
+    rows = db.session.execute(_USER_BY_TOKEN, {"token": token}).all()
+    if not rows:
+        return None
+    g.departments_at_sign_in = [row for row in rows if row.slug is not None]
+    return rows[0][0]
+
+
+def departments_at_sign_in() -> list | None:
+    """(slug, name, role) of the active departments the signed-in person works in, by
+    name, as read with them from their session this request; None when they were not."""
+    return g.get("departments_at_sign_in")
 
 
 def require_sign_in():

@@ -246,9 +246,13 @@ def reading(user: User, dept_slug: str, slug: str) -> Reading | Moved:
     where it moved; NotFound when there is none they may read."""
     if not all(isinstance(x, str) and SLUG_PATTERN.fullmatch(x) for x in (dept_slug, slug)):
         raise NotFound
-    row = db.session.execute(
-        _READING, {"department_slug": dept_slug, "slug": slug, "user_id": user.id}
-    ).first()
+    # Plain columns, so on the session's connection: the ORM's execution adds nothing here
+    # but a third of the call's cost.
+    row = (
+        db.session.connection()
+        .execute(_READING, {"department_slug": dept_slug, "slug": slug, "user_id": user.id})
+        .first()
+    )
     if row is None:
         raise NotFound
     if row.article_id is None:
