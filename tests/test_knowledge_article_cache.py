@@ -57,8 +57,9 @@ def test_each_reader_sees_their_own_answer_on_the_kept_page(cached_app, desk):
 
 def test_a_kept_article_page_costs_the_reader_few_statements(cached_app, desk):
     """The reader's part is one read (department, their role in it, article, their answer);
-    the other is the person with their departments for the page's header, as on every page. (The tests count each
-    reading at once; a server adds them up every ARTICLE_VIEWS_FLUSH_SECONDS.)"""
+    the other is the person with their departments for the page's header, as on every
+    page. (The tests count each reading at once; a server adds them up every
+    ARTICLE_VIEWS_FLUSH_SECONDS.)"""
     article = published(desk)
     reader = signed_in_client(cached_app, desk.erin)
     page(reader, article)
