@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, literal, null, or_, select, union_all
+from sqlalchemy import Integer, and_, bindparam, case, literal, null, or_, select, union_all
 
 from portal.chain.services import SCOPE, goals
 from portal.chain.services.mapping import EXTERNAL_NAME, PARTNERS_NAME
@@ -59,7 +59,11 @@ class Neighbourhood:
         return not (self.serves or self.relies_on or self.goals)
 
 
-def _rows(department_id: int):
+def _rows_statement():
+    """Every link of one department (the parameter `department_id`): declared, observed
+    on each side, partners'. Built once: a request neither builds the union again nor
+    works out its cache key."""
+    department_id = bindparam("department_id", type_=Integer)
     other_link = case(
         (ChainLink.server_id == department_id, ChainLink.client_id), else_=ChainLink.server_id
     )
@@ -116,7 +120,14 @@ def _rows(department_id: int):
         ChainPartnerFlow.rating_sum,
         ChainPartnerFlow.rating_count,
     ).where(ChainPartnerFlow.window_days == WINDOW, ChainPartnerFlow.serving_id == department_id)
-    return db.session.execute(union_all(declared, *observed, partners)).all()
+    return union_all(declared, *observed, partners)
+
+
+_ROWS = _rows_statement()
+
+
+def _rows(department_id: int):
+    return db.session.connection().execute(_ROWS, {"department_id": department_id}).all()
 
 
 def _observed(item: Neighbour, row) -> Neighbour:
