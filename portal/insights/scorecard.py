@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from portal import sla
 from portal.core import clock
@@ -404,22 +404,30 @@ def scorecard(department: Department, now: datetime | None = None) -> Scorecard:
     )
 
 
-def checkin_score(department: Department) -> CheckInScore | None:
+# Built once (the department and the instant are parameters): read on every department page.
+_CHECKIN_SCORE = (
+    select(CheckIn.period, func.avg(CheckInAnswer.score), func.count(CheckInAnswer.id))
+    .join(CheckInAnswer, CheckInAnswer.check_in_id == CheckIn.id)
+    .where(
+        CheckIn.department_id == bindparam("department_id"),
+        CheckIn.served_department_id.is_(None),
+        check_in_release.shown_answers_at(bindparam("now", type_=CheckIn.closes_at.type)),
+    )
+    .group_by(CheckIn.id, CheckIn.period)
+    .having(func.count(CheckInAnswer.id) >= figures.MIN_SAMPLE)
+    .order_by(CheckIn.id.desc())
+    .limit(1)
+)
+
+
+def checkin_score(department: Department, now: datetime | None = None) -> CheckInScore | None:
     """The latest check-in with enough answers to show (average of "How well does
     <department> serve you?"), counting only the released answers."""
-    row = db.session.execute(
-        select(CheckIn.period, func.avg(CheckInAnswer.score), func.count(CheckInAnswer.id))
-        .join(CheckInAnswer, CheckInAnswer.check_in_id == CheckIn.id)
-        .where(
-            CheckIn.department_id == department.id,
-            CheckIn.served_department_id.is_(None),
-            check_in_release.shown_answers(),
-        )
-        .group_by(CheckIn.id, CheckIn.period)
-        .having(func.count(CheckInAnswer.id) >= figures.MIN_SAMPLE)
-        .order_by(CheckIn.id.desc())
-        .limit(1)
-    ).first()
+    row = (
+        db.session.connection()
+        .execute(_CHECKIN_SCORE, {"department_id": department.id, "now": clock.now(now)})
+        .first()
+    )
     if row is None:
         return None
     return CheckInScore(row[0], float(row[1]), int(row[2]))
