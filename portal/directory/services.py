@@ -138,6 +138,20 @@ _DEFAULT_STANDARD_ROWS = select(
     ResponseStandard.department_id.in_(bindparam("ids", expanding=True)),
     ResponseStandard.service_id.is_(None),
 )
+_SERVICE_OVERRIDES = select(ResponseStandard).where(
+    ResponseStandard.service_id.in_(bindparam("ids", expanding=True))
+)
+_DEPARTMENT_SERVICES = (
+    select(Service)
+    .where(Service.department_id == bindparam("department_id"), Service.active)
+    .order_by(Service.category, Service.position, Service.name)
+)
+_DEPARTMENT_CONTACTS = (
+    select(Contact)
+    .where(Contact.department_id == bindparam("department_id"))
+    .order_by(Contact.position, Contact.id)
+    .options(selectinload(Contact.user), selectinload(Contact.service))
+)
 _SUMMARY_ROW = select(
     Department.id,
     Department.slug,
@@ -244,9 +258,7 @@ def _service_overrides(service_ids: list[int]) -> dict[int, list[ResponseStandar
     result: dict[int, list[ResponseStandard]] = defaultdict(list)
     if not service_ids:
         return result
-    for standard in db.session.scalars(
-        select(ResponseStandard).where(ResponseStandard.service_id.in_(service_ids))
-    ):
+    for standard in db.session.scalars(_SERVICE_OVERRIDES, {"ids": list(service_ids)}):
         result[standard.service_id].append(standard)
     return result
 
@@ -314,13 +326,7 @@ def department_page(slug: str, now: datetime | None = None) -> DepartmentPage | 
         return None
     calendar = calendar_for(department, now.date())
     day_minutes = calendar.typical_day_minutes()
-    services = list(
-        db.session.scalars(
-            select(Service)
-            .where(Service.department_id == department.id, Service.active)
-            .order_by(Service.category, Service.position, Service.name)
-        )
-    )
+    services = list(db.session.scalars(_DEPARTMENT_SERVICES, {"department_id": department.id}))
     defaults = _department_defaults([department.id]).get(department.id, [])
     overrides = _service_overrides([s.id for s in services])
     listings = [
@@ -334,14 +340,7 @@ def department_page(slug: str, now: datetime | None = None) -> DepartmentPage | 
         (category, list(group))
         for category, group in groupby(listings, key=lambda row: row.service.category)
     ]
-    contacts = list(
-        db.session.scalars(
-            select(Contact)
-            .where(Contact.department_id == department.id)
-            .order_by(Contact.position, Contact.id)
-            .options(selectinload(Contact.user), selectinload(Contact.service))
-        )
-    )
+    contacts = list(db.session.scalars(_DEPARTMENT_CONTACTS, {"department_id": department.id}))
     today = now.astimezone(calendar.tz()).date()
     closed_days = upcoming_closed_days(calendar, today)
     return DepartmentPage(
