@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 
 from sqlalchemy import (
+    bindparam,
     false,
     or_,
     select,
@@ -162,6 +163,36 @@ class Card:
         )
 
 
+# A page of cards' shared rows, by the page's ids: built once (the ids are parameters), so
+# a page neither builds the five statements again nor works out their cache keys.
+_RECIPIENTS = (
+    select(RecognitionRecipient)
+    .where(RecognitionRecipient.recognition_id.in_(bindparam("ids", expanding=True)))
+    .order_by(RecognitionRecipient.id)
+    .options(
+        joinedload(RecognitionRecipient.user).load_only(User.id, User.name),
+        joinedload(RecognitionRecipient.department).load_only(
+            Department.id, Department.slug, Department.name
+        ),
+    )
+)
+_ADDONS = (
+    select(AddOn)
+    .where(AddOn.recognition_id.in_(bindparam("ids", expanding=True)))
+    .order_by(AddOn.recognition_id, AddOn.id)
+    .options(joinedload(AddOn.author).load_only(User.id, User.name))
+)
+_AUTHORS = (
+    select(User)
+    .where(User.id.in_(bindparam("ids", expanding=True)))
+    .options(load_only(User.id, User.name))
+)
+_VALUES = select(CompanyValue).where(CompanyValue.id.in_(bindparam("ids", expanding=True)))
+_ORGANISATIONS = select(Guest.user_id, Guest.organisation).where(
+    Guest.user_id.in_(bindparam("ids", expanding=True))
+)
+
+
 class _CardBatch:
     """The rows a page of cards shares, read in five queries the first time one is needed
     (the fifth: which of the page's people are partners, and of which organisation)."""
@@ -181,49 +212,28 @@ class _CardBatch:
         self.loaded = True
         posts = self.posts
         ids = [p.id for p in posts]
-        for recipient in db.session.scalars(
-            select(RecognitionRecipient)
-            .where(RecognitionRecipient.recognition_id.in_(ids))
-            .order_by(RecognitionRecipient.id)
-            .options(
-                joinedload(RecognitionRecipient.user).load_only(User.id, User.name),
-                joinedload(RecognitionRecipient.department).load_only(
-                    Department.id, Department.slug, Department.name
-                ),
-            )
-        ):
+        for recipient in db.session.scalars(_RECIPIENTS, {"ids": ids}):
             self.recipients.setdefault(recipient.recognition_id, []).append(recipient)
         with_addons = [p.id for p in posts if p.addon_count]
         if with_addons:
-            for addon in db.session.scalars(
-                select(AddOn)
-                .where(AddOn.recognition_id.in_(with_addons))
-                .order_by(AddOn.recognition_id, AddOn.id)
-                .options(joinedload(AddOn.author).load_only(User.id, User.name))
-            ):
+            for addon in db.session.scalars(_ADDONS, {"ids": with_addons}):
                 self.addons.setdefault(addon.recognition_id, []).append(addon)
         # Authors and values set on the posts directly: one query each for the page, and
         # the posts hold them (the session only keeps weak references).
         authors = {
             u.id: u
-            for u in db.session.scalars(
-                select(User)
-                .where(User.id.in_({p.author_id for p in posts}))
-                .options(load_only(User.id, User.name))
-            )
+            for u in db.session.scalars(_AUTHORS, {"ids": sorted({p.author_id for p in posts})})
         }
         values = {
             v.id: v
             for v in db.session.scalars(
-                select(CompanyValue).where(CompanyValue.id.in_({p.value_id for p in posts}))
+                _VALUES, {"ids": sorted({p.value_id for p in posts})}
             )
         }
         people = {r.user_id for rows in self.recipients.values() for r in rows if r.user_id}
         people |= set(authors)
         self.organisations = dict(
-            db.session.execute(
-                select(Guest.user_id, Guest.organisation).where(Guest.user_id.in_(people))
-            ).all()
+            db.session.connection().execute(_ORGANISATIONS, {"ids": sorted(people)}).all()
         )
         for post in posts:
             set_committed_value(post, "author", authors.get(post.author_id))
