@@ -4,6 +4,7 @@ pages and fragments over them. Against the real database (SQLite or PostgreSQL).
 from __future__ import annotations
 
 import math
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -32,6 +33,7 @@ from portal.recognition.services import recipients as wall_recipients
 from portal.recognition.services import values as wall_values
 from portal.recognition.services import visibility as wall_visibility
 from tests import factories
+from tests.statements import count_statements
 
 HX = {"HX-Request": "true"}
 
@@ -79,6 +81,21 @@ def _post(world, author=None, **kw):
 def _ids(viewer, wall_filter=None, before=None, limit=20):
     page = wall_feed.feed_page(viewer, wall_filter, before, limit)
     return [c.post.id for c in page.cards], page.next_cursor
+
+
+def test_a_page_of_cards_reads_its_authors_together_not_one_by_one(world, client, login):
+    """The first card's author was read on its own (a whole person, before the page's
+    batch); authors come with the batch, each named on their card."""
+    _post(world, author=world.erin, message="From Erin")
+    _post(world, author=world.iris, recipients="@erin", message="From Iris")
+    login(world.hugo)
+    client.get("/wall")
+    db.session.expunge_all()  # as a server's request starts: nobody read yet
+    with count_statements() as statements:
+        html = client.get("/wall").get_data(as_text=True)
+    alone = re.compile(r"FROM user_account\s+WHERE user_account\.id = (\?|%\(\w+\)s)(::INTEGER)?$")
+    assert [s for s in statements if alone.search(s.strip())] == []
+    assert "Erin Walsh</a>" in html and "Iris Novak</a>" in html
 
 
 # Posting ---------------------------------------------------------------------------------

@@ -134,6 +134,17 @@ class Card:
         return self._batch.load().recipients.get(self.post.id, [])
 
     @property
+    def author(self) -> User:
+        """The post's author (id and name), read with the page's batch: not one by one."""
+        self._batch.load()
+        return self.post.author
+
+    @property
+    def value(self) -> CompanyValue:
+        self._batch.load()
+        return self.post.value
+
+    @property
     def people(self) -> list[User]:
         return [r.user for r in self._rows() if r.user is not None]
 
