@@ -20,7 +20,7 @@ from portal.models import ChainFlow, ChainPartnerFlow, RequestStatus
 from portal.service_requests.services import lifecycle
 from tests import factories
 from tests.conftest import signed_in_client
-from tests.statements import sent_statements, sqlite_plan
+from tests.statements import count_statements, sent_statements, sqlite_plan
 
 
 @pytest.fixture
@@ -77,6 +77,22 @@ def test_guests_requests_count_in_the_partner_group_and_in_no_department(served)
     northwind, contoso = partners.organisations
     assert northwind.average_rating == 5.0
     assert contoso.resolution.median is None and contoso.average_rating is None  # too few
+
+
+def test_asked_counts_are_live_and_the_measures_those_of_the_last_refresh(served):
+    """The window's measures are read once per refresh of the rollup (they change only
+    then) and kept; what was asked is read on every view."""
+    customer_groups(served["fac"], 30)
+    with count_statements() as statements:
+        before = {g.group: g for g in customer_groups(served["fac"], 30)}
+    assert not any("request_measure" in s for s in statements)  # kept since the first view
+    _served(served, served["erin"], 1)  # asked and resolved, not yet in the rollup
+    now = {g.group: g for g in customer_groups(served["fac"], 30)}
+    assert (now["Sales"].asked, now["Sales"].resolved) == (6, before["Sales"].resolved)
+    assert before["Sales"].resolution.count == 5  # the second view: nothing added twice
+    rollup.refresh()
+    after = {g.group: g for g in customer_groups(served["fac"], 30)}
+    assert (after["Sales"].asked, after["Sales"].resolved) == (6, 6)
 
 
 def test_no_partner_group_when_no_partner_asked(world):
