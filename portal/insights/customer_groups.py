@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from portal.core import clock
+from portal.core import caching, clock
 from portal.extensions import db
 from portal.insights import figures
 from portal.insights.rollup import last_refresh
@@ -91,13 +91,29 @@ def _tallies(department: Department, days: int, now: datetime) -> dict[Key, _Tal
     """The asking counts, read now; the window's measures as of the rollup's last refresh."""
     tallies: dict[Key, _Tally] = defaultdict(_Tally)
     since = now - timedelta(days=days)
-    asked = db.session.execute(
-        select(User.department_id, Guest.organisation, func.count())
-        .select_from(ServiceRequest)
-        .join(User, User.id == ServiceRequest.requester_id)
-        .outerjoin(Guest, Guest.user_id == User.id)
-        .where(ServiceRequest.department_id == department.id, ServiceRequest.created_at >= since)
-        .group_by(User.department_id, Guest.organisation)
+
+    def read_asked() -> list[tuple[int | None, str | None, int]]:
+        return [
+            (department_id, organisation, int(count))
+            for department_id, organisation, count in db.session.execute(
+                select(User.department_id, Guest.organisation, func.count())
+                .select_from(ServiceRequest)
+                .join(User, User.id == ServiceRequest.requester_id)
+                .outerjoin(Guest, Guest.user_id == User.id)
+                .where(
+                    ServiceRequest.department_id == department.id,
+                    ServiceRequest.created_at >= since,
+                )
+                .group_by(User.department_id, Guest.organisation)
+            )
+        ]
+
+    # Kept as the directory's fragments are (a few seconds, with caching on): a window of
+    # 30 or 90 days hardly moves in that time, and reading it is most of a warm page.
+    asked = caching.cached(
+        f"scorecard-asked:{department.id}:{days}",
+        read_asked,
+        seconds=caching.lifetime("DIRECTORY_CACHE_SECONDS"),
     )
     for department_id, organisation, count in asked:
         tallies[_key(department_id, organisation)].asked += int(count)
