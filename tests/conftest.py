@@ -22,7 +22,7 @@ from sqlalchemy.exc import OperationalError
 from config import TestConfig
 from portal import create_app
 from portal.extensions import db, limiter
-from portal.insights import customer_groups, scorecard
+from portal.insights.rollup import KeptPerRefresh
 from tests import factories
 
 pytest_plugins = ("tests.worlds", "tests.oidc_provider")
@@ -129,10 +129,7 @@ def app(_migrated_app):
         db.session.remove()
         empty_all_tables()
         limiter.reset()
-        # Figures kept per process under the rollup's refresh instant: the next test's
-        # departments start again from id 1 and may refresh at the same fixed instant.
-        scorecard._FIGURES_CACHE.clear()
-        customer_groups._MEASURED.clear()
+        KeptPerRefresh.forget_all()  # figures kept per process under the refresh instant
     _migrated_app.config.clear()
     _migrated_app.config.update(settings)
 

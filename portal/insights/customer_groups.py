@@ -13,7 +13,7 @@ department over 90 days), once per department, window and refresh of the rollup.
 
 from __future__ import annotations
 
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from portal.core import caching, clock
 from portal.extensions import db
 from portal.insights import figures
-from portal.insights.rollup import last_refresh
+from portal.insights.rollup import KeptPerRefresh, last_refresh
 from portal.insights.scorecard import Figure, department_today, figure
 from portal.models import Department, Guest, RequestMeasure, ServiceRequest, User
 
@@ -116,7 +116,7 @@ def _tallies(department: Department, days: int, now: datetime) -> dict[Key, _Tal
         seconds=caching.lifetime("DIRECTORY_CACHE_SECONDS"),
     )
     for department_id, organisation, count in asked:
-        tallies[_key(department_id, organisation)].asked += int(count)
+        tallies[_key(department_id, organisation)].asked += count
     first_day = department_today(department, now) - timedelta(days=days - 1)
     for key, measured in _measured(department.id, first_day, last_refresh()).items():
         tallies[key].add(measured)  # into the request's own tally: the kept one stays as it is
@@ -125,18 +125,18 @@ def _tallies(department: Department, days: int, now: datetime) -> dict[Key, _Tal
 
 # The window's measures by group change only when the rollup is refreshed, so they are kept
 # per process under the refresh's instant, as the scorecard's own figures are
-# (`scorecard._figures`): reading and grouping them was most of the page (370 ms for the
-# bench's busiest department over 90 days). Bounded; plain values, no database objects.
-_MEASURED: OrderedDict[tuple, dict[Key, _Tally]] = OrderedDict()
-_MEASURED_SIZE = 256
+# (rollup.KeptPerRefresh): reading and grouping them was most of the page (370 ms for the
+# bench's busiest department over 90 days).
+_KEPT_MEASURED: KeptPerRefresh[dict[Key, _Tally]] = KeptPerRefresh(256)
 
 
 def _measured(department_id: int, first_day: date, refreshed_at: datetime | None):
-    key = (department_id, first_day, refreshed_at)
-    kept = _MEASURED.get(key)
-    if kept is not None:
-        _MEASURED.move_to_end(key)
-        return kept
+    return _KEPT_MEASURED.get(
+        (department_id, first_day), refreshed_at, lambda: _grouped(department_id, first_day)
+    )
+
+
+def _grouped(department_id: int, first_day: date) -> dict[Key, _Tally]:
     found: dict[Key, _Tally] = defaultdict(_Tally)
     measures = db.session.execute(
         select(
@@ -159,12 +159,7 @@ def _measured(department_id: int, first_day: date, refreshed_at: datetime | None
         if rating is not None:
             tally.rating_sum += rating
             tally.rating_count += 1
-    found = dict(found)
-    if refreshed_at is not None:  # never refreshed: nothing to key it by, read every time
-        _MEASURED[key] = found
-        while len(_MEASURED) > _MEASURED_SIZE:
-            _MEASURED.popitem(last=False)
-    return found
+    return dict(found)
 
 
 def _busiest(named: dict[str, _Tally], other: str) -> list[tuple[str, _Tally]]:

@@ -25,10 +25,11 @@ is therefore at most one cron interval behind the requests.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import ClassVar, Generic, TypeVar
 
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import load_only
@@ -51,6 +52,8 @@ from portal.models import (
     ServiceRequest,
 )
 from portal.service_requests import clocks
+
+T = TypeVar("T")
 
 CHUNK = 2000
 OVERLAP = timedelta(minutes=5)
@@ -261,6 +264,41 @@ def _departments() -> dict[int, Department]:
 def last_refresh() -> datetime | None:
     state = db.session.get(InsightsState, STATE_NAME)
     return clock.aware(state.at) if state and state.at else None
+
+
+class KeptPerRefresh(Generic[T]):
+    """What a process computed from the rollup, kept under (its key, the refresh instant):
+    the rollup changes only when it is refreshed, so a refresh makes a new key and nothing
+    kept is ever stale. Before the first refresh there is no instant to key by, and nothing
+    is kept. Bounded, the least recently used going first; keep plain values, no database
+    objects."""
+
+    every: ClassVar[list[KeptPerRefresh]] = []
+
+    def __init__(self, size: int) -> None:
+        self._kept: OrderedDict[tuple, T] = OrderedDict()
+        self._size = size
+        KeptPerRefresh.every.append(self)
+
+    def get(self, key: tuple, refreshed_at: datetime | None, build: Callable[[], T]) -> T:
+        full_key = (*key, refreshed_at)
+        kept = self._kept.get(full_key)
+        if kept is not None:
+            self._kept.move_to_end(full_key)
+            return kept
+        value = build()
+        if refreshed_at is not None:
+            self._kept[full_key] = value
+            while len(self._kept) > self._size:
+                self._kept.popitem(last=False)
+        return value
+
+    @classmethod
+    def forget_all(cls) -> None:
+        """Empty every one (the tests: each starts a database again from id 1, and may
+        refresh at the same fixed instant as the last)."""
+        for kept in cls.every:
+            kept._kept.clear()
 
 
 def _set_last_refresh(at: datetime) -> None:

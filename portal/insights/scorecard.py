@@ -10,7 +10,6 @@ the two equal.
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -24,7 +23,7 @@ from portal.directory import services as directory_services
 from portal.directory.calendars import calendar_for
 from portal.extensions import db
 from portal.insights import check_in_release, figures
-from portal.insights.rollup import Measure, last_refresh, measure_requests
+from portal.insights.rollup import KeptPerRefresh, Measure, last_refresh, measure_requests
 from portal.models import (
     OPEN_STATUSES,
     CheckIn,
@@ -301,19 +300,17 @@ class _Figures:
     weeks: list[WeekPoint]
 
 
-# The rollup's figures change only when it is refreshed, so each process keeps what it
-# computed under (department, day, refresh instant): a refresh makes a new key, so nothing
-# here is ever stale. Bounded; plain values, no database objects.
-_FIGURES_CACHE: OrderedDict[tuple, _Figures] = OrderedDict()
-_FIGURES_CACHE_SIZE = 512
+# Kept per process under (department, day) and the refresh instant (rollup.KeptPerRefresh).
+_KEPT_FIGURES: KeptPerRefresh[_Figures] = KeptPerRefresh(512)
 
 
 def _figures(department_id: int, today: date, refreshed_at: datetime | None) -> _Figures:
-    key = (department_id, today, refreshed_at)
-    cached = _FIGURES_CACHE.get(key)
-    if cached is not None:
-        _FIGURES_CACHE.move_to_end(key)
-        return cached
+    return _KEPT_FIGURES.get(
+        (department_id, today), refreshed_at, lambda: _computed_figures(department_id, today)
+    )
+
+
+def _computed_figures(department_id: int, today: date) -> _Figures:
     first_week = week_start(today) - timedelta(weeks=TREND_WEEKS - 1)
     since = min(today - timedelta(days=max(WINDOWS) - 1), first_week)
     rows = _rollup_rows(department_id, since, today)
@@ -325,12 +322,7 @@ def _figures(department_id: int, today: date, refreshed_at: datetime | None) -> 
             if row.day >= start:
                 buckets.setdefault(row.priority, _Bucket()).add_day(row)
         windows[days] = _deliveries(buckets)
-    result = _Figures(windows, _week_points(rows, first_week))
-    if refreshed_at is not None:
-        _FIGURES_CACHE[key] = result
-        while len(_FIGURES_CACHE) > _FIGURES_CACHE_SIZE:
-            _FIGURES_CACHE.popitem(last=False)
-    return result
+    return _Figures(windows, _week_points(rows, first_week))
 
 
 def _week_points(rows: list[DayRow], first_week: date) -> list[WeekPoint]:
