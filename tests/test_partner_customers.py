@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -230,5 +231,34 @@ def test_who_asked_reads_the_window_from_an_index_not_every_request(served):
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
     with sent_statements() as sent:
         customer_groups(served["fac"], 90)
-    plan = sqlite_plan(sent, "FROM service_request JOIN user_account")
-    assert "ix_service_request_department_created_requester" in plan, plan
+    asking = [one for one in sent if "FROM service_request JOIN user_account" in one[0]]
+    assert len(asking) == 2  # the window up to the refresh (then kept), and what came since
+    for one in asking:
+        plan = sqlite_plan([one], "FROM service_request")
+        assert "ix_service_request_department_created_requester" in plan, plan
+
+
+def test_asking_counts_are_exact_at_every_instant_after_a_refresh(world):
+    """Kept up to the refresh, then what was asked since added and what left the window
+    taken off: the counts a view shows are those a full read would give at that instant."""
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    for hours, requester in [(0, "erin"), (5, "nina"), (30, "erin"), (45, "olaf")]:
+        factories.make_request(world["dock"], world[requester], now=start + timedelta(hours=hours))
+    rollup.refresh(now=start + timedelta(days=1, hours=20), full=True)  # after three of four
+    factories.make_request(world["dock"], world["erin"], now=start + timedelta(days=3))
+
+    def asked(at: datetime) -> dict[str, int]:
+        groups = customer_groups(world["fac"], 2, now=at)
+        return {g.group: g.asked for g in groups} | {
+            o.group: o.asked for g in groups for o in g.organisations
+        }
+
+    at = start + timedelta(hours=46)  # every one in the window; olaf's since the refresh
+    assert asked(at) == {"Sales": 2, PARTNERS: 2, "Northwind Logistics": 1,
+                         "Contoso <b>Freight</b>": 1}
+    at = start + timedelta(hours=54)  # erin's first and nina's have left the window
+    assert asked(at) == {"Sales": 1, PARTNERS: 1, "Contoso <b>Freight</b>": 1}
+    at = start + timedelta(hours=79)  # erin's second has left; her third came
+    assert asked(at) == {"Sales": 1, PARTNERS: 1, "Contoso <b>Freight</b>": 1}
+    at = start + timedelta(days=4)  # the refresh is older than the window: all read now
+    assert asked(at) == {"Sales": 1}

@@ -8,10 +8,11 @@ Where caching lives (every cache of rendered output goes through `cached`):
   at most until the next instant a shown clock changes state;
 - the wall (portal.recognition.feed): page ids per reader, card bodies for everyone, the
   reader's page around the form token; all under the "wall" and "wall-reactions" stamps;
-- the unread-notifications count per person (portal.notify.views);
-- a scorecard's "Who asked" counts per department and window, a few seconds
-  (portal.insights.customer_groups; the window's measures there are kept per refresh of the
-  rollup instead, as the scorecard's figures are).
+- the unread-notifications count per person (portal.notify.views).
+
+What is computed from the insights rollup is not cached here but kept per process under the
+rollup's refresh instant (portal.insights.rollup.KeptPerRefresh: the scorecard's figures,
+"Who asked"'s measures and its counts up to the refresh), since it changes only then.
 
 How it stays correct: a key is filed under the current versions of the scopes it depends
 on (portal.stamps), read FIRST; a change moves its scopes' stamps in its own transaction,

@@ -5,21 +5,24 @@ their own, never under a department, with their organisations beneath.
 Each group gets the scorecard's figures over the same window: the requests asked in it, and
 of those resolved in it (the rollup's `RequestMeasure`, by the department's local day) the
 share resolved within promise, the median business time to resolve and the satisfaction,
-each shown from `figures.MIN_SAMPLE` requests or ratings up. Two reads: the asking counts,
-grouped, from the index on (department, created, requester), on every page; and the
-window's measures as rows, since a median needs them (about 12,500 for the bench's busiest
-department over 90 days), once per department, window and refresh of the rollup.
+each shown from `figures.MIN_SAMPLE` requests or ratings up. The window's measures are
+read as rows, since a median needs them (about 12,500 for the bench's busiest department
+over 90 days), and the asking counts of the window that ended at the refresh, grouped, from
+the index on (department, created, requester): both once per department, window and refresh
+of the rollup. Each view reads only what was asked since the refresh and what has left the
+window since, so the counts are exact to the instant.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, union_all
 
-from portal.core import caching, clock
+from portal.core import clock
 from portal.extensions import db
 from portal.insights import figures
 from portal.insights.rollup import KeptPerRefresh, last_refresh
@@ -39,19 +42,44 @@ Key = tuple[str, object]
 
 
 @dataclass
-class _Tally:
-    asked: int = 0
+class _Measured:
+    """One group's measures over the window (as of the last refresh)."""
+
     minutes: list[int] = field(default_factory=list)
     met: int = 0
     rating_sum: int = 0
     rating_count: int = 0
 
-    def add(self, other: _Tally) -> None:
-        self.asked += other.asked
-        self.minutes += other.minutes
-        self.met += other.met
-        self.rating_sum += other.rating_sum
-        self.rating_count += other.rating_count
+
+@dataclass(frozen=True)
+class _Resolved:
+    resolution: Figure
+    ratings: int
+    average_rating: float | None
+
+
+class _WindowMeasures:
+    """The window's measures by group, kept per refresh, with the figures of every set of
+    groups a page has shown (the "other" rows sum many) worked out once."""
+
+    def __init__(self, by_key: dict[Key, _Measured]) -> None:
+        self.by_key = by_key
+        self._figures: dict[frozenset[Key], _Resolved] = {}
+
+    def of(self, keys: Iterable[Key]) -> _Resolved:
+        wanted = frozenset(keys)
+        found = self._figures.get(wanted)
+        if found is None:
+            parts = [self.by_key[key] for key in wanted if key in self.by_key]
+            minutes = [m for part in parts for m in part.minutes]
+            rating_sum = sum(part.rating_sum for part in parts)
+            rating_count = sum(part.rating_count for part in parts)
+            average = rating_sum / rating_count if rating_count >= figures.MIN_SAMPLE else None
+            found = _Resolved(
+                figure(minutes, sum(part.met for part in parts)), rating_count, average
+            )
+            self._figures[wanted] = found
+        return found
 
 
 @dataclass(frozen=True)
@@ -69,15 +97,24 @@ class GroupFigures:
         return self.resolution.count
 
 
-def _figures(name: str, tally: _Tally, partner: bool = False, under=()) -> GroupFigures:
-    average = (
-        tally.rating_sum / tally.rating_count
-        if tally.rating_count >= figures.MIN_SAMPLE
-        else None
-    )
+def _figures(
+    name: str,
+    keys: Iterable[Key],
+    asked: dict[Key, int],
+    measures: _WindowMeasures,
+    partner: bool = False,
+    under=(),
+) -> GroupFigures:
+    keys = list(keys)
+    resolved = measures.of(keys)
     return GroupFigures(
-        name, tally.asked, figure(tally.minutes, tally.met), tally.rating_count, average,
-        partner, tuple(under),
+        name,
+        sum(asked.get(key, 0) for key in keys),
+        resolved.resolution,
+        resolved.ratings,
+        resolved.average_rating,
+        partner,
+        tuple(under),
     )
 
 
@@ -87,90 +124,141 @@ def _key(department_id: int | None, organisation: str | None) -> Key:
     return ("department", department_id)
 
 
-def _tallies(department: Department, days: int, now: datetime) -> dict[Key, _Tally]:
-    """The asking counts, read now; the window's measures as of the rollup's last refresh."""
-    tallies: dict[Key, _Tally] = defaultdict(_Tally)
-    since = now - timedelta(days=days)
-
-    def read_asked() -> list[tuple[int | None, str | None, int]]:
-        return [
-            (department_id, organisation, int(count))
-            for department_id, organisation, count in db.session.execute(
-                select(User.department_id, Guest.organisation, func.count())
-                .select_from(ServiceRequest)
-                .join(User, User.id == ServiceRequest.requester_id)
-                .outerjoin(Guest, Guest.user_id == User.id)
-                .where(
-                    ServiceRequest.department_id == department.id,
-                    ServiceRequest.created_at >= since,
-                )
-                .group_by(User.department_id, Guest.organisation)
-            )
-        ]
-
-    # Kept as the directory's fragments are (a few seconds, with caching on): a window of
-    # 30 or 90 days hardly moves in that time, and reading it is most of a warm page.
-    asked = caching.cached(
-        f"scorecard-asked:{department.id}:{days}",
-        read_asked,
-        seconds=caching.lifetime("DIRECTORY_CACHE_SECONDS"),
+def _asked_between(since_name: str, until_name: str, sign: int):
+    """A department's requests asked in [since, until) by group, from the index on
+    (department, created, requester); `sign` -1 to take them off."""
+    return (
+        select(User.department_id, Guest.organisation, sign * func.count())
+        .select_from(ServiceRequest)
+        .join(User, User.id == ServiceRequest.requester_id)
+        .outerjoin(Guest, Guest.user_id == User.id)
+        .where(
+            ServiceRequest.department_id == bindparam("department_id"),
+            ServiceRequest.created_at >= bindparam(since_name),
+            ServiceRequest.created_at < bindparam(until_name),
+        )
+        .group_by(User.department_id, Guest.organisation)
     )
-    for department_id, organisation, count in asked:
-        tallies[_key(department_id, organisation)].asked += count
-    first_day = department_today(department, now) - timedelta(days=days - 1)
-    for key, measured in _measured(department.id, first_day, last_refresh()).items():
-        tallies[key].add(measured)  # into the request's own tally: the kept one stays as it is
-    return tallies
+
+
+# Built once, with their values as parameters.
+_ASKED = _asked_between("since", "until", 1)
+# What was asked since the refresh, less what has left the window since then.
+_ASKED_SINCE_REFRESH = union_all(
+    _asked_between("refreshed_at", "until", 1), _asked_between("kept_since", "since", -1)
+)
+
+
+def _asked_rows(statement, **values) -> list[tuple[int | None, str | None, int]]:
+    return [
+        (department_id, organisation, int(count))
+        for department_id, organisation, count in db.session.execute(statement, values)
+    ]
+
+
+def _asked_by_key(department_id: int, days: int, now: datetime) -> dict[Key, int]:
+    asked: dict[Key, int] = defaultdict(int)
+    for group_department_id, organisation, count in _asked(department_id, days, now):
+        asked[_key(group_department_id, organisation)] += count
+    # A colleague who moved department since the refresh has the window's older requests
+    # kept under the old one and taken off the new one: never below nothing (the next
+    # refresh puts it right, as it does the measures, grouped at the refresh too).
+    return {key: count for key, count in asked.items() if count > 0}
+
+
+def _asked(department_id: int, days: int, now: datetime):
+    """The window's asking counts by group, exact to the instant: the counts of the window
+    that ended at the rollup's last refresh are kept per process under that instant (most
+    of the window, read once), and only the requests asked since the refresh, and those
+    that have left the window since, are read on each view (two short ranges of the
+    index). Without a refresh, or when it is older than the window, all are read now."""
+    window = timedelta(days=days)
+    since = now - window
+    refreshed_at = last_refresh()
+    if refreshed_at is None or not since < refreshed_at <= now:
+        return _asked_rows(_ASKED, department_id=department_id, since=since, until=now)
+    kept_since = refreshed_at - window
+    kept = _KEPT_ASKED.get(
+        (department_id, days),
+        refreshed_at,
+        lambda: _asked_rows(
+            _ASKED, department_id=department_id, since=kept_since, until=refreshed_at
+        ),
+    )
+    recent = _asked_rows(
+        _ASKED_SINCE_REFRESH,
+        department_id=department_id,
+        refreshed_at=refreshed_at,
+        until=now,
+        kept_since=kept_since,
+        since=since,
+    )
+    return [*kept, *recent]
 
 
 # The window's measures by group change only when the rollup is refreshed, so they are kept
 # per process under the refresh's instant, as the scorecard's own figures are
 # (rollup.KeptPerRefresh): reading and grouping them was most of the page (370 ms for the
-# bench's busiest department over 90 days).
-_KEPT_MEASURED: KeptPerRefresh[dict[Key, _Tally]] = KeptPerRefresh(256)
+# bench's busiest department over 90 days). The asking counts up to that instant likewise.
+_KEPT_MEASURED: KeptPerRefresh[_WindowMeasures] = KeptPerRefresh(256)
+_KEPT_ASKED: KeptPerRefresh[list[tuple[int | None, str | None, int]]] = KeptPerRefresh(256)
 
 
-def _measured(department_id: int, first_day: date, refreshed_at: datetime | None):
+def _measured(department_id: int, first_day: date) -> _WindowMeasures:
     return _KEPT_MEASURED.get(
-        (department_id, first_day), refreshed_at, lambda: _grouped(department_id, first_day)
+        (department_id, first_day), last_refresh(), lambda: _grouped(department_id, first_day)
     )
 
 
-def _grouped(department_id: int, first_day: date) -> dict[Key, _Tally]:
-    found: dict[Key, _Tally] = defaultdict(_Tally)
+def _grouped(department_id: int, first_day: date) -> _WindowMeasures:
+    found: dict[Key, _Measured] = defaultdict(_Measured)
     measures = db.session.execute(
-        select(
-            User.department_id,
-            Guest.organisation,
-            RequestMeasure.resolution_minutes,
-            RequestMeasure.resolution_met,
-            RequestMeasure.rating,
-        )
-        .select_from(RequestMeasure)
-        .join(ServiceRequest, ServiceRequest.id == RequestMeasure.request_id)
-        .join(User, User.id == ServiceRequest.requester_id)
-        .outerjoin(Guest, Guest.user_id == User.id)
-        .where(RequestMeasure.department_id == department_id, RequestMeasure.day >= first_day)
+        _MEASURES, {"department_id": department_id, "first_day": first_day}
     )
     for group_department_id, organisation, minutes, met, rating in measures:
-        tally = found[_key(group_department_id, organisation)]
-        tally.minutes.append(minutes)
-        tally.met += 1 if met else 0
+        measured = found[_key(group_department_id, organisation)]
+        measured.minutes.append(minutes)
+        measured.met += 1 if met else 0
         if rating is not None:
-            tally.rating_sum += rating
-            tally.rating_count += 1
-    return dict(found)
+            measured.rating_sum += rating
+            measured.rating_count += 1
+    return _WindowMeasures(dict(found))
 
 
-def _busiest(named: dict[str, _Tally], other: str) -> list[tuple[str, _Tally]]:
+_MEASURES = (
+    select(
+        User.department_id,
+        Guest.organisation,
+        RequestMeasure.resolution_minutes,
+        RequestMeasure.resolution_met,
+        RequestMeasure.rating,
+    )
+    .select_from(RequestMeasure)
+    .join(ServiceRequest, ServiceRequest.id == RequestMeasure.request_id)
+    .join(User, User.id == ServiceRequest.requester_id)
+    .outerjoin(Guest, Guest.user_id == User.id)
+    .where(
+        RequestMeasure.department_id == bindparam("department_id"),
+        RequestMeasure.day >= bindparam("first_day"),
+    )
+)
+_NAMES = select(Department.id, Department.name).where(
+    Department.id.in_(bindparam("ids", expanding=True))
+)
+
+
+def _busiest(
+    named: dict[str, list[Key]], asked: dict[Key, int], other: str
+) -> list[tuple[str, list[Key]]]:
     """The SHOWN busiest by name (then alphabetically), the rest summed under `other`."""
-    ordered = sorted(named.items(), key=lambda item: (-item[1].asked, item[0].casefold()))
+
+    def asked_of(keys: list[Key]) -> int:
+        return sum(asked.get(key, 0) for key in keys)
+
+    ordered = sorted(named.items(), key=lambda item: (-asked_of(item[1]), item[0].casefold()))
     if len(ordered) <= SHOWN + 1:
         return ordered
-    rest = _Tally()
-    for _, tally in ordered[SHOWN:]:
-        rest.add(tally)
-    return [*ordered[:SHOWN], (other, rest)]
+    return [*ordered[:SHOWN], (other, [key for _, keys in ordered[SHOWN:] for key in keys])]
 
 
 def customer_groups(
@@ -179,30 +267,29 @@ def customer_groups(
     """The department's customer groups over `days`: colleagues by their department, then
     Partners (with its organisations) when a partner asked or was served in the window."""
     now = clock.now(now)
-    tallies = _tallies(department, days, now)
-    names = dict(
-        db.session.execute(
-            select(Department.id, Department.name).where(
-                Department.id.in_([k[1] for k in tallies if k[0] == "department" and k[1]])
-            )
-        ).all()
-    )
-    colleagues: dict[str, _Tally] = {}
-    organisations: dict[str, _Tally] = {}
-    for (kind, value), tally in tallies.items():
+    asked = _asked_by_key(department.id, days, now)
+    first_day = department_today(department, now) - timedelta(days=days - 1)
+    measures = _measured(department.id, first_day)
+    keys = set(asked) | set(measures.by_key)
+    ids = [value for kind, value in keys if kind == "department" and value]
+    names = dict(db.session.execute(_NAMES, {"ids": ids}).all()) if ids else {}
+    colleagues: dict[str, list[Key]] = defaultdict(list)
+    organisations: dict[str, list[Key]] = {}
+    for key in keys:
+        kind, value = key
         if kind == "partner":
-            organisations[str(value)] = tally
+            organisations[str(value)] = [key]
         else:
-            name = names.get(value, NO_DEPARTMENT) if value else NO_DEPARTMENT
-            colleagues.setdefault(name, _Tally()).add(tally)
-    groups = [_figures(name, t) for name, t in _busiest(colleagues, OTHER_DEPARTMENTS)]
+            colleagues[names.get(value, NO_DEPARTMENT) if value else NO_DEPARTMENT].append(key)
+    groups = [
+        _figures(name, group, asked, measures)
+        for name, group in _busiest(colleagues, asked, OTHER_DEPARTMENTS)
+    ]
     if organisations:
-        everyone = _Tally()
-        for tally in organisations.values():
-            everyone.add(tally)
         under = [
-            _figures(name, t, partner=True)
-            for name, t in _busiest(organisations, OTHER_ORGANISATIONS)
+            _figures(name, group, asked, measures, partner=True)
+            for name, group in _busiest(organisations, asked, OTHER_ORGANISATIONS)
         ]
-        groups.append(_figures(PARTNERS, everyone, partner=True, under=under))
+        everyone = [key for group in organisations.values() for key in group]
+        groups.append(_figures(PARTNERS, everyone, asked, measures, partner=True, under=under))
     return groups
