@@ -129,6 +129,9 @@ class BusinessCalendar:
         object.__setattr__(self, "closures", _FrozenMap(self.closures))
         object.__setattr__(self, "_zone", zone)
         object.__setattr__(self, "_cache", {})
+        lengths = [_wall_minutes(hours) for hours in weekly.values()]
+        # Asked once per badge of a list: worked out once.
+        object.__setattr__(self, "_typical_day", int(median(lengths)) if lengths else 480)
 
     # Days and intervals ---------------------------------------------------------
 
@@ -263,8 +266,7 @@ class BusinessCalendar:
     def typical_day_minutes(self) -> int:
         """The median wall-clock length of an open weekday (480 for 9-17); 480
         when there are no hours."""
-        lengths = [_wall_minutes(hours) for hours in self.weekly_hours.values()]
-        return int(median(lengths)) if lengths else 480
+        return self._typical_day
 
 
 def _wall_minutes(hours: Sequence[tuple[time, time]]) -> int:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import base64
+import functools
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, func, or_, select, text
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Integer, Row, and_, bindparam, case, func, or_, select, text
+from sqlalchemy.orm import aliased
 
 from portal import sla
 from portal.core import clock
@@ -17,6 +18,7 @@ from portal.extensions import db
 from portal.models import (
     OPEN_STATUSES,
     Department,
+    Guest,
     Membership,
     Priority,
     RequestStatus,
@@ -50,12 +52,14 @@ class QueueTab:
     }
 
 
-def _tab_condition(tab: str, viewer: User, now: datetime):
-    running = ServiceRequest.status.in_([RequestStatus.NEW, RequestStatus.IN_PROGRESS])
+def _tab_condition(tab: str):
+    """A tab's rows; the viewer's id and the instant are the parameters `viewer_id`, `now`."""
+    now, running = bindparam("now"), ServiceRequest.status.in_(list(RUNNING))
     return {
         QueueTab.NEW: ServiceRequest.status == RequestStatus.NEW,
         QueueTab.MINE: and_(
-            ServiceRequest.assignee_id == viewer.id, ServiceRequest.status.in_(list(OPEN_STATUSES))
+            ServiceRequest.assignee_id == bindparam("viewer_id"),
+            ServiceRequest.status.in_(list(OPEN_STATUSES)),
         ),
         QueueTab.WAITING: ServiceRequest.status == RequestStatus.WAITING,
         QueueTab.AT_RISK: and_(
@@ -68,6 +72,72 @@ def _tab_condition(tab: str, viewer: User, now: datetime):
     }[tab]
 
 
+RUNNING = (RequestStatus.NEW, RequestStatus.IN_PROGRESS)
+
+
+_Requester = aliased(User, name="requester")
+_Assignee = aliased(User, name="assignee")
+# A queue row: only the columns a row draws, its badge and the page's cursor need, with the
+# requester's and assignee's names (and a guest's organisation) in the same statement: plain
+# rows, not requests with their people loaded as objects (50 a page).
+_ROWS = (
+    select(
+        ServiceRequest.id,
+        ServiceRequest.key,
+        ServiceRequest.title,
+        ServiceRequest.priority,
+        ServiceRequest.status,
+        ServiceRequest.department_id,
+        ServiceRequest.due_at,
+        ServiceRequest.at_risk_at,
+        _Requester.name.label("requester_name"),
+        case((_Requester.is_guest, Guest.organisation)).label("partner"),
+        _Assignee.name.label("assignee_name"),
+    )
+    .join(_Requester, _Requester.id == ServiceRequest.requester_id)
+    .outerjoin(Guest, Guest.user_id == _Requester.id)
+    .outerjoin(_Assignee, _Assignee.id == ServiceRequest.assignee_id)
+)
+#: What a queue row holds (a row of `_ROWS`: id, key, title, priority, status, department_id,
+#: due_at, at_risk_at, requester_name, partner, assignee_name); the clocks' `badge` and
+#: `words_change_at` read it as they read a request.
+QueueRow = Row
+
+
+@functools.cache
+def _rows_statement(tab: str, by_priority: bool, assignee: str | None, part: str):
+    """A page of queue rows of one shape (tab, filters, which part of the order), built once
+    with its values as parameters: department_id, viewer_id, now, priority, assignee_id,
+    limit, and for a next page the cursor's due and last_id."""
+    query = _ROWS.where(
+        ServiceRequest.department_id == bindparam("department_id"), _tab_condition(tab)
+    )
+    if by_priority:
+        query = query.where(ServiceRequest.priority == bindparam("priority"))
+    if assignee == "none":
+        query = query.where(ServiceRequest.assignee_id.is_(None))
+    elif assignee == "one":
+        query = query.where(ServiceRequest.assignee_id == bindparam("assignee_id"))
+    last_id = bindparam("last_id")
+    if part.startswith("due"):
+        query = query.where(ServiceRequest.due_at.is_not(None))
+        if part == "due after":
+            due = bindparam("due")
+            query = query.where(
+                or_(
+                    ServiceRequest.due_at > due,
+                    and_(ServiceRequest.due_at == due, ServiceRequest.id > last_id),
+                )
+            )
+        order = (ServiceRequest.due_at, ServiceRequest.id)
+    else:
+        query = query.where(ServiceRequest.due_at.is_(None))
+        if part == "undue after":
+            query = query.where(ServiceRequest.id > last_id)
+        order = (ServiceRequest.id,)
+    return query.order_by(*order).limit(bindparam("limit", type_=Integer))
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     tab: str = QueueTab.OPEN
@@ -78,18 +148,18 @@ class QueueFilters:
 
 @dataclass(frozen=True)
 class QueuePage:
-    rows: list[ServiceRequest]
+    rows: list[QueueRow]
     counts: dict[str, int]
     next_cursor: str | None
     filters: QueueFilters
     department: Department | None = None
-    people: list[User] = field(default_factory=list)  # for the assignee filter
+    people: list[Row] = field(default_factory=list)  # id and name, for the assignee filter
     next_change: datetime | None = None  # the next instant a row turns at risk or overdue
     # The department's calendar by id, read once as rows for every row's badge.
     calendars: dict[int, sla.BusinessCalendar] = field(default_factory=dict)
 
 
-def _encode_cursor(sr: ServiceRequest) -> str:
+def _encode_cursor(sr: QueueRow) -> str:
     due = sr.due_at.astimezone(UTC).isoformat() if sr.due_at else "-"
     return base64.urlsafe_b64encode(f"{due}|{sr.id}".encode()).decode().rstrip("=")
 
@@ -108,39 +178,44 @@ def _decode_cursor(cursor: str | None) -> tuple[datetime | None, int] | None:
         return None
 
 
-def _queue_counts(department: Department, viewer: User, now: datetime) -> dict[str, int]:
-    """The tab counts, each read from an index: by status (department, status), the due
-    ones by due time (department, due_at) — only running requests have a due time — and
-    the viewer's own by assignee."""
-    base = ServiceRequest.department_id == department.id
-    by_status = dict(
-        db.session.execute(
-            select(ServiceRequest.status, func.count())
-            .where(
-                base,
-                ServiceRequest.status.in_(
-                    [*OPEN_STATUSES, RequestStatus.RESOLVED, RequestStatus.BLOCKED]
-                ),
-            )
-            .group_by(ServiceRequest.status)
-        ).all()
+# The tab counts, each read from an index: by status (department, status), the due ones by
+# due time (department, due_at) — only running requests have a due time — and the
+# viewer's own by assignee. Built once, with their values as parameters.
+_IN_DEPARTMENT = ServiceRequest.department_id == bindparam("department_id")
+_BY_STATUS = (
+    select(ServiceRequest.status, func.count())
+    .where(
+        _IN_DEPARTMENT,
+        ServiceRequest.status.in_([*OPEN_STATUSES, RequestStatus.RESOLVED, RequestStatus.BLOCKED]),
     )
-    # The three other counts in one statement, each a subquery on its own index.
-    breached, at_risk, mine = db.session.execute(
-        select(
-            select(func.count()).where(base, ServiceRequest.due_at <= now).scalar_subquery(),
-            select(func.count())
-            .where(base, ServiceRequest.due_at > now, ServiceRequest.at_risk_at <= now)
-            .scalar_subquery(),
-            select(func.count())
-            .where(
-                ServiceRequest.assignee_id == viewer.id,
-                ServiceRequest.status.in_(list(OPEN_STATUSES)),
-                base,
-            )
-            .scalar_subquery(),
-        )
-    ).one()
+    .group_by(ServiceRequest.status)
+)
+# The three other counts in one statement, each a subquery on its own index.
+_DUE_COUNTS = select(
+    select(func.count())
+    .where(_IN_DEPARTMENT, ServiceRequest.due_at <= bindparam("now"))
+    .scalar_subquery(),
+    select(func.count())
+    .where(
+        _IN_DEPARTMENT,
+        ServiceRequest.due_at > bindparam("now"),
+        ServiceRequest.at_risk_at <= bindparam("now"),
+    )
+    .scalar_subquery(),
+    select(func.count())
+    .where(
+        ServiceRequest.assignee_id == bindparam("viewer_id"),
+        ServiceRequest.status.in_(list(OPEN_STATUSES)),
+        _IN_DEPARTMENT,
+    )
+    .scalar_subquery(),
+)
+
+
+def _queue_counts(department: Department, viewer: User, now: datetime) -> dict[str, int]:
+    values = {"department_id": department.id, "viewer_id": viewer.id, "now": now}
+    by_status = dict(db.session.execute(_BY_STATUS, values).all())
+    breached, at_risk, mine = db.session.execute(_DUE_COUNTS, values).one()
     return {
         QueueTab.NEW: by_status.get(RequestStatus.NEW, 0),
         QueueTab.MINE: mine or 0,
@@ -192,26 +267,26 @@ def queue_entry(slug: str, viewer: User) -> QueueEntry | None:
     return QueueEntry(row.id, row.slug, row.name, row.accent, stamps)
 
 
+_NEXT_CHANGE = select(  # one statement, each minimum from its own index
+    select(func.min(ServiceRequest.due_at))
+    .where(_IN_DEPARTMENT, ServiceRequest.due_at > bindparam("now"))
+    .scalar_subquery(),
+    select(func.min(ServiceRequest.at_risk_at))
+    .where(_IN_DEPARTMENT, ServiceRequest.at_risk_at > bindparam("now"))
+    .scalar_subquery(),
+)
+
+
 def next_clock_change(department: Department, now: datetime | None = None) -> datetime | None:
     """The next instant a request of the department turns at risk or breached (what the
     queue's badges and tab counts follow), from the two due-time indexes."""
-    now = clock.now(now)
-    base = ServiceRequest.department_id == department.id
-    instants = db.session.execute(  # one statement, each minimum from its own index
-        select(
-            select(func.min(ServiceRequest.due_at))
-            .where(base, ServiceRequest.due_at > now)
-            .scalar_subquery(),
-            select(func.min(ServiceRequest.at_risk_at))
-            .where(base, ServiceRequest.at_risk_at > now)
-            .scalar_subquery(),
-        )
-    ).one()
+    values = {"department_id": department.id, "now": clock.now(now)}
+    instants = db.session.execute(_NEXT_CHANGE, values).one()
     found = [clock.aware(at) for at in instants if at is not None]
     return min(found, default=None)
 
 
-def rows_clock_change(rows: list[ServiceRequest], now: datetime | None = None) -> datetime | None:
+def rows_clock_change(rows: list[QueueRow], now: datetime | None = None) -> datetime | None:
     """The next instant the badge of one of these requests changes state."""
     now = clock.now(now)
     found = [
@@ -223,16 +298,17 @@ def rows_clock_change(rows: list[ServiceRequest], now: datetime | None = None) -
     return min(found, default=None)
 
 
-def department_people(department: Department) -> list[User]:
-    """Everyone in the department, for the queue's assignee filter."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.department_id == department.id)
-            .order_by(User.name)
-        )
-    )
+_PEOPLE = (
+    select(User.id, User.name)
+    .join(Membership, Membership.user_id == User.id)
+    .where(Membership.department_id == bindparam("department_id"))
+    .order_by(User.name)
+)
+
+
+def department_people(department: Department) -> list[Row]:
+    """Everyone in the department (id and name), for the queue's assignee filter."""
+    return list(db.session.execute(_PEOPLE, {"department_id": department.id}))
 
 
 def queue(
@@ -241,49 +317,34 @@ def queue(
     """A department's queue for its members: nearest due first (nothing due last)."""
     now = clock.now(now)
     check_queue_access(department, viewer)
-    base = ServiceRequest.department_id == department.id
     counts = _queue_counts(department, viewer, now)
 
-    query = select(ServiceRequest).where(base, _tab_condition(filters.tab, viewer, now))
-    if filters.priority is not None:
-        query = query.where(ServiceRequest.priority == filters.priority)
-    if filters.assignee_id == 0:
-        query = query.where(ServiceRequest.assignee_id.is_(None))
-    elif filters.assignee_id:
-        query = query.where(ServiceRequest.assignee_id == filters.assignee_id)
     # Two reads in the order of the (department_id, due_at, id) index: what is due, nearest
     # first, then what has no due time (waiting on the requester). One ORDER BY with NULLs
     # last would make the database sort every open request of the department instead.
     cursor = _decode_cursor(filters.after)
-    wanted = QUEUE_PAGE_SIZE + 1
-    options = (selectinload(ServiceRequest.requester), selectinload(ServiceRequest.assignee))
-    rows: list[ServiceRequest] = []
+    assignee = "none" if filters.assignee_id == 0 else "one" if filters.assignee_id else None
+    values = {
+        "department_id": department.id,
+        "viewer_id": viewer.id,
+        "now": now,
+        "priority": filters.priority,
+        "assignee_id": filters.assignee_id,
+        "limit": QUEUE_PAGE_SIZE + 1,
+    }
+    shape = (filters.tab, filters.priority is not None, assignee)
+    rows: list[QueueRow] = []
     if cursor is None or cursor[0] is not None:
-        due_query = query.where(ServiceRequest.due_at.is_not(None))
+        part = "due" if cursor is None else "due after"
         if cursor is not None:
-            due, last_id = cursor
-            due_query = due_query.where(
-                or_(
-                    ServiceRequest.due_at > due,
-                    and_(ServiceRequest.due_at == due, ServiceRequest.id > last_id),
-                )
-            )
-        rows = list(
-            db.session.scalars(
-                due_query.order_by(ServiceRequest.due_at, ServiceRequest.id)
-                .limit(wanted)
-                .options(*options)
-            )
-        )
-    if len(rows) < wanted:
-        undue_query = query.where(ServiceRequest.due_at.is_(None))
-        if cursor is not None and cursor[0] is None:
-            undue_query = undue_query.where(ServiceRequest.id > cursor[1])
-        rows += list(
-            db.session.scalars(
-                undue_query.order_by(ServiceRequest.id).limit(wanted - len(rows)).options(*options)
-            )
-        )
+            values |= {"due": cursor[0], "last_id": cursor[1]}
+        rows = list(db.session.execute(_rows_statement(*shape, part), values))
+    if len(rows) <= QUEUE_PAGE_SIZE:
+        part = "undue after" if cursor is not None and cursor[0] is None else "undue"
+        if part == "undue after":
+            values["last_id"] = cursor[1]
+        values["limit"] = QUEUE_PAGE_SIZE + 1 - len(rows)
+        rows += list(db.session.execute(_rows_statement(*shape, part), values))
     next_cursor = _encode_cursor(rows[QUEUE_PAGE_SIZE - 1]) if len(rows) > QUEUE_PAGE_SIZE else None
     return QueuePage(rows[:QUEUE_PAGE_SIZE], counts, next_cursor, filters)
 
