@@ -129,9 +129,8 @@ class BusinessCalendar:
         object.__setattr__(self, "closures", _FrozenMap(self.closures))
         object.__setattr__(self, "_zone", zone)
         object.__setattr__(self, "_cache", {})
-        lengths = [_wall_minutes(hours) for hours in weekly.values()]
         # Asked once per badge of a list: worked out once.
-        object.__setattr__(self, "_typical_day", int(median(lengths)) if lengths else 480)
+        object.__setattr__(self, "_typical_day", typical_day_minutes(weekly))
 
     # Days and intervals ---------------------------------------------------------
 
@@ -267,6 +266,13 @@ class BusinessCalendar:
         """The median wall-clock length of an open weekday (480 for 9-17); 480
         when there are no hours."""
         return self._typical_day
+
+
+def typical_day_minutes(weekly_hours: Mapping[int, Sequence[tuple[time, time]]]) -> int:
+    """The median wall-clock length of an open weekday (480 for 9-17), 480 when there are
+    no hours: a calendar's, or of bare weekly hours where nothing else of one is needed."""
+    lengths = [_wall_minutes(sorted(hours)) for hours in weekly_hours.values() if hours]
+    return int(median(lengths)) if lengths else 480
 
 
 def _wall_minutes(hours: Sequence[tuple[time, time]]) -> int:

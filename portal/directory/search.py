@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,10 +34,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import contains_eager, selectinload
 
-from portal.core.clock import now
+from portal import sla
 from portal.core.policy import is_active_person, is_admin, member_department_ids
 from portal.directory import services as directory_services
-from portal.directory.calendars import calendar_for
 from portal.directory.search_index import (  # noqa: F401  (re-exported for the areas)
     ARTICLE,
     DEPARTMENT,
@@ -192,10 +191,7 @@ def _load_services(ids: list[int]) -> dict[int, Service]:
         select(Service)
         .join(Service.department)
         .where(Service.id.in_(ids), Service.active, Department.active)
-        .options(
-            contains_eager(Service.department).selectinload(Department.opening_hours),
-            contains_eager(Service.department).selectinload(Department.closures),
-        )
+        .options(contains_eager(Service.department).selectinload(Department.opening_hours))
     )
     return {s.id: s for s in db.session.scalars(stmt).unique()}
 
@@ -225,13 +221,15 @@ def _service_hits(found: list[Service]) -> list[ServiceHit]:
     department_ids = sorted({s.department_id for s in found})
     defaults = directory_services._department_defaults(department_ids)
     overrides = directory_services._service_overrides([s.id for s in found])
-    today = now().date()
     day_minutes: dict[int, int] = {}
     hits = []
     for service in found:
         department = service.department
-        if department.id not in day_minutes:
-            day_minutes[department.id] = calendar_for(department, today).typical_day_minutes()
+        if department.id not in day_minutes:  # from the weekly hours alone, as a calendar's
+            weekly: dict[int, list] = defaultdict(list)
+            for hours in department.opening_hours:
+                weekly[hours.weekday].append((hours.opens, hours.closes))
+            day_minutes[department.id] = sla.typical_day_minutes(weekly)
         promises, _ = effective_promises(
             defaults.get(department.id, []),
             overrides.get(service.id, []),
