@@ -10,7 +10,9 @@ on its own copy of the same bench data, every cache of rendered output off: cold
 each user, requests each page 5 times to warm up (templates compiled, statements cached), then
 `CPU_COMPARE_REQUESTS` (10) times, timed with `time.process_time()`; versions alternate within
 each round. The table gives each page's median ms over `CPU_COMPARE_ROUNDS` (5) rounds and
-after/before (below 1.00: the after version spends less CPU).
+after/before (below 1.00: the after version spends less CPU). `CPU_COMPARE_WARM=1` leaves the
+caches as each version's defaults have them (the same reader again: warm); a path written
+`hx:/search?q=…` is sent with htmx's header.
 """
 
 from __future__ import annotations
@@ -52,24 +54,27 @@ for email in users:
     gc.collect()
     found[email] = {}
     for path in paths:
+        # "hx:/search?q=…": sent as htmx sends it, for the fragment
+        url, headers = (path[3:], {"HX-Request": "true"}) if path.startswith("hx:") else (path, {})
         for _ in range(5):
-            client.get(path)
+            client.get(url, headers=headers)
         started = time.process_time()
         for _ in range(n):
-            status = client.get(path).status_code
+            status = client.get(url, headers=headers).status_code
         found[email][path] = (time.process_time() - started) * 1000 / n if status == 200 else None
 print(json.dumps(found))
 """
 
 
+WARM = os.environ.get("CPU_COMPARE_WARM") == "1"
+
+
 def measure(checkout: Path, database: str, emails: list[str]) -> dict:
-    # Every cache of rendered output off, by the switches of either version.
-    env = {
-        **environment(database),
-        "RENDERED_CACHE": "0",
-        "LIST_CACHE_SECONDS": "0",
-        "DIRECTORY_CACHE_SECONDS": "0",
-    }
+    # Every cache of rendered output off, by the switches of either version (warm: as
+    # each version's defaults leave them).
+    env = environment(database)
+    if not WARM:
+        env.update(RENDERED_CACHE="0", LIST_CACHE_SECONDS="0", DIRECTORY_CACHE_SECONDS="0")
     out = subprocess.run(
         [str(PYTHON), "-c", MEASURE, json.dumps([emails, PATHS, REQUESTS])],
         cwd=checkout, env=env, capture_output=True, text=True, check=True,
@@ -91,7 +96,8 @@ def main() -> None:
                 for path, ms in pages.items():  # None: not a 200 for this user (not staff)
                     if ms is not None:
                         samples.setdefault((email, path), {"before": [], "after": []})[side].append(ms)
-    print(f"CPU ms per cold page, median of {ROUNDS} rounds x {REQUESTS} requests")
+    mode = "warm" if WARM else "cold"
+    print(f"CPU ms per {mode} page, median of {ROUNDS} rounds x {REQUESTS} requests")
     print(f"{'user':28} {'page':36} {'before':>8} {'after':>8}  after/before")
     for (email, path), by_side in samples.items():
         if not (by_side["before"] and by_side["after"]):

@@ -9,6 +9,8 @@ import pytest
 from portal.directory import services, views
 from portal.extensions import db
 from portal.models import Closure, Contact, Priority, ResponseStandard
+from tests import factories
+from tests.statements import sent_statements, sqlite_plan
 
 
 @pytest.fixture
@@ -278,3 +280,22 @@ def test_history_restore_gets_the_whole_page_and_swaps_get_a_fragment(client, lo
     )
     assert b"<html" in restore.data
     assert "HX-Request" in restore.headers["Vary"]
+
+
+def test_the_most_popular_services_come_from_their_index_not_a_sort_of_all(app):
+    """The home page's eight most popular services: read in the order of
+    ix_service_popularity, so the database stops at the eighth active one (the bench's
+    5,000 services were all sorted on every view)."""
+    it = factories.make_department(slug="it", name="IT", key_prefix="IT")
+    closed = factories.make_department(slug="gone", name="Gone", key_prefix="GO", active=False)
+    for n, department in enumerate([it, closed, it]):
+        service = factories.make_service(department, slug=f"s{n}", name=f"Service {n}")
+        service.popularity = 10 - n
+    factories.make_service(it, slug="tie", name="A tie").popularity = 8
+    db.session.commit()
+    with sent_statements() as sent:
+        found = services.popular_services(limit=2)
+    assert [s.name for s in found] == ["Service 0", "A tie"]  # the closed one's left out
+    if db.engine.dialect.name == "sqlite":
+        plan = sqlite_plan(sent, "ORDER BY service.popularity DESC")
+        assert "ix_service_popularity" in plan and "TEMP B-TREE" not in plan, plan

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from portal.core import clock
 from portal.directory.calendars import calendar_for
@@ -28,20 +28,27 @@ class ApprovalWait:
     waiting_now: int
 
 
+# Built once, with the department and the period's start as parameters.
+_WAITS = (
+    select(
+        RequestApproval.request_id,
+        ServiceRequest.status,
+        func.min(RequestApproval.asked_at),
+        func.max(RequestApproval.decided_at),
+    )
+    .join(ServiceRequest, ServiceRequest.id == RequestApproval.request_id)
+    .where(
+        ServiceRequest.department_id == bindparam("department_id"),
+        ServiceRequest.created_at >= bindparam("since"),
+    )
+    .group_by(RequestApproval.request_id, ServiceRequest.status)
+)
+
+
 def waits(department: Department, windows, now: datetime | None = None) -> dict[int, ApprovalWait]:
     now = clock.now(now)
     since = now - timedelta(days=max(windows))
-    rows = db.session.execute(
-        select(
-            RequestApproval.request_id,
-            ServiceRequest.status,
-            func.min(RequestApproval.asked_at),
-            func.max(RequestApproval.decided_at),
-        )
-        .join(ServiceRequest, ServiceRequest.id == RequestApproval.request_id)
-        .where(ServiceRequest.department_id == department.id, ServiceRequest.created_at >= since)
-        .group_by(RequestApproval.request_id, ServiceRequest.status)
-    ).all()
+    rows = db.session.execute(_WAITS, {"department_id": department.id, "since": since}).all()
     calendar = calendar_for(department, now.date())
     found: dict[int, ApprovalWait] = {}
     for days in windows:

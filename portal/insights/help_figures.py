@@ -7,10 +7,11 @@ periods. A department-only article is listed only to those who may read it."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 
 from portal.core import clock
 from portal.extensions import db
@@ -48,24 +49,51 @@ def _since(days: int, now: datetime) -> datetime:
     return now - timedelta(days=days)
 
 
-def deflections_in(department_ids: list[int] | None, windows: tuple[int, ...], now=None):
-    """{(department_id, days): deflections in the last `days` days}, one statement."""
-    now = clock.now(now)
+@functools.cache
+def _deflections(windows: tuple[int, ...], by_department: bool):
+    """Deflections per department in each window, built once per shape: the windows'
+    starts are the parameters since_<days> (and since, the widest), the departments ids."""
     sums = [
-        func.sum(case((Deflection.created_at >= _since(days, now), 1), else_=0)) for days in windows
+        func.sum(case((Deflection.created_at >= bindparam(f"since_{days}"), 1), else_=0))
+        for days in windows
     ]
     query = (
         select(Deflection.department_id, *sums)
-        .where(Deflection.created_at >= _since(max(windows), now))
+        .where(Deflection.created_at >= bindparam("since"))
         .group_by(Deflection.department_id)
     )
-    if department_ids is not None:
-        query = query.where(Deflection.department_id.in_(department_ids))
+    if by_department:
+        query = query.where(Deflection.department_id.in_(bindparam("ids", expanding=True)))
+    return query
+
+
+def deflections_in(department_ids: list[int] | None, windows: tuple[int, ...], now=None):
+    """{(department_id, days): deflections in the last `days` days}, one statement."""
+    now = clock.now(now)
+    windows = tuple(windows)
+    values = {f"since_{days}": _since(days, now) for days in windows}
+    values |= {"since": _since(max(windows), now), "ids": department_ids}
     found: dict[tuple[int, int], int] = {}
-    for department_id, *counts in db.session.execute(query):
+    statement = _deflections(windows, department_ids is not None)
+    for department_id, *counts in db.session.execute(statement, values):
         for days, count in zip(windows, counts, strict=True):
             found[(department_id, days)] = int(count or 0)
     return found
+
+
+_PUBLISHED = (
+    select(Article)
+    .where(
+        Article.department_id == bindparam("department_id"),
+        Article.status == ArticleStatus.PUBLISHED,
+    )
+    .order_by(Article.views.desc(), Article.title)
+)
+_DEFLECTED_BY_ARTICLE = (
+    select(Deflection.article_id, func.count())
+    .where(Deflection.article_id.in_(bindparam("ids", expanding=True)))
+    .group_by(Deflection.article_id)
+)
 
 
 def department_help(
@@ -75,22 +103,13 @@ def department_help(
     writes = may_write(viewer, department)
     articles = [
         a
-        for a in db.session.scalars(
-            select(Article)
-            .where(
-                Article.department_id == department.id,
-                Article.status == ArticleStatus.PUBLISHED,
-            )
-            .order_by(Article.views.desc(), Article.title)
-        )
+        for a in db.session.scalars(_PUBLISHED, {"department_id": department.id})
         if may_read(viewer, a, writer=writes)
     ][:LISTED]
-    per_article = dict(
-        db.session.execute(
-            select(Deflection.article_id, func.count())
-            .where(Deflection.article_id.in_([a.id for a in articles]))
-            .group_by(Deflection.article_id)
-        ).all()
+    per_article = (
+        dict(db.session.execute(_DEFLECTED_BY_ARTICLE, {"ids": [a.id for a in articles]}).all())
+        if articles
+        else {}
     )
     return DepartmentHelp(
         {days: counts.get((department.id, days), 0) for days in windows},

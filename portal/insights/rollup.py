@@ -261,9 +261,14 @@ def _departments() -> dict[int, Department]:
     return {d.id: d for d in db.session.scalars(select(Department))}
 
 
+# One column, built once: the session's identity map keeps no state row between calls (it
+# holds objects weakly), so a `get` built and loaded an object on every call.
+_LAST_REFRESH = select(InsightsState.at).where(InsightsState.name == STATE_NAME)
+
+
 def last_refresh() -> datetime | None:
-    state = db.session.get(InsightsState, STATE_NAME)
-    return clock.aware(state.at) if state and state.at else None
+    at = db.session.scalar(_LAST_REFRESH)  # the session's: a refresh not yet flushed counts
+    return clock.aware(at) if at else None
 
 
 class KeptPerRefresh(Generic[T]):

@@ -219,15 +219,35 @@ def _rollup_rows(department_id: int, since: date, until: date) -> list[DayRow]:
     return [DayRow(*row) for row in rows]
 
 
+# The scorecard's own statements, built once with their values as parameters.
+_BACKLOG = select(func.count(), func.min(ServiceRequest.created_at)).where(
+    ServiceRequest.department_id == bindparam("department_id"),
+    ServiceRequest.status.in_(OPEN_STATUSES),
+)
+_FLAGS = (
+    select(InsightFlag)
+    .where(
+        InsightFlag.department_id == bindparam("department_id"),
+        InsightFlag.week >= bindparam("since"),
+    )
+    .order_by(InsightFlag.week.desc())
+)
+_ANSWERED = (
+    select(CheckIn)
+    .where(
+        CheckIn.department_id == bindparam("department_id"),
+        CheckIn.served_department_id.is_(None),
+        CheckIn.answered_publicly_at.is_not(None),
+    )
+    .order_by(CheckIn.id.desc())
+    .limit(1)
+)
+
+
 def _backlog(department_id: int) -> tuple[int, datetime | None]:
     """Open requests and when the first of them was filed: the earliest creation time,
     not the lowest id (back-dated or imported requests get ids out of time order)."""
-    counts = db.session.execute(
-        select(func.count(), func.min(ServiceRequest.created_at)).where(
-            ServiceRequest.department_id == department_id,
-            ServiceRequest.status.in_(OPEN_STATUSES),
-        )
-    ).one()
+    counts = db.session.execute(_BACKLOG, {"department_id": department_id}).one()
     if not counts[0]:
         return 0, None
     return int(counts[0]), counts[1] and clock.aware(counts[1])
@@ -366,12 +386,8 @@ def scorecard(department: Department, now: datetime | None = None) -> Scorecard:
     weeks = computed.weeks
     flags = list(
         db.session.scalars(
-            select(InsightFlag)
-            .where(
-                InsightFlag.department_id == department.id,
-                InsightFlag.week >= today - timedelta(days=FLAG_SHOWN_DAYS),
-            )
-            .order_by(InsightFlag.week.desc())
+            _FLAGS,
+            {"department_id": department.id, "since": today - timedelta(days=FLAG_SHOWN_DAYS)},
         )
     )
     return Scorecard(
@@ -383,16 +399,7 @@ def scorecard(department: Department, now: datetime | None = None) -> Scorecard:
         checkin=checkin_score(department),
         flags=flags,
         refreshed_at=refreshed_at,
-        answered=db.session.scalar(
-            select(CheckIn)
-            .where(
-                CheckIn.department_id == department.id,
-                CheckIn.served_department_id.is_(None),
-                CheckIn.answered_publicly_at.is_not(None),
-            )
-            .order_by(CheckIn.id.desc())
-            .limit(1)
-        ),
+        answered=db.session.scalar(_ANSWERED, {"department_id": department.id}),
     )
 
 

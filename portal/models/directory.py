@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -140,7 +141,11 @@ class Closure(db.Model):
 
 class Service(db.Model):
     __tablename__ = "service"
-    __table_args__ = (UniqueConstraint("department_id", "slug"),)
+    __table_args__ = (
+        UniqueConstraint("department_id", "slug"),
+        # The home page's most popular services, read in this order (migration 0031).
+        Index("ix_service_popularity", text("popularity DESC"), "name"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     department_id: Mapped[int] = mapped_column(
