@@ -16,13 +16,19 @@ from portal.service_requests.services.access import member_departments
 
 
 def header_memberships() -> list:
-    """(slug, name, role) of the reader's active departments, read once per request."""
+    """(slug, name, role, department_id) of the reader's active departments, read once per
+    request."""
     if not current_user.is_authenticated:
         return []
     if "header_memberships" not in g:
         read = departments_at_sign_in()  # with the person, from their session
         g.header_memberships = read if read is not None else member_departments(current_user)
     return g.header_memberships
+
+
+def member_department_ids() -> list[int]:
+    """The ids of the reader's active departments (none for an anonymous visitor)."""
+    return sorted(row.department_id for row in header_memberships())
 
 
 def managed_departments() -> list:

@@ -68,3 +68,23 @@ def test_a_kept_article_page_costs_the_reader_few_statements(cached_app, desk):
     reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(reads) == 2, "\n".join(s[:90] for s in reads)
     assert sum("knowledge_article_service" in s for s in statements) == 0  # no related read
+
+
+def test_kept_suggestions_are_the_readers_audience_read_with_them(cached_app, desk):
+    """Type-ahead suggestions are kept per audience: IT's members find IT's members-only
+    article, others never, and the audience comes with the person's sign-in (no statement
+    of its own on department_membership)."""
+    published(desk, title="Printer console", keywords="toner", audience=ArticleAudience.DEPARTMENT)
+    url = "/search?q=toner&box=header-search"
+    hx = {"HX-Request": "true"}
+    ivan, erin = signed_in_client(cached_app, desk.ivan), signed_in_client(cached_app, desk.erin)
+    assert "Printer console" not in erin.get(url, headers=hx).get_data(as_text=True)
+    assert "Printer console" in ivan.get(url, headers=hx).get_data(as_text=True)
+    with count_statements() as statements:
+        kept = ivan.get(url, headers=hx)
+    assert "Printer console" in kept.get_data(as_text=True) and "<html" not in kept.get_data(
+        as_text=True
+    )
+    memberships = [s for s in statements if "department_membership" in s]
+    assert len(memberships) == 1, memberships  # the person's own, with their sign-in
+    assert "Printer console" not in erin.get(url, headers=hx).get_data(as_text=True)

@@ -51,7 +51,13 @@ _DUMMY_HASH = (
 # compiled form instead of building the statement again each time.
 # A service account never holds a session: only its API tokens act as it.
 _USER_BY_TOKEN = (
-    select(User, Department.slug, Department.name, Membership.role)
+    select(
+        User,
+        Department.slug,
+        Department.name,
+        Membership.role,
+        Department.id.label("department_id"),
+    )
     .outerjoin(Membership, Membership.user_id == User.id)
     .outerjoin(Department, and_(Department.id == Membership.department_id, Department.active))
     .where(User.session_token == bindparam("token"), User.active, ~User.is_service)
@@ -72,8 +78,9 @@ def load_user_by_session_token(token: str) -> User | None:
 
 
 def departments_at_sign_in() -> list | None:
-    """(slug, name, role) of the active departments the signed-in person works in, by
-    name, as read with them from their session this request; None when they were not."""
+    """(slug, name, role, department_id) of the active departments the signed-in person
+    works in, by name, as read with them from their session this request; None when they
+    were not."""
     return g.get("departments_at_sign_in")
 
 

@@ -260,16 +260,21 @@ _LOADERS = {
 }
 
 
-def _readable(viewer: User | None) -> list[int] | None:
-    """The departments whose members-only articles `viewer` may find (None: every one)."""
+def _readable(viewer: User | None, member_of: list[int] | None = None) -> list[int] | None:
+    """The departments whose members-only articles `viewer` may find (None: every one).
+    `member_of`: the ids of the active departments they work in, when the caller has them
+    (read with the signed-in person); an inactive department's articles are found by no
+    one, so leaving its id out finds the same."""
     if is_admin(viewer):
         return None
-    return member_department_ids(viewer) if is_active_person(viewer) else []
+    if not is_active_person(viewer):
+        return []
+    return sorted(member_of) if member_of is not None else member_department_ids(viewer)
 
 
-def audience_key(viewer: User | None) -> str:
+def audience_key(viewer: User | None, member_of: list[int] | None = None) -> str:
     """Who finds the same articles: for a cache of results shared between people."""
-    readable = _readable(viewer)
+    readable = _readable(viewer, member_of)
     return "all" if readable is None else "m" + ",".join(map(str, readable))
 
 
@@ -363,13 +368,15 @@ def search_directory(
     record: bool = True,
     viewer: User | None = None,
     overall: int | None = None,
+    member_of: list[int] | None = None,
 ) -> SearchResults:
     """Services, articles, departments and people for what someone typed: at most `limit`
     of each kind and `overall` in all, past the relevance cut-off, best first.
 
     `viewer` decides which members-only articles may be found (None: only articles for
-    everyone). When usable words find nothing, the miss is counted (see record_miss,
-    which commits); pass record=False to search without that side effect.
+    everyone; `member_of` as for `audience_key`). When usable words find nothing, the
+    miss is counted (see record_miss, which commits); pass record=False to search without
+    that side effect.
     """
     cleaned = clean_query(query)
     terms = query_terms(cleaned)
@@ -383,7 +390,7 @@ def search_directory(
     if not found or limit == 0:
         return results  # only filler words ("how do I"), or "_": nothing to look for
     results.corrections = [(c.typed, c.corrected) for c in found if c.corrected]
-    readable = _readable(viewer)
+    readable = _readable(viewer, member_of)
     name_like = looks_like_a_name(raw_words, found)
     ranked = good_ones(rank(_candidates(found, name_like, readable, max(CANDIDATES, limit)), found))
     hits = _hits(ranked, readable, limit, overall)

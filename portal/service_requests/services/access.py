@@ -21,14 +21,15 @@ KEY_PATTERN = re.compile(r"^[A-Z0-9]{1,10}-[1-9][0-9]{0,8}$")
 
 
 _MEMBER_DEPARTMENTS = text(
-    "SELECT d.slug, d.name, m.role FROM department AS d "
+    "SELECT d.slug, d.name, m.role, d.id AS department_id FROM department AS d "
     "JOIN department_membership AS m ON m.department_id = d.id "
     "WHERE m.user_id = :user_id AND d.active ORDER BY d.name"
 )
 
 
 def member_departments(user: User) -> list:
-    """(slug, name, role) of the active departments the user works in, by name."""
+    """(slug, name, role, department_id) of the active departments the user works in, by
+    name."""
     return list(db.session.execute(_MEMBER_DEPARTMENTS, {"user_id": user.id}).all())
 
 
