@@ -26,8 +26,9 @@ def header_memberships() -> list:
     return g.header_memberships
 
 
-def member_department_ids() -> list[int]:
-    """The ids of the reader's active departments (none for an anonymous visitor)."""
+def reader_department_ids() -> list[int]:
+    """The ids of the reader's active departments, from the header's rows (none for an
+    anonymous visitor); `core.policy.member_department_ids` reads every membership."""
     return sorted(row.department_id for row in header_memberships())
 
 

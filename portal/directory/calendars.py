@@ -9,6 +9,7 @@ from functools import lru_cache
 import holidays as holidays_lib
 from sqlalchemy import bindparam, select
 
+from portal import sla
 from portal.extensions import db
 from portal.models import Closure, Department, OpeningHours
 from portal.sla import BusinessCalendar
@@ -100,6 +101,20 @@ def calendars_of(
     }
 
 
+def _weekly(hours) -> dict[int, list]:
+    """(weekday, opens, closes) rows as {weekday: [(opens, closes), ...]}."""
+    weekly: dict[int, list] = {}
+    for weekday, opens, closes in hours:
+        weekly.setdefault(weekday, []).append((opens, closes))
+    return weekly
+
+
+def typical_day_from_rows(hours) -> int:
+    """A department's typical open day in minutes (as its calendar's) from its weekly
+    hours alone, for a page that needs no more of its calendar."""
+    return sla.typical_day_minutes(_weekly(hours))
+
+
 @lru_cache(maxsize=1024)
 def _calendar(
     timezone: str,
@@ -112,12 +127,9 @@ def _calendar(
     holiday_map: dict[date, str] = {}
     for y in (year - 1, year, year + 1):
         holiday_map.update(public_holidays(country, subdivision, y))
-    weekly: dict[int, list] = {}
-    for weekday, opens, closes in hours:
-        weekly.setdefault(weekday, []).append((opens, closes))
     return BusinessCalendar(
         timezone=timezone,
-        weekly_hours=weekly,
+        weekly_hours=_weekly(hours),
         holidays=holiday_map,
         closures=dict(closures),
     )

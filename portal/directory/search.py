@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,9 +34,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import contains_eager, selectinload
 
-from portal import sla
 from portal.core.policy import is_active_person, is_admin, member_department_ids
 from portal.directory import services as directory_services
+from portal.directory.calendars import typical_day_from_rows
 from portal.directory.search_index import (  # noqa: F401  (re-exported for the areas)
     ARTICLE,
     DEPARTMENT,
@@ -225,11 +225,10 @@ def _service_hits(found: list[Service]) -> list[ServiceHit]:
     hits = []
     for service in found:
         department = service.department
-        if department.id not in day_minutes:  # from the weekly hours alone, as a calendar's
-            weekly: dict[int, list] = defaultdict(list)
-            for hours in department.opening_hours:
-                weekly[hours.weekday].append((hours.opens, hours.closes))
-            day_minutes[department.id] = sla.typical_day_minutes(weekly)
+        if department.id not in day_minutes:  # the weekly hours alone: no closures needed
+            day_minutes[department.id] = typical_day_from_rows(
+                (h.weekday, h.opens, h.closes) for h in department.opening_hours
+            )
         promises, _ = effective_promises(
             defaults.get(department.id, []),
             overrides.get(service.id, []),

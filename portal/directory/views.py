@@ -9,7 +9,7 @@ from portal.directory.forms import PickerAsk
 from portal.directory.home import home_directory
 from portal.extensions import db
 from portal.htmx import is_htmx, render
-from portal.layout import member_department_ids
+from portal.layout import reader_department_ids
 
 
 @bp.get("/")
@@ -46,7 +46,7 @@ def _search_suggestions(query: str, box: str):
     cached briefly per query and audience; a query that finds nothing is still counted
     every time it is asked."""
     cleaned = search.clean_query(query)
-    member_of = member_department_ids()  # read with the person: no statement of its own
+    member_of = reader_department_ids()  # read with the person: no statement of its own
     audience = search.audience_key(current_user, member_of)
 
     def build():

@@ -156,9 +156,13 @@ def _asked_rows(statement, **values) -> list[tuple[int | None, str | None, int]]
     ]
 
 
-def _asked_by_key(department_id: int, days: int, now: datetime) -> dict[Key, int]:
+def _asked_by_key(
+    department_id: int, days: int, now: datetime, refreshed_at: datetime | None
+) -> dict[Key, int]:
     asked: dict[Key, int] = defaultdict(int)
-    for group_department_id, organisation, count in _asked(department_id, days, now):
+    for group_department_id, organisation, count in _asked(
+        department_id, days, now, refreshed_at
+    ):
         asked[_key(group_department_id, organisation)] += count
     # A colleague who moved department since the refresh has the window's older requests
     # kept under the old one and taken off the new one: never below nothing (the next
@@ -166,7 +170,7 @@ def _asked_by_key(department_id: int, days: int, now: datetime) -> dict[Key, int
     return {key: count for key, count in asked.items() if count > 0}
 
 
-def _asked(department_id: int, days: int, now: datetime):
+def _asked(department_id: int, days: int, now: datetime, refreshed_at: datetime | None):
     """The window's asking counts by group, exact to the instant: the counts of the window
     that ended at the rollup's last refresh are kept per process under that instant (most
     of the window, read once), and only the requests asked since the refresh, and those
@@ -174,7 +178,6 @@ def _asked(department_id: int, days: int, now: datetime):
     index). Without a refresh, or when it is older than the window, all are read now."""
     window = timedelta(days=days)
     since = now - window
-    refreshed_at = last_refresh()
     if refreshed_at is None or not since < refreshed_at <= now:
         return _asked_rows(_ASKED, department_id=department_id, since=since, until=now)
     kept_since = refreshed_at - window
@@ -204,9 +207,11 @@ _KEPT_MEASURED: KeptPerRefresh[_WindowMeasures] = KeptPerRefresh(256)
 _KEPT_ASKED: KeptPerRefresh[list[tuple[int | None, str | None, int]]] = KeptPerRefresh(256)
 
 
-def _measured(department_id: int, first_day: date) -> _WindowMeasures:
+def _measured(
+    department_id: int, first_day: date, refreshed_at: datetime | None
+) -> _WindowMeasures:
     return _KEPT_MEASURED.get(
-        (department_id, first_day), last_refresh(), lambda: _grouped(department_id, first_day)
+        (department_id, first_day), refreshed_at, lambda: _grouped(department_id, first_day)
     )
 
 
@@ -267,9 +272,10 @@ def customer_groups(
     """The department's customer groups over `days`: colleagues by their department, then
     Partners (with its organisations) when a partner asked or was served in the window."""
     now = clock.now(now)
-    asked = _asked_by_key(department.id, days, now)
+    refreshed_at = last_refresh()  # once: both reads key by it
+    asked = _asked_by_key(department.id, days, now, refreshed_at)
     first_day = department_today(department, now) - timedelta(days=days - 1)
-    measures = _measured(department.id, first_day)
+    measures = _measured(department.id, first_day, refreshed_at)
     keys = set(asked) | set(measures.by_key)
     ids = [value for kind, value in keys if kind == "department" and value]
     names = dict(db.session.execute(_NAMES, {"ids": ids}).all()) if ids else {}

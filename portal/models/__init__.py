@@ -80,6 +80,7 @@ from portal.models.recognition import (
 )
 from portal.models.requests import (
     OPEN_STATUSES,
+    RUNNING_STATUSES,
     EventKind,
     FieldKind,
     RequestAttachment,
@@ -136,6 +137,7 @@ __all__ = [
     "SuggestionStatus",
     "SuggestionVote",
     "OPEN_STATUSES",
+    "RUNNING_STATUSES",
     "EventKind",
     "FieldKind",
     "RequestAttachment",

@@ -79,6 +79,8 @@ class RequestStatus(enum.StrEnum):
 
 
 OPEN_STATUSES = frozenset({RequestStatus.NEW, RequestStatus.IN_PROGRESS, RequestStatus.WAITING})
+# The statuses whose clock runs: the department is at work (at risk, due, overdue).
+RUNNING_STATUSES = frozenset({RequestStatus.NEW, RequestStatus.IN_PROGRESS})
 
 
 class EventKind(enum.StrEnum):

@@ -18,7 +18,13 @@ from portal import sla
 from portal.core import clock
 from portal.directory.calendars import calendar_for
 from portal.extensions import db
-from portal.models import EventKind, RequestEvent, RequestStatus, ServiceRequest
+from portal.models import (
+    RUNNING_STATUSES,
+    EventKind,
+    RequestEvent,
+    RequestStatus,
+    ServiceRequest,
+)
 
 AT_RISK_FRACTION = 0.75
 
@@ -290,7 +296,7 @@ def words_change_at(
     found: list[datetime] = []
     seen: set[int] = set()  # each department's calendar asked once, not once a row
     for sr in rows:
-        if sr.due_at is None or sr.status not in (RequestStatus.NEW, RequestStatus.IN_PROGRESS):
+        if sr.due_at is None or sr.status not in RUNNING_STATUSES:
             continue
         if sr.department_id not in seen:
             seen.add(sr.department_id)

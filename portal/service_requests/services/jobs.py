@@ -12,6 +12,7 @@ from portal.database import write_transaction
 from portal.directory.calendars import calendar_for
 from portal.extensions import db
 from portal.models import (
+    RUNNING_STATUSES,
     Department,
     EventKind,
     RequestEvent,
@@ -101,7 +102,7 @@ def scan_alerts(now: datetime | None = None) -> int:
     rows = db.session.scalars(
         select(ServiceRequest)
         .where(
-            ServiceRequest.status.in_([RequestStatus.NEW, RequestStatus.IN_PROGRESS]),
+            ServiceRequest.status.in_(list(RUNNING_STATUSES)),
             ServiceRequest.at_risk_at.is_not(None),
             ServiceRequest.at_risk_at <= now,
         )

@@ -17,6 +17,7 @@ from portal.directory.calendars import calendars_of
 from portal.extensions import db
 from portal.models import (
     OPEN_STATUSES,
+    RUNNING_STATUSES,
     Department,
     Guest,
     Membership,
@@ -54,7 +55,7 @@ class QueueTab:
 
 def _tab_condition(tab: str):
     """A tab's rows; the viewer's id and the instant are the parameters `viewer_id`, `now`."""
-    now, running = bindparam("now"), ServiceRequest.status.in_(list(RUNNING))
+    now, running = bindparam("now"), ServiceRequest.status.in_(list(RUNNING_STATUSES))
     return {
         QueueTab.NEW: ServiceRequest.status == RequestStatus.NEW,
         QueueTab.MINE: and_(
@@ -70,9 +71,6 @@ def _tab_condition(tab: str):
         QueueTab.RESOLVED: ServiceRequest.status == RequestStatus.RESOLVED,
         QueueTab.NOT_STARTED: ServiceRequest.status == RequestStatus.BLOCKED,
     }[tab]
-
-
-RUNNING = (RequestStatus.NEW, RequestStatus.IN_PROGRESS)
 
 
 _Requester = aliased(User, name="requester")
