@@ -32,6 +32,15 @@ def reader_department_ids() -> list[int]:
     return sorted(row.department_id for row in header_memberships())
 
 
+def reader_role_in(department_id: int) -> MembershipRole | None:
+    """The reader's role in an active department, from the header's rows (no statement of
+    its own); `core.policy.role_in` reads it from the database."""
+    for row in header_memberships():
+        if row.department_id == department_id:
+            return MembershipRole(row.role)
+    return None
+
+
 def managed_departments() -> list:
     return [row for row in header_memberships() if row.role == MembershipRole.MANAGER]
 

@@ -57,6 +57,30 @@ def test_scorecard_page_shows_promise_and_delivery_with_accessible_charts(org, c
     assert "scorecard.csv" not in page  # not a manager
 
 
+def test_the_scorecard_offers_its_exports_by_the_role_read_with_the_sign_in(org, client, login):
+    """Its managers and portal admins see the export links, its agents, other departments'
+    managers and colleagues do not; the role comes with the person's sign-in (no statement
+    of its own on department_membership) and the rollup's refresh instant is read once for
+    the whole page (its figures and Who asked both key by it)."""
+    admin = factories.make_user(name="Ada Admin", email="ada@example.com", is_admin=True)
+    db.session.commit()
+    for person, offered in [
+        (org["iris"], True),
+        (admin, True),
+        (org["ivan"], False),
+        (org["hugo"], False),
+        (org["erin"], False),
+    ]:
+        login(person)
+        with count_statements() as statements:
+            page = client.get("/d/it/scorecard").get_data(as_text=True)
+        assert ("/d/it/scorecard.csv" in page) is offered, person.name
+        assert ("/d/it/requests.csv" in page) is offered, person.name
+        memberships = [s for s in statements if "department_membership" in s]
+        assert len(memberships) == 1, memberships  # the person's own, with their sign-in
+        assert sum("FROM insights_state" in s for s in statements) == 1
+
+
 def test_scorecard_window_switch_is_a_fragment(org, client, login):
     login(org["erin"])
     response = client.get("/d/it/scorecard?days=90", headers={"HX-Request": "true"})

@@ -64,6 +64,12 @@ def manages(user: User | None, department: Department | int) -> bool:
     return role_in(user, department) is MembershipRole.MANAGER
 
 
+def manages_holding(user: User | None, role: MembershipRole | None) -> bool:
+    """`manages`, for a caller that read the person's role in the department with its own
+    rows (the page header's, read with the sign-in): the same rule, no query."""
+    return is_active_person(user) and (user.is_admin or role is MembershipRole.MANAGER)
+
+
 def managers_of(department: Department | int) -> list[User]:
     """The department's managers: active people with the manager role in it, by name.
     Portal admins are not among them (they may manage, but nobody's team is theirs)."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, time
 from functools import lru_cache
+from typing import NamedTuple
 
 import holidays as holidays_lib
 from sqlalchemy import bindparam, select
@@ -30,7 +31,9 @@ def public_holidays(
 
 
 def calendar_for(department: Department, around: date | None = None) -> BusinessCalendar:
-    """The department's calendar covering the year around `around` and the next.
+    """The department's calendar covering the year around `around` and the next. A
+    `directory.services.PlainDepartment` serves as well as the object: its hours and
+    closures are rows under the same names.
 
     Calendars are immutable values, so one is shared by every request that asks for the
     same hours, holidays and closures: its cache of computed days is kept between them."""
@@ -72,16 +75,27 @@ _CLOSURES_OF = select(Closure.department_id, Closure.day, Closure.reason).where(
 )
 
 
-def calendar_rows(ids) -> tuple[dict[int, list], dict[int, list]]:
+class HoursRow(NamedTuple):
+    weekday: int
+    opens: time
+    closes: time
+
+
+class ClosureRow(NamedTuple):
+    day: date
+    reason: str | None
+
+
+def calendar_rows(ids) -> tuple[dict[int, list[HoursRow]], dict[int, list[ClosureRow]]]:
     """Each department's weekly hours and closures, as plain rows (two statements, each
-    built once)."""
+    built once), named as the ORM's (so `calendar_for` reads them as it reads objects)."""
     ids = list(ids)
     hours: dict[int, list] = defaultdict(list)
     for row in db.session.execute(_HOURS_OF, {"ids": ids}):
-        hours[row.department_id].append((row.weekday, row.opens, row.closes))
+        hours[row.department_id].append(HoursRow(row.weekday, row.opens, row.closes))
     closures: dict[int, list] = defaultdict(list)
     for row in db.session.execute(_CLOSURES_OF, {"ids": ids}):
-        closures[row.department_id].append((row.day, row.reason))
+        closures[row.department_id].append(ClosureRow(row.day, row.reason))
     return hours, closures
 
 

@@ -13,7 +13,13 @@ from sqlalchemy import Integer, Select, bindparam, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from portal import sla
-from portal.directory.calendars import calendar_for, calendar_from_rows, calendar_rows
+from portal.directory.calendars import (
+    ClosureRow,
+    HoursRow,
+    calendar_for,
+    calendar_from_rows,
+    calendar_rows,
+)
 from portal.extensions import db
 from portal.models import (
     Contact,
@@ -97,6 +103,24 @@ class DepartmentSummary:
     status: OpenStatus
 
 
+@dataclass(frozen=True)
+class PlainDepartment:
+    """A department as plain values, for read-only pages that draw it and measure in its
+    business time (the scorecard): its own columns, and its hours and closures as rows
+    under the names `calendars.calendar_for` reads. Three statements built once, no ORM
+    objects to build; nothing here is written back."""
+
+    id: int
+    slug: str
+    name: str
+    accent: str
+    timezone: str
+    holiday_country: str | None
+    holiday_subdivision: str | None
+    opening_hours: tuple[HoursRow, ...]
+    closures: tuple[ClosureRow, ...]
+
+
 @dataclass
 class ServicePage:
     service: Service
@@ -162,6 +186,28 @@ _SUMMARY_ROW = select(
     Department.holiday_country,
     Department.holiday_subdivision,
 ).where(Department.slug == bindparam("slug"), Department.active)
+
+
+_PLAIN_ROW = select(
+    Department.id,
+    Department.slug,
+    Department.name,
+    Department.accent,
+    Department.timezone,
+    Department.holiday_country,
+    Department.holiday_subdivision,
+).where(Department.slug == bindparam("slug"), Department.active)
+
+
+def plain_department(slug: str) -> PlainDepartment | None:
+    """The active department named by `slug`, as plain values (None when there is none)."""
+    if not is_slug(slug):
+        return None
+    row = db.session.execute(_PLAIN_ROW, {"slug": slug}).first()
+    if row is None:
+        return None
+    hours, closures = calendar_rows([row.id])
+    return PlainDepartment(*row, tuple(hours[row.id]), tuple(closures[row.id]))
 
 
 def get_department(slug: str) -> Department | None:

@@ -271,8 +271,14 @@ def customer_groups(
 ) -> list[GroupFigures]:
     """The department's customer groups over `days`: colleagues by their department, then
     Partners (with its organisations) when a partner asked or was served in the window."""
-    now = clock.now(now)
-    refreshed_at = last_refresh()  # once: both reads key by it
+    return customer_groups_at(department, days, clock.now(now), last_refresh())
+
+
+def customer_groups_at(
+    department: Department, days: int, now: datetime, refreshed_at: datetime | None
+) -> list[GroupFigures]:
+    """`customer_groups` for a caller that read the rollup's refresh instant already (the
+    scorecard page, once for all its parts): both reads key by it."""
     asked = _asked_by_key(department.id, days, now, refreshed_at)
     first_day = department_today(department, now) - timedelta(days=days - 1)
     measures = _measured(department.id, first_day, refreshed_at)

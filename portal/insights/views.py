@@ -6,6 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 from flask_login import current_user
 
+from portal import layout
+from portal.core import clock, policy
 from portal.core.errors import NotFound
 from portal.directory import search_gaps
 from portal.directory import services as directory_services
@@ -19,6 +21,7 @@ from portal.insights import (
     overview,
     scorecard,
 )
+from portal.knowledge.services.access import may_write_holding
 
 bp = Blueprint("insights", __name__)
 
@@ -43,22 +46,32 @@ def _department_or_404(slug: str):
 
 @bp.get("/d/<slug>/scorecard")
 def department_scorecard(slug: str):
-    department = _department_or_404(slug)
+    department = directory_services.plain_department(slug)  # drawn and measured, not written
+    if department is None:
+        raise NotFound
     days = request.args.get("days", type=int)
     if days not in scorecard.WINDOWS:
         days = scorecard.WINDOWS[0]
-    card = scorecard.scorecard(department)
+    now = clock.now()
+    card = scorecard.scorecard(department, now)
+    role = layout.reader_role_in(department.id)  # from the header's rows, read with sign-in
     return render(
         "insights/scorecard.html",
         "scorecard_window",
         card=card,
         days=days,
         window=card.window(days),
-        first_reply_chart=charts.first_reply_against_promise(card),
-        can_export=export.can_export(current_user, department),
-        help=help_figures.department_help(department, current_user, scorecard.WINDOWS),
-        groups=customer_groups.customer_groups(department, days),
-        approval_waits=approval_time.waits(department, scorecard.WINDOWS),
+        charts=charts.weekly_charts(card),
+        can_export=policy.manages_holding(current_user, role),
+        help=help_figures.department_help(
+            department,
+            current_user,
+            scorecard.WINDOWS,
+            now,
+            writes=may_write_holding(current_user, role),
+        ),
+        groups=customer_groups.customer_groups_at(department, days, now, card.refreshed_at),
+        approval_waits=approval_time.waits(department, scorecard.WINDOWS, now),
     )
 
 
