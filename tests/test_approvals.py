@@ -13,6 +13,7 @@ from portal.approvals.services import deciding, handing_on, links, reminders, wa
 from portal.core import clock
 from portal.core.errors import NotFound, Refused
 from portal.extensions import db
+from portal.insights import rollup
 from portal.models import (
     ApprovalMode,
     ApprovalStep,
@@ -30,6 +31,7 @@ from portal.service_requests import clocks
 from portal.service_requests.services import lifecycle
 from tests import factories
 from tests.conftest import csrf_token_from, signed_in_client
+from tests.statements import count_statements
 
 # Monday 1 December 2025, 10:00 London (= UTC in winter): IT is open 9 to 17.
 MONDAY = datetime(2025, 12, 1, 10, 0, tzinfo=UTC)
@@ -338,6 +340,33 @@ def test_the_scorecard_counts_the_approval_wait_apart(desk):
     assert "Awaiting approval, counted apart" in html
     assert "1 request waited for approvers" in html and "1 waits now" in html
     assert "our clocks start when a request is approved" in html
+
+
+def test_the_waits_that_ended_are_figures_of_the_refresh_the_waiting_ones_live(desk):
+    """Like the scorecard's own figures, the waits that ended are as of the rollup's last
+    refresh, worked out once per refresh (the second view sends no grouped statement over
+    the department's requests); the requests waiting now are counted at every view."""
+    now = datetime.now(UTC)
+    first = _file(desk, now=now - timedelta(days=3))
+    deciding.decide(desk.mark, _rows(first)[0].id, True, now=now - timedelta(days=2))
+    waiting = _file(desk, now=now - timedelta(hours=2))
+    rollup.refresh(now=now - timedelta(hours=1))
+    client = signed_in_client(_app(), desk.iris)
+
+    def paragraph() -> str:
+        html = client.get("/d/it/scorecard").get_data(as_text=True)
+        start = html.index('id="approval-wait"')
+        return " ".join(html[start : html.index("</p>", start)].split())
+
+    assert "1 request waited for approvers" in paragraph() and "1 waits now" in paragraph()
+    deciding.decide(desk.mark, _rows(waiting)[0].id, True, now=now - timedelta(minutes=5))
+    with count_statements() as statements:
+        shown = paragraph()
+    assert "1 request waited for approvers" in shown  # decided after the refresh: not yet
+    assert "waits now" not in shown  # but no longer waiting, at once
+    assert not [s for s in statements if "max(request_approval.decided_at)" in s]
+    rollup.refresh(now=now)
+    assert "2 requests waited for approvers" in paragraph()
 
 
 def test_the_cron_scan_sends_the_reminders(desk, runner):

@@ -71,7 +71,9 @@ def department_scorecard(slug: str):
             writes=may_write_holding(current_user, role),
         ),
         groups=customer_groups.customer_groups_at(department, days, now, card.refreshed_at),
-        approval_waits=approval_time.waits(department, scorecard.WINDOWS, now),
+        approval_waits=approval_time.waits_at(
+            department, scorecard.WINDOWS, now, card.refreshed_at
+        ),
     )
 
 
