@@ -22,7 +22,7 @@ from sqlalchemy import bindparam, exists, func, select
 from portal.core import clock
 from portal.directory.calendars import calendar_for
 from portal.extensions import db
-from portal.insights.rollup import KeptPerRefresh, last_refresh
+from portal.insights.rollup import KeptPerRefresh
 from portal.models import Department, RequestApproval, RequestStatus, ServiceRequest
 
 
