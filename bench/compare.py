@@ -7,8 +7,10 @@ Starts hello world, the "before" checkout (BEFORE_DIR, on BEFORE_DB) and this ch
 AFTER_DB) under the same gunicorn settings (`-w 2`, sync), each version on its own copy of the
 same bench data (every run writes to it). wrk (-c16) then runs in interleaved rounds, page by
 page: hello, before, after, so the machine's noise hits all three alike. Each page's figure is
-its req/s as a share of hello world's in the same round, the median over the rounds; the last
-column is after/before. `COMPARE_COLD=1` switches every cache of rendered output off in both.
+its req/s as a share of hello world's in the same round, the median over the rounds, then
+after/before; beside it each server's CPU time per request (user and system, master and
+workers, from /proc) over the same runs, which other people's load on the machine moves less
+than it moves req/s. `COMPARE_COLD=1` switches every cache of rendered output off in both.
 `COMPARE_ROUNDS` (3), `COMPARE_SECONDS` (6), `COMPARE_ONLY` (page names, comma-separated).
 Bounded and on loopback only; the servers stop at the end.
 """
@@ -99,6 +101,35 @@ def pages(cursor: str) -> dict[str, tuple[str, dict]]:
     }
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu_seconds(server: subprocess.Popen) -> float:
+    """User and system CPU time of a server's processes (master and workers), from /proc:
+    what the server spent, whatever the machine's other load took of the wall time."""
+    total = 0
+    pids = [str(server.pid)]
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    if children.exists():
+        pids += children.read_text().split()
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / TICKS
+
+
+def measured(server: subprocess.Popen, url: str, headers: dict) -> dict:
+    """wrk's figures and the server's CPU milliseconds per request over the run."""
+    started = server_cpu_seconds(server)
+    run = wrk(url, headers, SECONDS)
+    spent = server_cpu_seconds(server) - started
+    run["cpu_ms"] = 1000 * spent / max(run["rps"] * SECONDS, 1)
+    return run
+
+
 def api_token(checkout: Path, database: str) -> str:
     """A read-only token of bench.user.1's, made by that checkout's own code."""
     return subprocess.run(
@@ -121,6 +152,7 @@ def main() -> None:
     checkouts = {"before": before_dir, "after": ROOT}
     servers = [serve(ROOT, databases["after"], "bench.hello:app", PORTS["hello"])]
     servers += [serve(checkouts[s], databases[s], "wsgi:app", PORTS[s]) for s in checkouts]
+    server_of = dict(zip(["hello", *checkouts], servers, strict=True))
     try:
         cookies = {
             side: measure.browser_cookie(
@@ -151,11 +183,12 @@ def main() -> None:
         runs = {name: {"hello": [], "before": [], "after": []} for name in chosen}
         for _ in range(ROUNDS):
             for name, (path, headers) in chosen.items():
-                runs[name]["hello"].append(wrk(f"http://127.0.0.1:{PORTS['hello']}/", {}, SECONDS))
+                hello = f"http://127.0.0.1:{PORTS['hello']}/"
+                runs[name]["hello"].append(measured(server_of["hello"], hello, {}))
                 for side in checkouts:
                     url = f"http://127.0.0.1:{PORTS[side]}{path}"
                     cookie = {"Cookie": f"session={cookies[side]}", **for_side(headers, tokens[side])}
-                    runs[name][side].append(wrk(url, cookie, SECONDS))
+                    runs[name][side].append(measured(server_of[side], url, cookie))
     finally:
         for server in servers:
             os.killpg(server.pid, signal.SIGTERM)
@@ -166,9 +199,10 @@ def report(runs: dict) -> None:
     mode = "cold" if COLD else "warm"
     lines = [
         f"{mode}: {ROUNDS} rounds x {SECONDS} s, wrk -c16, gunicorn -w 2 each; median req/s, "
-        "% of hello world in the same round (median), p99 ms",
+        "% of hello world in the same round (median), p99 ms; the servers' CPU ms per request "
+        "(user and system, all processes, median) and its after/before",
         f"{'page':<17}{'hello':>7}{'before':>8}{'%':>7}{'p99':>7}{'after':>8}{'%':>7}{'p99':>7}"
-        f"{'after/before':>14}",
+        f"{'after/before':>14}{'cpu before':>12}{'cpu after':>11}{'cpu a/b':>9}",
     ]
     for name, sides in runs.items():
         share = {
@@ -182,10 +216,14 @@ def report(runs: dict) -> None:
         p99 = {
             side: statistics.median(r["p99"] for r in sides[side]) for side in ("before", "after")
         }
+        cpu = {
+            side: statistics.median(r["cpu_ms"] for r in sides[side]) for side in ("before", "after")
+        }
         lines.append(
             f"{name:<17}{rps['hello']:>7.0f}{rps['before']:>8.0f}{share['before']:>6.1f}%"
             f"{p99['before']:>7.0f}{rps['after']:>8.0f}{share['after']:>6.1f}%{p99['after']:>7.0f}"
-            f"{share['after'] / share['before']:>13.2f}x"
+            f"{share['after'] / share['before']:>13.2f}x{cpu['before']:>12.2f}{cpu['after']:>11.2f}"
+            f"{cpu['after'] / cpu['before']:>8.2f}x"
         )
     text = "\n".join(lines)
     print(text)
