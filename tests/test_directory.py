@@ -299,3 +299,31 @@ def test_the_most_popular_services_come_from_their_index_not_a_sort_of_all(app):
     if db.engine.dialect.name == "sqlite":
         plan = sqlite_plan(sent, "ORDER BY service.popularity DESC")
         assert "ix_service_popularity" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_a_plain_department_measures_in_the_same_calendar_as_the_object(app, it):
+    """The scorecard reads the department as plain values: its hours and closures as rows
+    under the object's names, so `calendar_for` gives the very calendar the object gives
+    (the same hours, holidays and closures), and nothing for what is not there."""
+    from portal.directory.calendars import calendar_for
+
+    db.session.add(Closure(department_id=it.id, day=date(2026, 12, 2), reason="Office move"))
+    db.session.commit()
+    plain = services.plain_department("it")
+    department = services.get_department("it")
+    around = date(2026, 12, 1)
+    assert calendar_for(plain, around) is calendar_for(department, around)
+    calendar = calendar_for(plain, around)
+    assert calendar.closures[date(2026, 12, 2)] == "Office move"
+    assert date(2026, 12, 25) in calendar.holidays
+    assert (plain.id, plain.slug, plain.name, plain.timezone) == (
+        it.id,
+        "it",
+        "IT",
+        it.timezone,
+    )
+    for slug in ("nope", "Not a slug", "", "it/../hr"):
+        assert services.plain_department(slug) is None
+    it.active = False
+    db.session.commit()
+    assert services.plain_department("it") is None
