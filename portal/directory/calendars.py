@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, time
 from functools import lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import holidays as holidays_lib
 from sqlalchemy import bindparam, select
@@ -14,6 +14,9 @@ from portal import sla
 from portal.extensions import db
 from portal.models import Closure, Department, OpeningHours
 from portal.sla import BusinessCalendar
+
+if TYPE_CHECKING:  # directory.services imports this module
+    from portal.directory.services import PlainDepartment
 
 
 @lru_cache(maxsize=256)
@@ -30,7 +33,9 @@ def public_holidays(
     return tuple(sorted(found.items()))
 
 
-def calendar_for(department: Department, around: date | None = None) -> BusinessCalendar:
+def calendar_for(
+    department: Department | PlainDepartment, around: date | None = None
+) -> BusinessCalendar:
     """The department's calendar covering the year around `around` and the next. A
     `directory.services.PlainDepartment` serves as well as the object: its hours and
     closures are rows under the same names.

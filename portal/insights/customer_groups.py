@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import bindparam, func, select, union_all
 
 from portal.core import clock
+from portal.directory.services import PlainDepartment
 from portal.extensions import db
 from portal.insights import figures
 from portal.insights.rollup import KeptPerRefresh, last_refresh
@@ -275,7 +276,10 @@ def customer_groups(
 
 
 def customer_groups_at(
-    department: Department, days: int, now: datetime, refreshed_at: datetime | None
+    department: Department | PlainDepartment,
+    days: int,
+    now: datetime,
+    refreshed_at: datetime | None,
 ) -> list[GroupFigures]:
     """`customer_groups` for a caller that read the rollup's refresh instant already (the
     scorecard page, once for all its parts): both reads key by it."""

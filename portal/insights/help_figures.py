@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import bindparam, case, func, select
 
 from portal.core import clock
+from portal.directory.services import PlainDepartment
 from portal.extensions import db
 from portal.knowledge.services.access import may_read, may_write
 from portal.models import Article, ArticleAudience, ArticleStatus, Deflection, Department, User
@@ -106,7 +107,7 @@ _DEFLECTED_BY_ARTICLE = (
 
 
 def department_help(
-    department: Department,
+    department: Department | PlainDepartment,
     viewer: User | None,
     windows: tuple[int, ...],
     now=None,
