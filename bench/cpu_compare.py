@@ -35,22 +35,30 @@ PATHS = os.environ.get(
 ).split(",")
 
 # Run inside the checkout (its own `portal`): {user: {path: ms of CPU per request}}.
-MEASURE = """
-import gc, json, sys, time
+# Defines signed_in(app, email): a test client holding the cookie a browser holds after
+# signing in and opening one page (run inside a checkout: its own `portal`).
+SIGNED_IN = """
 from sqlalchemy import select
-from portal import create_app
 from portal.extensions import db
 from portal.models import User
-users, paths, n = json.loads(sys.argv[1])
-app = create_app()
-found = {}
-for email in users:
+def signed_in(app, email):
     with app.app_context():
         token = db.session.scalar(select(User.session_token).where(User.email == email))
     signer = app.session_interface.get_signing_serializer(app)
     client = app.test_client()
     client.set_cookie("session", signer.dumps({"_user_id": token, "_fresh": True}))
     client.get("/notifications")
+    return client
+"""
+
+MEASURE = SIGNED_IN + """
+import gc, json, sys, time
+from portal import create_app
+users, paths, n = json.loads(sys.argv[1])
+app = create_app()
+found = {}
+for email in users:
+    client = signed_in(app, email)
     gc.collect()
     found[email] = {}
     for path in paths:

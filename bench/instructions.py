@@ -26,6 +26,7 @@ import tempfile
 from pathlib import Path
 
 from bench.compare import environment
+from bench.cpu_compare import SIGNED_IN
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -39,23 +40,15 @@ COLD = os.environ.get("INSTRUCTIONS_COLD") == "1"
 
 # Run inside the checkout under callgrind (counting off): prints {path: instructions per
 # request}. Each path's count is read from the dump callgrind writes for it.
-MEASURE = """
+MEASURE = SIGNED_IN + """
 import glob, json, os, subprocess, sys
-from sqlalchemy import select
 from portal import create_app
-from portal.extensions import db
-from portal.models import User
 email, paths, n, warmup, out = json.loads(sys.argv[1])
 pid = str(os.getpid())
 def control(*args):
     subprocess.run(["callgrind_control", *args, pid], check=True, capture_output=True)
 app = create_app()
-with app.app_context():
-    token = db.session.scalar(select(User.session_token).where(User.email == email))
-signer = app.session_interface.get_signing_serializer(app)
-client = app.test_client()
-client.set_cookie("session", signer.dumps({"_user_id": token, "_fresh": True}))
-client.get("/notifications")
+client = signed_in(app, email)
 found = {}
 for path in paths:
     url, headers = (path[3:], {"HX-Request": "true"}) if path.startswith("hx:") else (path, {})

@@ -7,7 +7,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import groupby
-from typing import Any
 
 from sqlalchemy import Integer, Select, bindparam, select
 from sqlalchemy.orm import contains_eager, selectinload
@@ -17,7 +16,6 @@ from portal.directory.calendars import (
     ClosureRow,
     HoursRow,
     calendar_for,
-    calendar_from_rows,
     calendar_rows,
 )
 from portal.extensions import db
@@ -97,7 +95,7 @@ class DepartmentSummary:
     """What a department promises and whether it is open: the API's department (no
     services, no contacts)."""
 
-    department: Any  # a row: id, slug, name, mission, description, timezone, holidays
+    department: PlainDepartment
     promises: list[Promise]
     week: list[DayHours]
     status: OpenStatus
@@ -106,13 +104,15 @@ class DepartmentSummary:
 @dataclass(frozen=True)
 class PlainDepartment:
     """A department as plain values, for read-only pages that draw it and measure in its
-    business time (the scorecard): its own columns, and its hours and closures as rows
-    under the names `calendars.calendar_for` reads. Three statements built once, no ORM
-    objects to build; nothing here is written back."""
+    business time (the scorecard, the API's department): its own columns, and its hours
+    and closures as rows under the names `calendars.calendar_for` reads. Three statements
+    built once, no ORM objects to build; nothing here is written back."""
 
     id: int
     slug: str
     name: str
+    mission: str
+    description: str
     accent: str
     timezone: str
     holiday_country: str | None
@@ -176,22 +176,13 @@ _DEPARTMENT_CONTACTS = (
     .order_by(Contact.position, Contact.id)
     .options(selectinload(Contact.user), selectinload(Contact.service))
 )
-_SUMMARY_ROW = select(
-    Department.id,
-    Department.slug,
-    Department.name,
-    Department.mission,
-    Department.description,
-    Department.timezone,
-    Department.holiday_country,
-    Department.holiday_subdivision,
-).where(Department.slug == bindparam("slug"), Department.active)
-
 
 _PLAIN_ROW = select(
     Department.id,
     Department.slug,
     Department.name,
+    Department.mission,
+    Department.description,
     Department.accent,
     Department.timezone,
     Department.holiday_country,
@@ -340,29 +331,19 @@ def popular_services(limit: int = 8) -> list[Service]:
 
 
 def department_summary(slug: str, now: datetime | None = None) -> DepartmentSummary | None:
-    """Read as plain rows (the department's columns, its hours, closures and promises):
-    no ORM objects, four statements."""
+    """Read as plain rows (`plain_department`, then its promises): no ORM objects, four
+    statements."""
     now = now or datetime.now(UTC)
-    if not is_slug(slug):
-        return None
-    department = db.session.execute(_SUMMARY_ROW, {"slug": slug}).first()
+    department = plain_department(slug)
     if department is None:
         return None
-    hours, closures = calendar_rows([department.id])
-    calendar = calendar_from_rows(
-        department.timezone,
-        hours[department.id],
-        closures[department.id],
-        department.holiday_country,
-        department.holiday_subdivision,
-        now.date(),
-    )
+    calendar = calendar_for(department, now.date())
     standards = db.session.execute(_DEFAULT_STANDARD_ROWS, {"ids": [department.id]}).all()
     today = now.astimezone(calendar.tz()).date()
     return DepartmentSummary(
         department=department,
         promises=_promises(standards, calendar.typical_day_minutes()),
-        week=week_from_rows(hours[department.id], today.weekday()),
+        week=week_from_rows(department.opening_hours, today.weekday()),
         status=open_status(calendar, now),
     )
 
