@@ -18,11 +18,12 @@ from portal.service_requests.services.access import member_departments
 def header_memberships() -> list:
     """(slug, name, role, department_id) of the reader's active departments, read once per
     request."""
-    if not current_user.is_authenticated:
-        return []
     if "header_memberships" not in g:
+        reader = current_user._get_current_object()  # once: each proxied read costs a lookup
+        if not reader.is_authenticated:
+            return []
         read = departments_at_sign_in()  # with the person, from their session
-        g.header_memberships = read if read is not None else member_departments(current_user)
+        g.header_memberships = read if read is not None else member_departments(reader)
     return g.header_memberships
 
 
@@ -46,8 +47,9 @@ def managed_departments() -> list:
 
 
 def may_manage(slug: str | None) -> bool:
-    if is_admin(current_user):
-        return may_manage_slug(current_user, slug)
+    reader = current_user._get_current_object()
+    if is_admin(reader):
+        return may_manage_slug(reader, slug)
     return any(row.slug == slug for row in managed_departments())
 
 

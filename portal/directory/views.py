@@ -47,13 +47,14 @@ def _search_suggestions(query: str, box: str):
     every time it is asked."""
     cleaned = search.clean_query(query)
     member_of = reader_department_ids()  # read with the person: no statement of its own
-    audience = search.audience_key(current_user, member_of)
+    viewer = current_user._get_current_object()
+    audience = search.audience_key(viewer, member_of)
 
     def build():
         results = search.search_directory(
             query,
             record=False,
-            viewer=current_user,
+            viewer=viewer,
             overall=search.SUGGESTIONS,
             member_of=member_of,
         )

@@ -255,9 +255,10 @@ def bundle_parent_of(sr):
 def department_bundles(slug: str | None) -> list:
     """The bundles a department's member (or an admin) may start from its page; nothing,
     and no statement, for anyone else (their memberships are read for the header)."""
-    if not current_user.is_authenticated:
+    reader = current_user._get_current_object()
+    if not reader.is_authenticated:
         return []
     member_of = {row.slug for row in layout.header_memberships()}
-    if slug not in member_of and not is_admin(current_user):
+    if slug not in member_of and not is_admin(reader):
         return []
     return reading.bundles_by_slug(slug)

@@ -25,9 +25,11 @@ from portal.models import Guest
 def guard():
     if request.endpoint == "static":
         return None  # the styles, scripts and icon every page needs, a guest's pages too
-    if request.blueprint == "api" or not is_guest(current_user):
+    if request.blueprint == "api":
         return None  # the API refuses guests' tokens itself (accounts.api_tokens)
     user = current_user._get_current_object()
+    if not is_guest(user):
+        return None
     guest = db.session.scalar(select(Guest).where(Guest.user_id == user.id))
     if has_expired(guest):
         if guest is not None and guest.ended_at is None:
