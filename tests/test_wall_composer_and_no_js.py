@@ -95,6 +95,24 @@ def test_a_reaction_without_js_returns_to_the_posts_place_in_the_feed(world, cli
     assert response.headers["Location"] == f"/wall?department=it#post-{thanks.id}"
 
 
+def test_the_page_to_come_back_to_is_escaped_in_every_cards_fields(world, client, login):
+    # The feed writes each card's hidden fields without escaping them one by one: the page
+    # and the token are escaped once, before the loop. A query string sent raw (as a script
+    # would, not a browser) must still come out as text, in every card's field.
+    thanks, other = post(world), post(world)
+    login(world.ivan)
+    raw = 'x="><b>bold</b>&y=1'
+    page = client.get("/wall", query_string=raw).get_data(as_text=True)
+    assert "<b>bold</b>" not in page
+    fields = re.findall(
+        r'<input type="hidden" name="next" value="([^"]*)" form="reactions-(\d+)">', page
+    )
+    assert sorted(int(i) for _, i in fields) == sorted([thanks.id, other.id])
+    assert {value for value, _ in fields} == {"/wall?x=&#34;&gt;&lt;b&gt;bold&lt;/b&gt;&amp;y=1"}
+    tokens = re.findall(r'name="csrf_token" value="([^"]+)" form="reactions-', page)
+    assert len(tokens) == 2 and len(set(tokens)) == 1
+
+
 @pytest.mark.parametrize(
     "next_", ["https://evil.example/", "//evil", "/\\evil", "javascript:alert(1)", "", "/wall#x"]
 )
