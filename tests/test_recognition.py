@@ -238,6 +238,28 @@ def test_department_only_posts_reach_only_their_audience(world):
         wall_moderation.report_post(world.hugo, private, "spam")
 
 
+def test_the_readers_departments_come_with_the_sign_in_closed_ones_too(world, client, login):
+    """Who sees a department-only post is read with the signed-in person (no statement of
+    its own on the wall or the home page), and still counts a membership in a department
+    that has since closed, as the rule read on its own does."""
+    legal = factories.make_department(name="Legal", slug="legal")
+    closed = factories.make_user(name="Cleo Closed", roles={legal: "agent"})
+    private = _post(world, recipients="Legal", visibility="department", message="For Legal")
+    legal.active = False
+    db.session.commit()
+    assert wall_visibility.viewer_department_ids(closed) == [legal.id]  # read on its own
+    login(closed)
+    client.get("/wall")
+    own = re.compile(r"^SELECT department_membership\.department_id\s+FROM department_membership\s")
+    for path in ("/wall", "/"):
+        with count_statements() as statements:
+            html = client.get(path).get_data(as_text=True)
+        assert [s for s in statements if own.search(s.strip())] == [], path
+        assert f'id="post-{private.id}"' in html or "For Legal" in html, path
+    login(world.hugo)  # neither a member nor named: the post stays out of sight
+    assert "For Legal" not in client.get("/wall").get_data(as_text=True)
+
+
 def test_hidden_posts_leave_the_wall_and_come_back(world):
     post = _post(world)
     with pytest.raises(NotFound):

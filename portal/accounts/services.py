@@ -46,7 +46,8 @@ _DUMMY_HASH = (
 
 
 # Run on every signed-in request: the person and the active departments they work in
-# (slug, name, role: what the page header links to), one row per department, one row with
+# (slug, name, role: what the page header links to), one row per membership (its
+# department's id also when it is closed: who may see a department's thanks), one row with
 # no department for most people. Built once, so SQLAlchemy reuses its cache key and
 # compiled form instead of building the statement again each time.
 # A service account never holds a session: only its API tokens act as it.
@@ -57,6 +58,7 @@ _USER_BY_TOKEN = (
         Department.name,
         Membership.role,
         Department.id.label("department_id"),
+        Membership.department_id.label("membership_department_id"),
     )
     .outerjoin(Membership, Membership.user_id == User.id)
     .outerjoin(Department, and_(Department.id == Membership.department_id, Department.active))
@@ -74,7 +76,19 @@ def load_user_by_session_token(token: str) -> User | None:
     if not rows:
         return None
     g.departments_at_sign_in = [row for row in rows if row.slug is not None]
-    return rows[0][0]
+    user = rows[0][0]
+    g.memberships_at_sign_in = (user.id, rows)
+    return user
+
+
+def memberships_at_sign_in(user_id: int) -> list[int] | None:
+    """The ids of every department `user_id` holds a membership in, open or closed, as read
+    with them from their session this request; None when they did not sign in this way
+    this request (someone else, a token, a command)."""
+    kept = g.get("memberships_at_sign_in")
+    if kept is None or kept[0] != user_id:
+        return None
+    return sorted({row.membership_department_id for row in kept[1]} - {None})
 
 
 def departments_at_sign_in() -> list | None:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     true,
 )
 
+from portal.accounts.services import memberships_at_sign_in
 from portal.core import clock, policy
 from portal.core.errors import NotFound
 from portal.extensions import db
@@ -48,9 +49,12 @@ def handle_of(user: User) -> str:
 
 def viewer_department_ids(user: User) -> list[int]:
     """The departments a person belongs to: their own and those they serve in."""
-    ids = set(
-        db.session.scalars(select(Membership.department_id).where(Membership.user_id == user.id))
-    )
+    held = memberships_at_sign_in(user.id)  # the signed-in reader's: no statement of its own
+    if held is None:
+        held = db.session.scalars(
+            select(Membership.department_id).where(Membership.user_id == user.id)
+        )
+    ids = set(held)
     if user.department_id:
         ids.add(user.department_id)
     return sorted(ids)
