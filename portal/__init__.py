@@ -17,13 +17,23 @@ from portal.extensions import cache, csrf, db, limiter, login_manager, reader_ca
 log = logging.getLogger(__name__)
 
 
+class InwardApp(APIFlask):
+    """The app. Its views, hooks, handlers and context processors are all plain functions
+    (tests/test_app_shape.py checks every one), so `ensure_sync` hands them back as they
+    are: Flask's own asks `inspect.iscoroutinefunction` about each, some fifteen times a
+    request."""
+
+    def ensure_sync(self, func):
+        return func
+
+
 def create_app(config_class: type[Config] | None = None) -> Flask:
     config_class = config_class or config_from_environment()
     if hasattr(config_class, "check"):
         config_class.check()
     # APIFlask is Flask with an OpenAPI generator: the HTML app is unchanged (its JSON error
     # pages are off; /api/v1/openapi.json is its one route of its own). See portal/api.
-    app = APIFlask(
+    app = InwardApp(
         __name__,
         title="Inward API",
         version="1",

@@ -9,6 +9,7 @@ rule that can never fail is caught), then applied to the project."""
 from __future__ import annotations
 
 import ast
+import inspect
 import re
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 ROOT = Path(__file__).resolve().parents[1]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
@@ -205,6 +207,52 @@ def test_no_view_catches_not_found():
 
 def test_no_string_surgery_on_rendered_html():
     assert string_surgery(ROOT) == []
+
+
+# --- Flask calls plain functions only ---------------------------------------------------
+
+
+def coroutine_callables(app) -> list[str]:
+    """The views, hooks, error handlers and context processors of `app` that are `async
+    def`: `portal.InwardApp.ensure_sync` hands every one back as it is, so one of these
+    would return an unawaited coroutine instead of a response."""
+    found = list(app.view_functions.values()) + list(app.teardown_appcontext_funcs)
+    for table in (
+        app.before_request_funcs,
+        app.after_request_funcs,
+        app.teardown_request_funcs,
+        app.template_context_processors,
+        app.url_value_preprocessors,
+        app.url_default_functions,
+    ):
+        for funcs in table.values():
+            found += funcs
+    for by_code in app.error_handler_spec.values():
+        for handlers in by_code.values():
+            found += handlers.values()
+    return sorted(f.__qualname__ for f in found if inspect.iscoroutinefunction(f))
+
+
+def test_the_rule_finds_an_async_view_and_hook():
+    planted = Flask("planted")
+
+    @planted.get("/")
+    async def page():
+        return "page"
+
+    @planted.before_request
+    async def hook():
+        return None
+
+    assert coroutine_callables(planted) == [
+        "test_the_rule_finds_an_async_view_and_hook.<locals>.hook",
+        "test_the_rule_finds_an_async_view_and_hook.<locals>.page",
+    ]
+
+
+def test_flask_calls_only_plain_functions(app):
+    assert type(app).ensure_sync is not Flask.ensure_sync  # the reason for the rule
+    assert coroutine_callables(app) == []
 
 
 def _line_of(path: Path, text: str) -> int:
