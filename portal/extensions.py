@@ -1,6 +1,6 @@
 """Extension instances only; they are bound to the app in create_app. Flask-Migrate is not
 here: only the command line needs it (portal.cli.register_migrations)."""
-from flask import g
+from flask import g, request
 from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -45,6 +45,15 @@ class PortalLoginManager(LoginManager):
 login_manager = PortalLoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+@limiter.request_filter
+def _reading_a_page() -> bool:
+    """A GET or HEAD outside the API skips the limiter's work (resolving the route's limits
+    cost ~9 % of a cached page): the only limits are on POSTs (signing in, reacting) and
+    on every API call, per token (tests/test_house_rules.py checks that no other GET has
+    one)."""
+    return request.method in ("GET", "HEAD") and request.blueprint != "api"
 cache = Cache()
 # What is kept per reader (their page of the wall, their "my requests"): a cache of its own,
 # so that many readers cannot push out what every reader shares (SimpleCache drops the

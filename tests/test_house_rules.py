@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask_limiter import Limiter
+from flask_limiter.util import get_qualified_name, get_remote_address
 
 ROOT = Path(__file__).resolve().parents[1]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
@@ -253,6 +255,54 @@ def test_the_rule_finds_an_async_view_and_hook():
 def test_flask_calls_only_plain_functions(app):
     assert type(app).ensure_sync is not Flask.ensure_sync  # the reason for the rule
     assert coroutine_callables(app) == []
+
+
+# --- rate limits are on POSTs and the API only -------------------------------------------
+
+
+def limited_routes(app, limiter) -> dict[str, set[str]]:
+    """The routes outside the API with rate limits of their own, each with the methods its
+    limits apply to."""
+    found: dict[str, set[str]] = {}
+    for endpoint, view in app.view_functions.items():
+        limits = limiter.limit_manager._decorated_limits.get(get_qualified_name(view), ())
+        if not limits or endpoint.startswith("api."):
+            continue
+        routed = set().union(*(rule.methods for rule in app.url_map.iter_rules(endpoint)))
+        for limit in limits:
+            methods = {m.upper() for m in limit.methods} if limit.methods else routed
+            found.setdefault(endpoint, set()).update(methods)
+    return found
+
+
+def limited_reads(app, limiter) -> list[str]:
+    """Those whose limits would apply to a GET or HEAD: the limiter skips every such
+    request (portal.extensions._reading_a_page), so a limit there would never count."""
+    routes = limited_routes(app, limiter)
+    return sorted(endpoint for endpoint, methods in routes.items() if methods & {"GET", "HEAD"})
+
+
+def test_the_rule_finds_a_limit_on_a_page_read_with_get():
+    planted, limiter = Flask("planted"), Limiter(key_func=get_remote_address)
+
+    @planted.get("/")
+    @limiter.limit("1/second")
+    def page():
+        return "page"
+
+    @planted.route("/form", methods=["GET", "POST"])
+    @limiter.limit("1/second", methods=["POST"])
+    def form():
+        return "form"
+
+    assert limited_reads(planted, limiter) == ["page"]
+
+
+def test_only_posts_and_the_api_are_rate_limited(app):
+    from portal.extensions import limiter
+
+    assert limited_reads(app, limiter) == []
+    assert sorted(limited_routes(app, limiter)) == ["accounts.login", "recognition.react"]
 
 
 def _line_of(path: Path, text: str) -> int:
