@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 class InwardApp(APIFlask):
     """The app. Its views, hooks, handlers and context processors are all plain functions
-    (tests/test_app_shape.py checks every one), so `ensure_sync` hands them back as they
+    (a house rule in tests/test_house_rules.py checks every one), so `ensure_sync` hands them back as they
     are: Flask's own asks `inspect.iscoroutinefunction` about each, some fifteen times a
     request."""
 
