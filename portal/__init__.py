@@ -19,9 +19,9 @@ log = logging.getLogger(__name__)
 
 class InwardApp(APIFlask):
     """The app. Its views, hooks, handlers and context processors are all plain functions
-    (a house rule in tests/test_house_rules.py checks every one), so `ensure_sync` hands them back as they
-    are: Flask's own asks `inspect.iscoroutinefunction` about each, some fifteen times a
-    request."""
+    (a house rule in tests/test_house_rules.py checks every one), so `ensure_sync` hands
+    them back as they are: Flask's own asks `inspect.iscoroutinefunction` about each, some
+    fifteen times a request."""
 
     def ensure_sync(self, func):
         return func
