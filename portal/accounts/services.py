@@ -68,16 +68,15 @@ _USER_BY_TOKEN = (
 
 
 def load_user_by_session_token(token: str) -> User | None:
-    """The signed-in person (Flask-Login's user loader); their departments are kept for
-    the rest of the request (`departments_at_sign_in`), read in the same statement."""
+    """The signed-in person (Flask-Login's user loader); the statement's rows are kept for
+    the rest of the request (`departments_at_sign_in`, `memberships_at_sign_in`)."""
     if not token:
         return None
     rows = db.session.execute(_USER_BY_TOKEN, {"token": token}).all()
     if not rows:
         return None
-    g.departments_at_sign_in = [row for row in rows if row.slug is not None]
     user = rows[0][0]
-    g.memberships_at_sign_in = (user.id, rows)
+    g.sign_in_rows = (user.id, rows)
     return user
 
 
@@ -85,7 +84,7 @@ def memberships_at_sign_in(user_id: int) -> list[int] | None:
     """The ids of every department `user_id` holds a membership in, open or closed, as read
     with them from their session this request; None when they did not sign in this way
     this request (someone else, a token, a command)."""
-    kept = g.get("memberships_at_sign_in")
+    kept = g.get("sign_in_rows")
     if kept is None or kept[0] != user_id:
         return None
     return sorted({row.membership_department_id for row in kept[1]} - {None})
@@ -95,7 +94,8 @@ def departments_at_sign_in() -> list | None:
     """(slug, name, role, department_id) of the active departments the signed-in person
     works in, by name, as read with them from their session this request; None when they
     were not."""
-    return g.get("departments_at_sign_in")
+    kept = g.get("sign_in_rows")
+    return None if kept is None else [row for row in kept[1] if row.slug is not None]
 
 
 def require_sign_in():

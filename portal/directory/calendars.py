@@ -12,11 +12,11 @@ from sqlalchemy import bindparam, select
 
 from portal import sla
 from portal.extensions import db
-from portal.models import Closure, Department, OpeningHours
+from portal.models import Closure, OpeningHours
 from portal.sla import BusinessCalendar
 
 if TYPE_CHECKING:  # directory.services imports this module
-    from portal.directory.services import PlainDepartment
+    from portal.directory.services import DepartmentOrPlain
 
 
 @lru_cache(maxsize=256)
@@ -34,7 +34,7 @@ def public_holidays(
 
 
 def calendar_for(
-    department: Department | PlainDepartment, around: date | None = None
+    department: DepartmentOrPlain, around: date | None = None
 ) -> BusinessCalendar:
     """The department's calendar covering the year around `around` and the next. A
     `directory.services.PlainDepartment` serves as well as the object: its hours and

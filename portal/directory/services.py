@@ -121,6 +121,11 @@ class PlainDepartment:
     closures: tuple[ClosureRow, ...]
 
 
+# What the read-only parts that measure in a department's business time take: the object,
+# or its plain values (the scorecard page reads those).
+DepartmentOrPlain = Department | PlainDepartment
+
+
 @dataclass
 class ServicePage:
     service: Service

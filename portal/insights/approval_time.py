@@ -21,10 +21,10 @@ from sqlalchemy import bindparam, exists, func, select
 
 from portal.core import clock
 from portal.directory.calendars import calendar_for
-from portal.directory.services import PlainDepartment
+from portal.directory.services import DepartmentOrPlain
 from portal.extensions import db
 from portal.insights.rollup import KeptPerRefresh
-from portal.models import Department, RequestApproval, RequestStatus, ServiceRequest
+from portal.models import RequestApproval, RequestStatus, ServiceRequest
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ _KEPT_DECIDED: KeptPerRefresh[dict[int, tuple[int, float | None]]] = KeptPerRefr
 
 
 def waits_at(
-    department: Department | PlainDepartment, windows, now: datetime, refreshed_at: datetime | None
+    department: DepartmentOrPlain, windows, now: datetime, refreshed_at: datetime | None
 ) -> dict[int, ApprovalWait]:
     """The waits that ended in each period up to the refresh (up to `now` before the first
     refresh), and the requests waiting at `now`."""
@@ -86,7 +86,7 @@ def waits_at(
 
 
 def _decided(
-    department: Department | PlainDepartment, windows, at: datetime
+    department: DepartmentOrPlain, windows, at: datetime
 ) -> dict[int, tuple[int, float | None]]:
     """Per period ending at `at`: how many requests' approval ended in it, and the median
     business time they waited (from the first step asked to the last decided)."""

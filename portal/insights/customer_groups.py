@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import bindparam, func, select, union_all
 
 from portal.core import clock
-from portal.directory.services import PlainDepartment
+from portal.directory.services import DepartmentOrPlain
 from portal.extensions import db
 from portal.insights import figures
 from portal.insights.rollup import KeptPerRefresh, last_refresh
@@ -276,7 +276,7 @@ def customer_groups(
 
 
 def customer_groups_at(
-    department: Department | PlainDepartment,
+    department: DepartmentOrPlain,
     days: int,
     now: datetime,
     refreshed_at: datetime | None,

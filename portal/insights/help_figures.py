@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import bindparam, case, func, select
 
 from portal.core import clock
-from portal.directory.services import PlainDepartment
+from portal.directory.services import DepartmentOrPlain
 from portal.extensions import db
 from portal.knowledge.services.access import may_read, may_write
 from portal.models import Article, ArticleAudience, ArticleStatus, Deflection, Department, User
@@ -107,7 +107,7 @@ _DEFLECTED_BY_ARTICLE = (
 
 
 def department_help(
-    department: Department | PlainDepartment,
+    department: DepartmentOrPlain,
     viewer: User | None,
     windows: tuple[int, ...],
     now=None,

@@ -21,7 +21,7 @@ from portal import sla
 from portal.core import clock
 from portal.directory import services as directory_services
 from portal.directory.calendars import calendar_for
-from portal.directory.services import PlainDepartment
+from portal.directory.services import DepartmentOrPlain
 from portal.extensions import db
 from portal.insights import check_in_release, figures
 from portal.insights.rollup import KeptPerRefresh, Measure, last_refresh, measure_requests
@@ -163,7 +163,7 @@ class CheckInScore:
 
 @dataclass(frozen=True)
 class Scorecard:
-    department: Department | PlainDepartment
+    department: DepartmentOrPlain
     today: date
     day_minutes: int
     windows: list[Window]
@@ -183,7 +183,7 @@ class Scorecard:
         return next((r.promise for r in rows if r.priority == Priority.NORMAL), None)
 
 
-def department_today(department: Department | PlainDepartment, now: datetime | None = None) -> date:
+def department_today(department: DepartmentOrPlain, now: datetime | None = None) -> date:
     now = clock.now(now)
     return now.astimezone(calendar_for(department, now.date()).tz()).date()
 
@@ -255,7 +255,7 @@ def _backlog(department_id: int) -> tuple[int, datetime | None]:
 
 
 def promises_of(
-    department: Department | PlainDepartment, standards: list | None = None
+    department: DepartmentOrPlain, standards: list | None = None
 ) -> dict[str, directory_services.Promise]:
     """The department's default promises by priority; `standards`: its default response
     standards when the caller read them already (for many departments in one query)."""
@@ -374,7 +374,7 @@ def _week_points(rows: list[DayRow], first_week: date) -> list[WeekPoint]:
     return weeks
 
 
-def scorecard(department: Department | PlainDepartment, now: datetime | None = None) -> Scorecard:
+def scorecard(department: DepartmentOrPlain, now: datetime | None = None) -> Scorecard:
     now = clock.now(now)
     today = department_today(department, now)
     refreshed_at = last_refresh()
@@ -421,7 +421,7 @@ _CHECKIN_SCORE = (
 
 
 def checkin_score(
-    department: Department | PlainDepartment, now: datetime | None = None
+    department: DepartmentOrPlain, now: datetime | None = None
 ) -> CheckInScore | None:
     """The latest check-in with enough answers to show (average of "How well does
     <department> serve you?"), counting only the released answers."""
