@@ -45,11 +45,12 @@ _DUMMY_HASH = (
 )
 
 
-# Run on every signed-in request: the person and the active departments they work in
-# (slug, name, role: what the page header links to), one row per membership (its
-# department's id also when it is closed: who may see a department's thanks), one row with
-# no department for most people. Built once, so SQLAlchemy reuses its cache key and
-# compiled form instead of building the statement again each time.
+# Run on every signed-in request: the person and, one row per membership, the department's
+# id (closed ones too: who may see a department's thanks) and its role, with slug and name
+# when the department is active (what the page header links to); one row with no department
+# for most people. Every column costs the ORM work on each execution, so a closed
+# department is told by its missing slug rather than by a column of its own. Built once, so
+# SQLAlchemy reuses its cache key and compiled form instead of building it again each time.
 # A service account never holds a session: only its API tokens act as it.
 _USER_BY_TOKEN = (
     select(
@@ -57,8 +58,7 @@ _USER_BY_TOKEN = (
         Department.slug,
         Department.name,
         Membership.role,
-        Department.id.label("department_id"),
-        Membership.department_id.label("membership_department_id"),
+        Membership.department_id,
     )
     .outerjoin(Membership, Membership.user_id == User.id)
     .outerjoin(Department, and_(Department.id == Membership.department_id, Department.active))
@@ -87,7 +87,7 @@ def memberships_at_sign_in(user_id: int) -> list[int] | None:
     kept = g.get("sign_in_rows")
     if kept is None or kept[0] != user_id:
         return None
-    return sorted({row.membership_department_id for row in kept[1]} - {None})
+    return sorted({row.department_id for row in kept[1]} - {None})
 
 
 def departments_at_sign_in() -> list | None:
@@ -99,9 +99,13 @@ def departments_at_sign_in() -> list | None:
 
 
 def require_sign_in():
-    if request.blueprint in TOKEN_BLUEPRINTS or (request.endpoint is None and is_api_request()):
-        return None  # the API's own check (portal/api/authentication.py), or its 404
-    if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
+    endpoint = request.endpoint  # read once: each read through the proxy costs a lookup
+    if endpoint is None:
+        if is_api_request():
+            return None  # the API's 404
+    elif endpoint in PUBLIC_ENDPOINTS or endpoint.partition(".")[0] in TOKEN_BLUEPRINTS:
+        return None  # the API checks its tokens itself (portal/api/authentication.py)
+    if current_user.is_authenticated:
         return None
     return unauthorized()
 
