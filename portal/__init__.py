@@ -88,9 +88,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.caller_loader = api_tokens.person_of  # an API call's person, when asked
     login_manager.unauthorized_handler(accounts_services.unauthorized)
     login_manager.session_protection = "basic"
-    trusted_header.check_settings(app)
+    trusted_header.init_app(app)  # AUTH_MODE=header: checks every request, first
     oidc.init_app(app)  # OpenID Connect sign-in, when OIDC_ISSUER is set
-    app.before_request(trusted_header.sign_in_from_header)  # AUTH_MODE=header only
     app.before_request(accounts_services.require_sign_in)
     from portal.guests import guard as guest_guard
 

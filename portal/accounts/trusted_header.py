@@ -52,13 +52,17 @@ def is_trusted_proxy(address: str | None, setting: str) -> bool:
     return any(ip in network for network in parse_networks(setting))
 
 
-def check_settings(app) -> None:
+def init_app(app) -> None:
+    """Check the settings; in header mode, check every request (`sign_in_from_header`, to
+    run ahead of require_sign_in). In local mode nothing runs per request."""
     mode = app.config.get("AUTH_MODE", "local")
     if mode not in ("local", "header"):
         raise RuntimeError("AUTH_MODE must be 'local' or 'header'.")
     networks = parse_networks(app.config.get("TRUSTED_PROXIES", ""))
     if mode == "header" and not networks:
         raise RuntimeError("AUTH_MODE=header needs TRUSTED_PROXIES (addresses or CIDRs).")
+    if mode == "header":
+        app.before_request(sign_in_from_header)
 
 
 def _refuse(title: str, detail: str):
@@ -76,12 +80,11 @@ def _end_session(reason: str) -> None:
 
 
 def sign_in_from_header():
-    """before_request, ahead of require_sign_in. In header mode every request must come
-    from a trusted proxy and carry the header naming the session's person; otherwise the
-    session ends (a session cookie replayed straight to the app opens nothing)."""
+    """before_request in header mode only (`init_app`), ahead of require_sign_in. Every
+    request must come from a trusted proxy and carry the header naming the session's
+    person; otherwise the session ends (a session cookie replayed straight to the app
+    opens nothing)."""
     config = current_app.config
-    if config.get("AUTH_MODE", "local") != "header":
-        return None
     if request.endpoint == "static" or request.blueprint == "api":
         return None  # the API takes tokens only (portal/api/authentication.py)
     header = config.get("AUTH_HEADER", "X-Remote-User")
