@@ -29,11 +29,10 @@ _MEMBER_OF = text(
 
 
 def is_active_person(user: User | None) -> bool:
-    return bool(
-        user is not None
-        and getattr(user, "is_authenticated", False)
-        and getattr(user, "active", False)
-    )
+    # A person is signed in exactly when their account is active (Flask-Login's
+    # is_authenticated is User.is_active, which is `active`); the anonymous visitor has no
+    # `active` at all. So one read answers both, on every request that asks.
+    return bool(user is not None and getattr(user, "active", False))
 
 
 def _department_id(department: Department | int) -> int:
@@ -114,11 +113,7 @@ _SHARED_ORGANISATION = text(
 
 def is_guest(user: User | None) -> bool:
     """A signed-in partner or vendor contact (not an employee)."""
-    return bool(
-        user is not None
-        and getattr(user, "is_authenticated", False)
-        and getattr(user, "is_guest", False)
-    )
+    return bool(is_active_person(user) and user.is_guest)
 
 
 def guest_department_ids(user: User | None) -> list[int]:

@@ -23,9 +23,10 @@ from portal.models import Guest
 
 
 def guard():
-    if request.endpoint == "static":
+    endpoint = request.endpoint or ""  # read once: each read through the proxy costs a lookup
+    if endpoint == "static":
         return None  # the styles, scripts and icon every page needs, a guest's pages too
-    if request.blueprint == "api":
+    if endpoint.partition(".")[0] == "api":
         return None  # the API refuses guests' tokens itself (accounts.api_tokens)
     user = current_user._get_current_object()
     if not is_guest(user):
@@ -38,7 +39,7 @@ def guard():
         logout_user()
         flash("Your guest access has ended. Ask your contact to invite you again.")
         return redirect(url_for("accounts.login"))
-    view = current_app.view_functions.get(request.endpoint or "")
+    view = current_app.view_functions.get(endpoint)
     destination = guest_destination(view)
     if destination:
         return redirect(url_for(destination))
