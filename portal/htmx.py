@@ -10,9 +10,10 @@ from jinja2_fragments.flask import render_block, render_blocks
 
 def is_htmx() -> bool:
     """A real htmx swap; a history restore wants the whole page."""
+    headers = request.headers
     return (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-History-Restore-Request") != "true"
+        headers.get("HX-Request") == "true"
+        and headers.get("HX-History-Restore-Request") != "true"
     )
 
 

@@ -18,13 +18,15 @@ from portal.service_requests.services.access import member_departments
 def header_memberships() -> list:
     """(slug, name, role, department_id) of the reader's active departments, read once per
     request."""
-    if "header_memberships" not in g:
-        reader = current_user._get_current_object()  # once: each proxied read costs a lookup
-        if not reader.is_authenticated:
-            return []
-        read = departments_at_sign_in()  # with the person, from their session
-        g.header_memberships = read if read is not None else member_departments(reader)
-    return g.header_memberships
+    request_globals = g._get_current_object()  # once: each proxied read costs a lookup
+    rows = request_globals.get("header_memberships")
+    if rows is None:
+        rows = departments_at_sign_in()  # with the person, from their session
+        if rows is None:
+            reader = current_user._get_current_object()
+            rows = member_departments(reader) if reader.is_authenticated else []
+        request_globals.header_memberships = rows
+    return rows
 
 
 def reader_department_ids() -> list[int]:

@@ -32,9 +32,10 @@ SEARCH_BOXES = frozenset({"header-search", "home-search", "page-search"})
 
 @bp.get("/search")
 def search_page():
-    query = request.args.get("q", "")
+    args = request.args
+    query = args.get("q", "")
     if is_htmx():
-        box = request.args.get("box")
+        box = args.get("box")
         box = box if box in SEARCH_BOXES else "header-search"
         return _search_suggestions(query, box)
     results = search.search_directory(query, limit=10, viewer=current_user)
