@@ -114,7 +114,7 @@ def main() -> None:
         if b is None or a is None:
             print(f"{path:42} {'-':>8} {'-':>8}  (not 200)")
             continue
-        print(f"{path:42} {b / 1e6:8.2f} {a / 1e6:8.2f}  {a / b:.2f}x")
+        print(f"{path:42} {b / 1e6:8.3f} {a / 1e6:8.3f}  {a / b:.3f}x")
 
 
 if __name__ == "__main__":
