@@ -119,6 +119,16 @@ def test_local_mode_ignores_the_header(client, erin):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
+def test_the_header_check_runs_per_request_in_header_mode_only(app, header_app):
+    """Local mode registers nothing of header mode: no hook runs for it on any request."""
+    assert trusted_header.sign_in_from_header in header_app.before_request_funcs[None]
+    assert trusted_header.sign_in_from_header not in app.before_request_funcs[None]
+    # ahead of require_sign_in, which would send a header-mode request to the login page
+    hooks = header_app.before_request_funcs[None]
+    names = [hook.__name__ for hook in hooks]
+    assert names.index("sign_in_from_header") < names.index("require_sign_in")
+
+
 def test_local_mode_keeps_passwords(client, erin, csrf):
     response = client.post(
         "/login",
