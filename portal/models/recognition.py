@@ -45,16 +45,26 @@ class ReactionKind(enum.StrEnum):
 
     @property
     def emoji(self) -> str:
-        return {"clap": "👏", "heart": "❤️", "celebrate": "🎉", "insightful": "💡"}[self.value]
+        return _REACTION_EMOJI[self]
 
     @property
     def label(self) -> str:
-        return {
-            "clap": "Applause",
-            "heart": "Love it",
-            "celebrate": "Celebrate",
-            "insightful": "Insightful",
-        }[self.value]
+        return _REACTION_LABELS[self]
+
+
+# Read for every reaction button of every card (some 80 a page of the wall): built once.
+_REACTION_EMOJI = {
+    ReactionKind.CLAP: "👏",
+    ReactionKind.HEART: "❤️",
+    ReactionKind.CELEBRATE: "🎉",
+    ReactionKind.INSIGHTFUL: "💡",
+}
+_REACTION_LABELS = {
+    ReactionKind.CLAP: "Applause",
+    ReactionKind.HEART: "Love it",
+    ReactionKind.CELEBRATE: "Celebrate",
+    ReactionKind.INSIGHTFUL: "Insightful",
+}
 
 
 class CompanyValue(db.Model):
