@@ -14,7 +14,7 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm import load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.core import policy
@@ -118,6 +118,32 @@ def wall_filter(
     )
 
 
+class PersonRef(NamedTuple):
+    """What a card shows of a person (and the API of them)."""
+
+    id: int
+    name: str
+    email: str
+
+
+class RecipientLine(NamedTuple):
+    """One recipient of a post: a person or a team, as read for a page of cards."""
+
+    user_id: int | None
+    person: PersonRef | None
+    department: DepartmentRef | None
+    hidden_from_profile: bool
+
+
+class AddOnLine(NamedTuple):
+    """An add-on as a card and a post's page draw it."""
+
+    id: int
+    author: PersonRef
+    message: str
+    created_at: datetime
+
+
 @dataclass
 class Card:
     """What a post's card shows. Recipients, add-ons, author and value are loaded for the
@@ -130,7 +156,7 @@ class Card:
     can_delete: bool
     _batch: _CardBatch
 
-    def _rows(self) -> list[RecognitionRecipient]:
+    def _rows(self) -> list[RecipientLine]:
         return self._batch.load().recipients.get(self.post.id, [])
 
     @property
@@ -145,20 +171,20 @@ class Card:
         return self.post.value
 
     @property
-    def people(self) -> list[User]:
-        return [r.user for r in self._rows() if r.user is not None]
+    def people(self) -> list[PersonRef]:
+        return [r.person for r in self._rows() if r.person is not None]
 
     @property
-    def departments(self) -> list[Department]:
+    def departments(self) -> list[DepartmentRef]:
         return [r.department for r in self._rows() if r.department is not None]
 
     @property
-    def addons(self) -> list[AddOn]:
+    def addons(self) -> list[AddOnLine]:
         found = self._batch.load().addons.get(self.post.id, [])
         keep = self._batch.addons_per_post
         return found[-keep:] if keep else found
 
-    def partner_of(self, person: User) -> str | None:
+    def partner_of(self, person: PersonRef) -> str | None:
         """The organisation a guest among the card's people represents ("Partner: …"),
         read with the page's batch; None for employees."""
         return self._batch.load().organisations.get(person.id)
@@ -175,23 +201,38 @@ class Card:
 
 
 # A page of cards' shared rows, by the page's ids: built once (the ids are parameters), so
-# a page neither builds the five statements again nor works out their cache keys.
+# a page neither builds the five statements again nor works out their cache keys. The
+# recipients and add-ons come as plain rows (only what a card draws): no ORM objects for
+# them, their people or their teams.
 _RECIPIENTS = (
-    select(RecognitionRecipient)
+    select(
+        RecognitionRecipient.recognition_id,
+        RecognitionRecipient.user_id,
+        User.name.label("person_name"),
+        User.email,
+        RecognitionRecipient.department_id,
+        Department.slug,
+        Department.name.label("department_name"),
+        RecognitionRecipient.hidden_from_profile,
+    )
+    .outerjoin(User, User.id == RecognitionRecipient.user_id)
+    .outerjoin(Department, Department.id == RecognitionRecipient.department_id)
     .where(RecognitionRecipient.recognition_id.in_(bindparam("ids", expanding=True)))
     .order_by(RecognitionRecipient.id)
-    .options(
-        joinedload(RecognitionRecipient.user).load_only(User.id, User.name),
-        joinedload(RecognitionRecipient.department).load_only(
-            Department.id, Department.slug, Department.name
-        ),
-    )
 )
 _ADDONS = (
-    select(AddOn)
+    select(
+        AddOn.recognition_id,
+        AddOn.id,
+        AddOn.author_id,
+        User.name,
+        User.email,
+        AddOn.message,
+        AddOn.created_at,
+    )
+    .join(User, User.id == AddOn.author_id)
     .where(AddOn.recognition_id.in_(bindparam("ids", expanding=True)))
     .order_by(AddOn.recognition_id, AddOn.id)
-    .options(joinedload(AddOn.author).load_only(User.id, User.name))
 )
 _AUTHORS = (
     select(User)
@@ -213,8 +254,8 @@ class _CardBatch:
         self.posts = posts
         self.addons_per_post = addons_per_post
         self.loaded = False
-        self.recipients: dict[int, list[RecognitionRecipient]] = {}
-        self.addons: dict[int, list[AddOn]] = {}
+        self.recipients: dict[int, list[RecipientLine]] = {}
+        self.addons: dict[int, list[AddOnLine]] = {}
         self.organisations: dict[int, str] = {}
 
     def load(self) -> _CardBatch:
@@ -223,12 +264,31 @@ class _CardBatch:
         self.loaded = True
         posts = self.posts
         ids = [p.id for p in posts]
-        for recipient in db.session.scalars(_RECIPIENTS, {"ids": ids}):
-            self.recipients.setdefault(recipient.recognition_id, []).append(recipient)
+        for row in db.session.execute(_RECIPIENTS, {"ids": ids}):
+            user_id, department_id = row.user_id, row.department_id
+            self.recipients.setdefault(row.recognition_id, []).append(
+                RecipientLine(
+                    user_id,
+                    PersonRef(user_id, row.person_name, row.email) if user_id else None,
+                    (
+                        DepartmentRef(department_id, row.slug, row.department_name)
+                        if department_id
+                        else None
+                    ),
+                    row.hidden_from_profile,
+                )
+            )
         with_addons = [p.id for p in posts if p.addon_count]
         if with_addons:
-            for addon in db.session.scalars(_ADDONS, {"ids": with_addons}):
-                self.addons.setdefault(addon.recognition_id, []).append(addon)
+            for row in db.session.execute(_ADDONS, {"ids": with_addons}):
+                self.addons.setdefault(row.recognition_id, []).append(
+                    AddOnLine(
+                        row.id,
+                        PersonRef(row.author_id, row.name, row.email),
+                        row.message,
+                        row.created_at,
+                    )
+                )
         # Authors and values set on the posts directly: one query each for the page, and
         # the posts hold them (the session only keeps weak references).
         authors = {
