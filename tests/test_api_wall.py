@@ -11,6 +11,7 @@ from portal.accounts import api_tokens
 from portal.extensions import db
 from portal.models import Reaction, Recognition, TokenScope
 from portal.recognition.services import posting
+from tests.statements import count_statements
 
 PROBLEM = "application/problem+json"
 
@@ -191,3 +192,27 @@ def test_a_cursor_past_the_largest_id_is_a_named_problem_not_a_database_error(cl
     response = client.get("/api/v1/recognitions?cursor=15529002518337", headers=token(wall.erin))
     assert response.status_code == 422
     assert [e["field"] for e in response.get_json()["errors"]] == ["cursor"]
+
+
+def test_a_page_of_the_wall_reads_its_authors_in_one_statement_however_many(client, wall):
+    """Each card's author and recipients, e-mail included, come with the page's batch: the
+    statements do not grow with the number of different authors (no read per person)."""
+    def page_statements() -> int:
+        headers = token(wall.iris, TokenScope.READ)
+        db.session.expire_all()  # each page from the same start: nobody already read
+        with count_statements() as statements:
+            response = client.get("/api/v1/recognitions", headers=headers)
+        assert response.status_code == 200
+        return len(statements)
+
+    posting.post_recognition(wall.erin, recipients="@ivan", value_id=wall.own_it.id,
+                             message="Thanks for the laptop", notify=False)
+    one_author = page_statements()
+    for author, to in ((wall.ivan, "@hugo"), (wall.hugo, "@erin"), (wall.iris, "@ivan")):
+        posting.post_recognition(author, recipients=to, value_id=wall.together.id,
+                                 message="Thanks for the help", notify=False)
+    data = client.get("/api/v1/recognitions", headers=token(wall.iris)).get_json()
+    assert {p["author"]["email"] for p in data["recognitions"]} == {
+        "erin@example.com", "ivan@example.com", "hugo@example.com", "iris@example.com"
+    }
+    assert page_statements() <= one_author  # 15 against 13 when each author was read alone

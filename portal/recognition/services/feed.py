@@ -237,7 +237,7 @@ _ADDONS = (
 _AUTHORS = (
     select(User)
     .where(User.id.in_(bindparam("ids", expanding=True)))
-    .options(load_only(User.id, User.name))
+    .options(load_only(User.id, User.name, User.email))  # the API names them by e-mail too
 )
 _VALUES = select(CompanyValue).where(CompanyValue.id.in_(bindparam("ids", expanding=True)))
 _ORGANISATIONS = select(Guest.user_id, Guest.organisation).where(
