@@ -36,6 +36,12 @@ PUBLIC_ENDPOINTS = frozenset(
 # Blueprints that sign callers in themselves, by token (never by the session cookie).
 TOKEN_BLUEPRINTS = frozenset({"api"})
 
+
+def signs_in_by_token(endpoint: str) -> bool:
+    """Whether the route (its endpoint, e.g. "api.recognitions") takes its callers by token
+    only: the session's sign-in, header sign-in and the guests' guard leave it alone."""
+    return endpoint.partition(".")[0] in TOKEN_BLUEPRINTS
+
 # Spent on a password check when the account does not exist, so that response
 # times do not tell which e-mail addresses have accounts.
 _DUMMY_HASH = (
@@ -103,7 +109,7 @@ def require_sign_in():
     if endpoint is None:
         if is_api_request():
             return None  # the API's 404
-    elif endpoint in PUBLIC_ENDPOINTS or endpoint.partition(".")[0] in TOKEN_BLUEPRINTS:
+    elif endpoint in PUBLIC_ENDPOINTS or signs_in_by_token(endpoint):
         return None  # the API checks its tokens itself (portal/api/authentication.py)
     if current_user.is_authenticated:
         return None

@@ -22,6 +22,7 @@ from flask import current_app, render_template, request, session
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
+from portal.accounts.services import signs_in_by_token
 from portal.extensions import db
 from portal.models import User
 
@@ -59,9 +60,9 @@ def init_app(app) -> None:
     if mode not in ("local", "header"):
         raise RuntimeError("AUTH_MODE must be 'local' or 'header'.")
     networks = parse_networks(app.config.get("TRUSTED_PROXIES", ""))
-    if mode == "header" and not networks:
-        raise RuntimeError("AUTH_MODE=header needs TRUSTED_PROXIES (addresses or CIDRs).")
     if mode == "header":
+        if not networks:
+            raise RuntimeError("AUTH_MODE=header needs TRUSTED_PROXIES (addresses or CIDRs).")
         app.before_request(sign_in_from_header)
 
 
@@ -85,7 +86,8 @@ def sign_in_from_header():
     person; otherwise the session ends (a session cookie replayed straight to the app
     opens nothing)."""
     config = current_app.config
-    if request.endpoint == "static" or request.blueprint == "api":
+    endpoint = request.endpoint or ""
+    if endpoint == "static" or signs_in_by_token(endpoint):
         return None  # the API takes tokens only (portal/api/authentication.py)
     header = config.get("AUTH_HEADER", "X-Remote-User")
     value = request.headers.get(header)

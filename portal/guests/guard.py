@@ -12,6 +12,7 @@ from flask import current_app, flash, redirect, request, url_for
 from flask_login import current_user, logout_user
 from sqlalchemy import select
 
+from portal.accounts.services import signs_in_by_token
 from portal.core.errors import NotFound
 from portal.core.guest_access import allows_guests, guest_destination
 from portal.core.policy import is_guest
@@ -26,7 +27,7 @@ def guard():
     endpoint = request.endpoint or ""  # read once: each read through the proxy costs a lookup
     if endpoint == "static":
         return None  # the styles, scripts and icon every page needs, a guest's pages too
-    if endpoint.partition(".")[0] == "api":
+    if signs_in_by_token(endpoint):
         return None  # the API refuses guests' tokens itself (accounts.api_tokens)
     user = current_user._get_current_object()
     if not is_guest(user):
