@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select, text
 
+from portal.database import read
 from portal.extensions import db
 from portal.models import Membership, MembershipRole, User
 
@@ -43,9 +44,7 @@ def role_in(user: User | None, department: Department | int) -> MembershipRole |
     """The person's role in the department (agent or manager), or None."""
     if not is_active_person(user):
         return None
-    role = db.session.scalar(
-        _ROLE, {"user_id": user.id, "department_id": _department_id(department)}
-    )
+    role = read(_ROLE, {"user_id": user.id, "department_id": _department_id(department)}).scalar()
     return MembershipRole(role) if role is not None else None
 
 
@@ -90,7 +89,7 @@ def member_department_ids(user: User | None) -> list[int]:
     """The departments the person works in (none for an inactive person), in one read."""
     if not is_active_person(user):
         return []
-    return list(db.session.scalars(_MEMBER_OF, {"user_id": user.id}))
+    return list(read(_MEMBER_OF, {"user_id": user.id}).scalars())
 
 
 def is_admin(user: User | None) -> bool:
@@ -120,7 +119,7 @@ def guest_department_ids(user: User | None) -> list[int]:
     """The departments sponsoring this guest's current access (none for anyone else)."""
     if not is_guest(user) or not is_active_person(user):
         return []
-    return list(db.session.scalars(_GUEST_DEPARTMENTS, {"user_id": user.id}))
+    return list(read(_GUEST_DEPARTMENTS, {"user_id": user.id}).scalars())
 
 
 def may_request(user: User | None, service) -> bool:

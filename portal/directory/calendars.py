@@ -11,7 +11,7 @@ import holidays as holidays_lib
 from sqlalchemy import bindparam, select
 
 from portal import sla
-from portal.extensions import db
+from portal.database import read
 from portal.models import Closure, OpeningHours
 from portal.sla import BusinessCalendar
 
@@ -95,11 +95,9 @@ def calendar_rows(ids) -> tuple[dict[int, list[HoursRow]], dict[int, list[Closur
     """Each department's weekly hours and closures, as plain rows (two statements, each
     built once), named as the ORM's (so `calendar_for` reads them as it reads objects)."""
     ids = list(ids)
-    hours: dict[int, list] = defaultdict(list)
-    for row in db.session.execute(_HOURS_OF, {"ids": ids}):
-        hours[row.department_id].append(HoursRow(row.weekday, row.opens, row.closes))
+    hours = weekly_hours(ids)
     closures: dict[int, list] = defaultdict(list)
-    for row in db.session.execute(_CLOSURES_OF, {"ids": ids}):
+    for row in read(_CLOSURES_OF, {"ids": ids}):
         closures[row.department_id].append(ClosureRow(row.day, row.reason))
     return hours, closures
 
@@ -152,3 +150,11 @@ def _calendar(
         holidays=holiday_map,
         closures=dict(closures),
     )
+
+
+def weekly_hours(ids) -> dict[int, list[HoursRow]]:
+    """Each department's weekly hours alone, as plain rows (one statement built once)."""
+    hours: dict[int, list] = defaultdict(list)
+    for row in read(_HOURS_OF, {"ids": list(ids)}):
+        hours[row.department_id].append(HoursRow(row.weekday, row.opens, row.closes))
+    return hours

@@ -13,12 +13,12 @@ from datetime import datetime
 from itertools import groupby
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from portal.core import clock
+from portal.database import read
 from portal.directory.calendars import calendar_from_rows, calendar_rows
 from portal.directory.services import OpenStatus, Promise, open_status
-from portal.extensions import db
 from portal.models import (
     Department,
     Priority,
@@ -28,6 +28,47 @@ from portal.models import (
 
 ALL_CARDS_UP_TO = 24  # up to this many departments, every one is a card
 MOST_ASKED_CARDS = 12  # beyond it: cards for the most asked, then the A-to-Z index
+
+
+# Built once (a statement built per call costs more Python than running it): every active
+# department that offers services, with how many and how often they are asked for.
+_OFFERED = (
+    select(
+        Service.department_id,
+        func.count().label("services"),
+        func.coalesce(func.sum(Service.popularity), 0).label("asked"),
+    )
+    .where(Service.active)
+    .group_by(Service.department_id)
+    .subquery()
+)
+_OFFERING_DEPARTMENTS = (
+    select(
+        Department.id,
+        Department.slug,
+        Department.name,
+        Department.mission,
+        Department.accent,
+        _OFFERED.c.services,
+        _OFFERED.c.asked,
+        Department.timezone,
+        Department.holiday_country,
+        Department.holiday_subdivision,
+    )
+    .join(_OFFERED, _OFFERED.c.department_id == Department.id)
+    .where(Department.active)
+    .order_by(Department.name, Department.id)
+)
+# The normal-priority promise of each department in `ids`.
+_NORMAL_PROMISES = select(
+    ResponseStandard.department_id,
+    ResponseStandard.first_response_minutes,
+    ResponseStandard.resolution_minutes,
+).where(
+    ResponseStandard.department_id.in_(bindparam("ids", expanding=True)),
+    ResponseStandard.service_id.is_(None),
+    ResponseStandard.priority == Priority.NORMAL,
+)
 
 
 class DepartmentSummary(NamedTuple):
@@ -59,33 +100,7 @@ def home_directory(now: datetime | None = None) -> HomeDirectory:
     """Every active department that offers services: as cards, or the most asked as
     cards and all of them A to Z."""
     now = clock.now(now)
-    offered = (
-        select(
-            Service.department_id,
-            func.count().label("services"),
-            func.coalesce(func.sum(Service.popularity), 0).label("asked"),
-        )
-        .where(Service.active)
-        .group_by(Service.department_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(
-            Department.id,
-            Department.slug,
-            Department.name,
-            Department.mission,
-            Department.accent,
-            offered.c.services,
-            offered.c.asked,
-            Department.timezone,
-            Department.holiday_country,
-            Department.holiday_subdivision,
-        )
-        .join(offered, offered.c.department_id == Department.id)
-        .where(Department.active)
-        .order_by(Department.name, Department.id)
-    ).all()
+    rows = read(_OFFERING_DEPARTMENTS).all()
     summaries = [DepartmentSummary(*row[:6]) for row in rows]
     places = {row.id: (row.timezone, row.holiday_country, row.holiday_subdivision) for row in rows}
     if len(summaries) <= ALL_CARDS_UP_TO:
@@ -117,18 +132,7 @@ def _cards(
         return []
     hours, closures = calendar_rows(ids)
     normal = {
-        row.department_id: row
-        for row in db.session.execute(
-            select(
-                ResponseStandard.department_id,
-                ResponseStandard.first_response_minutes,
-                ResponseStandard.resolution_minutes,
-            ).where(
-                ResponseStandard.department_id.in_(ids),
-                ResponseStandard.service_id.is_(None),
-                ResponseStandard.priority == Priority.NORMAL,
-            )
-        )
+        row.department_id: row for row in read(_NORMAL_PROMISES, {"ids": ids})
     }
     cards = []
     for summary in summaries:

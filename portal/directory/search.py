@@ -29,14 +29,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import contains_eager, selectinload
 
 from portal.core.policy import is_active_person, is_admin, member_department_ids
 from portal.directory import services as directory_services
-from portal.directory.calendars import typical_day_from_rows
+from portal.directory.calendars import typical_day_from_rows, weekly_hours
 from portal.directory.search_index import (  # noqa: F401  (re-exported for the areas)
     ARTICLE,
     DEPARTMENT,
@@ -184,34 +184,50 @@ def query_terms(cleaned: str) -> list[str]:
 # Loading what was found (a fixed number of queries, whatever the hits)
 
 
+# The hits' rows, each statement built once (every search loads some of them): a statement
+# built per call costs more Python than reading its rows.
+_SERVICES = (
+    select(Service)
+    .join(Service.department)
+    .where(Service.id.in_(bindparam("ids", expanding=True)), Service.active, Department.active)
+    .options(contains_eager(Service.department))
+)
+_DEPARTMENTS = select(Department).where(
+    Department.id.in_(bindparam("ids", expanding=True)), Department.active
+)
+_PEOPLE = (
+    select(User)
+    .where(User.id.in_(bindparam("ids", expanding=True)), User.active)
+    .options(selectinload(User.department))
+)
+_ARTICLES = (
+    select(Article)
+    .join(Article.department)
+    .where(
+        Article.id.in_(bindparam("ids", expanding=True)),
+        Article.status == ArticleStatus.PUBLISHED,
+        Department.active,
+    )
+    .options(contains_eager(Article.department))
+)
+
+
 def _load_services(ids: list[int]) -> dict[int, Service]:
     if not ids:
         return {}
-    stmt = (
-        select(Service)
-        .join(Service.department)
-        .where(Service.id.in_(ids), Service.active, Department.active)
-        .options(contains_eager(Service.department).selectinload(Department.opening_hours))
-    )
-    return {s.id: s for s in db.session.scalars(stmt).unique()}
+    return {s.id: s for s in db.session.scalars(_SERVICES, {"ids": ids}).unique()}
 
 
 def _load_departments(ids: list[int]) -> dict[int, Department]:
     if not ids:
         return {}
-    stmt = select(Department).where(Department.id.in_(ids), Department.active)
-    return {d.id: d for d in db.session.scalars(stmt)}
+    return {d.id: d for d in db.session.scalars(_DEPARTMENTS, {"ids": ids})}
 
 
 def _load_people(ids: list[int]) -> dict[int, User]:
     if not ids:
         return {}
-    stmt = (
-        select(User)
-        .where(User.id.in_(ids), User.active)
-        .options(selectinload(User.department))
-    )
-    return {u.id: u for u in db.session.scalars(stmt)}
+    return {u.id: u for u in db.session.scalars(_PEOPLE, {"ids": ids})}
 
 
 def _service_hits(found: list[Service]) -> list[ServiceHit]:
@@ -221,14 +237,13 @@ def _service_hits(found: list[Service]) -> list[ServiceHit]:
     department_ids = sorted({s.department_id for s in found})
     defaults = directory_services._department_defaults(department_ids)
     overrides = directory_services._service_overrides([s.id for s in found])
+    hours = weekly_hours(department_ids)
     day_minutes: dict[int, int] = {}
     hits = []
     for service in found:
         department = service.department
         if department.id not in day_minutes:  # the weekly hours alone: no closures needed
-            day_minutes[department.id] = typical_day_from_rows(
-                (h.weekday, h.opens, h.closes) for h in department.opening_hours
-            )
+            day_minutes[department.id] = typical_day_from_rows(hours[department.id])
         promises, _ = effective_promises(
             defaults.get(department.id, []),
             overrides.get(service.id, []),
@@ -242,13 +257,7 @@ def _service_hits(found: list[Service]) -> list[ServiceHit]:
 def _load_articles(ids: list[int]) -> dict[int, Article]:
     if not ids:
         return {}
-    stmt = (
-        select(Article)
-        .join(Article.department)
-        .where(Article.id.in_(ids), Article.status == ArticleStatus.PUBLISHED, Department.active)
-        .options(contains_eager(Article.department))
-    )
-    return {a.id: a for a in db.session.scalars(stmt).unique()}
+    return {a.id: a for a in db.session.scalars(_ARTICLES, {"ids": ids}).unique()}
 
 
 _LOADERS = {

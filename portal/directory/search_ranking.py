@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import TextClause, bindparam, text
 
+from portal.database import read
 from portal.directory.search_lexicon import Lexicon
 from portal.directory.search_text import fold, is_filler, stem
 from portal.extensions import db
@@ -186,31 +188,43 @@ def _tsquery_term(stem_: str) -> str:
     return lexeme + ":*" if len(stem_) >= MIN_PREFIX else lexeme
 
 
+@cache
+def _candidates_statement(postgresql: bool, restricted: bool) -> TextClause:
+    """One of the four statements, built once: every search runs a few."""
+    if postgresql:
+        stmt = text(_POSTGRES.format(restricted=_RESTRICTED if restricted else ""))
+    else:
+        stmt = text(
+            _SQLITE.format(
+                restricted=_RESTRICTED if restricted else "",
+                join=_SQLITE_JOIN if restricted else "",
+            )
+        )
+    return stmt.bindparams(bindparam("readable", expanding=True)) if restricted else stmt
+
+
 def engine_candidates(
     kind: str, groups: list[list[str]], every: bool, readable: list[int] | None, n: int
 ) -> list[Candidate]:
     """Up to n documents of `kind` having a stem of any group (of every group when
     `every`), best first. `readable`: the departments whose members-only articles the
     viewer may find (None: all of them)."""
-    restricted = "" if readable is None else _RESTRICTED
     params: dict = {"n": n}
-    if db.session.get_bind().dialect.name == "postgresql":
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    if postgresql:
         joiner = " & " if every else " | "
         params["tsquery"] = joiner.join(
             "(" + " | ".join(_tsquery_term(s) for s in g) + ")" for g in groups
         )
         params["kind"] = kind
-        stmt = text(_POSTGRES.format(restricted=restricted))
     else:
         joiner = " AND " if every else " OR "
         any_of = joiner.join("(" + " OR ".join(_fts_term(s) for s in g) + ")" for g in groups)
         # `kind` is one of KINDS, never user text; the stems are quoted strings.
         params["match"] = f'kind : "{kind}" AND {_TERM_COLUMNS} : ({any_of})'
-        stmt = text(_SQLITE.format(restricted=restricted, join=_SQLITE_JOIN if restricted else ""))
     if readable is not None:
-        stmt = stmt.bindparams(bindparam("readable", expanding=True))
         params["readable"] = readable or [-1]
-    rows = db.session.execute(stmt, params)
+    rows = read(_candidates_statement(postgresql, readable is not None), params)
     return [
         Candidate(kind, r[0], (r[2].split(), r[3].split(), r[4].split(), (r[5] or "").split()),
                   float(r[6]), r[1])

@@ -9,9 +9,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import groupby
 
 from sqlalchemy import Integer, Select, bindparam, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from portal import sla
+from portal.database import read
 from portal.directory.calendars import (
     ClosureRow,
     HoursRow,
@@ -80,7 +81,7 @@ class ServiceListing:
 
 @dataclass
 class DepartmentPage:
-    department: Department
+    department: PlainDepartment
     categories: list[tuple[str, list[ServiceListing]]]
     promises: list[Promise]
     week: list[DayHours]
@@ -117,6 +118,10 @@ class PlainDepartment:
     timezone: str
     holiday_country: str | None
     holiday_subdivision: str | None
+    email: str | None
+    phone: str | None
+    location: str | None
+    chat_channel: str | None
     opening_hours: tuple[HoursRow, ...]
     closures: tuple[ClosureRow, ...]
 
@@ -179,7 +184,8 @@ _DEPARTMENT_CONTACTS = (
     select(Contact)
     .where(Contact.department_id == bindparam("department_id"))
     .order_by(Contact.position, Contact.id)
-    .options(selectinload(Contact.user), selectinload(Contact.service))
+    # Joined, not a statement each: a statement of its own costs more than its rows.
+    .options(joinedload(Contact.user), joinedload(Contact.service))
 )
 
 _PLAIN_ROW = select(
@@ -192,6 +198,10 @@ _PLAIN_ROW = select(
     Department.timezone,
     Department.holiday_country,
     Department.holiday_subdivision,
+    Department.email,
+    Department.phone,
+    Department.location,
+    Department.chat_channel,
 ).where(Department.slug == bindparam("slug"), Department.active)
 
 
@@ -199,7 +209,7 @@ def plain_department(slug: str) -> PlainDepartment | None:
     """The active department named by `slug`, as plain values (None when there is none)."""
     if not is_slug(slug):
         return None
-    row = db.session.execute(_PLAIN_ROW, {"slug": slug}).first()
+    row = read(_PLAIN_ROW, {"slug": slug}).first()
     if row is None:
         return None
     hours, closures = calendar_rows([row.id])
@@ -343,7 +353,7 @@ def department_summary(slug: str, now: datetime | None = None) -> DepartmentSumm
     if department is None:
         return None
     calendar = calendar_for(department, now.date())
-    standards = db.session.execute(_DEFAULT_STANDARD_ROWS, {"ids": [department.id]}).all()
+    standards = read(_DEFAULT_STANDARD_ROWS, {"ids": [department.id]}).all()
     today = now.astimezone(calendar.tz()).date()
     return DepartmentSummary(
         department=department,
@@ -354,8 +364,10 @@ def department_summary(slug: str, now: datetime | None = None) -> DepartmentSumm
 
 
 def department_page(slug: str, now: datetime | None = None) -> DepartmentPage | None:
+    """What the department's page shows; the department as plain values (its hours and
+    closures as rows), not an object with its collections loaded."""
     now = now or datetime.now(UTC)
-    department = get_department(slug)
+    department = plain_department(slug)
     if department is None:
         return None
     calendar = calendar_for(department, now.date())

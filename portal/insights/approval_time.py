@@ -20,6 +20,7 @@ from statistics import median
 from sqlalchemy import bindparam, exists, func, select
 
 from portal.core import clock
+from portal.database import read
 from portal.directory.calendars import calendar_for
 from portal.directory.services import DepartmentOrPlain
 from portal.extensions import db
@@ -91,7 +92,7 @@ def _decided(
     """Per period ending at `at`: how many requests' approval ended in it, and the median
     business time they waited (from the first step asked to the last decided)."""
     since = at - timedelta(days=max(windows))
-    rows = db.session.execute(_WAITS, {"department_id": department.id, "since": since}).all()
+    rows = read(_WAITS, {"department_id": department.id, "since": since}).all()
     calendar = calendar_for(department, at.date())
     found: dict[int, tuple[int, float | None]] = {}
     for days in windows:

@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import bindparam, func, select, union_all
 
 from portal.core import clock
+from portal.database import read
 from portal.directory.services import DepartmentOrPlain
 from portal.extensions import db
 from portal.insights import figures
@@ -288,7 +289,7 @@ def customer_groups_at(
     measures = _measured(department.id, first_day, refreshed_at)
     keys = set(asked) | set(measures.by_key)
     ids = [value for kind, value in keys if kind == "department" and value]
-    names = dict(db.session.execute(_NAMES, {"ids": ids}).all()) if ids else {}
+    names = dict(read(_NAMES, {"ids": ids}).all()) if ids else {}
     colleagues: dict[str, list[Key]] = defaultdict(list)
     organisations: dict[str, list[Key]] = {}
     for key in keys:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import bindparam, case, func, select
 
 from portal.core import clock
+from portal.database import read
 from portal.directory.services import DepartmentOrPlain
 from portal.extensions import db
 from portal.knowledge.services.access import may_read, may_write
@@ -121,11 +122,11 @@ def department_help(
         writes = may_write(viewer, department)
     articles = [
         a
-        for a in db.session.execute(_PUBLISHED, {"department_id": department.id})
+        for a in read(_PUBLISHED, {"department_id": department.id})
         if may_read(viewer, a, writer=writes)
     ][:LISTED]
     per_article = (
-        dict(db.session.execute(_DEFLECTED_BY_ARTICLE, {"ids": [a.id for a in articles]}).all())
+        dict(read(_DEFLECTED_BY_ARTICLE, {"ids": [a.id for a in articles]}).all())
         if articles
         else {}
     )

@@ -37,7 +37,7 @@ from sqlalchemy.orm import load_only
 from portal import sla
 from portal.chain.services import observing
 from portal.core import clock
-from portal.database import write_transaction
+from portal.database import read, write_transaction
 from portal.directory.calendars import calendar_for
 from portal.extensions import db
 from portal.models import (
@@ -267,7 +267,7 @@ _LAST_REFRESH = select(InsightsState.at).where(InsightsState.name == STATE_NAME)
 
 
 def last_refresh() -> datetime | None:
-    at = db.session.scalar(_LAST_REFRESH)  # the session's: a refresh not yet flushed counts
+    at = read(_LAST_REFRESH).scalar()  # the session's: a refresh not yet flushed counts
     return clock.aware(at) if at else None
 
 

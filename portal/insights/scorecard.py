@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, func, select
 
 from portal import sla
 from portal.core import clock
+from portal.database import read
 from portal.directory import services as directory_services
 from portal.directory.calendars import calendar_for
 from portal.directory.services import DepartmentOrPlain
@@ -248,7 +249,7 @@ _ANSWERED = (
 def _backlog(department_id: int) -> tuple[int, datetime | None]:
     """Open requests and when the first of them was filed: the earliest creation time,
     not the lowest id (back-dated or imported requests get ids out of time order)."""
-    counts = db.session.execute(_BACKLOG, {"department_id": department_id}).one()
+    counts = read(_BACKLOG, {"department_id": department_id}).one()
     if not counts[0]:
         return 0, None
     return int(counts[0]), counts[1] and clock.aware(counts[1])

@@ -7,27 +7,35 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from portal.core import clock
 from portal.core.errors import NotFound
-from portal.database import write_transaction
+from portal.database import read, write_transaction
 from portal.extensions import db
 from portal.models import Notification, User
 
 PAGE_SIZE = 30
 
+# Built once: every page's header counts the unread, and a statement built per call costs
+# more Python than the count itself (its cache key is worked out again each time).
+_UNREAD = (
+    select(func.count())
+    .select_from(Notification)
+    .where(Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+)
+_NEWEST = (
+    select(Notification)
+    .where(Notification.user_id == bindparam("user_id"))
+    .order_by(Notification.id.desc())
+    .limit(bindparam("limit"))
+)
+_NEWEST_BEFORE = _NEWEST.where(Notification.id < bindparam("before"))
+
 
 def unread_count(user: User) -> int:
     """One count over the (user_id, read_at, id) index."""
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        )
-        or 0
-    )
+    return read(_UNREAD, {"user_id": user.id}).scalar() or 0
 
 
 @dataclass
@@ -39,10 +47,11 @@ class InboxPage:
 
 def inbox(user: User, before: int | None = None, limit: int = PAGE_SIZE) -> InboxPage:
     """Newest first, keyset by id."""
-    query = select(Notification).where(Notification.user_id == user.id)
-    if before is not None:
-        query = query.where(Notification.id < before)
-    rows = list(db.session.scalars(query.order_by(Notification.id.desc()).limit(limit + 1)))
+    params = {"user_id": user.id, "limit": limit + 1}
+    if before is None:
+        rows = list(db.session.scalars(_NEWEST, params))
+    else:
+        rows = list(db.session.scalars(_NEWEST_BEFORE, {**params, "before": before}))
     more = len(rows) > limit
     rows = rows[:limit]
     return InboxPage(rows, rows[-1].id if more and rows else None, unread_count(user))

@@ -29,6 +29,7 @@ class MarkReadForm(Form):
 @guests_allowed
 def index():
     page = inbox.inbox(current_user, parse_id(request.args.get("before")))
+    g.unread_notifications = page.unread  # the header's count, already read with the page
     return render(TEMPLATE, "notice_list", page=page)
 
 

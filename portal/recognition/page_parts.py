@@ -8,9 +8,11 @@ from __future__ import annotations
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
+from sqlalchemy import bindparam, select
 
 from portal.core import caching
-from portal.extensions import db, reader_cache
+from portal.database import read
+from portal.extensions import reader_cache
 from portal.layout import header_memberships
 from portal.models import Department, MembershipRole
 from portal.recognition import feed_cache
@@ -57,11 +59,14 @@ def department_options(chosen: str = "") -> Markup:
     )
 
 
+_NAMED = select(Department.id, Department.name).where(Department.id == bindparam("id"))
+
+
 def department_month(department_id: int) -> highlights.DepartmentMonth | None:
     """The same for every reader (public posts only)."""
 
     def build():
-        department = db.session.get(Department, department_id)
+        department = read(_NAMED, {"id": department_id}).first()
         return highlights.department_month(department) if department is not None else None
 
     return caching.cached(f"wall-month:{department_id}", build, seconds=_seconds())

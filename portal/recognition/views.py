@@ -56,17 +56,18 @@ def _wall_filter(query) -> feed.WallFilter:
 
 def _wall_context(form, values_shown, wall_filter, before, **extra):
     timezone = _viewer_timezone()
+    reader = current_user._get_current_object()  # once: each proxied read costs a lookup
     focus = wall_filter.department.id if wall_filter.department else None
     if focus is None and before is None:
-        focus = current_user.department_id
+        focus = reader.department_id
     first_page = before is None
     context = {
         "form": form,
         "values": values_shown,
         "wall_filter": wall_filter,
-        "page": feed_cache.feed(current_user, wall_filter, before, timezone),
+        "page": feed_cache.feed(reader, wall_filter, before, timezone),
         "before": before,
-        "spotlight": feed_cache.spotlight(current_user, timezone) if first_page else None,
+        "spotlight": feed_cache.spotlight(reader, timezone) if first_page else None,
         "month": page_parts.department_month(focus) if focus and first_page else None,
         "not_thanked_panel": page_parts.not_thanked_panel() if first_page else None,
         "poll_seconds": current_app.config.get("WALL_POLL_SECONDS", 15),
@@ -81,7 +82,8 @@ def wall():
     query = WallQuery.from_args(request.args)
     wall_filter = _wall_filter(query)
     if is_htmx() and query.before is not None:  # the next page of the feed, nothing else
-        page = feed_cache.feed(current_user, wall_filter, query.before, _viewer_timezone())
+        reader = current_user._get_current_object()  # read once: the cards ask for it often
+        page = feed_cache.feed(reader, wall_filter, query.before, _viewer_timezone())
         return render(
             WALL, "feed_page", page=page, before=query.before, wall_filter=wall_filter, values=[]
         )
@@ -443,7 +445,7 @@ def _wall_pieces():
     def recent_thanks():
         if not current_user.is_authenticated:
             return []
-        return feed.recent_thanks(current_user)
+        return feed.recent_thanks(current_user._get_current_object())
 
     return {
         "wall_person_thanks": person_thanks,

@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from portal import sla
 from portal.core import clock
+from portal.database import read
 from portal.directory.calendars import calendar_for
-from portal.extensions import db
 from portal.models import (
     RUNNING_STATUSES,
     EventKind,
@@ -69,12 +69,18 @@ def status_spans(
     return spans
 
 
-def _status_changes(sr: ServiceRequest) -> list[tuple[datetime, str | None, str | None]]:
-    rows = db.session.execute(
-        select(RequestEvent.at, RequestEvent.from_value, RequestEvent.to_value)
-        .where(RequestEvent.request_id == sr.id, RequestEvent.kind == EventKind.STATUS)
-        .order_by(RequestEvent.id)
+_STATUS_CHANGES = (  # built once: every request's page measures its clocks
+    select(RequestEvent.at, RequestEvent.from_value, RequestEvent.to_value)
+    .where(
+        RequestEvent.request_id == bindparam("request_id"),
+        RequestEvent.kind == EventKind.STATUS,
     )
+    .order_by(RequestEvent.id)
+)
+
+
+def _status_changes(sr: ServiceRequest) -> list[tuple[datetime, str | None, str | None]]:
+    rows = read(_STATUS_CHANGES, {"request_id": sr.id})
     return [(_aware(at), f, t) for at, f, t in rows]
 
 

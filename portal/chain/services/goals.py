@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from portal import audit
@@ -222,15 +222,19 @@ def contributors(goal: CompanyGoal) -> list[Contributor]:
     return sorted(found, key=lambda c: c.department.name)
 
 
+# Built once: read on every department page.
+_GOALS_OF = (
+    select(CompanyGoal, Service.name)
+    .join(GoalContribution, GoalContribution.goal_id == CompanyGoal.id)
+    .outerjoin(Service, Service.id == GoalContribution.service_id)
+    .where(GoalContribution.department_id == bindparam("department_id"))
+    .order_by(CompanyGoal.ends_on, CompanyGoal.id)
+)
+
+
 def goals_of(department_id: int) -> list[tuple[CompanyGoal, list[str]]]:
     """The goals a department serves, each with the names of its services that serve it."""
-    rows = db.session.execute(
-        select(CompanyGoal, Service.name)
-        .join(GoalContribution, GoalContribution.goal_id == CompanyGoal.id)
-        .outerjoin(Service, Service.id == GoalContribution.service_id)
-        .where(GoalContribution.department_id == department_id)
-        .order_by(CompanyGoal.ends_on, CompanyGoal.id)
-    ).all()
+    rows = db.session.execute(_GOALS_OF, {"department_id": department_id}).all()
     found: dict[int, tuple[CompanyGoal, list[str]]] = {}
     for goal, service_name in rows:
         entry = found.setdefault(goal.id, (goal, []))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from portal.core import clock
@@ -80,13 +80,16 @@ def run_page(actor: User, run_id: int | None, now: datetime | None = None) -> Ru
     return RunPage(run, lines, may_cancel(actor, run), done)
 
 
+_PARENT = (  # built once: every request's page asks
+    select(BundleRun)
+    .join(BundleChild, BundleChild.run_id == BundleRun.id)
+    .where(BundleChild.request_id == bindparam("request_id"))
+)
+
+
 def parent_of(sr: ServiceRequest) -> BundleRun | None:
     """The started bundle a request is a child of (for a link on its page)."""
-    return db.session.scalar(
-        select(BundleRun)
-        .join(BundleChild, BundleChild.run_id == BundleRun.id)
-        .where(BundleChild.request_id == sr.id)
-    )
+    return db.session.scalar(_PARENT, {"request_id": sr.id})
 
 
 def runs_of(department_id: int, limit: int = 20) -> list[BundleRun]:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal.core import clock
 from portal.core.errors import NotFound
+from portal.database import read
 from portal.directory.services import SLUG_PATTERN
 from portal.extensions import db
 from portal.knowledge import markup
@@ -171,11 +172,11 @@ def _related(article: Article, writes: bool) -> list[RelatedLink]:
     they share with `article`: two points a service, one a keyword; none sharing nothing."""
     wanted = {"department_id": article.department_id, "article_id": article.id}
     services_of: dict[int, set[int]] = {}
-    for article_id, service_id in db.session.execute(_CANDIDATE_SERVICES, wanted):
+    for article_id, service_id in read(_CANDIDATE_SERVICES, wanted):
         services_of.setdefault(article_id, set()).add(service_id)
     services, words = {s.id for s in article.services}, _words(article.keywords)
     scored = []
-    for other in db.session.execute(_CANDIDATES, wanted):
+    for other in read(_CANDIDATES, wanted):
         if other.audience is not ArticleAudience.EVERYONE and not writes:
             continue
         shared = services & services_of.get(other.id, set())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import NamedTuple
 
 from sqlalchemy import (
@@ -19,6 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.core import policy
 from portal.core.errors import NotFound
+from portal.database import read
 from portal.extensions import db
 from portal.models import (
     AddOn,
@@ -33,7 +35,12 @@ from portal.models import (
     User,
 )
 from portal.recognition.services.reactions import reactions_on
-from portal.recognition.services.visibility import can_edit, visible_posts
+from portal.recognition.services.visibility import (
+    EMPLOYEE_SEES,
+    can_edit,
+    employee_params,
+    visible_posts,
+)
 
 PAGE_SIZE = 20
 
@@ -70,16 +77,16 @@ class WallFilter:
         return out
 
 
+_ACTIVE_DEPARTMENTS = (  # built once
+    select(Department.id, Department.slug, Department.name)
+    .where(Department.active)
+    .order_by(Department.name)
+)
+
+
 def active_departments() -> dict[str, DepartmentRef]:
     """Every active department by slug, in name order (the filter's choices)."""
-    return {
-        row.slug: DepartmentRef(*row)
-        for row in db.session.execute(
-            select(Department.id, Department.slug, Department.name)
-            .where(Department.active)
-            .order_by(Department.name)
-        )
-    }
+    return {row.slug: DepartmentRef(*row) for row in read(_ACTIVE_DEPARTMENTS)}
 
 
 def department_ref(slug: str) -> DepartmentRef | None:
@@ -264,7 +271,7 @@ class _CardBatch:
         self.loaded = True
         posts = self.posts
         ids = [p.id for p in posts]
-        for row in db.session.execute(_RECIPIENTS, {"ids": ids}):
+        for row in read(_RECIPIENTS, {"ids": ids}):
             user_id, department_id = row.user_id, row.department_id
             self.recipients.setdefault(row.recognition_id, []).append(
                 RecipientLine(
@@ -280,7 +287,7 @@ class _CardBatch:
             )
         with_addons = [p.id for p in posts if p.addon_count]
         if with_addons:
-            for row in db.session.execute(_ADDONS, {"ids": with_addons}):
+            for row in read(_ADDONS, {"ids": with_addons}):
                 self.addons.setdefault(row.recognition_id, []).append(
                     AddOnLine(
                         row.id,
@@ -320,38 +327,73 @@ class FeedPage:
     next_cursor: int | None
 
 
-def _filtered(query, viewer: User, wall_filter: WallFilter):
-    if wall_filter.department is not None:
+class _FeedShape(NamedTuple):
+    """Which filters a page of the wall applies: one statement for each shape."""
+
+    department: bool
+    value: bool
+    person: bool
+    mentions_me: bool
+    before: bool
+
+
+def _feed_query(visible, shape: _FeedShape):
+    """The ids of a page of posts under `visible`, each filter's value a bound parameter
+    (`_feed_params`)."""
+    query = select(Recognition.id).where(visible)
+    if shape.department:
         query = query.where(
             Recognition.id.in_(
                 select(RecognitionDepartment.recognition_id).where(
-                    RecognitionDepartment.department_id == wall_filter.department.id
+                    RecognitionDepartment.department_id == bindparam("department_id")
                 )
             )
         )
-    if wall_filter.value is not None:
-        query = query.where(Recognition.value_id == wall_filter.value.id)
-    if wall_filter.person is not None:
-        person_id = wall_filter.person.id
+    if shape.value:
+        query = query.where(Recognition.value_id == bindparam("value_id"))
+    if shape.person:
         query = query.where(
             or_(
-                Recognition.author_id == person_id,
+                Recognition.author_id == bindparam("person_id"),
                 Recognition.id.in_(
                     select(RecognitionRecipient.recognition_id).where(
-                        RecognitionRecipient.user_id == person_id
+                        RecognitionRecipient.user_id == bindparam("person_id")
                     )
                 ),
             )
         )
-    if wall_filter.mentions_me:
+    if shape.mentions_me:
         query = query.where(
             Recognition.id.in_(
                 select(RecognitionMention.recognition_id).where(
-                    RecognitionMention.user_id == viewer.id
+                    RecognitionMention.user_id == bindparam("mentioned_id")
                 )
             )
         )
-    return query
+    if shape.before:
+        query = query.where(Recognition.id < bindparam("before"))
+    return query.order_by(Recognition.id.desc()).limit(bindparam("limit"))
+
+
+@cache
+def _employee_feed(shape: _FeedShape):
+    """An employee's page of the wall in this shape: built once."""
+    return _feed_query(EMPLOYEE_SEES, shape)
+
+
+def _feed_params(viewer: User, wall_filter: WallFilter, before: int | None) -> dict:
+    params: dict[str, object] = {}
+    if wall_filter.department is not None:
+        params["department_id"] = wall_filter.department.id
+    if wall_filter.value is not None:
+        params["value_id"] = wall_filter.value.id
+    if wall_filter.person is not None:
+        params["person_id"] = wall_filter.person.id
+    if wall_filter.mentions_me:
+        params["mentioned_id"] = viewer.id
+    if before is not None:
+        params["before"] = before
+    return params
 
 
 def feed_ids(
@@ -362,23 +404,34 @@ def feed_ids(
 ) -> tuple[list[int], int | None]:
     """Newest first; `before` is the keyset cursor (the last id already shown). Returns
     the ids of the page's posts and the cursor of the next page (None on the last)."""
-    query = select(Recognition.id).where(visible_posts(viewer))
-    query = _filtered(query, viewer, wall_filter or WallFilter())
-    if before is not None:
-        query = query.where(Recognition.id < before)
-    ids = list(db.session.scalars(query.order_by(Recognition.id.desc()).limit(limit + 1)))
+    wall_filter = wall_filter or WallFilter()
+    shape = _FeedShape(
+        wall_filter.department is not None,
+        wall_filter.value is not None,
+        wall_filter.person is not None,
+        wall_filter.mentions_me,
+        before is not None,
+    )
+    params = {**_feed_params(viewer, wall_filter, before), "limit": limit + 1}
+    if policy.is_guest(viewer):
+        query = _feed_query(visible_posts(viewer), shape)
+    else:
+        query = _employee_feed(shape)
+        params.update(employee_params(viewer))
+    ids = list(read(query, params).scalars())
     more = len(ids) > limit
     ids = ids[:limit]
     return ids, (ids[-1] if more and ids else None)
+
+
+_POSTS_BY_IDS = select(Recognition).where(Recognition.id.in_(bindparam("ids", expanding=True)))
 
 
 def posts_by_ids(ids: list[int]) -> list[Recognition]:
     """These posts, in the order of `ids` (those that no longer exist left out)."""
     if not ids:
         return []
-    found = {
-        p.id: p for p in db.session.scalars(select(Recognition).where(Recognition.id.in_(ids)))
-    }
+    found = {p.id: p for p in db.session.scalars(_POSTS_BY_IDS, {"ids": ids})}
     return [found[i] for i in ids if i in found]
 
 
@@ -473,14 +526,20 @@ def received_by_department(viewer: User, department: Department, limit: int = 5)
     return cards(viewer, list(db.session.scalars(query)), addons_per_post=0)
 
 
+def _newest(visible):
+    newest_first = Recognition.id.desc()
+    return select(Recognition).where(visible).order_by(newest_first).limit(bindparam("limit"))
+
+
+_EMPLOYEE_NEWEST = _newest(EMPLOYEE_SEES)  # built once: the home page shows the newest
+
+
 def recent_thanks(viewer: User, limit: int = 3) -> list[Card]:
-    query = (
-        select(Recognition)
-        .where(visible_posts(viewer))
-        .order_by(Recognition.id.desc())
-        .limit(limit)
-    )
-    return cards(viewer, list(db.session.scalars(query)), addons_per_post=0)
+    if policy.is_guest(viewer):
+        posts = db.session.scalars(_newest(visible_posts(viewer)), {"limit": limit})
+    else:
+        posts = db.session.scalars(_EMPLOYEE_NEWEST, {**employee_params(viewer), "limit": limit})
+    return cards(viewer, list(posts), addons_per_post=0)
 
 
 def partner_thanks(viewer: User, before: int | None = None) -> FeedPage:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import (
+    bindparam,
     exists,
     func,
     select,
@@ -17,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from portal.core import clock, policy
-from portal.database import write_transaction
+from portal.database import read, write_transaction
 from portal.extensions import db
 from portal.models import (
     CompanyValue,
@@ -63,42 +64,48 @@ class DepartmentMonth:
         return sum(n for _, n in self.values)
 
 
+# The month's statements, built once (the wall shows the reader's department's month).
+_FIRST_SINCE = (
+    select(Recognition.id)
+    .where(Recognition.created_at >= bindparam("start"))
+    .order_by(Recognition.created_at, Recognition.id)
+    .limit(1)
+)
+_MONTH_ROWS = (
+    select(RecognitionDepartment.given, RecognitionDepartment.received, Recognition.value_id)
+    .join(Recognition, Recognition.id == RecognitionDepartment.recognition_id)
+    .where(
+        RecognitionDepartment.department_id == bindparam("department_id"),
+        RecognitionDepartment.recognition_id >= bindparam("first_id"),
+        Recognition.hidden_at.is_(None),
+        Recognition.visibility == Visibility.PUBLIC,
+    )
+)
+_VALUE_SHARES = select(CompanyValue.id, CompanyValue.name, CompanyValue.colour).where(
+    CompanyValue.id.in_(bindparam("ids", expanding=True))
+)
+
+
 def department_month(department: Department, today: date | None = None) -> DepartmentMonth:
     """Thanks given and received by a department this month, and the mix of values
-    received. Counts public posts only: a department-only post is not for everyone."""
+    received. Counts public posts only: a department-only post is not for everyone.
+    `department`: its id and name are read (an object or a row)."""
     today = today or datetime.now(UTC).date()
     start = datetime(today.year, today.month, 1, tzinfo=UTC)
     # Ids follow time: from the month's first post on, the (department_id, recognition_id)
     # index gives exactly this month's rows.
-    first_id = db.session.scalar(
-        select(Recognition.id)
-        .where(Recognition.created_at >= start)
-        .order_by(Recognition.created_at, Recognition.id)
-        .limit(1)
-    )
+    first_id = read(_FIRST_SINCE, {"start": start}).scalar()
     if first_id is None:
         return DepartmentMonth(department.id, department.name, 0, 0, [], start.date())
-    base = (
-        select(RecognitionDepartment.given, RecognitionDepartment.received, Recognition.value_id)
-        .join(Recognition, Recognition.id == RecognitionDepartment.recognition_id)
-        .where(
-            RecognitionDepartment.department_id == department.id,
-            RecognitionDepartment.recognition_id >= first_id,
-            Recognition.hidden_at.is_(None),
-            Recognition.visibility == Visibility.PUBLIC,
-        )
-    )
     given = received = 0
     mix: Counter = Counter()
-    for is_given, is_received, value_id in db.session.execute(base):
+    month = {"department_id": department.id, "first_id": first_id}
+    for is_given, is_received, value_id in read(_MONTH_ROWS, month):
         given += bool(is_given)
         if is_received:
             received += 1
             mix[value_id] += 1
-    values = {
-        v.id: v
-        for v in db.session.scalars(select(CompanyValue).where(CompanyValue.id.in_(list(mix))))
-    }
+    values = {v.id: v for v in read(_VALUE_SHARES, {"ids": list(mix)})}
     return DepartmentMonth(
         department_id=department.id,
         department_name=department.name,
@@ -113,16 +120,22 @@ def department_month(department: Department, today: date | None = None) -> Depar
     )
 
 
+# Built once: the wall's first page shows the day's spotlight.
+_SPOTLIGHT_OF = select(Spotlight.recognition_id).where(Spotlight.day == bindparam("day"))
+_POST = select(Recognition).where(Recognition.id == bindparam("id"))
+
+
 def spotlight_post(viewer: User, today: date | None = None) -> Recognition | None:
     """Today's spotlight: a recent public post with many add-ons whose recipients were
     not in the spotlight in the last 30 days. Chosen once per day and kept."""
     today = today or datetime.now(UTC).date()
-    chosen = db.session.get(Spotlight, today)
-    if chosen is None:
+    chosen_id = read(_SPOTLIGHT_OF, {"day": today}).scalar()
+    if chosen_id is None:
         chosen = _choose_spotlight(today)
-    if chosen is None:
-        return None
-    post = db.session.get(Recognition, chosen.recognition_id)
+        if chosen is None:
+            return None
+        chosen_id = chosen.recognition_id
+    post = db.session.scalar(_POST, {"id": chosen_id})
     if post is None or post.hidden_at is not None or not can_view(viewer, post):
         return None
     return post

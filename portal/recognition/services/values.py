@@ -25,14 +25,15 @@ from portal.recognition.services.visibility import require_admin
 PALETTE = ["blue", "teal", "green", "amber", "red", "purple", "pink", "slate", "indigo", "orange"]
 
 
+_ACTIVE = (  # built once: the wall's form and filter offer the values
+    select(CompanyValue)
+    .where(CompanyValue.retired_at.is_(None))
+    .order_by(CompanyValue.position, CompanyValue.name)
+)
+
+
 def active_values() -> list[CompanyValue]:
-    return list(
-        db.session.scalars(
-            select(CompanyValue)
-            .where(CompanyValue.retired_at.is_(None))
-            .order_by(CompanyValue.position, CompanyValue.name)
-        )
-    )
+    return list(db.session.scalars(_ACTIVE))
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import (
     and_,
+    bindparam,
     exists,
     false,
     or_,
@@ -83,8 +84,16 @@ def visible_posts(viewer: User, department_ids: list[int] | None = None):
         return and_(Recognition.hidden_at.is_(None), _partner_posts(viewer))
     if department_ids is None:
         department_ids = viewer_department_ids(viewer)
+    return _employee_sees(viewer.id, department_ids)
+
+
+def _employee_sees(viewer_id, department_ids):
+    """The rule for an employee, the viewer's id and departments given as values or as
+    bound parameters (`EMPLOYEE_SEES`)."""
     audience = (
-        exists().where(
+        false()
+        if isinstance(department_ids, list) and not department_ids
+        else exists().where(
             RecognitionDepartment.recognition_id == Recognition.id,
             RecognitionDepartment.received.is_(true()),
             RecognitionDepartment.department_id.in_(department_ids),
@@ -93,22 +102,33 @@ def visible_posts(viewer: User, department_ids: list[int] | None = None):
             # departments (10,000 rows, 20 ms) before the first page's 20.
             Recognition.visibility != Visibility.PUBLIC,
         )
-        if department_ids
-        else false()
     )
     named = exists().where(
         RecognitionRecipient.recognition_id == Recognition.id,
-        RecognitionRecipient.user_id == viewer.id,
+        RecognitionRecipient.user_id == viewer_id,
     )
     return and_(
         Recognition.hidden_at.is_(None),
         or_(
             Recognition.visibility == Visibility.PUBLIC,
-            Recognition.author_id == viewer.id,
+            Recognition.author_id == viewer_id,
             audience,
             named,
         ),
     )
+
+
+# `visible_posts` for any employee, the viewer given by `employee_params`: a condition
+# built once, so the wall's statements around it are built once too (a statement built
+# per request costs more Python than the database's work on it).
+EMPLOYEE_SEES = _employee_sees(
+    bindparam("seen_by"), bindparam("seen_by_departments", expanding=True)
+)
+
+
+def employee_params(viewer: User) -> dict[str, object]:
+    """The values of `EMPLOYEE_SEES` for this employee."""
+    return {"seen_by": viewer.id, "seen_by_departments": viewer_department_ids(viewer)}
 
 
 def can_view(viewer: User, post: Recognition) -> bool:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import or_, select, text
+from sqlalchemy import bindparam, or_, select, text
 from sqlalchemy.orm import joinedload
 
 from portal.core.errors import NotFound
 from portal.core.policy import is_member, manages, shares_partner_requests
+from portal.database import read
 from portal.extensions import db
 from portal.models import (
     Department,
@@ -30,7 +31,7 @@ _MEMBER_DEPARTMENTS = text(
 def member_departments(user: User) -> list:
     """(slug, name, role, department_id) of the active departments the user works in, by
     name."""
-    return list(db.session.execute(_MEMBER_DEPARTMENTS, {"user_id": user.id}).all())
+    return list(read(_MEMBER_DEPARTMENTS, {"user_id": user.id}).all())
 
 
 def can_view(user: User, sr: ServiceRequest) -> bool:
@@ -56,22 +57,25 @@ def is_requester_side(user: User, sr: ServiceRequest) -> bool:
     return sr.requester_id == user.id or sr.filed_by_id == user.id
 
 
+_BY_KEY = (  # built once: every request's page opens with it
+    select(ServiceRequest)
+    .where(ServiceRequest.key == bindparam("key"))
+    .options(  # each one row, so joined into the one statement
+        joinedload(ServiceRequest.department),
+        joinedload(ServiceRequest.service),
+        joinedload(ServiceRequest.requester),
+        joinedload(ServiceRequest.filed_by),
+        joinedload(ServiceRequest.assignee),
+    )
+)
+
+
 def get_visible_request(user: User, key: str) -> ServiceRequest:
     """The request with this key if the user may see it; NotFound otherwise (whether it
     exists or not: a 404 must not tell the difference)."""
     if not isinstance(key, str) or not KEY_PATTERN.match(key):
         raise NotFound
-    sr = db.session.scalar(
-        select(ServiceRequest)
-        .where(ServiceRequest.key == key)
-        .options(  # each one row, so joined into the one statement
-            joinedload(ServiceRequest.department),
-            joinedload(ServiceRequest.service),
-            joinedload(ServiceRequest.requester),
-            joinedload(ServiceRequest.filed_by),
-            joinedload(ServiceRequest.assignee),
-        )
-    )
+    sr = db.session.scalar(_BY_KEY, {"key": key})
     if sr is None or not can_view(user, sr):
         raise NotFound
     return sr

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
+from portal.database import read
 from portal.extensions import db
 from portal.models import (
     Department,
@@ -50,19 +51,41 @@ def _value_words(
     return value
 
 
+# Each built once, for a department member (True: internal notes and files too) and for
+# anyone else (False): every request's page reads them.
+_EVENTS = {
+    internal: select(RequestEvent)
+    .where(
+        RequestEvent.request_id == bindparam("request_id"),
+        *([] if internal else [RequestEvent.internal.is_(False)]),
+    )
+    .order_by(RequestEvent.id)
+    for internal in (True, False)
+}
+_FILES = {
+    internal: select(RequestAttachment)
+    .where(
+        RequestAttachment.request_id == bindparam("request_id"),
+        *([] if internal else [RequestAttachment.internal.is_(False)]),
+    )
+    .order_by(RequestAttachment.id)
+    for internal in (True, False)
+}
+_PEOPLE = (
+    select(User.id, User.name, User.active, Guest.organisation)
+    .outerjoin(Guest, Guest.user_id == User.id)
+    .where(User.id.in_(bindparam("ids", expanding=True)))
+)
+
+
 def timeline(sr: ServiceRequest, viewer: User) -> list[TimelineEntry]:
     """The request's history as the viewer may see it: internal notes (and files on
     them) only for department members."""
     show_internal = can_work(viewer, sr)
-    query = select(RequestEvent).where(RequestEvent.request_id == sr.id).order_by(RequestEvent.id)
-    if not show_internal:
-        query = query.where(RequestEvent.internal.is_(False))
-    events = list(db.session.scalars(query))
+    of_request = {"request_id": sr.id}
+    events = list(db.session.scalars(_EVENTS[show_internal], of_request))
     files: dict[int, list[RequestAttachment]] = {}
-    file_query = select(RequestAttachment).where(RequestAttachment.request_id == sr.id)
-    if not show_internal:
-        file_query = file_query.where(RequestAttachment.internal.is_(False))
-    for attachment in db.session.scalars(file_query.order_by(RequestAttachment.id)):
+    for attachment in db.session.scalars(_FILES[show_internal], of_request):
         files.setdefault(attachment.event_id or 0, []).append(attachment)
     user_ids = {e.actor_id for e in events if e.actor_id} | {
         int(v)
@@ -76,11 +99,7 @@ def timeline(sr: ServiceRequest, viewer: User) -> list[TimelineEntry]:
     people: dict[int, str] = {}
     partners: dict[int, str] = {}
     if user_ids:
-        for uid, name, active, organisation in db.session.execute(
-            select(User.id, User.name, User.active, Guest.organisation)
-            .outerjoin(Guest, Guest.user_id == User.id)
-            .where(User.id.in_(user_ids))
-        ).tuples():
+        for uid, name, active, organisation in read(_PEOPLE, {"ids": sorted(user_ids)}):
             people[uid] = name if active else f"{name} (former employee)"
             if organisation is not None:
                 partners[uid] = organisation

@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, select
 
 from portal.core import clock
 from portal.core.errors import NotFound, Refused
 from portal.core.policy import is_member
+from portal.database import read
 from portal.directory.calendars import calendar_for
 from portal.extensions import db
 from portal.models import (
@@ -365,14 +366,15 @@ def reopen(
     commit_change(sr)
 
 
+_TRANSFER_TARGETS = (  # built once: every request's page offers the menu to its workers
+    select(Department.slug, Department.name)
+    .where(Department.active, Department.id != bindparam("department_id"))
+    .order_by(Department.name)
+)
+
+
 def transfer_targets(sr: ServiceRequest) -> list[Row]:
     """The departments a request may be transferred to, by name: (slug, name) rows only,
     since the menu draws nothing else (with 300 departments, whole objects cost more than
     the rest of the page)."""
-    return list(
-        db.session.execute(
-            select(Department.slug, Department.name)
-            .where(Department.active, Department.id != sr.department_id)
-            .order_by(Department.name)
-        )
-    )
+    return list(read(_TRANSFER_TARGETS, {"department_id": sr.department_id}))

@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import select, text
 
 from portal import sla
+from portal.database import read
 from portal.directory.calendars import calendar_for
 from portal.extensions import db
 from portal.models import Department, Membership, ServiceRequest, User
@@ -103,7 +104,7 @@ def department_members(department_id: int) -> list[User]:
 
 def department_addresses(department_id: int) -> list:
     """(id, email) of the department's active people, for e-mails to all of them."""
-    return list(db.session.execute(_ADDRESSES, {"department_id": department_id}).all())
+    return list(read(_ADDRESSES, {"department_id": department_id}).all())
 
 
 _ADDRESSES = text(

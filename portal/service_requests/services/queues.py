@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 from portal import sla
 from portal.core import clock
 from portal.core.errors import NotFound
+from portal.database import read
 from portal.directory.calendars import calendars_of
 from portal.extensions import db
 from portal.models import (
@@ -212,8 +213,8 @@ _DUE_COUNTS = select(
 
 def _queue_counts(department: Department, viewer: User, now: datetime) -> dict[str, int]:
     values = {"department_id": department.id, "viewer_id": viewer.id, "now": now}
-    by_status = dict(db.session.execute(_BY_STATUS, values).all())
-    breached, at_risk, mine = db.session.execute(_DUE_COUNTS, values).one()
+    by_status = dict(read(_BY_STATUS, values).all())
+    breached, at_risk, mine = read(_DUE_COUNTS, values).one()
     return {
         QueueTab.NEW: by_status.get(RequestStatus.NEW, 0),
         QueueTab.MINE: mine or 0,
@@ -256,7 +257,7 @@ def queue_entry(slug: str, viewer: User) -> QueueEntry | None:
 
     if not is_slug(slug):
         return None
-    row = db.session.execute(_QUEUE_ENTRY, {"slug": slug, "user_id": viewer.id}).first()
+    row = read(_QUEUE_ENTRY, {"slug": slug, "user_id": viewer.id}).first()
     if row is None:
         return None
     if not (viewer.is_admin or row.role is not None):
@@ -279,7 +280,7 @@ def next_clock_change(department: Department, now: datetime | None = None) -> da
     """The next instant a request of the department turns at risk or breached (what the
     queue's badges and tab counts follow), from the two due-time indexes."""
     values = {"department_id": department.id, "now": clock.now(now)}
-    instants = db.session.execute(_NEXT_CHANGE, values).one()
+    instants = read(_NEXT_CHANGE, values).one()
     found = [clock.aware(at) for at in instants if at is not None]
     return min(found, default=None)
 
@@ -306,7 +307,7 @@ _PEOPLE = (
 
 def department_people(department: Department) -> list[Row]:
     """Everyone in the department (id and name), for the queue's assignee filter."""
-    return list(db.session.execute(_PEOPLE, {"department_id": department.id}))
+    return list(read(_PEOPLE, {"department_id": department.id}))
 
 
 def queue(

@@ -14,7 +14,7 @@ from sqlalchemy.orm.session import make_transient_to_detached
 
 from portal.core import clock, policy
 from portal.core.errors import NotFound, Refused
-from portal.database import write_transaction
+from portal.database import read, write_transaction
 from portal.extensions import db
 from portal.models import (
     Department,
@@ -104,7 +104,7 @@ _TOKEN_USED = text("SELECT id FROM service_request WHERE idempotency_token = :to
 
 def _existing_for_token(token: str, actor: User) -> ServiceRequest | None:
     # Nearly every token is new: ask for the id alone, load the request only if found.
-    request_id = db.session.scalar(_TOKEN_USED, {"token": token})
+    request_id = read(_TOKEN_USED, {"token": token}).scalar()
     sr = db.session.get(ServiceRequest, request_id) if request_id is not None else None
     if sr is not None and sr.filed_by_id != actor.id:
         raise Refused("This form was already used. Reload the page and try again.")
