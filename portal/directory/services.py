@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import groupby
 
-from sqlalchemy import Integer, Select, bindparam, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy import Integer, Row, Select, bindparam, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal import sla
 from portal.database import read
@@ -160,11 +160,10 @@ _DEPARTMENT_BY_SLUG = (
     .where(Department.slug == bindparam("slug"), Department.active)
     .options(selectinload(Department.opening_hours), selectinload(Department.closures))
 )
-_DEFAULT_STANDARDS = select(ResponseStandard).where(
-    ResponseStandard.department_id.in_(bindparam("ids", expanding=True)),
-    ResponseStandard.service_id.is_(None),
-)
-_DEFAULT_STANDARD_ROWS = select(
+# Response standards as plain rows of what a promise is made of (under the ORM's names):
+# the departments' defaults, and the services' own.
+_DEFAULT_STANDARDS = select(
+    ResponseStandard.department_id,
     ResponseStandard.priority,
     ResponseStandard.first_response_minutes,
     ResponseStandard.resolution_minutes,
@@ -172,9 +171,12 @@ _DEFAULT_STANDARD_ROWS = select(
     ResponseStandard.department_id.in_(bindparam("ids", expanding=True)),
     ResponseStandard.service_id.is_(None),
 )
-_SERVICE_OVERRIDES = select(ResponseStandard).where(
-    ResponseStandard.service_id.in_(bindparam("ids", expanding=True))
-)
+_SERVICE_OVERRIDES = select(
+    ResponseStandard.service_id,
+    ResponseStandard.priority,
+    ResponseStandard.first_response_minutes,
+    ResponseStandard.resolution_minutes,
+).where(ResponseStandard.service_id.in_(bindparam("ids", expanding=True)))
 _DEPARTMENT_SERVICES = (
     select(Service)
     .where(Service.department_id == bindparam("department_id"), Service.active)
@@ -281,7 +283,9 @@ def upcoming_closed_days(
     return sorted(found)
 
 
-def _promises(standards: list[ResponseStandard], day_minutes: int) -> list[Promise]:
+def _promises(standards: list, day_minutes: int) -> list[Promise]:
+    """Promises in priority order from standards (rows or objects: their priority and
+    minutes are read)."""
     by_priority = {s.priority: s for s in standards}
     return [
         Promise(
@@ -295,29 +299,29 @@ def _promises(standards: list[ResponseStandard], day_minutes: int) -> list[Promi
     ]
 
 
-def _department_defaults(
-    department_ids: list[int],
-) -> dict[int, list[ResponseStandard]]:
-    result: dict[int, list[ResponseStandard]] = defaultdict(list)
+def _department_defaults(department_ids: list[int]) -> dict[int, list[Row]]:
+    """Each department's default response standards, as rows (`_DEFAULT_STANDARDS`)."""
+    result: dict[int, list[Row]] = defaultdict(list)
     if not department_ids:
         return result
-    for standard in db.session.scalars(_DEFAULT_STANDARDS, {"ids": list(department_ids)}):
+    for standard in read(_DEFAULT_STANDARDS, {"ids": list(department_ids)}):
         result[standard.department_id].append(standard)
     return result
 
 
-def _service_overrides(service_ids: list[int]) -> dict[int, list[ResponseStandard]]:
-    result: dict[int, list[ResponseStandard]] = defaultdict(list)
+def _service_overrides(service_ids: list[int]) -> dict[int, list[Row]]:
+    """Each service's own response standards, as rows (`_SERVICE_OVERRIDES`)."""
+    result: dict[int, list[Row]] = defaultdict(list)
     if not service_ids:
         return result
-    for standard in db.session.scalars(_SERVICE_OVERRIDES, {"ids": list(service_ids)}):
+    for standard in read(_SERVICE_OVERRIDES, {"ids": list(service_ids)}):
         result[standard.service_id].append(standard)
     return result
 
 
 def effective_promises(
-    department_defaults: list[ResponseStandard],
-    overrides: list[ResponseStandard],
+    department_defaults: list,
+    overrides: list,
     day_minutes: int,
 ) -> tuple[list[Promise], bool]:
     """Per priority, the service's override where it has one, else the department default."""
@@ -331,18 +335,24 @@ def _normal(promises: list[Promise]) -> Promise | None:
 
 
 # In the order of ix_service_popularity: the first active ones, not every service sorted.
+# Plain rows of what the home page draws (a link and two names), not objects.
 _POPULAR = (
-    select(Service)
+    select(
+        Service.slug,
+        Service.name,
+        Department.slug.label("department_slug"),
+        Department.name.label("department_name"),
+    )
     .join(Service.department)
     .where(Service.active, Department.active)
     .order_by(Service.popularity.desc(), Service.name)
     .limit(bindparam("limit", type_=Integer))
-    .options(contains_eager(Service.department))
 )
 
 
-def popular_services(limit: int = 8) -> list[Service]:
-    return list(db.session.scalars(_POPULAR, {"limit": limit}))
+def popular_services(limit: int = 8) -> list[Row]:
+    """(slug, name, department_slug, department_name) of the most asked-for services."""
+    return list(read(_POPULAR, {"limit": limit}))
 
 
 def department_summary(slug: str, now: datetime | None = None) -> DepartmentSummary | None:
@@ -353,7 +363,7 @@ def department_summary(slug: str, now: datetime | None = None) -> DepartmentSumm
     if department is None:
         return None
     calendar = calendar_for(department, now.date())
-    standards = read(_DEFAULT_STANDARD_ROWS, {"ids": [department.id]}).all()
+    standards = read(_DEFAULT_STANDARDS, {"ids": [department.id]}).all()
     today = now.astimezone(calendar.tz()).date()
     return DepartmentSummary(
         department=department,

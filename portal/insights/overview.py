@@ -13,6 +13,7 @@ from sqlalchemy import Date, Select, bindparam, case, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.core import clock
+from portal.database import read
 from portal.extensions import db
 from portal.insights import figures
 from portal.insights.scorecard import (
@@ -105,7 +106,7 @@ def _counts(department_ids: list[int] | None, buckets: dict[str, tuple[date, dat
         values["department_ids"] = list(department_ids)
     query = _counts_statement(tuple(buckets), department_ids is not None)
     width = len(_COLUMNS)
-    for department_id, *sums in db.session.connection().execute(query, values):
+    for department_id, *sums in read(query, values):
         for index, name in enumerate(buckets):
             part = sums[index * width : (index + 1) * width]
             found[(department_id, name)] = Counts(*(int(v or 0) for v in part))

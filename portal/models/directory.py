@@ -36,9 +36,10 @@ class Priority(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return _PRIORITY_LABELS[self]  # a table built once: lists ask for it on every row
 
 
+_PRIORITY_LABELS = {priority: priority.value.capitalize() for priority in Priority}
 PRIORITY_ORDER = [Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW]
 
 

@@ -62,22 +62,23 @@ class RequestStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "new": "New",
-            "in_progress": "In progress",
-            "waiting": "Waiting on requester",
-            "resolved": "Resolved",
-            "closed": "Closed",
-            "cancelled": "Cancelled",
-            "blocked": "Waiting on another request",
-            "approval": "Awaiting approval",
-        }[self.value]
+        return _STATUS_LABELS[self]  # a table built once: lists ask for it on every row
 
     @property
     def is_open(self) -> bool:
         return self in OPEN_STATUSES
 
 
+_STATUS_LABELS = {
+    RequestStatus.NEW: "New",
+    RequestStatus.IN_PROGRESS: "In progress",
+    RequestStatus.WAITING: "Waiting on requester",
+    RequestStatus.RESOLVED: "Resolved",
+    RequestStatus.CLOSED: "Closed",
+    RequestStatus.CANCELLED: "Cancelled",
+    RequestStatus.BLOCKED: "Waiting on another request",
+    RequestStatus.AWAITING_APPROVAL: "Awaiting approval",
+}
 OPEN_STATUSES = frozenset({RequestStatus.NEW, RequestStatus.IN_PROGRESS, RequestStatus.WAITING})
 # The statuses whose clock runs: the department is at work (at risk, due, overdue).
 RUNNING_STATUSES = frozenset({RequestStatus.NEW, RequestStatus.IN_PROGRESS})

@@ -171,7 +171,8 @@ def card_body(card: Card, timezone: str, variant: Variant) -> CardBody:
 
 def _draw(viewer: User, ids: list[int], variant: Variant) -> dict[int, CardBody]:
     posts = feed_service.posts_by_ids(ids)
-    return {card.post.id: _body(card, variant) for card in feed_service.cards(viewer, posts)}
+    drawn = feed_service.cards(viewer, posts, with_reactions=False)  # the body has none
+    return {card.post.id: _body(card, variant) for card in drawn}
 
 
 def _body(card: Card, variant: Variant) -> CardBody:

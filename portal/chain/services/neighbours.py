@@ -14,7 +14,7 @@ from sqlalchemy import Integer, and_, bindparam, case, literal, null, or_, selec
 from portal.chain.services import SCOPE, goals
 from portal.chain.services.mapping import EXTERNAL_NAME, PARTNERS_NAME
 from portal.core import caching
-from portal.extensions import db
+from portal.database import read
 from portal.models import ChainFlow, ChainLink, ChainPartnerFlow, Department
 
 WINDOW = 90
@@ -127,7 +127,7 @@ _ROWS = _rows_statement()
 
 
 def _rows(department_id: int):
-    return db.session.connection().execute(_ROWS, {"department_id": department_id}).all()
+    return read(_ROWS, {"department_id": department_id}).all()
 
 
 def _observed(item: Neighbour, row) -> Neighbour:

@@ -311,7 +311,7 @@ class _CardBatch:
         people = {r.user_id for rows in self.recipients.values() for r in rows if r.user_id}
         people |= set(authors)
         self.organisations = dict(
-            db.session.connection().execute(_ORGANISATIONS, {"ids": sorted(people)}).all()
+            read(_ORGANISATIONS, {"ids": sorted(people)}).all()
         )
         for post in posts:
             set_committed_value(post, "author", authors.get(post.author_id))
@@ -455,18 +455,22 @@ def feed_page(
     return FeedPage(cards(viewer, posts), cursor)
 
 
-def cards(viewer: User, posts: list[Recognition], addons_per_post: int = 3) -> list[Card]:
+def cards(
+    viewer: User, posts: list[Recognition], addons_per_post: int = 3, with_reactions: bool = True
+) -> list[Card]:
     """Everything a post's card shows, in a fixed number of queries for the whole page:
-    the reactions now (they are the viewer's own), the rest when first read."""
+    the reactions now (they are the viewer's own), the rest when first read.
+    `with_reactions=False`: no reactions read (the card's body alone is drawn: the page
+    draws the reader's reactions around it)."""
     if not posts:
         return []
-    reactions = reactions_on(viewer, [p.id for p in posts])
+    reactions = reactions_on(viewer, [p.id for p in posts]) if with_reactions else {}
     batch = _CardBatch(viewer.id, posts, addons_per_post)
     now = datetime.now(UTC)
     return [
         Card(
             post=post,
-            reactions=reactions[post.id],
+            reactions=reactions.get(post.id, []),
             can_edit=can_edit(viewer, post, now),
             can_delete=post.author_id == viewer.id,
             _batch=batch,

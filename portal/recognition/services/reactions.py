@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.core import clock
 from portal.core.errors import NotFound, Refused
-from portal.database import write_transaction
+from portal.database import read, write_transaction
 from portal.extensions import db
 from portal.models import (
     AddOn,
@@ -100,9 +100,7 @@ def reactions_on(viewer: User, ids: list[int]) -> dict[int, list[tuple[ReactionK
     counts: dict[tuple[int, str], int] = {}
     mine: set[tuple[int, str]] = set()
     if ids:
-        for post_id, kind, count, own in db.session.execute(
-            _REACTIONS_ON, {"viewer": viewer.id, "ids": ids}
-        ):
+        for post_id, kind, count, own in read(_REACTIONS_ON, {"viewer": viewer.id, "ids": ids}):
             counts[(post_id, kind)] = count
             if own:
                 mine.add((post_id, kind))
