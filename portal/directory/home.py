@@ -72,6 +72,7 @@ _NORMAL_PROMISES = select(
 
 
 class DepartmentSummary(NamedTuple):
+    # home.html's A-to-Z list unpacks these six in this order: change both together.
     id: int
     slug: str
     name: str
@@ -114,12 +115,14 @@ def home_directory(now: datetime | None = None) -> HomeDirectory:
 def _by_letter(
     summaries: list[DepartmentSummary],
 ) -> list[tuple[str, list[DepartmentSummary]]]:
-    def letter(summary: DepartmentSummary) -> str:
+    """Departments under their first letter (A to Z, then "#" for any other), by name."""
+    keyed = []
+    for summary in summaries:  # each name's letter worked out once, not once a comparison
         first = summary.name[:1].upper()
-        return first if first.isalpha() else "#"
-
-    ordered = sorted(summaries, key=lambda s: (letter(s) == "#", letter(s), s.name.casefold()))
-    return [(key, list(group)) for key, group in groupby(ordered, key=letter)]
+        letter = first if first.isalpha() else "#"
+        keyed.append((letter == "#", letter, summary.name.casefold(), summary))
+    keyed.sort(key=lambda k: k[:3])
+    return [(letter, [k[3] for k in group]) for letter, group in groupby(keyed, key=lambda k: k[1])]
 
 
 def _cards(

@@ -163,7 +163,7 @@ def card_body(card: Card, timezone: str, variant: Variant) -> CardBody:
     """One card's body, for a card already read (a post's page, a profile)."""
     found = caching.cached_many(
         _card_keys([card.post.id], timezone, variant),
-        lambda _missing: {card.post.id: _body(card, variant)},
+        lambda _missing: {card.post.id: _body(card, variant, _card_macros())},
         seconds=min(_seconds(), CARD_SECONDS),
     )
     return found[card.post.id]
@@ -172,12 +172,17 @@ def card_body(card: Card, timezone: str, variant: Variant) -> CardBody:
 def _draw(viewer: User, ids: list[int], variant: Variant) -> dict[int, CardBody]:
     posts = feed_service.posts_by_ids(ids)
     drawn = feed_service.cards(viewer, posts, with_reactions=False)  # the body has none
-    return {card.post.id: _body(card, variant) for card in drawn}
+    macros = _card_macros()  # once a page, not twice a card
+    return {card.post.id: _body(card, variant, macros) for card in drawn}
 
 
-def _body(card: Card, variant: Variant) -> CardBody:
-    top = get_template_attribute(CARDS, "card_top")
-    tail = get_template_attribute(CARDS, "card_tail")
+def _card_macros() -> tuple:
+    """The two macros a card's body is drawn with (card_top, card_tail)."""
+    return get_template_attribute(CARDS, "card_top"), get_template_attribute(CARDS, "card_tail")
+
+
+def _body(card: Card, variant: Variant, macros: tuple) -> CardBody:
+    top, tail = macros
     return CardBody(
         int(card.post.id),
         Markup(str(top(card, variant.level, variant.prefix))),  # noqa: S704 - our template

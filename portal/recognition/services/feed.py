@@ -46,7 +46,8 @@ PAGE_SIZE = 20
 
 
 class DepartmentRef(NamedTuple):
-    """What a filter needs of a department."""
+    """What a filter needs of a department (wall.html's options unpack the three, in this
+    order)."""
 
     id: int
     slug: str
