@@ -8,11 +8,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 import holidays as holidays_lib
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, inspect, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal import sla
 from portal.database import read
-from portal.models import Closure, OpeningHours
+from portal.extensions import db
+from portal.models import Closure, Department, OpeningHours
 from portal.sla import BusinessCalendar
 
 if TYPE_CHECKING:  # directory.services imports this module
@@ -42,6 +44,8 @@ def calendar_for(
 
     Calendars are immutable values, so one is shared by every request that asks for the
     same hours, holidays and closures: its cache of computed days is kept between them."""
+    if isinstance(department, Department):
+        load_calendar(department)  # not two lazy loads: a third of their Python
     return calendar_from_rows(
         department.timezone,
         ((h.weekday, h.opens, h.closes) for h in department.opening_hours),
@@ -158,3 +162,33 @@ def weekly_hours(ids) -> dict[int, list[HoursRow]]:
     for row in read(_HOURS_OF, {"ids": list(ids)}):
         hours[row.department_id].append(HoursRow(row.weekday, row.opens, row.closes))
     return hours
+
+
+# A department's hours and closures as objects, in the order of its relationships: built
+# once, where a lazy load works out its own statement's cache key on every load (about three
+# times the Python of the read itself).
+_HOURS_OBJECTS = (
+    select(OpeningHours)
+    .where(OpeningHours.department_id == bindparam("department_id"))
+    .order_by(OpeningHours.weekday, OpeningHours.opens)
+)
+_CLOSURE_OBJECTS = (
+    select(Closure)
+    .where(Closure.department_id == bindparam("department_id"))
+    .order_by(Closure.day)
+)
+
+
+def load_calendar(department: Department) -> Department:
+    """Load the department's `opening_hours` and `closures` (those not loaded yet) with the
+    statements above, as its own collections: `calendar_for` then reads them, and they
+    stay the ORM's to change."""
+    unloaded = inspect(department).unloaded
+    params = {"department_id": department.id}
+    if "opening_hours" in unloaded:
+        hours = list(db.session.scalars(_HOURS_OBJECTS, params))
+        set_committed_value(department, "opening_hours", hours)
+    if "closures" in unloaded:
+        closures = list(db.session.scalars(_CLOSURE_OBJECTS, params))
+        set_committed_value(department, "closures", closures)
+    return department

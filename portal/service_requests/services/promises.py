@@ -10,12 +10,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from portal import sla
 from portal.core import clock
-from portal.directory.calendars import calendar_for
+from portal.directory.calendars import calendar_for, load_calendar
 from portal.extensions import db
 from portal.models import (
-    Closure,
     Department,
-    OpeningHours,
     Priority,
     RequestField,
     Service,
@@ -117,12 +115,6 @@ _REQUESTABLE = (
 )
 
 
-_HOURS = select(OpeningHours).where(OpeningHours.department_id == bindparam("department_id"))
-
-
-_CLOSURES = select(Closure).where(Closure.department_id == bindparam("department_id"))
-
-
 _FIELDS = (
     select(RequestField)
     .where(RequestField.service_id == bindparam("service_id"), RequestField.active)
@@ -141,11 +133,7 @@ def requestable_service(slug: str, service_slug: str) -> Service | None:
     if found is None:
         return None
     service, department = found
-    hours = db.session.scalars(_HOURS, {"department_id": department.id}).all()
-    closures = db.session.scalars(_CLOSURES, {"department_id": department.id}).all()
-    set_committed_value(department, "opening_hours", list(hours))
-    set_committed_value(department, "closures", list(closures))
-    set_committed_value(service, "department", department)
+    set_committed_value(service, "department", load_calendar(department))
     return service
 
 
