@@ -149,24 +149,22 @@ def neighbourhood(department_id: int) -> Neighbourhood:
             name = name or EXTERNAL_NAME
             declared[(bool(we_serve), slug, name)] = Neighbour(name, slug, reason, True)
     # Links seen only in requests: a department may have hundreds; only the busiest few
-    # per side become Neighbours, the rest are counted.
+    # per side become Neighbours, the rest are counted. Each comes with its sort key
+    # (`_order`'s, then its place: ties keep their order), worked out once per row here.
     observed_only: dict[bool, list] = {True: [], False: []}
-    for row in rows:
+    for place, row in enumerate(rows):
         if not row[0]:
-            key = (bool(row[1]), row[3], row[2] or EXTERNAL_NAME)
+            name = row[2] or EXTERNAL_NAME
+            key = (bool(row[1]), row[3], name)
             if key in declared:
                 _observed(declared[key], row)
             else:
-                observed_only[key[0]].append(row)
+                observed_only[key[0]].append((row[3] is None, -row[5], name.casefold(), place, row))
     result = Neighbourhood()
     for we_serve in (True, False):
         mine = [n for (we, *_), n in declared.items() if we is we_serve]
         mine.sort(key=lambda n: _order(n.slug, n.asked, n.name))
-        busiest = heapq.nsmallest(
-            OBSERVED_SHOWN,
-            observed_only[we_serve],
-            key=lambda r: _order(r[3], r[5], r[2] or EXTERNAL_NAME),
-        )
+        busiest = [entry[-1] for entry in heapq.nsmallest(OBSERVED_SHOWN, observed_only[we_serve])]
         shown = mine + [_observed(Neighbour(r[2] or EXTERNAL_NAME, r[3]), r) for r in busiest]
         more = len(observed_only[we_serve]) - len(busiest)
         if we_serve:
