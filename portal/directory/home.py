@@ -13,16 +13,15 @@ from datetime import datetime
 from itertools import groupby
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 
 from portal.core import clock
 from portal.database import read
+from portal.directory import services as directory_services
 from portal.directory.calendars import calendar_from_rows, calendar_rows
 from portal.directory.services import OpenStatus, Promise, open_status
 from portal.models import (
     Department,
-    Priority,
-    ResponseStandard,
     Service,
 )
 
@@ -58,16 +57,6 @@ _OFFERING_DEPARTMENTS = (
     .join(_OFFERED, _OFFERED.c.department_id == Department.id)
     .where(Department.active)
     .order_by(Department.name, Department.id)
-)
-# The normal-priority promise of each department in `ids`.
-_NORMAL_PROMISES = select(
-    ResponseStandard.department_id,
-    ResponseStandard.first_response_minutes,
-    ResponseStandard.resolution_minutes,
-).where(
-    ResponseStandard.department_id.in_(bindparam("ids", expanding=True)),
-    ResponseStandard.service_id.is_(None),
-    ResponseStandard.priority == Priority.NORMAL,
 )
 
 
@@ -134,9 +123,7 @@ def _cards(
     if not ids:
         return []
     hours, closures = calendar_rows(ids)
-    normal = {
-        row.department_id: row for row in read(_NORMAL_PROMISES, {"ids": ids})
-    }
+    defaults = directory_services._department_defaults(ids)
     cards = []
     for summary in summaries:
         timezone, country, subdivision = places[summary.id]
@@ -148,17 +135,10 @@ def _cards(
             subdivision,
             now.date(),
         )
-        standard = normal.get(summary.id)
-        promise = (
-            Promise(
-                Priority.NORMAL,
-                standard.first_response_minutes,
-                standard.resolution_minutes,
-                calendar.typical_day_minutes(),
-            )
-            if standard
-            else None
+        promises = directory_services._promises(
+            defaults.get(summary.id, []), calendar.typical_day_minutes()
         )
+        promise = directory_services._normal(promises)
         cards.append(
             DepartmentCard(summary, summary.service_count, promise, open_status(calendar, now))
         )

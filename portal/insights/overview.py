@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.core import clock
 from portal.database import read
+from portal.directory import services as directory_services
 from portal.extensions import db
 from portal.insights import figures
 from portal.insights.scorecard import (
@@ -148,10 +149,17 @@ class Strip:
     promise_words: str | None
 
 
-def strip_for(department: Department, now: datetime | None = None) -> Strip:
+def strip_for(
+    department: Department, promises: list | None = None, now: datetime | None = None
+) -> Strip:
+    """`promises`: the department's promises when the page has them already (the
+    department page reads them for its own table), else they are read here."""
     today = department_today(department, now)
     counts = _counts([department.id], _windows(today))
-    promise = promises_of(department).get(Priority.NORMAL.value)
+    if promises is None:
+        promise = promises_of(department).get(Priority.NORMAL.value)
+    else:
+        promise = directory_services._normal(promises)
     return Strip(
         department,
         counts.get((department.id, "30"), Counts()),

@@ -159,7 +159,7 @@ def neighbourhood(department_id: int) -> Neighbourhood:
             if key in declared:
                 _observed(declared[key], row)
             else:
-                observed_only[key[0]].append((row[3] is None, -row[5], name.casefold(), place, row))
+                observed_only[key[0]].append((*_order(row[3], row[5], name), place, row))
     result = Neighbourhood()
     for we_serve in (True, False):
         mine = [n for (we, *_), n in declared.items() if we is we_serve]

@@ -329,12 +329,13 @@ class FeedPage:
 
 
 class _FeedShape(NamedTuple):
-    """Which filters a page of the wall applies: one statement for each shape."""
+    """Which filters a page of the wall applies (each named as its parameter in
+    `_feed_params`): one statement for each shape."""
 
-    department: bool
-    value: bool
-    person: bool
-    mentions_me: bool
+    department_id: bool
+    value_id: bool
+    person_id: bool
+    mentioned_id: bool
     before: bool
 
 
@@ -342,7 +343,7 @@ def _feed_query(visible, shape: _FeedShape):
     """The ids of a page of posts under `visible`, each filter's value a bound parameter
     (`_feed_params`)."""
     query = select(Recognition.id).where(visible)
-    if shape.department:
+    if shape.department_id:
         query = query.where(
             Recognition.id.in_(
                 select(RecognitionDepartment.recognition_id).where(
@@ -350,9 +351,9 @@ def _feed_query(visible, shape: _FeedShape):
                 )
             )
         )
-    if shape.value:
+    if shape.value_id:
         query = query.where(Recognition.value_id == bindparam("value_id"))
-    if shape.person:
+    if shape.person_id:
         query = query.where(
             or_(
                 Recognition.author_id == bindparam("person_id"),
@@ -363,7 +364,7 @@ def _feed_query(visible, shape: _FeedShape):
                 ),
             )
         )
-    if shape.mentions_me:
+    if shape.mentioned_id:
         query = query.where(
             Recognition.id.in_(
                 select(RecognitionMention.recognition_id).where(
@@ -383,6 +384,8 @@ def _employee_feed(shape: _FeedShape):
 
 
 def _feed_params(viewer: User, wall_filter: WallFilter, before: int | None) -> dict:
+    """The filters' values by their parameters' names: which names are there is the
+    page's `_FeedShape`."""
     params: dict[str, object] = {}
     if wall_filter.department is not None:
         params["department_id"] = wall_filter.department.id
@@ -405,15 +408,9 @@ def feed_ids(
 ) -> tuple[list[int], int | None]:
     """Newest first; `before` is the keyset cursor (the last id already shown). Returns
     the ids of the page's posts and the cursor of the next page (None on the last)."""
-    wall_filter = wall_filter or WallFilter()
-    shape = _FeedShape(
-        wall_filter.department is not None,
-        wall_filter.value is not None,
-        wall_filter.person is not None,
-        wall_filter.mentions_me,
-        before is not None,
-    )
-    params = {**_feed_params(viewer, wall_filter, before), "limit": limit + 1}
+    params = _feed_params(viewer, wall_filter or WallFilter(), before)
+    shape = _FeedShape(*(name in params for name in _FeedShape._fields))
+    params["limit"] = limit + 1
     if policy.is_guest(viewer):
         query = _feed_query(visible_posts(viewer), shape)
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, bindparam, select
 
 from portal.database import read
 from portal.extensions import db
@@ -51,26 +51,23 @@ def _value_words(
     return value
 
 
-# Each built once, for a department member (True: internal notes and files too) and for
-# anyone else (False): every request's page reads them.
-_EVENTS = {
-    internal: select(RequestEvent)
-    .where(
-        RequestEvent.request_id == bindparam("request_id"),
-        *([] if internal else [RequestEvent.internal.is_(False)]),
-    )
-    .order_by(RequestEvent.id)
-    for internal in (True, False)
-}
-_FILES = {
-    internal: select(RequestAttachment)
-    .where(
-        RequestAttachment.request_id == bindparam("request_id"),
-        *([] if internal else [RequestAttachment.internal.is_(False)]),
-    )
-    .order_by(RequestAttachment.id)
-    for internal in (True, False)
-}
+def _by_audience(model) -> dict[bool, Select]:
+    """A request's rows of `model` (events, files) in order, built once for a department
+    member (True: internal ones too) and for anyone else (False): every request's page
+    reads them."""
+    return {
+        internal: select(model)
+        .where(
+            model.request_id == bindparam("request_id"),
+            *([] if internal else [model.internal.is_(False)]),
+        )
+        .order_by(model.id)
+        for internal in (True, False)
+    }
+
+
+_EVENTS = _by_audience(RequestEvent)
+_FILES = _by_audience(RequestAttachment)
 _PEOPLE = (
     select(User.id, User.name, User.active, Guest.organisation)
     .outerjoin(Guest, Guest.user_id == User.id)
