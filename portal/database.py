@@ -6,11 +6,19 @@ import fcntl
 import logging
 import os
 import threading
-from collections.abc import Iterator, Mapping
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Executable, Result
+from sqlalchemy import CompoundSelect, Connection, Executable, Select, TextClause
+from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.result import SimpleResultMetaData
+from sqlalchemy.engine.row import Row
+from sqlalchemy.exc import InvalidRequestError, MultipleResultsFound, NoResultFound
 
 from portal.extensions import db
 
@@ -18,16 +26,214 @@ log = logging.getLogger(__name__)
 _turn = threading.local()
 
 
-def read(statement: Executable, params: Mapping[str, Any] | None = None) -> Result[Any]:
+def read(statement: Executable, params: Mapping[str, Any] | None = None) -> Rows:
     """Run a statement that selects columns, not mapped objects, on the session's
     connection and transaction: the same rows as `db.session.execute`, without the ORM's
-    work per statement (about half the Python of a small read). What the session holds
-    unflushed is flushed first, as the ORM's autoflush would. Statements that load
-    objects (`select(Model)`) go through the session."""
+    work per statement. What the session holds unflushed is flushed first, as the ORM's
+    autoflush would. Statements that load objects (`select(Model)`) go through the session.
+
+    A SELECT built once (a module's constant, its values as `bindparam`s) is compiled
+    once per database and then sent to the driver's cursor directly: SQLAlchemy's
+    execution layer costs several hundred lines of Python per statement, the driver
+    microseconds. Its rows are SQLAlchemy `Row`s, converted by the same type processors;
+    engine events (`before_cursor_execute`, `after_cursor_execute`) still see it, and a
+    driver's error is raised as SQLAlchemy's, as for any other statement."""
     session = db.session()
     if session.autoflush:
         session.flush()
-    return session.connection().execute(statement, params)
+    connection = session.connection()
+    prepared = _prepared(statement, connection.dialect)
+    if prepared is None:
+        return Rows(connection.execute(statement, params).all())
+    return prepared.run(connection, params or {})
+
+
+class Rows(list):
+    """A read's rows, with the `Result` methods callers use (all, first, one, scalar…)."""
+
+    __slots__ = ()
+
+    def all(self) -> Rows:
+        return self
+
+    def first(self) -> Any:
+        return self[0] if self else None
+
+    def one(self) -> Any:
+        if len(self) != 1:
+            raise (NoResultFound if not self else MultipleResultsFound)(
+                f"{len(self)} rows where exactly one was required"
+            )
+        return self[0]
+
+    def one_or_none(self) -> Any:
+        if len(self) > 1:
+            raise MultipleResultsFound(f"{len(self)} rows where one at most was required")
+        return self[0] if self else None
+
+    def scalar(self) -> Any:
+        return self[0][0] if self else None
+
+    def scalar_one(self) -> Any:
+        return self.one()[0]
+
+    def scalar_one_or_none(self) -> Any:
+        row = self.one_or_none()
+        return None if row is None else row[0]
+
+    def scalars(self) -> Rows:
+        return Rows(row[0] for row in self)
+
+    def mappings(self) -> list[Mapping[str, Any]]:
+        return [row._mapping for row in self]
+
+
+@dataclass(slots=True)
+class _Shape:
+    """A compiled SELECT as the driver takes it, for one length of each expanding list."""
+
+    sql: str
+    positional: Callable[[dict], tuple] | None  # the values in order, or None: by name
+    processors: tuple[tuple[str, Callable], ...]  # bind processors, by parameter name
+    expansion: tuple[tuple[str, tuple[str, ...]], ...] = ()  # a list's own parameter names
+
+
+@dataclass(slots=True)
+class _Prepared:
+    compiled: Any
+    defaults: dict[str, Any]
+    required: frozenset[str]
+    expanding: tuple[str, ...]
+    plain: _Shape | None
+    shapes: dict[tuple[int, ...], _Shape] = field(default_factory=dict)
+    make_row: Callable[[Any], Row] | None = None
+
+    def run(self, connection: Connection, params: Mapping[str, Any]) -> Rows:
+        if not self.required <= params.keys():
+            missing = ", ".join(sorted(self.required - params.keys()))
+            raise InvalidRequestError(f"A value is required for bind parameter(s) {missing}")
+        values = {**self.defaults, **params}
+        shape = self.plain or self._shape([len(values[name]) for name in self.expanding])
+        for name, names in shape.expansion:
+            values.update(zip(names, values.pop(name), strict=True))
+        for name, process in shape.processors:
+            values[name] = process(values[name])
+        arguments = shape.positional(values) if shape.positional else values
+        sql = shape.sql
+        cursor = connection.connection.cursor()
+        dispatch = connection.dispatch
+        try:
+            if dispatch.before_cursor_execute:
+                dispatch.before_cursor_execute(connection, cursor, sql, arguments, None, False)
+            cursor.execute(sql, arguments)
+            fetched = cursor.fetchall()
+            if dispatch.after_cursor_execute:
+                dispatch.after_cursor_execute(connection, cursor, sql, arguments, None, False)
+            make_row = self.make_row or self._row_maker(connection.dialect, cursor.description)
+        except Exception as error:
+            connection._handle_dbapi_exception(error, sql, arguments, cursor, None)
+        finally:
+            cursor.close()
+        return Rows(map(make_row, fetched))
+
+    def _shape(self, lengths: list[int]) -> _Shape:
+        key = tuple(lengths)
+        shape = self.shapes.get(key)
+        if shape is None:
+            sample = {name: [None] * n for name, n in zip(self.expanding, lengths, strict=True)}
+            expanded = self.compiled._process_parameters_for_postcompile(
+                {**self.defaults, **sample}
+            )
+            expansion = tuple(
+                (name, tuple(names)) for name, names in expanded.parameter_expansion.items()
+            )
+            processors = {**self.compiled._bind_processors, **expanded.processors}
+            shape = _shape_of(
+                expanded.statement,
+                expanded.positiontup,
+                {name: p for name, p in processors.items() if name in expanded.parameters},
+            )
+            shape.expansion = expansion
+            if len(self.shapes) < 64:  # list lengths vary; keep the common ones
+                self.shapes[key] = shape
+        return shape
+
+    def _row_maker(self, dialect: Dialect, description: Any) -> Callable[[Any], Row]:
+        columns = self.compiled._result_columns
+        if columns:
+            processors = [
+                column.type._cached_result_processor(dialect, described[1])
+                for column, described in zip(columns, description, strict=True)
+            ]
+            keys = [column.keyname for column in columns]
+        else:  # text: the driver's names, untyped (as SQLAlchemy reads text)
+            processors = []
+            keys = [described[0] for described in description]
+        metadata = SimpleResultMetaData(keys)
+        key_to_index = metadata._key_to_index
+        chosen = processors if any(processors) else None
+        self.make_row = partial(Row, metadata, chosen, key_to_index)
+        return self.make_row
+
+
+def _shape_of(sql: str, positiontup: Iterable[str] | None, processors: Mapping) -> _Shape:
+    order = tuple(positiontup) if positiontup is not None else None
+    if order is None:
+        positional = None
+    elif len(order) == 1:
+        (only,) = order
+
+        def positional(values: dict) -> tuple:
+            return (values[only],)
+    else:
+        positional = itemgetter(*order) if order else (lambda _values: ())
+    return _Shape(sql, positional, tuple(processors.items()))
+
+
+_PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _prepared(statement: Executable, dialect: Dialect) -> _Prepared | None:
+    """The statement compiled for this database, or None when it goes SQLAlchemy's own
+    way: the first time it is seen (a statement built for one call is never seen again,
+    and SQLAlchemy's cache compiles it more cheaply than a compile of our own), and when
+    it is not a SELECT, has literal or computed values or names the driver needs escaped."""
+    by_dialect = _PREPARED.get(statement)
+    if by_dialect is None:
+        _PREPARED[statement] = {}
+        return None
+    key = (type(dialect), dialect.server_version_info)
+    if key not in by_dialect:
+        by_dialect[key] = _prepare(statement, dialect)
+    return by_dialect[key]
+
+
+def _prepare(statement: Executable, dialect: Dialect) -> _Prepared | None:
+    textual = isinstance(statement, TextClause)
+    if textual and statement.text.lstrip()[:6].lower() not in {"select", "with "}:
+        return None
+    if not (textual or isinstance(statement, Select | CompoundSelect)):
+        return None
+    compiled = statement.compile(dialect=dialect)
+    binds = compiled.binds.values()
+    if (
+        compiled.literal_execute_params
+        or compiled.escaped_bind_names
+        or any(bind.callable is not None for bind in binds)
+        or any(not bind.expanding for bind in compiled.post_compile_params)
+        or not (textual or compiled._result_columns)
+    ):
+        return None
+    expanding = tuple(compiled.bind_names[bind] for bind in compiled.post_compile_params)
+    names = compiled.bind_names  # each bound parameter by its name in the SQL
+    required = frozenset(name for bind, name in names.items() if bind.required)
+    defaults = {name: bind.effective_value for bind, name in names.items() if not bind.required}
+    plain = (
+        None
+        if expanding
+        else _shape_of(compiled.string, compiled.positiontup, compiled._bind_processors)
+    )
+    return _Prepared(compiled, defaults, required, expanding, plain)
 
 
 @contextmanager

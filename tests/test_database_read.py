@@ -1,15 +1,20 @@
 """`portal.database.read`: reads of plain columns on the session's connection, past the
-ORM's work per statement. The same rows as the session, and nothing pending missed."""
+ORM's work per statement. The same rows as the session, and nothing pending missed. A
+statement read a second time goes to the driver's cursor directly (compiled once per
+database): the same rows and types again, the engine's events still see it, and the
+driver's errors are SQLAlchemy's."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, func, select
+import pytest
+from sqlalchemy import bindparam, func, select, text
+from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound, SQLAlchemyError
 
-from portal.database import read
+from portal.database import Rows, read
 from portal.extensions import db
-from portal.models import Notification
+from portal.models import Membership, MembershipRole, Notification, User
 from portal.notify import inbox
 from tests.statements import count_statements
 
@@ -55,3 +60,87 @@ def test_the_notifications_page_counts_the_unread_once(app, client, login, make_
     counts = [s for s in sent if "count(*)" in s.lower() and "notification" in s.lower()]
     assert len(counts) == 1  # the header shows the page's own count
     assert '<span class="count-badge">2<span class="visually-hidden"> unread' in response.text
+
+
+# Read twice, as a page reads its statements built once: the first read goes SQLAlchemy's
+# way, the second (and every later one) the prepared way.
+_PEOPLE = (
+    select(
+        User.id, User.name, User.active, Membership.role, Notification.created_at,
+        func.count().label("n"),
+    )
+    .join(Membership, Membership.user_id == User.id)
+    .outerjoin(Notification, Notification.user_id == User.id)
+    .where(User.id.in_(bindparam("ids", expanding=True)), User.active == bindparam("active"))
+    .group_by(User.id, User.name, User.active, Membership.role, Notification.created_at)
+    .order_by(User.id)
+)
+
+
+def test_a_prepared_read_gives_the_rows_and_types_the_session_gives(
+    app, make_user, make_department
+):
+    team = make_department()
+    people = [make_user(roles={team: "agent" if i else "manager"}) for i in range(3)]
+    at = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    db.session.add(Notification(user_id=people[0].id, topic="t", text="n", created_at=at))
+    db.session.commit()
+    ids = [p.id for p in people]
+    for wanted in (ids, ids[:1], [], ids[::-1], ids):  # lists of every length, twice over
+        params = {"ids": wanted, "active": True}
+        through_orm = db.session.execute(_PEOPLE, params).all()
+        for _ in range(2):
+            rows = read(_PEOPLE, params)
+            assert rows == through_orm and len(rows) == len(wanted)
+    first = read(_PEOPLE, {"ids": ids, "active": True})[0]
+    assert first.role is MembershipRole.MANAGER  # the enum, not its stored text
+    assert first.active is True  # a bool, not SQLite's 1
+    assert first.created_at.replace(tzinfo=UTC) == at  # a datetime, not a string
+    assert first._mapping["name"] == people[0].name and first.n == 1
+    assert read(_PEOPLE, {"ids": ids, "active": False}) == []
+
+
+def test_a_prepared_read_is_seen_by_the_engines_events(app, make_user):
+    erin = make_user()
+    db.session.add(Notification(user_id=erin.id, topic="t", text="One"))
+    db.session.commit()
+    assert erin.id  # loaded again after the commit, before counting
+    for _ in range(2):  # SQLAlchemy's way, then the prepared way
+        with count_statements() as sent:
+            assert inbox.unread_count(erin) == 1
+        assert len(sent) == 1 and "from notification" in sent[0].lower()
+
+
+def test_a_prepared_text_read_keeps_the_drivers_column_names(app, make_user):
+    erin = make_user()
+    statement = text("SELECT id, name AS who FROM user_account WHERE id = :id")
+    for _ in range(2):
+        (row,) = read(statement, {"id": erin.id})
+        assert (row.id, row.who) == (erin.id, erin.name)
+
+
+def test_a_driver_error_in_a_prepared_read_is_sqlalchemys(app, make_user):
+    broken = text("SELECT no_such_column FROM user_account")
+    for _ in range(2):
+        with pytest.raises(DBAPIError):
+            read(broken)
+        db.session.rollback()  # PostgreSQL ends the transaction on an error
+    needs_a_value = select(User.id).where(User.id == bindparam("id"))
+    for _ in range(2):
+        with pytest.raises(SQLAlchemyError, match="value is required"):
+            read(needs_a_value)
+
+
+def test_rows_answer_as_a_result_would():
+    rows = Rows([(1, "a"), (2, "b")])
+    assert rows.all() == [(1, "a"), (2, "b")] and rows.first() == (1, "a")
+    assert rows.scalar() == 1 and rows.scalars().all() == [1, 2]
+    with pytest.raises(MultipleResultsFound):
+        rows.one()
+    with pytest.raises(MultipleResultsFound):
+        rows.one_or_none()
+    empty = Rows()
+    assert empty.first() is None and empty.scalar() is None and empty.one_or_none() is None
+    with pytest.raises(NoResultFound):
+        empty.one()
+    assert Rows([(7, "x")]).scalar_one() == 7 and empty.scalar_one_or_none() is None
