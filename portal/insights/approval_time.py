@@ -23,7 +23,6 @@ from portal.core import clock
 from portal.database import read
 from portal.directory.calendars import calendar_for
 from portal.directory.services import DepartmentOrPlain
-from portal.extensions import db
 from portal.insights.rollup import KeptPerRefresh
 from portal.models import RequestApproval, RequestStatus, ServiceRequest
 
@@ -76,10 +75,10 @@ def waits_at(
         refreshed_at,
         lambda: _decided(department, windows, refreshed_at or now),
     )
-    waiting = db.session.scalar(
+    waiting = read(
         _WAITING_NOW,
         {"department_id": department.id, "since": now - timedelta(days=max(windows))},
-    )
+    ).scalar()
     return {
         days: ApprovalWait(days, count, middle, int(waiting or 0))
         for days, (count, middle) in decided.items()

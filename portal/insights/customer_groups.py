@@ -154,7 +154,7 @@ _ASKED_SINCE_REFRESH = union_all(
 def _asked_rows(statement, **values) -> list[tuple[int | None, str | None, int]]:
     return [
         (department_id, organisation, int(count))
-        for department_id, organisation, count in db.session.execute(statement, values)
+        for department_id, organisation, count in read(statement, values)
     ]
 
 

@@ -78,7 +78,7 @@ def deflections_in(department_ids: list[int] | None, windows: tuple[int, ...], n
     values |= {"since": _since(max(windows), now), "ids": department_ids}
     found: dict[tuple[int, int], int] = {}
     statement = _deflections(windows, department_ids is not None)
-    for department_id, *counts in db.session.execute(statement, values):
+    for department_id, *counts in read(statement, values):
         for days, count in zip(windows, counts, strict=True):
             found[(department_id, days)] = int(count or 0)
     return found

@@ -22,7 +22,7 @@ from sqlalchemy.orm import aliased
 from portal import audit
 from portal.core import clock, policy
 from portal.core.errors import NotFound, Refused
-from portal.database import write_transaction
+from portal.database import read, write_transaction
 from portal.extensions import db
 from portal.feedback import checkins
 from portal.feedback.typed_text import typed_text
@@ -256,9 +256,7 @@ def marks(department_id: int | None = None, now: datetime | None = None) -> list
     parameters = {"now": clock.now(now)}
     if department_id is not None:
         parameters["department_id"] = department_id
-    rows = db.session.execute(
-        _marks_statement(department_id is not None), parameters
-    ).tuples()
+    rows = read(_marks_statement(department_id is not None), parameters)
     return [
         Mark(ci_id, server_id, client_id, server_name, client_name, period, total / count,
              count, will_change)
