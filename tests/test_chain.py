@@ -503,6 +503,30 @@ def test_the_department_strip_shows_the_declared_and_the_three_busiest_observed(
     assert [n.name for n in neighbourhood(org["sales"].id).relies_on] == ["IT"]
 
 
+def test_the_busiest_observed_ties_go_by_name_and_a_declared_links_flows_are_its_own(org):
+    """The database ranks each side's links seen only in requests and returns those that
+    can be among the three busiest: a tie at the third place is settled by name, case
+    aside, and a declared link's own flow adds to it (not to the ranking or the count)."""
+    asked_by_name = {
+        "Sales": 9, "Kappa": 8, "Zeta": 5, "delta": 3, "Alpha": 3, "beta": 3, "Omega": 1
+    }
+    for n, (name, asked) in enumerate(asked_by_name.items()):
+        other = org["sales"] if name == "Sales" else factories.make_department(
+            slug=f"tie-{n}", name=name, key_prefix=f"Q{n}"
+        )
+        if name in {"Sales", "Kappa"}:  # declared, and the busiest of all
+            db.session.add(ChainLink(server_id=org["it"].id, client_id=other.id,
+                                     reason="Declared", declared_by_id=org["it"].id))
+        db.session.add(ChainFlow(window_days=90, asking_id=other.id, serving_id=org["it"].id,
+                                 asked=asked, resolved=0, within_promise=0, rating_sum=0,
+                                 rating_count=0))
+    db.session.commit()
+    hood = neighbourhood(org["it"].id)
+    assert [n.name for n in hood.serves] == ["Sales", "Kappa", "Zeta", "Alpha", "beta"]
+    assert [(n.declared, n.asked) for n in hood.serves[:2]] == [(True, 9), (True, 8)]
+    assert hood.more_serves == 2  # delta and Omega
+
+
 def test_the_neighbourhood_reads_each_side_from_an_index(org):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's")

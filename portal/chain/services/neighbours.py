@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 
-from sqlalchemy import Integer, and_, bindparam, case, literal, null, or_, select, union_all
+from sqlalchemy import Integer, and_, bindparam, case, func, literal, null, or_, select, union_all
 
 from portal.chain.services import SCOPE, goals
 from portal.chain.services.mapping import EXTERNAL_NAME, PARTNERS_NAME
@@ -78,6 +78,7 @@ def _rows_statement():
             null().label("median"),
             literal(0).label("rating_sum"),
             literal(0).label("rating_count"),
+            literal(0).label("unlinked"),
         )
         .select_from(ChainLink)
         .outerjoin(Department, Department.id == other_link)
@@ -86,27 +87,55 @@ def _rows_statement():
     )
     # One select per side, each led by an index (ix_chain_flow_serving; uq_chain_flow's
     # window_days, asking_id): "serving_id = d OR asking_id = d" read every flow of the window.
-    observed = [
-        select(
-            literal(False),
-            literal(we_serve),
-            Department.name,
-            Department.slug,
-            literal(""),
-            ChainFlow.asked,
-            ChainFlow.resolved,
-            ChainFlow.within_promise,
-            ChainFlow.median_minutes,
-            ChainFlow.rating_sum,
-            ChainFlow.rating_count,
+    # A department may have hundreds of links seen only in requests, of which the page shows
+    # the busiest few: each side's are ranked here by how much was asked, and only those
+    # that can be among the OBSERVED_SHOWN busiest come back (ties with the last included,
+    # for `neighbourhood` to order exactly), each with how many the side has in all. Flows
+    # of a declared link always come back: their figures go to it.
+    observed = []
+    for we_serve, ours, other in (
+        (True, ChainFlow.serving_id, ChainFlow.asking_id),
+        (False, ChainFlow.asking_id, ChainFlow.serving_id),
+    ):
+        server, client = (ours, other) if we_serve else (other, ours)
+        linked = (
+            select(ChainLink.id)
+            .where(ChainLink.server_id == server, ChainLink.client_id == client)
+            .exists()
         )
-        .join(Department, and_(Department.id == other, Department.active))
-        .where(ChainFlow.window_days == WINDOW, ours == department_id, other != department_id)
-        for we_serve, ours, other in (
-            (True, ChainFlow.serving_id, ChainFlow.asking_id),
-            (False, ChainFlow.asking_id, ChainFlow.serving_id),
+        side = (
+            select(
+                literal(False).label("declared"),
+                literal(we_serve).label("we_serve"),
+                Department.name,
+                Department.slug,
+                literal("").label("reason"),
+                ChainFlow.asked,
+                ChainFlow.resolved,
+                ChainFlow.within_promise,
+                ChainFlow.median_minutes,
+                ChainFlow.rating_sum,
+                ChainFlow.rating_count,
+                linked.label("linked"),
+            )
+            .join(Department, and_(Department.id == other, Department.active))
+            .where(ChainFlow.window_days == WINDOW, ours == department_id, other != department_id)
+            .subquery()
         )
-    ]
+        unlinked = case((side.c.linked, 0), else_=1)
+        ranked = select(
+            *(c for c in side.c if c.name != "linked"),
+            side.c.linked,
+            func.rank()
+            .over(partition_by=side.c.linked, order_by=side.c.asked.desc())
+            .label("rank"),
+            func.sum(unlinked).over().label("unlinked"),
+        ).subquery()
+        observed.append(
+            select(*(c for c in ranked.c if c.name not in {"linked", "rank"})).where(
+                or_(ranked.c.linked, ranked.c.rank <= OBSERVED_SHOWN)
+            )
+        )
     partners = select(  # partners and vendors (guests) only ask: observed, never declared
         literal(False),
         literal(True),
@@ -119,6 +148,7 @@ def _rows_statement():
         ChainPartnerFlow.median_minutes,
         ChainPartnerFlow.rating_sum,
         ChainPartnerFlow.rating_count,
+        literal(1),  # itself
     ).where(ChainPartnerFlow.window_days == WINDOW, ChainPartnerFlow.serving_id == department_id)
     return union_all(declared, *observed, partners)
 
@@ -152,6 +182,7 @@ def neighbourhood(department_id: int) -> Neighbourhood:
     # per side become Neighbours, the rest are counted. Each comes with its sort key
     # (`_order`'s, then its place: ties keep their order), worked out once per row here.
     observed_only: dict[bool, list] = {True: [], False: []}
+    in_all: dict[tuple[bool, bool], int] = {}  # (side, partners' row) → links seen only
     for place, row in enumerate(rows):
         if not row[0]:
             name = row[2] or EXTERNAL_NAME
@@ -160,13 +191,14 @@ def neighbourhood(department_id: int) -> Neighbourhood:
                 _observed(declared[key], row)
             else:
                 observed_only[key[0]].append((*_order(row[3], row[5], name), place, row))
+                in_all[(key[0], row[3] is None)] = int(row[11])
     result = Neighbourhood()
     for we_serve in (True, False):
         mine = [n for (we, *_), n in declared.items() if we is we_serve]
         mine.sort(key=lambda n: _order(n.slug, n.asked, n.name))
         busiest = [entry[-1] for entry in heapq.nsmallest(OBSERVED_SHOWN, observed_only[we_serve])]
         shown = mine + [_observed(Neighbour(r[2] or EXTERNAL_NAME, r[3]), r) for r in busiest]
-        more = len(observed_only[we_serve]) - len(busiest)
+        more = in_all.get((we_serve, False), 0) + in_all.get((we_serve, True), 0) - len(busiest)
         if we_serve:
             result.serves, result.more_serves = shown, more
         else:
