@@ -365,3 +365,38 @@ def test_the_default_account_ceiling_is_far_above_the_per_address_throttle(app):
 
     ceiling = parse(app.config["SIGNIN_ACCOUNT_LIMIT"])
     assert ceiling.amount >= 10 * app.config["SIGNIN_FREE_FAILURES"]
+
+
+def test_the_signed_in_person_is_the_sessions_own_object_as_a_query_loads_it(
+    app, make_user, make_department
+):
+    """The user loader reads the person as columns and makes them the session's User: no
+    change pending, relationships loaded on first use, a change saved by a commit, and
+    someone the session already holds is that same object."""
+    from sqlalchemy import inspect
+
+    from portal.accounts.services import departments_at_sign_in, load_user_by_session_token
+    from portal.models import User
+
+    team = make_department()
+    erin = make_user(roles={team: "agent"}, title="Analyst")
+    db.session.commit()
+    erin_id, token, team_id, team_slug = erin.id, erin.session_token, team.id, team.slug
+    db.session.expunge_all()  # a new request's session holds nobody
+    with app.test_request_context():
+        user = load_user_by_session_token(token)
+        state = inspect(user)
+        assert state.persistent and not state.modified and user not in db.session.dirty
+        assert (user.id, user.title, user.active) == (erin_id, "Analyst", True)
+        assert [m.department_id for m in user.memberships] == [team_id]  # a lazy load works
+        assert [(row.slug, row.role) for row in departments_at_sign_in()] == [
+            (team_slug, "agent")
+        ]
+        user.title = "Lead analyst"
+        db.session.commit()
+    db.session.expunge_all()
+    assert db.session.get(User, erin_id).title == "Lead analyst"
+    held = db.session.get(User, erin_id)
+    with app.test_request_context():
+        assert load_user_by_session_token(token) is held
+        assert load_user_by_session_token("no-such-token") is None

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from flask import g, redirect, request, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import and_, bindparam, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import make_transient_to_detached, selectinload
+from sqlalchemy.orm.util import identity_key
 
 from portal.core import urls
 from portal.core.problems import is_api_request
+from portal.database import read
 from portal.extensions import db
 from portal.htmx import hx_redirect
 from portal.models import Contact, Department, Membership, User
@@ -57,32 +60,60 @@ _DUMMY_HASH = (
 # for most people. Every column costs the ORM work on each execution, so a closed
 # department is told by its missing slug rather than by a column of its own. Built once, so
 # SQLAlchemy reuses its cache key and compiled form instead of building it again each time.
-# A service account never holds a session: only its API tokens act as it.
+# A service account never holds a session: only its API tokens act as it. The person's
+# columns, then one row per department they serve in.
+_USER_COLUMNS = tuple(column.key for column in User.__table__.columns)
 _USER_BY_TOKEN = (
     select(
-        User,
+        *(getattr(User, key) for key in _USER_COLUMNS),
         Department.slug,
-        Department.name,
+        Department.name.label("department_name"),
         Membership.role,
-        Membership.department_id,
+        Membership.department_id.label("membership_department_id"),
     )
     .outerjoin(Membership, Membership.user_id == User.id)
     .outerjoin(Department, and_(Department.id == Membership.department_id, Department.active))
     .where(User.session_token == bindparam("token"), User.active, ~User.is_service)
     .order_by(Department.name)
 )
+_PERSON = slice(0, len(_USER_COLUMNS))
+_NEW_USER = User.__mapper__.class_manager.new_instance
+_MEMBERSHIP = slice(len(_USER_COLUMNS), None)
+
+
+class SignInMembership(NamedTuple):
+    """A department the signed-in person serves in, read with them (the department's slug
+    and name are None where it is closed; every field is None for someone serving in none)."""
+
+    slug: str | None
+    name: str | None
+    role: str | None
+    department_id: int | None
 
 
 def load_user_by_session_token(token: str) -> User | None:
     """The signed-in person (Flask-Login's user loader); the statement's rows are kept for
-    the rest of the request (`departments_at_sign_in`, `memberships_at_sign_in`)."""
+    the rest of the request (`departments_at_sign_in`, `memberships_at_sign_in`).
+
+    Read on every request, so read as columns (`portal.database.read`) and made into the
+    session's `User` as a query would have loaded it (`make_transient_to_detached`: no
+    change pending, relationships loaded when first used): an ORM query of the entity
+    costs some 1,600 lines of Python more, a fifth of a small page. Someone the session
+    already holds is that object, as a query would return it."""
     if not token:
         return None
-    rows = db.session.execute(_USER_BY_TOKEN, {"token": token}).all()
+    rows = read(_USER_BY_TOKEN, {"token": token})
     if not rows:
         return None
-    user = rows[0][0]
-    g.sign_in_rows = (user.id, rows)
+    person = rows[0][_PERSON]
+    session = db.session()
+    user = session.identity_map.get(identity_key(User, person[0]))
+    if user is None:
+        user = _NEW_USER()  # as a query makes it: no constructor, no change events
+        user.__dict__.update(zip(_USER_COLUMNS, person, strict=True))
+        make_transient_to_detached(user)
+        session.add(user)
+    g.sign_in_rows = (user.id, [SignInMembership(*row[_MEMBERSHIP]) for row in rows])
     return user
 
 
