@@ -155,10 +155,10 @@ def recognition(card) -> dict:
     post = card.post
     return {
         "id": post.id,
-        "author": _person(post.author),
+        "author": _person(card.author),
         "people": [_person(person) for person in card.people],
         "teams": [department.slug for department in card.departments],
-        "value": post.value.name,
+        "value": card.value.name,
         "message": post.message,
         "message_html": post.message_html,
         "visibility": post.visibility.value,

@@ -15,7 +15,6 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.orm import load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.core import policy
@@ -134,6 +133,15 @@ class PersonRef(NamedTuple):
     email: str
 
 
+class ValueRef(NamedTuple):
+    """What a card shows of a company value."""
+
+    id: int
+    name: str
+    colour: str
+    emoji: str
+
+
 class RecipientLine(NamedTuple):
     """One recipient of a post: a person or a team, as read for a page of cards."""
 
@@ -168,15 +176,13 @@ class Card:
         return self._batch.load().recipients.get(self.post.id, [])
 
     @property
-    def author(self) -> User:
-        """The post's author (id and name), read with the page's batch: not one by one."""
-        self._batch.load()
-        return self.post.author
+    def author(self) -> PersonRef:
+        """The post's author (id, name, e-mail), read with the page's batch: not one by one."""
+        return self._batch.load().authors[self.post.author_id]
 
     @property
-    def value(self) -> CompanyValue:
-        self._batch.load()
-        return self.post.value
+    def value(self) -> ValueRef:
+        return self._batch.load().values[self.post.value_id]
 
     @property
     def people(self) -> list[PersonRef]:
@@ -242,12 +248,12 @@ _ADDONS = (
     .where(AddOn.recognition_id.in_(bindparam("ids", expanding=True)))
     .order_by(AddOn.recognition_id, AddOn.id)
 )
-_AUTHORS = (
-    select(User)
-    .where(User.id.in_(bindparam("ids", expanding=True)))
-    .options(load_only(User.id, User.name, User.email))  # the API names them by e-mail too
+_AUTHORS = select(User.id, User.name, User.email).where(  # the API names them by e-mail too
+    User.id.in_(bindparam("ids", expanding=True))
 )
-_VALUES = select(CompanyValue).where(CompanyValue.id.in_(bindparam("ids", expanding=True)))
+_VALUES = select(
+    CompanyValue.id, CompanyValue.name, CompanyValue.colour, CompanyValue.emoji
+).where(CompanyValue.id.in_(bindparam("ids", expanding=True)))
 _ORGANISATIONS = select(Guest.user_id, Guest.organisation).where(
     Guest.user_id.in_(bindparam("ids", expanding=True))
 )
@@ -265,6 +271,8 @@ class _CardBatch:
         self.recipients: dict[int, list[RecipientLine]] = {}
         self.addons: dict[int, list[AddOnLine]] = {}
         self.organisations: dict[int, str] = {}
+        self.authors: dict[int, PersonRef] = {}
+        self.values: dict[int, ValueRef] = {}
 
     def load(self) -> _CardBatch:
         if self.loaded:
@@ -297,17 +305,15 @@ class _CardBatch:
                         row.created_at,
                     )
                 )
-        # Authors and values set on the posts directly: one query each for the page, and
-        # the posts hold them (the session only keeps weak references).
+        # Authors and values as plain rows too: one statement each for the page.
         authors = {
-            u.id: u
-            for u in db.session.scalars(_AUTHORS, {"ids": sorted({p.author_id for p in posts})})
+            row[0]: PersonRef(*row)
+            for row in read(_AUTHORS, {"ids": sorted({p.author_id for p in posts})})
         }
-        values = {
-            v.id: v
-            for v in db.session.scalars(
-                _VALUES, {"ids": sorted({p.value_id for p in posts})}
-            )
+        self.authors = authors
+        self.values = {
+            row[0]: ValueRef(*row)
+            for row in read(_VALUES, {"ids": sorted({p.value_id for p in posts})})
         }
         people = {r.user_id for rows in self.recipients.values() for r in rows if r.user_id}
         people |= set(authors)
@@ -315,8 +321,6 @@ class _CardBatch:
             read(_ORGANISATIONS, {"ids": sorted(people)}).all()
         )
         for post in posts:
-            set_committed_value(post, "author", authors.get(post.author_id))
-            set_committed_value(post, "value", values.get(post.value_id))
             if post.request_department_id is None:
                 set_committed_value(post, "request_department", None)
         return self
