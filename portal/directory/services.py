@@ -7,9 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import groupby
+from typing import NamedTuple
 
 from sqlalchemy import Integer, Row, Select, bindparam, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from portal import sla
 from portal.database import read
@@ -26,6 +27,7 @@ from portal.models import (
     Priority,
     ResponseStandard,
     Service,
+    User,
 )
 from portal.models.directory import PRIORITY_ORDER
 
@@ -75,7 +77,7 @@ class DayHours:
 
 @dataclass
 class ServiceListing:
-    service: Service
+    service: ServiceRow
     promise: Promise | None
 
 
@@ -88,7 +90,7 @@ class DepartmentPage:
     status: OpenStatus
     next_holiday: tuple[date, str] | None
     closures_ahead: list[tuple[date, str]]
-    contacts: list[Contact]
+    contacts: list[ContactRow]
 
 
 @dataclass
@@ -177,18 +179,71 @@ _SERVICE_OVERRIDES = select(
     ResponseStandard.first_response_minutes,
     ResponseStandard.resolution_minutes,
 ).where(ResponseStandard.service_id.in_(bindparam("ids", expanding=True)))
+class ServiceRow(NamedTuple):
+    """What a department's page shows of one of its services (and the API of it)."""
+
+    id: int
+    slug: str
+    name: str
+    summary: str | None
+    category: str
+
+
+class ContactPerson(NamedTuple):
+    id: int
+    name: str
+    email: str
+    active: bool
+
+
+class ContactService(NamedTuple):
+    name: str
+
+
+class ContactRow(NamedTuple):
+    """A contact as a department's page shows it: its person and service joined in."""
+
+    label: str
+    service: ContactService | None
+    user: ContactPerson | None
+    mailbox: str | None
+    channel: str | None
+
+
+# A department's page reads its services and contacts as rows: only what it draws, no
+# objects (nor their events) for them, their people or services.
 _DEPARTMENT_SERVICES = (
-    select(Service)
+    select(Service.id, Service.slug, Service.name, Service.summary, Service.category)
     .where(Service.department_id == bindparam("department_id"), Service.active)
     .order_by(Service.category, Service.position, Service.name)
 )
 _DEPARTMENT_CONTACTS = (
-    select(Contact)
+    select(
+        Contact.label,
+        Service.name.label("service_name"),
+        User.id,
+        User.name,
+        User.email,
+        User.active,
+        Contact.mailbox,
+        Contact.channel,
+    )
+    .outerjoin(User, User.id == Contact.user_id)
+    .outerjoin(Service, Service.id == Contact.service_id)
     .where(Contact.department_id == bindparam("department_id"))
     .order_by(Contact.position, Contact.id)
-    # Joined, not a statement each: a statement of its own costs more than its rows.
-    .options(joinedload(Contact.user), joinedload(Contact.service))
 )
+
+
+def _contact(row: Row) -> ContactRow:
+    label, service_name, user_id, name, email, active, mailbox, channel = row
+    return ContactRow(
+        label,
+        ContactService(service_name) if service_name is not None else None,
+        ContactPerson(user_id, name, email, active) if user_id is not None else None,
+        mailbox,
+        channel,
+    )
 
 _PLAIN_ROW = select(
     Department.id,
@@ -382,7 +437,8 @@ def department_page(slug: str, now: datetime | None = None) -> DepartmentPage | 
         return None
     calendar = calendar_for(department, now.date())
     day_minutes = calendar.typical_day_minutes()
-    services = list(db.session.scalars(_DEPARTMENT_SERVICES, {"department_id": department.id}))
+    params = {"department_id": department.id}
+    services = [ServiceRow(*row) for row in read(_DEPARTMENT_SERVICES, params)]
     defaults = _department_defaults([department.id]).get(department.id, [])
     overrides = _service_overrides([s.id for s in services])
     listings = [
@@ -396,7 +452,7 @@ def department_page(slug: str, now: datetime | None = None) -> DepartmentPage | 
         (category, list(group))
         for category, group in groupby(listings, key=lambda row: row.service.category)
     ]
-    contacts = list(db.session.scalars(_DEPARTMENT_CONTACTS, {"department_id": department.id}))
+    contacts = [_contact(row) for row in read(_DEPARTMENT_CONTACTS, params)]
     today = now.astimezone(calendar.tz()).date()
     closed_days = upcoming_closed_days(calendar, today)
     return DepartmentPage(
