@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from portal.core import clock
 from portal.core.errors import NotFound
 from portal.core.policy import is_admin, is_member
+from portal.database import read
 from portal.extensions import db
 from portal.fulfilment.services.progress import may_cancel
 from portal.models import Bundle, BundleChild, BundleRun, Department, ServiceRequest, User
@@ -80,16 +81,17 @@ def run_page(actor: User, run_id: int | None, now: datetime | None = None) -> Ru
     return RunPage(run, lines, may_cancel(actor, run), done)
 
 
-_PARENT = (  # built once: every request's page asks
-    select(BundleRun)
+_PARENT = (  # built once: every request's page asks (only what its link shows)
+    select(BundleRun.id, BundleRun.title, BundleRun.status)
     .join(BundleChild, BundleChild.run_id == BundleRun.id)
     .where(BundleChild.request_id == bindparam("request_id"))
 )
 
 
-def parent_of(sr: ServiceRequest) -> BundleRun | None:
-    """The started bundle a request is a child of (for a link on its page)."""
-    return db.session.scalar(_PARENT, {"request_id": sr.id})
+def parent_of(sr: ServiceRequest) -> Row | None:
+    """The started bundle a request is a child of (its id, title and status, for a link on
+    its page)."""
+    return read(_PARENT, {"request_id": sr.id}).first()
 
 
 def runs_of(department_id: int, limit: int = 20) -> list[BundleRun]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Row, Select, bindparam, select
 
 from portal.database import read
 from portal.extensions import db
@@ -27,12 +27,12 @@ class TimelineEntry:
     """One event with the names its words need (the words are the template's:
     templates/service_requests/_timeline.html)."""
 
-    event: RequestEvent
+    event: Row  # a RequestEvent's columns, under its names
     actor_name: str
     actor_partner: str | None  # the organisation a guest actor represents; None for employees
     before: str | None
     after: str | None
-    attachments: list[RequestAttachment]
+    attachments: list[Row]  # RequestAttachments' columns
 
 
 def _value_words(
@@ -54,9 +54,10 @@ def _value_words(
 def _by_audience(model) -> dict[bool, Select]:
     """A request's rows of `model` (events, files) in order, built once for a department
     member (True: internal ones too) and for anyone else (False): every request's page
-    reads them."""
+    reads them, as rows under the model's names (no objects: the timeline only draws)."""
+    columns = [getattr(model, column.key) for column in model.__table__.columns]
     return {
-        internal: select(model)
+        internal: select(*columns)
         .where(
             model.request_id == bindparam("request_id"),
             *([] if internal else [model.internal.is_(False)]),
@@ -80,9 +81,9 @@ def timeline(sr: ServiceRequest, viewer: User) -> list[TimelineEntry]:
     them) only for department members."""
     show_internal = can_work(viewer, sr)
     of_request = {"request_id": sr.id}
-    events = list(db.session.scalars(_EVENTS[show_internal], of_request))
-    files: dict[int, list[RequestAttachment]] = {}
-    for attachment in db.session.scalars(_FILES[show_internal], of_request):
+    events = read(_EVENTS[show_internal], of_request)
+    files: dict[int, list[Row]] = {}
+    for attachment in read(_FILES[show_internal], of_request):
         files.setdefault(attachment.event_id or 0, []).append(attachment)
     user_ids = {e.actor_id for e in events if e.actor_id} | {
         int(v)
