@@ -337,13 +337,13 @@ def queue(
         part = "due" if cursor is None else "due after"
         if cursor is not None:
             values |= {"due": cursor[0], "last_id": cursor[1]}
-        rows = list(db.session.execute(_rows_statement(*shape, part), values))
+        rows = list(read(_rows_statement(*shape, part), values))
     if len(rows) <= QUEUE_PAGE_SIZE:
         part = "undue after" if cursor is not None and cursor[0] is None else "undue"
         if part == "undue after":
             values["last_id"] = cursor[1]
         values["limit"] = QUEUE_PAGE_SIZE + 1 - len(rows)
-        rows += list(db.session.execute(_rows_statement(*shape, part), values))
+        rows += read(_rows_statement(*shape, part), values)
     next_cursor = _encode_cursor(rows[QUEUE_PAGE_SIZE - 1]) if len(rows) > QUEUE_PAGE_SIZE else None
     return QueuePage(rows[:QUEUE_PAGE_SIZE], counts, next_cursor, filters)
 
