@@ -25,6 +25,8 @@ from itertools import chain
 from sqlalchemy import bindparam, event, text
 from sqlalchemy.orm import Session
 
+from portal import database
+
 _BUMPED = "stamps.bumped"
 _READ = text("SELECT scope, version FROM request_list_stamp WHERE scope IN :scopes").bindparams(
     bindparam("scopes", expanding=True)
@@ -50,16 +52,17 @@ def bump(session: Session, scopes: Iterable[str]) -> None:
         done.update(ordered)
 
 
-def read(session: Session, scopes: Iterable[str]) -> str:
+def read(scopes: Iterable[str]) -> str:
     """The current versions of these scopes, as one string for a cache key."""
-    found = read_each(session, scopes)
+    found = read_each(scopes)
     return ".".join(str(found[s]) for s in sorted(found))
 
 
-def read_each(session: Session, scopes: Iterable[str]) -> dict[str, int]:
-    """The current version of each scope (0 for one never moved), in one statement."""
+def read_each(scopes: Iterable[str]) -> dict[str, int]:
+    """The current version of each scope (0 for one never moved), in one statement, in the
+    app's session's transaction."""
     wanted = sorted(set(scopes))
-    found = dict(session.execute(_READ, {"scopes": wanted}).all())
+    found = dict(database.read(_READ, {"scopes": wanted}))  # the app's session's own
     return {s: found.get(s, 0) for s in wanted}
 
 

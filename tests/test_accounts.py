@@ -10,6 +10,7 @@ import pytest
 from portal.extensions import db
 from tests import worlds
 from tests.factories import PASSWORD
+from tests.statements import count_statements
 
 
 def sign_in(client, email, password=PASSWORD, csrf_token=None, environ_base=None, **extra):
@@ -400,3 +401,8 @@ def test_the_signed_in_person_is_the_sessions_own_object_as_a_query_loads_it(
     with app.test_request_context():
         assert load_user_by_session_token(token) is held
         assert load_user_by_session_token("no-such-token") is None
+    db.session.commit()  # expires what the session holds
+    with app.test_request_context(), count_statements() as sent:
+        assert load_user_by_session_token(token) is held
+        assert held.title == "Lead analyst"  # filled in from the row: no statement of its own
+    assert len(sent) == 1

@@ -7,8 +7,9 @@ from urllib.parse import urlsplit
 
 from flask import g, redirect, request, url_for
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, inspect, select
 from sqlalchemy.orm import make_transient_to_detached, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from portal.core import urls
@@ -113,6 +114,11 @@ def load_user_by_session_token(token: str) -> User | None:
         user.__dict__.update(zip(_USER_COLUMNS, person, strict=True))
         make_transient_to_detached(user)
         session.add(user)
+    else:  # held already: what a commit expired is filled in from the row, as a query would
+        expired = inspect(user).expired_attributes
+        for key, value in zip(_USER_COLUMNS, person, strict=True):
+            if key in expired:
+                set_committed_value(user, key, value)
     g.sign_in_rows = (user.id, [SignInMembership(*row[_MEMBERSHIP]) for row in rows])
     return user
 

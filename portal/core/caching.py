@@ -35,7 +35,7 @@ from flask import current_app
 from flask_caching import Cache
 
 from portal import stamps
-from portal.extensions import cache, db
+from portal.extensions import cache
 
 T = TypeVar("T")
 
@@ -64,7 +64,7 @@ def lifetime(name: str, factor: int = 1) -> int:
 
 def versions(scopes: Iterable[str]) -> str:
     """The scopes' current versions as one string (read them BEFORE the rows)."""
-    return stamps.read(db.session, scopes)
+    return stamps.read(scopes)
 
 
 def cached(

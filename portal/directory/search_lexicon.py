@@ -69,7 +69,7 @@ _CACHE: dict[str, Lexicon] = {}
 
 def lexicon() -> Lexicon:
     """The current lexicon (read again when the index or the synonyms changed)."""
-    version = stamps.read(db.session, [SCOPE])
+    version = stamps.read([SCOPE])
     cached = _CACHE.get(version)
     if cached is None:
         cached = _load()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Row, bindparam, func, select
 
 from portal import sla
 from portal.core import clock
@@ -172,7 +172,8 @@ class Scorecard:
     checkin: CheckInScore | None
     flags: list[InsightFlag]
     refreshed_at: datetime | None
-    answered: CheckIn | None = None  # the latest check-in the department answered publicly
+    # the latest check-in the department answered publicly: its period, heard, will_change
+    answered: Row | None = None
 
     def window(self, days: int) -> Window:
         return next(w for w in self.windows if w.days == days)
@@ -234,8 +235,8 @@ _FLAGS = (
     )
     .order_by(InsightFlag.week.desc())
 )
-_ANSWERED = (
-    select(CheckIn)
+_ANSWERED = (  # only what the card shows of it
+    select(CheckIn.period, CheckIn.heard, CheckIn.will_change)
     .where(
         CheckIn.department_id == bindparam("department_id"),
         CheckIn.served_department_id.is_(None),
@@ -401,7 +402,7 @@ def scorecard(department: DepartmentOrPlain, now: datetime | None = None) -> Sco
         checkin=checkin_score(department),
         flags=flags,
         refreshed_at=refreshed_at,
-        answered=db.session.scalar(_ANSWERED, {"department_id": department.id}),
+        answered=read(_ANSWERED, {"department_id": department.id}).first(),
     )
 
 

@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 
 from portal import stamps
 from portal.core import caching
-from portal.extensions import db, reader_cache
+from portal.extensions import reader_cache
 from portal.models import (
     AddOn,
     CompanyValue,
@@ -89,7 +89,7 @@ def _seconds() -> int:
 def _versions() -> dict[str, int]:
     """The wall's stamps, read once per request (first: see the module's notes)."""
     if "wall_versions" not in g:
-        g.wall_versions = stamps.read_each(db.session, [WALL, REACTIONS])
+        g.wall_versions = stamps.read_each([WALL, REACTIONS])
     return g.wall_versions
 
 

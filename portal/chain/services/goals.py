@@ -9,6 +9,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
@@ -17,7 +18,7 @@ from portal import audit
 from portal.core import clock
 from portal.core.errors import NotFound, Refused
 from portal.core.policy import is_admin, manages
-from portal.database import write_transaction
+from portal.database import read, write_transaction
 from portal.extensions import db
 from portal.models import (
     CompanyGoal,
@@ -224,7 +225,7 @@ def contributors(goal: CompanyGoal) -> list[Contributor]:
 
 # Built once: read on every department page.
 _GOALS_OF = (
-    select(CompanyGoal, Service.name)
+    select(CompanyGoal.id, CompanyGoal.title, CompanyGoal.target, Service.name)
     .join(GoalContribution, GoalContribution.goal_id == CompanyGoal.id)
     .outerjoin(Service, Service.id == GoalContribution.service_id)
     .where(GoalContribution.department_id == bindparam("department_id"))
@@ -232,12 +233,18 @@ _GOALS_OF = (
 )
 
 
-def goals_of(department_id: int) -> list[tuple[CompanyGoal, list[str]]]:
-    """The goals a department serves, each with the names of its services that serve it."""
-    rows = db.session.execute(_GOALS_OF, {"department_id": department_id}).all()
-    found: dict[int, tuple[CompanyGoal, list[str]]] = {}
-    for goal, service_name in rows:
-        entry = found.setdefault(goal.id, (goal, []))
+class GoalRef(NamedTuple):
+    id: int
+    title: str
+    target: str
+
+
+def goals_of(department_id: int) -> list[tuple[GoalRef, list[str]]]:
+    """The goals a department serves (id, title, target), each with the names of its
+    services that serve it."""
+    found: dict[int, tuple[GoalRef, list[str]]] = {}
+    for goal_id, title, target, service_name in read(_GOALS_OF, {"department_id": department_id}):
+        entry = found.setdefault(goal_id, (GoalRef(goal_id, title, target), []))
         if service_name:
             entry[1].append(service_name)
     return list(found.values())

@@ -13,7 +13,7 @@ from sqlalchemy import (
 from portal import audit
 from portal.core import clock
 from portal.core.errors import NotFound, Refused
-from portal.database import write_transaction
+from portal.database import read, write_transaction
 from portal.extensions import db
 from portal.models import (
     CompanyValue,
@@ -47,8 +47,17 @@ class ValueChoice:
     colour: str
 
 
+_ACTIVE_CHOICES = select(  # built once: the values as the form offers them, as rows
+    CompanyValue.id,
+    CompanyValue.name,
+    CompanyValue.description,
+    CompanyValue.emoji,
+    CompanyValue.colour,
+).where(CompanyValue.retired_at.is_(None)).order_by(CompanyValue.position, CompanyValue.name)
+
+
 def value_choices() -> list[ValueChoice]:
-    return [ValueChoice(v.id, v.name, v.description, v.emoji, v.colour) for v in active_values()]
+    return [ValueChoice(*row) for row in read(_ACTIVE_CHOICES)]
 
 
 def all_values() -> list[CompanyValue]:
