@@ -122,13 +122,15 @@ class _Prepared:
         sql = shape.sql
         cursor = connection.connection.cursor()
         dispatch = connection.dispatch
+        before, after = dispatch.before_cursor_execute, dispatch.after_cursor_execute
+        context = _ReadContext(sql, arguments) if before or after else None
         try:
-            if dispatch.before_cursor_execute:
-                dispatch.before_cursor_execute(connection, cursor, sql, arguments, None, False)
+            if before:
+                before(connection, cursor, sql, arguments, context, False)
             cursor.execute(sql, arguments)
             fetched = cursor.fetchall()
-            if dispatch.after_cursor_execute:
-                dispatch.after_cursor_execute(connection, cursor, sql, arguments, None, False)
+            if after:
+                after(connection, cursor, sql, arguments, context, False)
             make_row = self.make_row or self._row_maker(connection.dialect, cursor.description)
         except Exception as error:
             connection._handle_dbapi_exception(error, sql, arguments, cursor, None)
@@ -174,6 +176,16 @@ class _Prepared:
         chosen = processors if any(processors) else None
         self.make_row = partial(Row, metadata, chosen, key_to_index)
         return self.make_row
+
+
+class _ReadContext:
+    """What a cursor event's listener is given of a prepared read, where SQLAlchemy gives
+    its execution context: the statement and its parameters, and room for the listener's
+    own attributes (Flask-SQLAlchemy's query recording keeps its start time there)."""
+
+    def __init__(self, statement: str, parameters: Any):
+        self.statement = statement
+        self.parameters = parameters
 
 
 def _shape_of(sql: str, positiontup: Iterable[str] | None, processors: Mapping) -> _Shape:

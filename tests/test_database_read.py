@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import bindparam, event, func, select, text
 from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound, SQLAlchemyError
 
 from portal.database import Rows, read
@@ -109,6 +109,24 @@ def test_a_prepared_read_is_seen_by_the_engines_events(app, make_user):
         with count_statements() as sent:
             assert inbox.unread_count(erin) == 1
         assert len(sent) == 1 and "from notification" in sent[0].lower()
+    # A listener that keeps its own attribute on the context and reads the statement back
+    # (as Flask-SQLAlchemy's query recording does) works on a prepared read too.
+    recorded: list[str] = []
+
+    def started(conn, cursor, statement, parameters, context, executemany):
+        context.started = statement
+
+    def ended(conn, cursor, statement, parameters, context, executemany):
+        recorded.append(context.started == context.statement == statement)
+
+    event.listen(db.engine, "before_cursor_execute", started)
+    event.listen(db.engine, "after_cursor_execute", ended)
+    try:
+        assert inbox.unread_count(erin) == 1
+    finally:
+        event.remove(db.engine, "before_cursor_execute", started)
+        event.remove(db.engine, "after_cursor_execute", ended)
+    assert recorded == [True]
 
 
 def test_a_prepared_text_read_keeps_the_drivers_column_names(app, make_user):
