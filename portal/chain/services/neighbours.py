@@ -10,6 +10,7 @@ import heapq
 from dataclasses import dataclass, field
 
 from sqlalchemy import Integer, and_, bindparam, case, func, literal, null, or_, select, union_all
+from sqlalchemy.orm import aliased
 
 from portal.chain.services import SCOPE, goals
 from portal.chain.services.mapping import EXTERNAL_NAME, PARTNERS_NAME
@@ -60,8 +61,9 @@ class Neighbourhood:
 
 
 def _rows_statement():
-    """Every link of one department (the parameter `department_id`): declared, observed
-    on each side, partners'. Built once: a request neither builds the union again nor
+    """Every link of one department (the parameter `department_id`) that its strip can show:
+    the declared ones with their own flow's figures, on each side the busiest links seen
+    only in requests, partners'. Built once: a request neither builds the union again nor
     works out its cache key."""
     department_id = bindparam("department_id", type_=Integer)
     other_link = case(
@@ -74,36 +76,42 @@ def _rows_statement():
             Department.name,
             Department.slug,
             ChainLink.reason,
-            *(literal(0).label(n) for n in ("asked", "resolved", "within")),
-            null().label("median"),
-            literal(0).label("rating_sum"),
-            literal(0).label("rating_count"),
-            literal(0).label("unlinked"),
+            func.coalesce(ChainFlow.asked, 0).label("asked"),
+            func.coalesce(ChainFlow.resolved, 0).label("resolved"),
+            func.coalesce(ChainFlow.within_promise, 0).label("within"),
+            ChainFlow.median_minutes.label("median"),
+            func.coalesce(ChainFlow.rating_sum, 0).label("rating_sum"),
+            func.coalesce(ChainFlow.rating_count, 0).label("rating_count"),
+            literal(0).label("in_all"),
         )
         .select_from(ChainLink)
         .outerjoin(Department, Department.id == other_link)
+        .outerjoin(  # the link's own flow (uq_chain_flow): its figures are the link's
+            ChainFlow,
+            and_(
+                ChainFlow.window_days == WINDOW,
+                ChainFlow.asking_id == ChainLink.client_id,
+                ChainFlow.serving_id == ChainLink.server_id,
+                ChainFlow.asking_id != ChainFlow.serving_id,
+            ),
+        )
         .where(or_(ChainLink.server_id == department_id, ChainLink.client_id == department_id))
         .where(or_(Department.id.is_(None), Department.active))
     )
     # One select per side, each led by an index (ix_chain_flow_serving; uq_chain_flow's
     # window_days, asking_id): "serving_id = d OR asking_id = d" read every flow of the window.
-    # A department may have hundreds of links seen only in requests, of which the page shows
-    # the busiest few: each side's are ranked here by how much was asked, and only those
-    # that can be among the OBSERVED_SHOWN busiest come back (ties with the last included,
-    # for `neighbourhood` to order exactly), each with how many the side has in all. Flows
-    # of a declared link always come back: their figures go to it.
+    # A department may have hundreds of links seen only in requests (no declared link
+    # between the two), of which the strip shows the busiest few: the database ranks them by
+    # how much was asked and returns only those that can be among the OBSERVED_SHOWN busiest
+    # (ties with the last included, for `neighbourhood` to order exactly), each with how many
+    # the side has in all.
     observed = []
     for we_serve, ours, other in (
         (True, ChainFlow.serving_id, ChainFlow.asking_id),
         (False, ChainFlow.asking_id, ChainFlow.serving_id),
     ):
-        server, client = (ours, other) if we_serve else (other, ours)
-        linked = (
-            select(ChainLink.id)
-            .where(ChainLink.server_id == server, ChainLink.client_id == client)
-            .exists()
-        )
-        side = (
+        link = aliased(ChainLink)
+        ranked = (
             select(
                 literal(False).label("declared"),
                 literal(we_serve).label("we_serve"),
@@ -116,24 +124,21 @@ def _rows_statement():
                 ChainFlow.median_minutes,
                 ChainFlow.rating_sum,
                 ChainFlow.rating_count,
-                linked.label("linked"),
+                func.count().over().label("in_all"),
+                func.rank().over(order_by=ChainFlow.asked.desc()).label("rank"),
             )
             .join(Department, and_(Department.id == other, Department.active))
+            .outerjoin(
+                link,
+                and_(link.server_id == ChainFlow.serving_id, link.client_id == ChainFlow.asking_id),
+            )
             .where(ChainFlow.window_days == WINDOW, ours == department_id, other != department_id)
+            .where(link.id.is_(None))
             .subquery()
         )
-        unlinked = case((side.c.linked, 0), else_=1)
-        ranked = select(
-            *(c for c in side.c if c.name != "linked"),
-            side.c.linked,
-            func.rank()
-            .over(partition_by=side.c.linked, order_by=side.c.asked.desc())
-            .label("rank"),
-            func.sum(unlinked).over().label("unlinked"),
-        ).subquery()
         observed.append(
-            select(*(c for c in ranked.c if c.name not in {"linked", "rank"})).where(
-                or_(ranked.c.linked, ranked.c.rank <= OBSERVED_SHOWN)
+            select(*(c for c in ranked.c if c.name != "rank")).where(
+                ranked.c.rank <= OBSERVED_SHOWN
             )
         )
     partners = select(  # partners and vendors (guests) only ask: observed, never declared
@@ -171,32 +176,20 @@ def _order(slug: str | None, asked: int, name: str) -> tuple:
 
 
 def neighbourhood(department_id: int) -> Neighbourhood:
-    rows = _rows(department_id)
-    # (we serve, slug, name) → the declared link, which an observed flow adds its figures to
-    declared: dict[tuple, Neighbour] = {}
-    for is_declared, we_serve, name, slug, reason, *_figures in rows:
-        if is_declared:
-            name = name or EXTERNAL_NAME
-            declared[(bool(we_serve), slug, name)] = Neighbour(name, slug, reason, True)
-    # Links seen only in requests: a department may have hundreds; only the busiest few
-    # per side become Neighbours, the rest are counted. Each comes with its sort key
-    # (`_order`'s, then its place: ties keep their order), worked out once per row here.
-    observed_only: dict[bool, list] = {True: [], False: []}
+    serves: dict[bool, list[Neighbour]] = {True: [], False: []}  # declared, with figures
+    candidates: dict[bool, list] = {True: [], False: []}  # seen only: the busiest few
     in_all: dict[tuple[bool, bool], int] = {}  # (side, partners' row) → links seen only
-    for place, row in enumerate(rows):
-        if not row[0]:
-            name = row[2] or EXTERNAL_NAME
-            key = (bool(row[1]), row[3], name)
-            if key in declared:
-                _observed(declared[key], row)
-            else:
-                observed_only[key[0]].append((*_order(row[3], row[5], name), place, row))
-                in_all[(key[0], row[3] is None)] = int(row[11])
+    for place, row in enumerate(_rows(department_id)):
+        name, slug, we_serve = row[2] or EXTERNAL_NAME, row[3], bool(row[1])
+        if row[0]:
+            serves[we_serve].append(_observed(Neighbour(name, slug, row[4], True), row))
+        else:
+            candidates[we_serve].append((*_order(slug, row[5], name), place, row))
+            in_all[(we_serve, slug is None)] = int(row[11])  # each row has its side's count
     result = Neighbourhood()
     for we_serve in (True, False):
-        mine = [n for (we, *_), n in declared.items() if we is we_serve]
-        mine.sort(key=lambda n: _order(n.slug, n.asked, n.name))
-        busiest = [entry[-1] for entry in heapq.nsmallest(OBSERVED_SHOWN, observed_only[we_serve])]
+        mine = sorted(serves[we_serve], key=lambda n: _order(n.slug, n.asked, n.name))
+        busiest = [entry[-1] for entry in heapq.nsmallest(OBSERVED_SHOWN, candidates[we_serve])]
         shown = mine + [_observed(Neighbour(r[2] or EXTERNAL_NAME, r[3]), r) for r in busiest]
         more = in_all.get((we_serve, False), 0) + in_all.get((we_serve, True), 0) - len(busiest)
         if we_serve:
