@@ -187,6 +187,7 @@ class ServiceRow(NamedTuple):
     name: str
     summary: str | None
     category: str
+    open_to_partners: bool  # a guest's page shows only these
 
 
 class ContactPerson(NamedTuple):
@@ -213,7 +214,14 @@ class ContactRow(NamedTuple):
 # A department's page reads its services and contacts as rows: only what it draws, no
 # objects (nor their events) for them, their people or services.
 _DEPARTMENT_SERVICES = (
-    select(Service.id, Service.slug, Service.name, Service.summary, Service.category)
+    select(
+        Service.id,
+        Service.slug,
+        Service.name,
+        Service.summary,
+        Service.category,
+        Service.open_to_partners,
+    )
     .where(Service.department_id == bindparam("department_id"), Service.active)
     .order_by(Service.category, Service.position, Service.name)
 )

@@ -66,10 +66,38 @@ def _rows_statement():
     only in requests, partners'. Built once: a request neither builds the union again nor
     works out its cache key."""
     department_id = bindparam("department_id", type_=Integer)
+    # One select per side, each led by an index (ix_chain_flow_serving; uq_chain_flow's
+    # window_days, asking_id): "serving_id = d OR asking_id = d" read every flow of the window.
+    sides = [
+        _seen_only(department_id, we_serve, ours, other)
+        for we_serve, ours, other in (
+            (True, ChainFlow.serving_id, ChainFlow.asking_id),
+            (False, ChainFlow.asking_id, ChainFlow.serving_id),
+        )
+    ]
+    partners = select(  # partners and vendors (guests) only ask: observed, never declared
+        literal(False),
+        literal(True),
+        literal(PARTNERS_NAME),
+        null(),
+        literal(""),
+        ChainPartnerFlow.asked,
+        ChainPartnerFlow.resolved,
+        ChainPartnerFlow.within_promise,
+        ChainPartnerFlow.median_minutes,
+        ChainPartnerFlow.rating_sum,
+        ChainPartnerFlow.rating_count,
+        literal(1),  # itself
+    ).where(ChainPartnerFlow.window_days == WINDOW, ChainPartnerFlow.serving_id == department_id)
+    return union_all(_declared(department_id), *sides, partners)
+
+
+def _declared(department_id):
+    """The department's declared links, each with its own flow's figures (uq_chain_flow)."""
     other_link = case(
         (ChainLink.server_id == department_id, ChainLink.client_id), else_=ChainLink.server_id
     )
-    declared = (
+    return (
         select(
             literal(True).label("declared"),
             (ChainLink.server_id == department_id).label("we_serve"),
@@ -86,7 +114,7 @@ def _rows_statement():
         )
         .select_from(ChainLink)
         .outerjoin(Department, Department.id == other_link)
-        .outerjoin(  # the link's own flow (uq_chain_flow): its figures are the link's
+        .outerjoin(
             ChainFlow,
             and_(
                 ChainFlow.window_days == WINDOW,
@@ -98,64 +126,43 @@ def _rows_statement():
         .where(or_(ChainLink.server_id == department_id, ChainLink.client_id == department_id))
         .where(or_(Department.id.is_(None), Department.active))
     )
-    # One select per side, each led by an index (ix_chain_flow_serving; uq_chain_flow's
-    # window_days, asking_id): "serving_id = d OR asking_id = d" read every flow of the window.
-    # A department may have hundreds of links seen only in requests (no declared link
-    # between the two), of which the strip shows the busiest few: the database ranks them by
-    # how much was asked and returns only those that can be among the OBSERVED_SHOWN busiest
-    # (ties with the last included, for `neighbourhood` to order exactly), each with how many
-    # the side has in all.
-    observed = []
-    for we_serve, ours, other in (
-        (True, ChainFlow.serving_id, ChainFlow.asking_id),
-        (False, ChainFlow.asking_id, ChainFlow.serving_id),
-    ):
-        link = aliased(ChainLink)
-        ranked = (
-            select(
-                literal(False).label("declared"),
-                literal(we_serve).label("we_serve"),
-                Department.name,
-                Department.slug,
-                literal("").label("reason"),
-                ChainFlow.asked,
-                ChainFlow.resolved,
-                ChainFlow.within_promise,
-                ChainFlow.median_minutes,
-                ChainFlow.rating_sum,
-                ChainFlow.rating_count,
-                func.count().over().label("in_all"),
-                func.rank().over(order_by=ChainFlow.asked.desc()).label("rank"),
-            )
-            .join(Department, and_(Department.id == other, Department.active))
-            .outerjoin(
-                link,
-                and_(link.server_id == ChainFlow.serving_id, link.client_id == ChainFlow.asking_id),
-            )
-            .where(ChainFlow.window_days == WINDOW, ours == department_id, other != department_id)
-            .where(link.id.is_(None))
-            .subquery()
+
+
+def _seen_only(department_id, we_serve: bool, ours, other):
+    """One side's links seen only in requests (no declared link between the two). A
+    department may have hundreds, of which the strip shows the busiest few: the database
+    ranks them by how much was asked and returns only those that can be among the
+    OBSERVED_SHOWN busiest (ties with the last included, for `neighbourhood` to order
+    exactly), each with how many the side has in all."""
+    link = aliased(ChainLink)
+    ranked = (
+        select(
+            literal(False).label("declared"),
+            literal(we_serve).label("we_serve"),
+            Department.name,
+            Department.slug,
+            literal("").label("reason"),
+            ChainFlow.asked,
+            ChainFlow.resolved,
+            ChainFlow.within_promise,
+            ChainFlow.median_minutes,
+            ChainFlow.rating_sum,
+            ChainFlow.rating_count,
+            func.count().over().label("in_all"),
+            func.rank().over(order_by=ChainFlow.asked.desc()).label("rank"),
         )
-        observed.append(
-            select(*(c for c in ranked.c if c.name != "rank")).where(
-                ranked.c.rank <= OBSERVED_SHOWN
-            )
+        .join(Department, and_(Department.id == other, Department.active))
+        .outerjoin(
+            link,
+            and_(link.server_id == ChainFlow.serving_id, link.client_id == ChainFlow.asking_id),
         )
-    partners = select(  # partners and vendors (guests) only ask: observed, never declared
-        literal(False),
-        literal(True),
-        literal(PARTNERS_NAME),
-        null(),
-        literal(""),
-        ChainPartnerFlow.asked,
-        ChainPartnerFlow.resolved,
-        ChainPartnerFlow.within_promise,
-        ChainPartnerFlow.median_minutes,
-        ChainPartnerFlow.rating_sum,
-        ChainPartnerFlow.rating_count,
-        literal(1),  # itself
-    ).where(ChainPartnerFlow.window_days == WINDOW, ChainPartnerFlow.serving_id == department_id)
-    return union_all(declared, *observed, partners)
+        .where(ChainFlow.window_days == WINDOW, ours == department_id, other != department_id)
+        .where(link.id.is_(None))
+        .subquery()
+    )
+    return select(*(c for c in ranked.c if c.name != "rank")).where(
+        ranked.c.rank <= OBSERVED_SHOWN
+    )
 
 
 _ROWS = _rows_statement()
