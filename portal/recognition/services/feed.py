@@ -176,13 +176,13 @@ class Card:
         return self._batch.load().recipients.get(self.post.id, [])
 
     @property
-    def author(self) -> PersonRef:
+    def author(self) -> PersonRef | None:
         """The post's author (id, name, e-mail), read with the page's batch: not one by one."""
-        return self._batch.load().authors[self.post.author_id]
+        return self._batch.load().authors.get(self.post.author_id)
 
     @property
-    def value(self) -> ValueRef:
-        return self._batch.load().values[self.post.value_id]
+    def value(self) -> ValueRef | None:
+        return self._batch.load().values.get(self.post.value_id)
 
     @property
     def people(self) -> list[PersonRef]:

@@ -25,10 +25,21 @@ from portal.recognition.services.visibility import require_admin
 PALETTE = ["blue", "teal", "green", "amber", "red", "purple", "pink", "slate", "indigo", "orange"]
 
 
-_ACTIVE = (  # built once: the wall's form and filter offer the values
-    select(CompanyValue)
-    .where(CompanyValue.retired_at.is_(None))
-    .order_by(CompanyValue.position, CompanyValue.name)
+# The values in use, in the order they are offered: built once (the wall's form and
+# filter offer them), as objects and as the form's rows.
+_IN_USE = CompanyValue.retired_at.is_(None)
+_OFFERED_ORDER = (CompanyValue.position, CompanyValue.name)
+_ACTIVE = select(CompanyValue).where(_IN_USE).order_by(*_OFFERED_ORDER)
+_ACTIVE_CHOICES = (
+    select(
+        CompanyValue.id,
+        CompanyValue.name,
+        CompanyValue.description,
+        CompanyValue.emoji,
+        CompanyValue.colour,
+    )
+    .where(_IN_USE)
+    .order_by(*_OFFERED_ORDER)
 )
 
 
@@ -45,15 +56,6 @@ class ValueChoice:
     description: str
     emoji: str
     colour: str
-
-
-_ACTIVE_CHOICES = select(  # built once: the values as the form offers them, as rows
-    CompanyValue.id,
-    CompanyValue.name,
-    CompanyValue.description,
-    CompanyValue.emoji,
-    CompanyValue.colour,
-).where(CompanyValue.retired_at.is_(None)).order_by(CompanyValue.position, CompanyValue.name)
 
 
 def value_choices() -> list[ValueChoice]:
