@@ -179,6 +179,8 @@ _SERVICE_OVERRIDES = select(
     ResponseStandard.first_response_minutes,
     ResponseStandard.resolution_minutes,
 ).where(ResponseStandard.service_id.in_(bindparam("ids", expanding=True)))
+
+
 class ServiceRow(NamedTuple):
     """What a department's page shows of one of its services (and the API of it)."""
 
