@@ -140,7 +140,7 @@ class ServicePage:
     promises: list[Promise]
     overridden: bool
     status: OpenStatus
-    contacts: list[Contact] = field(default_factory=list)
+    contacts: list[ContactRow] = field(default_factory=list)
 
 
 def active_departments() -> Select[tuple[Department]]:
@@ -227,7 +227,7 @@ _DEPARTMENT_SERVICES = (
     .where(Service.department_id == bindparam("department_id"), Service.active)
     .order_by(Service.category, Service.position, Service.name)
 )
-_DEPARTMENT_CONTACTS = (
+_CONTACT_ROWS = (
     select(
         Contact.label,
         Service.name.label("service_name"),
@@ -241,8 +241,12 @@ _DEPARTMENT_CONTACTS = (
     .outerjoin(User, User.id == Contact.user_id)
     .outerjoin(Service, Service.id == Contact.service_id)
     .where(Contact.department_id == bindparam("department_id"))
-    .order_by(Contact.position, Contact.id)
 )
+_DEPARTMENT_CONTACTS = _CONTACT_ROWS.order_by(Contact.position, Contact.id)
+# A service's page: its own contacts first, then the department's general ones.
+_SERVICE_CONTACTS = _CONTACT_ROWS.where(
+    (Contact.service_id == bindparam("service_id")) | Contact.service_id.is_(None)
+).order_by(Contact.service_id.is_(None), Contact.position, Contact.id)
 
 
 def _contact(row: Row) -> ContactRow:
@@ -500,17 +504,12 @@ def service_page(
         _service_overrides([service.id]).get(service.id, []),
         calendar.typical_day_minutes(),
     )
-    contacts = list(
-        db.session.scalars(
-            select(Contact)
-            .where(
-                Contact.department_id == department.id,
-                (Contact.service_id == service.id) | Contact.service_id.is_(None),
-            )
-            .order_by(Contact.service_id.is_(None), Contact.position, Contact.id)
-            .options(selectinload(Contact.user))
+    contacts = [
+        _contact(row)
+        for row in read(
+            _SERVICE_CONTACTS, {"department_id": department.id, "service_id": service.id}
         )
-    )
+    ]
     return ServicePage(
         service, department, promises, overridden, open_status(calendar, now), contacts
     )
