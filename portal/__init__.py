@@ -6,6 +6,7 @@ import logging
 
 from apiflask import APIFlask
 from flask import Flask, request
+from flask.templating import Environment
 from flask_talisman import Talisman
 from sqlalchemy import event
 
@@ -17,11 +18,25 @@ from portal.extensions import cache, csrf, db, limiter, login_manager, reader_ca
 log = logging.getLogger(__name__)
 
 
+class TemplateEnvironment(Environment):
+    """Flask's Jinja environment, each template's globals a plain dict: Jinja's own
+    `ChainMap` over the environment's is copied key by key in Python into every context
+    it starts (each render, include and macro import: some 150 lines of Python each) and
+    compared key by key with an importer's on every `{% from … import %}`. All globals
+    are registered in `create_app`, before any template loads (as Jinja asks: "avoid
+    modifying any globals after a template is loaded")."""
+
+    def make_globals(self, d):
+        return {**self.globals, **d} if d else dict(self.globals)
+
+
 class InwardApp(APIFlask):
     """The app. Its views, hooks, handlers and context processors are all plain functions
     (a house rule in tests/test_house_rules.py checks every one), so `ensure_sync` hands
     them back as they are: Flask's own asks `inspect.iscoroutinefunction` about each, some
     fifteen times a request."""
+
+    jinja_environment = TemplateEnvironment
 
     def ensure_sync(self, func):
         return func

@@ -41,11 +41,25 @@ def read(statement: Executable, params: Mapping[str, Any] | None = None) -> Rows
     session = db.session()
     if session.autoflush:
         session.flush()
-    connection = session.connection()
+    connection = _connection(session)
     prepared = _prepared(statement, connection.dialect)
     if prepared is None:
         return Rows(connection.execute(statement, params).all())
     return prepared.run(connection, params or {})
+
+
+def _connection(session) -> Connection:
+    """The session's connection in its transaction, kept with the transaction in the
+    session's `info` for the next read: `session.connection()` asks the session, its bind
+    and its transaction each time (~70 lines of Python a read, ten or twenty reads a page).
+    A new transaction (after a commit or a rollback) or one no longer active asks again."""
+    transaction = session.get_transaction()
+    kept = session.info.get("read_connection")
+    if kept is not None and kept[0] is transaction and transaction.is_active:
+        return kept[1]
+    connection = session.connection()
+    session.info["read_connection"] = (session.get_transaction(), connection)
+    return connection
 
 
 class Rows(list):

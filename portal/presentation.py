@@ -4,17 +4,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Flask, has_request_context, request
+from flask import Flask
+from flask.globals import _cv_app, _cv_request
 from flask_login import current_user
 
 from portal import sla
 
 
 def viewer_timezone() -> str:
-    # The person looked up once (each use of the proxy looks them up again): lists ask
-    # for the zone of every instant they show, ~11 -> ~3 µs a time.
-    tz = getattr(current_user._get_current_object(), "timezone", None)
-    return tz or "Europe/London"
+    # Lists ask for the zone of every instant they show: the person Flask-Login keeps for
+    # the request is read from the app context directly (current_user's proxy and its
+    # lookups cost some 30 lines of Python a time); before sign-in, through current_user.
+    context = _cv_app.get(None)
+    user = getattr(context.g, "_login_user", None) if context is not None else None
+    if user is None:
+        user = current_user._get_current_object()
+    return getattr(user, "timezone", None) or "Europe/London"
 
 
 def zone(name: str | None) -> ZoneInfo:
@@ -59,21 +64,28 @@ def local_time(at: datetime | None, style: str = "short", tz: str | None = None)
 
 
 LINKS_KEPT = 4096
+# url_for's arguments that make a link depend on more than its endpoint and values.
+_BUILT_EVERY_TIME = frozenset({"_anchor", "_external", "_method", "_scheme"})
 
 
 def remembered_url_for(app: Flask):
     """Templates' url_for, with each internal link remembered once built: a page's header
     builds the same dozen links on every request. An internal URL depends only on the
     endpoint, its values and where the app is mounted (request.script_root); anything
-    asking for more (_external, _scheme, _anchor, _method) is built every time."""
+    asking for more (_external, _scheme, _anchor, _method) is built every time.
+
+    The request is read from Flask's context variable, not through the `request` proxy:
+    a page of the wall asks for some 70 links, two proxy lookups each."""
     build = app.url_for
     built: dict[tuple, str] = {}
 
     def url_for(endpoint: str, **values) -> str:
-        if not has_request_context() or any(name.startswith("_") for name in values):
+        context = _cv_request.get(None)
+        if context is None or not _BUILT_EVERY_TIME.isdisjoint(values):
             return build(endpoint, **values)
-        blueprint = request.blueprint if endpoint.startswith(".") else None
-        key = (endpoint, blueprint, request.script_root, *sorted(values.items()))
+        current = context.request
+        blueprint = current.blueprint if endpoint.startswith(".") else None
+        key = (endpoint, blueprint, current.root_path, *sorted(values.items()))
         found = built.get(key)
         if found is None:
             found = build(endpoint, **values)
