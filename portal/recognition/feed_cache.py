@@ -55,6 +55,7 @@ from portal.models import (
     User,
     Visibility,
 )
+from portal.recognition.services import cards as card_rows
 from portal.recognition.services import feed as feed_service
 from portal.recognition.services import highlights, reactions, values
 from portal.recognition.services.feed import Card, WallFilter
@@ -130,6 +131,7 @@ class Variant:
 
 
 FEED = Variant()
+COMPACT = Variant(compact=True)  # a card among others on a page of its own: no reactions
 SPOTLIGHT = Variant(compact=True, prefix="spotlight-")
 
 
@@ -163,31 +165,22 @@ def card_body(card: Card, timezone: str, variant: Variant) -> CardBody:
     """One card's body, for a card already read (a post's page, a profile)."""
     found = caching.cached_many(
         _card_keys([card.post.id], timezone, variant),
-        lambda _missing: {card.post.id: _body(card, variant, _card_macros())},
+        lambda _missing: _bodies([card_rows.face_of(card)], variant),
         seconds=min(_seconds(), CARD_SECONDS),
     )
     return found[card.post.id]
 
 
 def _draw(viewer: User, ids: list[int], variant: Variant) -> dict[int, CardBody]:
-    posts = feed_service.posts_by_ids(ids)
-    drawn = feed_service.cards(viewer, posts, with_reactions=False)  # the body has none
-    macros = _card_macros()  # once a page, not twice a card
-    return {card.post.id: _body(card, variant, macros) for card in drawn}
+    return _bodies(card_rows.faces_by_ids(viewer, ids), variant)
 
 
-def _card_macros() -> tuple:
-    """The two macros a card's body is drawn with (card_top, card_tail)."""
-    return get_template_attribute(CARDS, "card_top"), get_template_attribute(CARDS, "card_tail")
-
-
-def _body(card: Card, variant: Variant, macros: tuple) -> CardBody:
-    top, tail = macros
-    return CardBody(
-        int(card.post.id),
-        Markup(str(top(card, variant.level, variant.prefix))),  # noqa: S704 - our template
-        Markup(str(tail(card, variant.detail, variant.compact))),  # noqa: S704 - our template
-    )
+def _bodies(faces: list[card_rows.CardFace], variant: Variant) -> dict[int, CardBody]:
+    """The bodies of these cards, drawn in one call of the template's `card_bodies`."""
+    drawn: list[tuple[int, Markup, Markup]] = []
+    draw = get_template_attribute(CARDS, "card_bodies")
+    draw(faces, drawn, variant.level, variant.prefix, variant.detail, variant.compact)
+    return {post_id: CardBody(post_id, top, tail) for post_id, top, tail in drawn}
 
 
 # A page of the feed ---------------------------------------------------------------------

@@ -443,9 +443,13 @@ def _wall_pieces():
         return feed.received_by_person(current_user, person)
 
     def recent_thanks():
+        """The newest thanks as compact card bodies (no reactions): drawn from plain rows."""
         if not current_user.is_authenticated:
             return []
-        return feed.recent_thanks(current_user._get_current_object())
+        viewer = current_user._get_current_object()
+        ids = feed.recent_thanks_ids(viewer)
+        bodies = feed_cache.card_bodies(viewer, ids, _viewer_timezone(), feed_cache.COMPACT)
+        return [bodies[i] for i in ids if i in bodies]
 
     return {
         "wall_person_thanks": person_thanks,

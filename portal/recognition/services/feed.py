@@ -15,23 +15,24 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.core import policy
 from portal.core.errors import NotFound
 from portal.database import read
 from portal.extensions import db
 from portal.models import (
-    AddOn,
     CompanyValue,
     Department,
-    Guest,
-    ReactionKind,
     Recognition,
     RecognitionDepartment,
     RecognitionMention,
     RecognitionRecipient,
     User,
+)
+from portal.recognition.services.cards import (
+    Card,
+    CardBatch,
+    DepartmentRef,
 )
 from portal.recognition.services.reactions import reactions_on
 from portal.recognition.services.visibility import (
@@ -42,15 +43,6 @@ from portal.recognition.services.visibility import (
 )
 
 PAGE_SIZE = 20
-
-
-class DepartmentRef(NamedTuple):
-    """What a filter needs of a department (wall.html's options unpack the three, in this
-    order)."""
-
-    id: int
-    slug: str
-    name: str
 
 
 @dataclass
@@ -123,207 +115,6 @@ def wall_filter(
         person=db.session.get(User, person_id) if person_id else None,
         mentions_me=mentions_me,
     )
-
-
-class PersonRef(NamedTuple):
-    """What a card shows of a person (and the API of them)."""
-
-    id: int
-    name: str
-    email: str
-
-
-class ValueRef(NamedTuple):
-    """What a card shows of a company value."""
-
-    id: int
-    name: str
-    colour: str
-    emoji: str
-
-
-class RecipientLine(NamedTuple):
-    """One recipient of a post: a person or a team, as read for a page of cards."""
-
-    user_id: int | None
-    person: PersonRef | None
-    department: DepartmentRef | None
-    hidden_from_profile: bool
-
-
-class AddOnLine(NamedTuple):
-    """An add-on as a card and a post's page draw it."""
-
-    id: int
-    author: PersonRef
-    message: str
-    created_at: datetime
-
-
-@dataclass
-class Card:
-    """What a post's card shows. Recipients, add-ons, author and value are loaded for the
-    whole page at the first read of any of them (`_CardBatch`), so a page whose cards come
-    from the cache reads only the reactions, which are the viewer's own."""
-
-    post: Recognition
-    reactions: list[tuple[ReactionKind, int, bool]]
-    can_edit: bool
-    can_delete: bool
-    _batch: _CardBatch
-
-    def _rows(self) -> list[RecipientLine]:
-        return self._batch.load().recipients.get(self.post.id, [])
-
-    @property
-    def author(self) -> PersonRef | None:
-        """The post's author (id, name, e-mail), read with the page's batch: not one by one."""
-        return self._batch.load().authors.get(self.post.author_id)
-
-    @property
-    def value(self) -> ValueRef | None:
-        return self._batch.load().values.get(self.post.value_id)
-
-    @property
-    def people(self) -> list[PersonRef]:
-        return [r.person for r in self._rows() if r.person is not None]
-
-    @property
-    def departments(self) -> list[DepartmentRef]:
-        return [r.department for r in self._rows() if r.department is not None]
-
-    @property
-    def addons(self) -> list[AddOnLine]:
-        found = self._batch.load().addons.get(self.post.id, [])
-        keep = self._batch.addons_per_post
-        return found[-keep:] if keep else found
-
-    def partner_of(self, person: PersonRef) -> str | None:
-        """The organisation a guest among the card's people represents ("Partner: …"),
-        read with the page's batch; None for employees."""
-        return self._batch.load().organisations.get(person.id)
-
-    @property
-    def is_recipient(self) -> bool:
-        return any(r.user_id == self._batch.viewer_id for r in self._rows())
-
-    @property
-    def hidden_from_profile(self) -> bool:
-        return any(
-            r.user_id == self._batch.viewer_id and r.hidden_from_profile for r in self._rows()
-        )
-
-
-# A page of cards' shared rows, by the page's ids: built once (the ids are parameters), so
-# a page neither builds the five statements again nor works out their cache keys. The
-# recipients and add-ons come as plain rows (only what a card draws): no ORM objects for
-# them, their people or their teams.
-_RECIPIENTS = (
-    select(
-        RecognitionRecipient.recognition_id,
-        RecognitionRecipient.user_id,
-        User.name.label("person_name"),
-        User.email,
-        RecognitionRecipient.department_id,
-        Department.slug,
-        Department.name.label("department_name"),
-        RecognitionRecipient.hidden_from_profile,
-    )
-    .outerjoin(User, User.id == RecognitionRecipient.user_id)
-    .outerjoin(Department, Department.id == RecognitionRecipient.department_id)
-    .where(RecognitionRecipient.recognition_id.in_(bindparam("ids", expanding=True)))
-    .order_by(RecognitionRecipient.id)
-)
-_ADDONS = (
-    select(
-        AddOn.recognition_id,
-        AddOn.id,
-        AddOn.author_id,
-        User.name,
-        User.email,
-        AddOn.message,
-        AddOn.created_at,
-    )
-    .join(User, User.id == AddOn.author_id)
-    .where(AddOn.recognition_id.in_(bindparam("ids", expanding=True)))
-    .order_by(AddOn.recognition_id, AddOn.id)
-)
-_AUTHORS = select(User.id, User.name, User.email).where(  # the API names them by e-mail too
-    User.id.in_(bindparam("ids", expanding=True))
-)
-_VALUES = select(
-    CompanyValue.id, CompanyValue.name, CompanyValue.colour, CompanyValue.emoji
-).where(CompanyValue.id.in_(bindparam("ids", expanding=True)))
-_ORGANISATIONS = select(Guest.user_id, Guest.organisation).where(
-    Guest.user_id.in_(bindparam("ids", expanding=True))
-)
-
-
-class _CardBatch:
-    """The rows a page of cards shares, read in five queries the first time one is needed
-    (the fifth: which of the page's people are partners, and of which organisation)."""
-
-    def __init__(self, viewer_id: int, posts: list[Recognition], addons_per_post: int):
-        self.viewer_id = viewer_id
-        self.posts = posts
-        self.addons_per_post = addons_per_post
-        self.loaded = False
-        self.recipients: dict[int, list[RecipientLine]] = {}
-        self.addons: dict[int, list[AddOnLine]] = {}
-        self.organisations: dict[int, str] = {}
-        self.authors: dict[int, PersonRef] = {}
-        self.values: dict[int, ValueRef] = {}
-
-    def load(self) -> _CardBatch:
-        if self.loaded:
-            return self
-        self.loaded = True
-        posts = self.posts
-        ids = [p.id for p in posts]
-        for row in read(_RECIPIENTS, {"ids": ids}):
-            user_id, department_id = row.user_id, row.department_id
-            self.recipients.setdefault(row.recognition_id, []).append(
-                RecipientLine(
-                    user_id,
-                    PersonRef(user_id, row.person_name, row.email) if user_id else None,
-                    (
-                        DepartmentRef(department_id, row.slug, row.department_name)
-                        if department_id
-                        else None
-                    ),
-                    row.hidden_from_profile,
-                )
-            )
-        with_addons = [p.id for p in posts if p.addon_count]
-        if with_addons:
-            for row in read(_ADDONS, {"ids": with_addons}):
-                self.addons.setdefault(row.recognition_id, []).append(
-                    AddOnLine(
-                        row.id,
-                        PersonRef(row.author_id, row.name, row.email),
-                        row.message,
-                        row.created_at,
-                    )
-                )
-        # Authors and values as plain rows too: one statement each for the page.
-        authors = {
-            row[0]: PersonRef(*row)
-            for row in read(_AUTHORS, {"ids": sorted({p.author_id for p in posts})})
-        }
-        self.authors = authors
-        self.values = {
-            row[0]: ValueRef(*row)
-            for row in read(_VALUES, {"ids": sorted({p.value_id for p in posts})})
-        }
-        people = {r.user_id for rows in self.recipients.values() for r in rows if r.user_id}
-        people |= set(authors)
-        self.organisations = dict(
-            read(_ORGANISATIONS, {"ids": sorted(people)}).all()
-        )
-        for post in posts:
-            if post.request_department_id is None:
-                set_committed_value(post, "request_department", None)
-        return self
 
 
 @dataclass
@@ -467,7 +258,7 @@ def cards(
     if not posts:
         return []
     reactions = reactions_on(viewer, [p.id for p in posts]) if with_reactions else {}
-    batch = _CardBatch(viewer.id, posts, addons_per_post)
+    batch = CardBatch(viewer.id, posts, addons_per_post)
     now = datetime.now(UTC)
     return [
         Card(
@@ -534,18 +325,22 @@ def received_by_department(viewer: User, department: Department, limit: int = 5)
 
 def _newest(visible):
     newest_first = Recognition.id.desc()
-    return select(Recognition).where(visible).order_by(newest_first).limit(bindparam("limit"))
+    return select(Recognition.id).where(visible).order_by(newest_first).limit(bindparam("limit"))
 
 
 _EMPLOYEE_NEWEST = _newest(EMPLOYEE_SEES)  # built once: the home page shows the newest
 
 
-def recent_thanks(viewer: User, limit: int = 3) -> list[Card]:
+def recent_thanks_ids(viewer: User, limit: int = 3) -> list[int]:
+    """The newest posts the viewer may see, newest first (the home page's)."""
     if policy.is_guest(viewer):
-        posts = db.session.scalars(_newest(visible_posts(viewer)), {"limit": limit})
-    else:
-        posts = db.session.scalars(_EMPLOYEE_NEWEST, {**employee_params(viewer), "limit": limit})
-    return cards(viewer, list(posts), addons_per_post=0)
+        return list(read(_newest(visible_posts(viewer)), {"limit": limit}).scalars())
+    params = {**employee_params(viewer), "limit": limit}
+    return list(read(_EMPLOYEE_NEWEST, params).scalars())
+
+
+def recent_thanks(viewer: User, limit: int = 3) -> list[Card]:
+    return cards(viewer, posts_by_ids(recent_thanks_ids(viewer, limit)), addons_per_post=0)
 
 
 def partner_thanks(viewer: User, before: int | None = None) -> FeedPage:
