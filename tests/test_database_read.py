@@ -162,3 +162,34 @@ def test_rows_answer_as_a_result_would():
     with pytest.raises(NoResultFound):
         empty.one()
     assert Rows([(7, "x")]).scalar_one() == 7 and empty.scalar_one_or_none() is None
+
+
+# Named like a Row's own method (count), twice (name), and by a name that is no identifier.
+_NAMED = select(
+    User.id,
+    User.name,
+    User.name.label("count"),
+    Notification.text.label("name"),
+    func.count().label("two words"),
+).outerjoin(Notification, Notification.user_id == User.id).where(
+    User.id == bindparam("id")
+).group_by(User.id, User.name, Notification.text)
+
+
+def test_a_prepared_row_answers_by_name_as_sqlalchemy_s_row_does(app, make_user):
+    import pickle
+
+    erin = make_user(name="Erin Example")
+    db.session.add(Notification(user_id=erin.id, topic="t", text="Hi"))
+    db.session.commit()
+    first = read(_NAMED, {"id": erin.id}).one()  # SQLAlchemy's own Row
+    second = read(_NAMED, {"id": erin.id}).one()  # the prepared read's
+    assert type(second) is not type(first)  # its columns are properties of its class
+    assert second == first and second.id == first.id == erin.id
+    assert second._mapping["two words"] == first._mapping["two words"] == 1
+    assert second.count == first.count == "Erin Example"  # Row's own rule for "count"
+    for row in (first, second):
+        with pytest.raises(SQLAlchemyError, match="Ambiguous column name 'name'"):
+            row.name  # noqa: B018 - two columns are called "name"
+    kept = pickle.loads(pickle.dumps(second))  # noqa: S301 - our own row, as a cache keeps it
+    assert kept == second and kept.id == erin.id and kept._mapping["two words"] == 1
