@@ -146,12 +146,13 @@ class Service(db.Model):
         UniqueConstraint("department_id", "slug"),
         # The home page's most popular services, read in this order (migration 0031).
         Index("ix_service_popularity", text("popularity DESC"), "name"),
+        # A department's services; and the home page's count and popularity of each
+        # department's active ones, from the index alone (migration 0032).
+        Index("ix_service_department_offer", "department_id", "active", "popularity"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    department_id: Mapped[int] = mapped_column(
-        ForeignKey("department.id", ondelete="CASCADE"), index=True
-    )
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id", ondelete="CASCADE"))
     slug: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(120))
     summary: Mapped[str] = mapped_column(String(300), default="")
