@@ -186,7 +186,7 @@ def test_home_lists_departments_with_their_promise(client, login, make_user, it,
     assert "autofocus" in html
 
 
-def test_home_with_many_departments_shows_the_most_asked_as_cards_and_all_a_to_z(
+def test_home_with_many_departments_shows_the_most_asked_as_cards_and_links_to_all_a_to_z(
     client, login, make_user, make_department, make_service
 ):
     from portal.directory.home import ALL_CARDS_UP_TO, MOST_ASKED_CARDS
@@ -201,23 +201,39 @@ def test_home_with_many_departments_shows_the_most_asked_as_cards_and_all_a_to_z
     html = client.get("/").get_data(as_text=True)
 
     assert "The departments people ask most" in html
-    cards = html.split('id="all-departments"')[0].count('class="card accent-')
-    assert cards == MOST_ASKED_CARDS
-    assert "team 29" in html.split('id="all-departments"')[0]  # the most asked is a card
-    index = html.split('id="all-departments"')[1]
-    assert f"All {count + 1} departments" in html
+    assert html.count('class="card accent-') == MOST_ASKED_CARDS
+    assert "team 29" in html  # the most asked is a card
+    assert "team 00" not in html  # the least asked is not, and no A-to-Z on the home page
+    assert f'<a href="/departments">All {count + 1} departments, A to Z</a>' in html
+    assert 'id="departments-Q"' not in html
+
+    index = client.get("/departments").get_data(as_text=True)
+    assert "<h1" in index and "All departments, A to Z" in index
+    assert f"{count + 1} departments" in index
     for n in range(count):  # every department in the index, linked
         assert f'href="/d/team-{n}"' in index
     assert 'href="#departments-Q"' in index and 'id="departments-Q"' in index
     assert index.index('id="departments-Z"') < index.index('id="departments-other"')
     assert ">4th floor desk<" in index
+    assert '<a href="/" aria-current="page">Directory</a>' in index
 
 
-def test_home_with_few_departments_shows_every_card_and_no_index(client, login, make_user, it):
+def test_home_with_few_departments_shows_every_card_and_no_link_to_the_index(
+    client, login, make_user, it
+):
     login(make_user())
     html = client.get("/").get_data(as_text=True)
     assert "Departments and what they offer" in html
-    assert 'id="all-departments"' not in html
+    assert 'href="/departments"' not in html
+    index = client.get("/departments").get_data(as_text=True)  # still there, for every link
+    assert 'href="/d/it"' in index
+
+
+def test_the_index_with_no_departments_says_so(client, login, make_user):
+    login(make_user())
+    index = client.get("/departments")
+    assert index.status_code == 200
+    assert "No departments have published services yet" in index.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

@@ -199,6 +199,7 @@ def test_a_guest_sees_only_the_sponsors_partner_services_without_people(fac, nin
     assert "Book a loading dock" in html
     assert "Move desks" not in html and "Laptop" not in html  # not open / not a sponsor
     assert client.get("/").headers["Location"] == "/partners"
+    assert client.get("/departments").headers["Location"] == "/partners"  # the A-to-Z too
     page = client.get("/partners/facilities").get_data(as_text=True)
     assert "Book a loading dock" in page and "Fiona" not in page and "Who to contact" not in page
     assert client.get("/partners/it").status_code == 404

@@ -6,7 +6,7 @@ from sqlalchemy import text
 from portal.core.guest_access import guests_allowed, guests_go_to
 from portal.directory import bp, fragments, picker, search, services
 from portal.directory.forms import PickerAsk
-from portal.directory.home import home_directory
+from portal.directory.home import department_index, home_directory
 from portal.extensions import db
 from portal.htmx import is_htmx, render
 from portal.layout import reader_department_ids
@@ -25,6 +25,19 @@ def home():
         ),
     )
     return render("directory/home.html", directory_html=fragments.as_markup(html))
+
+
+@bp.get("/departments")
+@guests_go_to("guests.home")
+def departments():
+    """Every department that offers services, A to Z (linked from the home page)."""
+    html = fragments.cached(
+        "departments",
+        lambda: render_block(
+            "directory/departments.html", "department_index", index=department_index()
+        ),
+    )
+    return render("directory/departments.html", index_html=fragments.as_markup(html))
 
 
 SEARCH_BOXES = frozenset({"header-search", "home-search", "page-search"})

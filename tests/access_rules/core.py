@@ -25,6 +25,8 @@ RULES = [
          expect=everyone()),
     Rule("directory.home", "GET", expect=everyone(guest=302),
          note="a guest is sent to their own home, /partners"),
+    Rule("directory.departments", "GET", expect=everyone(guest=302),
+         note="the A-to-Z: a guest is sent to their own home, /partners"),
     Rule("directory.health", "GET", expect={role: 200 for role in ROLES}),
     Rule("directory.search_page", "GET", query="q=laptop", expect=everyone()),
     Rule("directory.pick", "GET", query="q=iv", expect=everyone(404, anonymous=302),

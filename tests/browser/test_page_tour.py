@@ -35,6 +35,7 @@ TOUR = [
         "erin@example.com",
         [
             ("home", "/"),
+            ("departments", "/departments"),
             ("search", "/search?q=laptop"),
             ("department", "/d/it"),
             ("request-form", "/d/it/new-laptop/request"),
