@@ -321,6 +321,7 @@ def pages(
     return {
         "tiny page": ("/notifications?before=1", {}, "reader"),  # the layout, no notices
         "home": ("/", {}, "reader"),
+        "departments A to Z": ("/departments", {}, "reader"),  # 300 names, linked from home
         "department": (f"/d/{DEPARTMENT}", {}, "reader"),
         "service page": (paths["service"], {}, "reader"),
         "search fragment": ("/search?q=laptop&box=header-search", hx, "reader"),
