@@ -227,7 +227,7 @@ def test_department_only_posts_reach_only_their_audience(world):
         wall_visibility.get_visible(world.hugo, private.id)
     assert wall_feed.received_by_person(world.hugo, world.ivan) == []
     assert wall_feed.received_by_department(world.hugo, world.it) == []
-    assert [c.post.id for c in wall_feed.recent_thanks(world.hugo)] == [public.id]
+    assert wall_feed.recent_thanks_ids(world.hugo) == [public.id]
     _post(world, recipients="@ivan", visibility="department", message="hi @hugo")
     assert _ids(world.hugo, wall_feed.WallFilter(mentions_me=True))[0] == []
     with pytest.raises(NotFound):

@@ -339,10 +339,6 @@ def recent_thanks_ids(viewer: User, limit: int = 3) -> list[int]:
     return list(read(_EMPLOYEE_NEWEST, params).scalars())
 
 
-def recent_thanks(viewer: User, limit: int = 3) -> list[Card]:
-    return cards(viewer, posts_by_ids(recent_thanks_ids(viewer, limit)), addons_per_post=0)
-
-
 def partner_thanks(viewer: User, before: int | None = None) -> FeedPage:
     """A guest's part of the wall (/partners/thanks): the thanks addressed to them or to
     another guest of their organisation (`visible_posts` says which), newest first.
