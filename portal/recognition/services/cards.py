@@ -104,9 +104,7 @@ class Card:
 
     @property
     def addons(self) -> list[AddOnLine]:
-        found = self._batch.load().addons.get(self.post.id, [])
-        keep = self._batch.addons_per_post
-        return found[-keep:] if keep else found
+        return self._batch.load().addons_of(self.post.id)
 
     def partner_of(self, person: PersonRef) -> str | None:
         """The organisation a guest among the card's people represents ("Partner: …"),
@@ -306,8 +304,6 @@ class CardBatch:
             for r in lines
             if r.department is not None
         ]
-        addons = self.addons.get(post.id, [])
-        keep = self.addons_per_post
         return CardFace(
             post.id,
             self.authors.get(post.author_id),
@@ -319,7 +315,13 @@ class CardBatch:
             post.edited_at is not None,
             post.message_html,
             post.addon_count,
-            addons[-keep:] if keep else addons,
+            self.addons_of(post.id),
         )
+
+    def addons_of(self, post_id: int) -> list[AddOnLine]:
+        """A post's add-ons a card shows: the last `addons_per_post` (0: every one)."""
+        found = self.addons.get(post_id, [])
+        keep = self.addons_per_post
+        return found[-keep:] if keep else found
 
 

@@ -248,16 +248,13 @@ def feed_page(
     return FeedPage(cards(viewer, posts), cursor)
 
 
-def cards(
-    viewer: User, posts: list[Recognition], addons_per_post: int = 3, with_reactions: bool = True
-) -> list[Card]:
+def cards(viewer: User, posts: list[Recognition], addons_per_post: int = 3) -> list[Card]:
     """Everything a post's card shows, in a fixed number of queries for the whole page:
-    the reactions now (they are the viewer's own), the rest when first read.
-    `with_reactions=False`: no reactions read (the card's body alone is drawn: the page
-    draws the reader's reactions around it)."""
+    the reactions now (they are the viewer's own), the rest when first read. (A card's
+    body alone is drawn from `cards.faces_by_ids`.)"""
     if not posts:
         return []
-    reactions = reactions_on(viewer, [p.id for p in posts]) if with_reactions else {}
+    reactions = reactions_on(viewer, [p.id for p in posts])
     batch = CardBatch(viewer.id, posts, addons_per_post)
     now = datetime.now(UTC)
     return [
