@@ -173,6 +173,22 @@ def test_an_inactive_department_is_no_transfer_target(desk):
     assert refused.value.problems == {"department": "Choose a department from the list."}
 
 
+def test_only_an_open_request_offers_departments_to_transfer_to(
+    client, login, desk, make_department
+):
+    make_department(name="Finance", slug="finance")
+    sr = desk.request
+    assert [row.slug for row in lifecycle.transfer_targets(sr)] == ["finance", "hr"]
+    for status in (RequestStatus.RESOLVED, RequestStatus.CLOSED):
+        sr.status = status
+        db.session.commit()
+        assert lifecycle.transfer_targets(sr) == []
+        login(desk.iris)
+        html = client.get(f"/requests/{sr.key}").get_data(as_text=True)
+        assert 'id="work-panel"' in html
+        assert 'name="department"' not in html and "Finance" not in html
+
+
 def test_an_agent_assigns_only_themselves(desk):
     sr = desk.request
     with pytest.raises(panel.PanelRefused) as refused:

@@ -376,5 +376,9 @@ _TRANSFER_TARGETS = (  # built once: every request's page offers the menu to its
 def transfer_targets(sr: ServiceRequest) -> list[Row]:
     """The departments a request may be transferred to, by name: (slug, name) rows only,
     since the menu draws nothing else (with 300 departments, whole objects cost more than
-    the rest of the page)."""
+    the rest of the page). None for a request that is no longer open (`transfer` refuses
+    it, and the panel draws no department menu): not read for nothing on every view of a
+    closed request."""
+    if not sr.status.is_open:
+        return []
     return list(read(_TRANSFER_TARGETS, {"department_id": sr.department_id}))
