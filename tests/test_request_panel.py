@@ -326,6 +326,16 @@ def test_bad_input_is_422_beside_the_field_and_keeps_the_rest(client, login, des
         assert "There is a problem" in body
         if "priority" not in change:  # what was chosen stays chosen
             assert '<option selected value="urgent">' in body
+        if "department" in change:  # the menu, drawn by the field macro's own loop
+            menu = re.search(r'<select[^>]*name="department"[^>]*>.*?</select>', body, re.S)
+            wrong = change["department"] == "nowhere"
+            assert menu.group(0).startswith(
+                '<select aria-describedby="department-hint'
+                + (' department-error" aria-invalid="true"' if wrong else '" aria-invalid="false"')
+                + ' class="input" id="department" name="department">'
+                '<option value="it">IT (stays here)</option>'
+            )
+            assert re.findall(SELECTED, menu.group(0)) == ([] if wrong else ["hr"])
     db.session.refresh(sr)
     assert events(sr) == [] and sr.priority is Priority.NORMAL
 
