@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("directory", __name__)
 
-from portal.directory import views  # noqa: E402,F401
+from portal.directory import offers, views  # noqa: E402,F401  (offers: its session listeners)

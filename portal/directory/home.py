@@ -16,51 +16,52 @@ from itertools import groupby
 from operator import itemgetter
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from portal.core import clock
 from portal.database import read
 from portal.directory import services as directory_services
 from portal.directory.calendars import calendar_from_rows, calendar_rows
 from portal.directory.services import OpenStatus, Promise, open_status
-from portal.models import (
-    Department,
-    Service,
-)
+from portal.models import Department
 
 ALL_CARDS_UP_TO = 24  # up to this many departments, every one is a card
 MOST_ASKED_CARDS = 12  # beyond it: cards for the most asked, then the A-to-Z index
 
 
 # Built once (a statement built per call costs more Python than running it): every active
-# department that offers services, with how many and how often they are asked for.
-_OFFERED = (
+# department that offers services, with how many and how often they are asked for (kept on
+# its row by portal.directory.offers: no service is counted on a view).
+_OFFERING = (Department.active, Department.offered_services > 0)
+_COLUMNS = (
+    Department.id,
+    Department.slug,
+    Department.name,
+    Department.mission,
+    Department.accent,
+    Department.offered_services,
+    Department.offered_popularity,
+    Department.timezone,
+    Department.holiday_country,
+    Department.holiday_subdivision,
+)
+_OFFERING_DEPARTMENTS = select(*_COLUMNS).where(*_OFFERING).order_by(Department.name, Department.id)
+# The home page's cards: the `n` most asked (their rank among all) and how many offer
+# services at all, in name order; not 300 rows read to draw a dozen.
+_MOST_ASKED_ORDER = (Department.offered_popularity.desc(), Department.name, Department.id)
+_RANKED = (
     select(
-        Service.department_id,
-        func.count().label("services"),
-        func.coalesce(func.sum(Service.popularity), 0).label("asked"),
+        *_COLUMNS,
+        func.count().over().label("total"),
+        func.row_number().over(order_by=_MOST_ASKED_ORDER).label("rank"),
     )
-    .where(Service.active)
-    .group_by(Service.department_id)
+    .where(*_OFFERING)
+    .order_by(*_MOST_ASKED_ORDER)
+    .limit(bindparam("n"))
     .subquery()
 )
-_OFFERING_DEPARTMENTS = (
-    select(
-        Department.id,
-        Department.slug,
-        Department.name,
-        Department.mission,
-        Department.accent,
-        _OFFERED.c.services,
-        _OFFERED.c.asked,
-        Department.timezone,
-        Department.holiday_country,
-        Department.holiday_subdivision,
-    )
-    .join(_OFFERED, _OFFERED.c.department_id == Department.id)
-    .where(Department.active)
-    .order_by(Department.name, Department.id)
-)
+_MOST_ASKED = select(_RANKED).order_by(_RANKED.c.name, _RANKED.c.id)
+_TOTAL, _RANK = 10, 11  # the positions of "total" and "rank" in its rows
 
 
 class DepartmentSummary(NamedTuple):
@@ -104,25 +105,21 @@ def home_directory(now: datetime | None = None) -> HomeDirectory:
     than `ALL_CARDS_UP_TO`, the most asked. (Rows read by position: a row's attribute by
     name costs a lookup in Python, some 1,200 of them for 300 departments.)"""
     now = clock.now(now)
-    rows = read(_OFFERING_DEPARTMENTS)
-    if len(rows) > ALL_CARDS_UP_TO:
-        most_asked = {row[0] for row in sorted(rows, key=_most_asked_first)[:MOST_ASKED_CARDS]}
-        chosen = [row for row in rows if row[0] in most_asked]
+    rows = read(_MOST_ASKED, {"n": ALL_CARDS_UP_TO + 1})
+    total = rows[0][_TOTAL] if rows else 0
+    if total > ALL_CARDS_UP_TO:
+        chosen = [row for row in rows if row[_RANK] <= MOST_ASKED_CARDS]
     else:
         chosen = rows
     summaries = [DepartmentSummary._make(row[:6]) for row in chosen]
     places = {row[0]: row[7:10] for row in chosen}  # time zone, holiday country, subdivision
-    return HomeDirectory(_cards(summaries, places, now), len(rows))
+    return HomeDirectory(_cards(summaries, places, now), total)
 
 
 def department_index() -> DepartmentIndex:
     """Every active department that offers services, A to Z (then "#" for any other)."""
     summaries = [DepartmentSummary._make(row[:6]) for row in read(_OFFERING_DEPARTMENTS)]
     return DepartmentIndex(_by_letter(summaries), len(summaries))
-
-
-def _most_asked_first(row) -> tuple[int, str]:
-    return -row[6], row[2]  # asked (descending), then name
 
 
 def _by_letter(

@@ -83,6 +83,11 @@ class Department(db.Model):
     # The kinds of e-mail (portal.notify.kinds.TEAM_KINDS) the team mailbox (`email`) gets
     # a copy of, space-separated; chosen by a manager. On the row so a notice needs no read.
     team_mail_kinds: Mapped[str] = mapped_column(String(400), default="")
+    # What it offers: how many active services and the sum of their popularity, kept by
+    # portal.directory.offers in the transaction of every write to a service, so that the
+    # home page and the A-to-Z read one row per department, not every service.
+    offered_services: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    offered_popularity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     services: Mapped[list[Service]] = relationship(
         back_populates="department", order_by="Service.position, Service.name"
@@ -152,7 +157,11 @@ class Service(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    department_id: Mapped[int] = mapped_column(ForeignKey("department.id", ondelete="CASCADE"))
+    # The department it left is known when it moves, even if not loaded before (active
+    # history): portal.directory.offers recounts both.
+    department_id: Mapped[int] = mapped_column(
+        ForeignKey("department.id", ondelete="CASCADE"), active_history=True
+    )
     slug: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(120))
     summary: Mapped[str] = mapped_column(String(300), default="")
