@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from datetime import UTC, date, datetime, time
 
 import pytest
@@ -204,6 +206,10 @@ def test_home_with_many_departments_shows_the_most_asked_as_cards_and_links_to_a
     assert html.count('class="card accent-') == MOST_ASKED_CARDS
     assert "team 29" in html  # the most asked is a card
     assert "team 00" not in html  # the least asked is not, and no A-to-Z on the home page
+    cards = re.findall(r'<h3 class="card__title"><a href="/d/team-(\d+)"', html)
+    assert sorted(map(int, cards)) == list(range(count - MOST_ASKED_CARDS, count))  # the dozen
+    names = [f"{'ZYXWVUTSRQ'[int(n) % 10]}-team {n}" for n in cards]
+    assert names == sorted(names)  # shown by name
     assert f'<a href="/departments">All {count + 1} departments, A to Z</a>' in html
     assert 'id="departments-Q"' not in html
 
