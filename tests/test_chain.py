@@ -503,6 +503,22 @@ def test_the_department_strip_shows_the_declared_and_the_three_busiest_observed(
     assert [n.name for n in neighbourhood(org["sales"].id).relies_on] == ["IT"]
 
 
+def test_the_strip_counts_and_ranks_each_side_from_an_index_not_every_flow(org):
+    """Each side's busiest and how many, as subqueries on the side's own index (migration
+    0034): no window function re-reading the side, no count over every flow of the window."""
+    _busy_server(org)
+    with sent_statements() as sent:
+        hood = neighbourhood(org["it"].id)
+    assert [n.name for n in hood.serves][1:] == ["Team 0", "Team 1", "Team 2"]
+    assert hood.more_serves == 2
+    [(statement, _)] = [(s, p) for s, p in sent if "chain_flow" in s and "UNION ALL" in s]
+    assert " OVER " not in statement
+    if db.engine.dialect.name == "sqlite":
+        plan = sqlite_plan(sent, "UNION ALL")
+        assert "ix_chain_flow_serving" in plan, plan
+        assert "SCAN" not in plan and "uq_chain_flow (window_days=?)" not in plan, plan
+
+
 def test_the_busiest_observed_ties_go_by_name_and_a_declared_links_flows_are_its_own(org):
     """The database ranks each side's links seen only in requests and returns those that
     can be among the three busiest: a tie at the third place is settled by name, case

@@ -69,7 +69,9 @@ class ChainFlow(_FlowFigures, db.Model):
     __tablename__ = "chain_flow"
     __table_args__ = (
         Index("uq_chain_flow", "window_days", "asking_id", "serving_id", unique=True),
-        Index("ix_chain_flow_serving", "serving_id", "window_days"),
+        # With the asking side and the count: a department's "who we serve" busiest and how
+        # many, from the index alone (portal.chain.services.neighbours, migration 0034).
+        Index("ix_chain_flow_serving", "serving_id", "window_days", "asking_id", "asked"),
     )
 
     asking_id: Mapped[int] = mapped_column(ForeignKey("department.id", ondelete="CASCADE"))
