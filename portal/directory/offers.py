@@ -94,9 +94,7 @@ def _note_bulk_writes(orm_execute_state) -> None:
 def _recount_after_bulk_writes(session: Session) -> None:
     if session.info.pop(_ALL, False):
         session.flush()
-        recount(session)
-        for held in [obj for obj in session.identity_map.values() if isinstance(obj, Department)]:
-            session.expire(held, _FIGURES)
+        recount(session)  # the commit then expires what the session holds
 
 
 @event.listens_for(Session, "after_transaction_end")
