@@ -48,7 +48,7 @@ _COLUMNS = (
 _OFFERING_DEPARTMENTS = select(*_COLUMNS).where(*_OFFERING).order_by(Department.name, Department.id)
 # The home page's cards: how many departments offer services, then the `n` most asked in
 # name order; not 300 rows read to draw a dozen. (Two plain statements: SQLite's window
-# functions for the total and the rank cost eight times as much.)
+# functions for the total and the rank cost six times as much.)
 _OFFERING_COUNT = select(func.count()).select_from(Department).where(*_OFFERING)
 _TOP = (
     select(*_COLUMNS)
