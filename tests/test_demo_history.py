@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, event, select, update
 
 from portal.demo import request_history
 from portal.demo.loader import load_demo_organisation
@@ -201,3 +201,39 @@ def test_the_history_has_every_status_whatever_day_it_is_loaded(app, now):
     # approval comes after the history, from portal/demo/approvals.py.
     expected = set(RequestStatus) - {RequestStatus.BLOCKED, RequestStatus.AWAITING_APPROVAL}
     assert statuses == expected, statuses
+
+
+@pytest.mark.slow  # two sample histories
+def test_the_history_is_the_same_whatever_order_the_database_reads_rows_in(app, monkeypatch):
+    """The seeded draws pick services and staff by position, so the history read them in a
+    stated order: PostgreSQL returned them in whatever order its plan gave, and a plan can
+    change between two loads. SQLite's reverse_unordered_selects turns every unstated
+    order around."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("reverse_unordered_selects is SQLite's")
+    monkeypatch.setattr(request_history, "PER_DEPARTMENT", 8)
+    monkeypatch.setattr(request_history, "BUSY_DEPARTMENTS", {"it": 30})
+    load_demo_organisation(with_history=False)
+    now = datetime(2026, 12, 9, 14, 0, tzinfo=UTC)
+
+    def shape() -> list:
+        request_history.load_request_history(*_organisation(), now=now)
+        return db.session.execute(
+            select(ServiceRequest.key, ServiceRequest.status, ServiceRequest.service_id,
+                   ServiceRequest.assignee_id, ServiceRequest.requester_id)
+            .order_by(ServiceRequest.key)
+        ).all()
+
+    def reversed_reads(conn) -> None:
+        conn.exec_driver_sql("PRAGMA reverse_unordered_selects = 1")
+
+    first = shape()
+    _forget_history()
+    event.listen(db.engine, "begin", reversed_reads)
+    try:
+        second = shape()
+    finally:
+        event.remove(db.engine, "begin", reversed_reads)
+        db.session.connection().exec_driver_sql("PRAGMA reverse_unordered_selects = 0")
+        db.session.commit()
+    assert second == first

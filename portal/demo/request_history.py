@@ -183,17 +183,24 @@ def _plans(departments: dict[str, Department], people: dict[str, User]) -> list[
         services = list(
             db.session.scalars(
                 # The demo's partner service (demo/partners.py) has no history of its own.
-                select(Service).where(
+                select(Service)
+                .where(
                     Service.department_id == department.id,
                     Service.active,
                     Service.open_to_partners.is_(False),
                 )
+                # In a stated order: the seeded draws below pick by position, and a query
+                # without one came back in whatever order the plan gave (on PostgreSQL a
+                # plan can change between two loads). This is the order SQLite's index gave.
+                .order_by(Service.popularity, Service.id)
             )
         )
         staff = [
             users[user_id]
             for user_id in db.session.scalars(
-                select(Membership.user_id).where(Membership.department_id == department.id)
+                select(Membership.user_id)
+                .where(Membership.department_id == department.id)
+                .order_by(Membership.id)
             )
         ]
         if services and staff:
