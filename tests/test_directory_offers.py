@@ -4,7 +4,7 @@ to a service, whichever way it is written; the home page and the A-to-Z read the
 
 from __future__ import annotations
 
-from sqlalchemy import event, insert, select, text, update
+from sqlalchemy import insert, select, text, update
 
 from portal.admin.merge import merge_departments
 from portal.directory import offers
@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.manage.services import catalogue
 from portal.models import Department, Service
 from tests import factories
+from tests.statements import count_statements
 
 
 def offer(department: Department) -> tuple[int, int]:
@@ -60,17 +61,9 @@ def test_a_new_weight_a_move_and_a_deletion_are_counted_where_they_land(app):
 def test_a_name_change_writes_no_recount(app):
     it = factories.make_department()
     service = factories.make_service(it, popularity=3)
-    seen = []
-    db.session.info.pop("offers.recounted", None)
-
-    def spy(conn, cursor, statement, *args):
-        seen.append(statement)
-    event.listen(db.engine, "before_cursor_execute", spy)
-    try:
+    with count_statements() as seen:
         service.name = "Renamed"
         db.session.commit()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", spy)
     assert seen and not [s for s in seen if s.startswith("UPDATE department SET offered")]
     assert offer(it) == (1, 3)
 

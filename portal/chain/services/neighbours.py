@@ -9,18 +9,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 
-from sqlalchemy import (
-    Integer,
-    and_,
-    bindparam,
-    case,
-    func,
-    literal,
-    null,
-    or_,
-    select,
-    union_all,
-)
+from sqlalchemy import Integer, and_, bindparam, case, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from portal.chain.services import SCOPE, goals
