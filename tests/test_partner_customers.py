@@ -15,6 +15,7 @@ from sqlalchemy import select
 from portal.chain.services import mapping
 from portal.extensions import db
 from portal.feedback import ratings
+from portal.insights import customer_groups as customer_groups_module
 from portal.insights import export, rollup
 from portal.insights.customer_groups import PARTNERS, customer_groups
 from portal.models import ChainFlow, ChainPartnerFlow, RequestStatus
@@ -110,7 +111,11 @@ def test_a_department_asking_itself_and_people_without_one_are_groups_too(world)
     assert groups == {"Facilities": 1, "Colleagues without a department": 1}
 
 
-def test_beyond_eight_departments_the_rest_are_summed(world):
+@pytest.mark.parametrize("listed_up_to", [40, 3], ids=["names-of-the-listed", "every-name"])
+def test_beyond_eight_departments_the_rest_are_summed(world, monkeypatch, listed_up_to):
+    # 11 departments asked: their names read by listing them, or every department's read.
+    monkeypatch.setattr(customer_groups_module, "NAMES_LISTED_UP_TO", listed_up_to)
+    factories.make_department(slug="quiet", name="Quiet, never asked", key_prefix="QU")
     for n in range(10):
         dept = factories.make_department(slug=f"d{n}", name=f"Dept {n:02}", key_prefix=f"D{n}")
         person = factories.make_user(email=f"p{n}@example.com", department_id=dept.id)
@@ -120,6 +125,7 @@ def test_beyond_eight_departments_the_rest_are_summed(world):
     assert [g.group for g in groups][:2] == ["Dept 09", "Dept 08"]
     assert groups[-1].group == "Other departments" and groups[-1].asked == 1 + 2
     assert len(groups) == 9
+    assert "Quiet, never asked" not in [g.group for g in groups]
 
 
 def test_the_scorecard_page_shows_the_partner_group(served, app):
