@@ -28,7 +28,7 @@ from portal.models import (
 from portal.service_requests import clocks
 from portal.service_requests.services import access, conversation, jobs, lifecycle, promises, queues
 from tests import factories
-from tests.statements import count_statements
+from tests.statements import count_statements, sent_statements
 
 # Monday 2026-11-16 10:00 London (GMT): the desk is open 09:00-17:00 on weekdays.
 MONDAY_10 = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
@@ -633,6 +633,28 @@ def test_an_oversized_attachment_is_refused_with_a_message(
 
 
 # Queues and my requests -----------------------------------------------------------------
+
+
+def test_a_queue_page_chooses_its_requests_before_joining_their_people(desk):
+    """The page's rows are chosen from the requests alone (ordered, limited) and only those
+    are joined to the requester, the guest row and the assignee: PostgreSQL joined every
+    open request of a busy department before it sorted and kept 51."""
+    assignee = desk["agent"]
+    for n in range(3):
+        sr = factories.make_request(desk["service"], desk["requester"], now=MONDAY_10)
+        if n == 0:
+            lifecycle.assign(sr, assignee, assignee, sr.version, now=MONDAY_10)
+    later = MONDAY_10 + timedelta(minutes=5)
+    with sent_statements() as sent:
+        page = queues.queue(desk["department"], assignee, queues.QueueFilters(), now=later)
+    parts = [" ".join(sql.split()) for sql, _ in sent if "requester_name" in sql]
+    assert len(parts) == 2  # what is due, then what has no due time
+    for flat in parts:
+        limited = flat.index(") AS page")
+        assert "LIMIT" in flat[:limited] and "JOIN" not in flat[:limited]
+        assert flat.index("JOIN user_account AS requester") > limited
+    assert {row.requester_name for row in page.rows} == {desk["requester"].name}
+    assert sorted(row.assignee_name or "" for row in page.rows) == ["", "", assignee.name]
 
 
 def test_the_queue_sorts_by_nearest_due_counts_tabs_and_pages_without_repeats(

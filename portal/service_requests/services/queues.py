@@ -7,7 +7,7 @@ import functools
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from sqlalchemy import Integer, Row, and_, bindparam, case, func, or_, select, text
+from sqlalchemy import Integer, Row, Select, and_, bindparam, case, func, or_, select, text
 from sqlalchemy.orm import aliased
 
 from portal import sla
@@ -76,29 +76,43 @@ def _tab_condition(tab: str):
 _Requester = aliased(User, name="requester")
 _Assignee = aliased(User, name="assignee")
 # A queue row: only the columns a row draws, its badge and the page's cursor need, with the
-# requester's and assignee's names (and a guest's organisation) in the same statement: plain
-# rows, not requests with their people loaded as objects (50 a page).
-_ROWS = (
-    select(
-        ServiceRequest.id,
-        ServiceRequest.key,
-        ServiceRequest.title,
-        ServiceRequest.priority,
-        ServiceRequest.status,
-        ServiceRequest.department_id,
-        ServiceRequest.due_at,
-        ServiceRequest.at_risk_at,
-        _Requester.name.label("requester_name"),
-        case((_Requester.is_guest, Guest.organisation)).label("partner"),
-        _Assignee.name.label("assignee_name"),
-    )
-    .join(_Requester, _Requester.id == ServiceRequest.requester_id)
-    .outerjoin(Guest, Guest.user_id == _Requester.id)
-    .outerjoin(_Assignee, _Assignee.id == ServiceRequest.assignee_id)
+# requester's and assignee's names (and a guest's organisation): plain rows, not requests
+# with their people loaded as objects (50 a page). The page's requests are chosen first, on
+# their own, and only those are joined to their people: PostgreSQL, which guessed 120 of a
+# busy department's 2,256 open requests, joined every one of them before sorting and kept
+# 51 (14 ms, against 0.4 ms for the page alone).
+_PAGE_COLUMNS = (
+    ServiceRequest.id,
+    ServiceRequest.key,
+    ServiceRequest.title,
+    ServiceRequest.priority,
+    ServiceRequest.status,
+    ServiceRequest.department_id,
+    ServiceRequest.due_at,
+    ServiceRequest.at_risk_at,
 )
-#: What a queue row holds (a row of `_ROWS`: id, key, title, priority, status, department_id,
-#: due_at, at_risk_at, requester_name, partner, assignee_name); the clocks' `badge` and
-#: `words_change_at` read it as they read a request.
+
+
+def _with_people(page) -> Select:
+    """The rows of `page` (a subquery of `_PAGE_COLUMNS` and the two people's ids) with the
+    people's names, in the page's order."""
+    return (
+        select(
+            *(page.c[column.key] for column in _PAGE_COLUMNS),
+            _Requester.name.label("requester_name"),
+            case((_Requester.is_guest, Guest.organisation)).label("partner"),
+            _Assignee.name.label("assignee_name"),
+        )
+        .select_from(page)
+        .join(_Requester, _Requester.id == page.c.requester_id)
+        .outerjoin(Guest, Guest.user_id == _Requester.id)
+        .outerjoin(_Assignee, _Assignee.id == page.c.assignee_id)
+    )
+
+
+#: What a queue row holds (a row of `_rows_statement`: id, key, title, priority, status,
+#: department_id, due_at, at_risk_at, requester_name, partner, assignee_name); the clocks'
+#: `badge` and `words_change_at` read it as they read a request.
 QueueRow = Row
 #: A department as the queue reads it: the mapped object, or the plain row of
 #: `_QUEUE_DEPARTMENT` (id, slug, name, accent, time zone and holidays), all it reads.
@@ -110,9 +124,9 @@ def _rows_statement(tab: str, by_priority: bool, assignee: str | None, part: str
     """A page of queue rows of one shape (tab, filters, which part of the order), built once
     with its values as parameters: department_id, viewer_id, now, priority, assignee_id,
     limit, and for a next page the cursor's due and last_id."""
-    query = _ROWS.where(
-        ServiceRequest.department_id == bindparam("department_id"), _tab_condition(tab)
-    )
+    query = select(
+        *_PAGE_COLUMNS, ServiceRequest.requester_id, ServiceRequest.assignee_id
+    ).where(ServiceRequest.department_id == bindparam("department_id"), _tab_condition(tab))
     if by_priority:
         query = query.where(ServiceRequest.priority == bindparam("priority"))
     if assignee == "none":
@@ -136,7 +150,8 @@ def _rows_statement(tab: str, by_priority: bool, assignee: str | None, part: str
         if part == "undue after":
             query = query.where(ServiceRequest.id > last_id)
         order = (ServiceRequest.id,)
-    return query.order_by(*order).limit(bindparam("limit", type_=Integer))
+    page = query.order_by(*order).limit(bindparam("limit", type_=Integer)).subquery("page")
+    return _with_people(page).order_by(*(page.c[column.key] for column in order))
 
 
 @dataclass(frozen=True)
