@@ -465,7 +465,7 @@ def queue(slug: str):
     block = "queue_rows" if filters.after and is_htmx() else "queue_results"
 
     def build():
-        page = queues.queue_of(entry.id, current_user, filters)
+        page = queues.queue_of(entry.slug, current_user, filters)
         html = render_block(
             QUEUE_TEMPLATE,
             block,

@@ -14,11 +14,11 @@ from portal import sla
 from portal.core import clock
 from portal.core.errors import NotFound
 from portal.database import read
-from portal.directory.calendars import calendars_of
+from portal.directory.calendars import calendar_for
+from portal.directory.services import DepartmentOrPlain, plain_department
 from portal.models import (
     OPEN_STATUSES,
     RUNNING_STATUSES,
-    Department,
     Guest,
     Membership,
     Priority,
@@ -114,9 +114,6 @@ def _with_people(page) -> Select:
 #: department_id, due_at, at_risk_at, requester_name, partner, assignee_name); the clocks'
 #: `badge` and `words_change_at` read it as they read a request.
 QueueRow = Row
-#: A department as the queue reads it: the mapped object, or the plain row of
-#: `_QUEUE_DEPARTMENT` (id, slug, name, accent, time zone and holidays), all it reads.
-QueueDepartment = Department | Row
 
 
 @functools.cache
@@ -168,7 +165,7 @@ class QueuePage:
     counts: dict[str, int]
     next_cursor: str | None
     filters: QueueFilters
-    department: QueueDepartment | None = None
+    department: DepartmentOrPlain | None = None
     people: list[Row] = field(default_factory=list)  # id and name, for the assignee filter
     next_change: datetime | None = None  # the next instant a row turns at risk or overdue
     # The department's calendar by id, read once as rows for every row's badge.
@@ -228,7 +225,7 @@ _DUE_COUNTS = select(
 )
 
 
-def _queue_counts(department: QueueDepartment, viewer: User, now: datetime) -> dict[str, int]:
+def _queue_counts(department: DepartmentOrPlain, viewer: User, now: datetime) -> dict[str, int]:
     values = {"department_id": department.id, "viewer_id": viewer.id, "now": now}
     by_status = dict(read(_BY_STATUS, values).all())
     breached, at_risk, mine = read(_DUE_COUNTS, values).one()
@@ -293,7 +290,9 @@ _NEXT_CHANGE = select(  # one statement, each minimum from its own index
 )
 
 
-def next_clock_change(department: QueueDepartment, now: datetime | None = None) -> datetime | None:
+def next_clock_change(
+    department: DepartmentOrPlain, now: datetime | None = None
+) -> datetime | None:
     """The next instant a request of the department turns at risk or breached (what the
     queue's badges and tab counts follow), from the two due-time indexes."""
     values = {"department_id": department.id, "now": clock.now(now)}
@@ -322,13 +321,13 @@ _PEOPLE = (
 )
 
 
-def department_people(department: QueueDepartment) -> list[Row]:
+def department_people(department: DepartmentOrPlain) -> list[Row]:
     """Everyone in the department (id and name), for the queue's assignee filter."""
     return list(read(_PEOPLE, {"department_id": department.id}))
 
 
 def queue(
-    department: QueueDepartment,
+    department: DepartmentOrPlain,
     viewer: User,
     filters: QueueFilters,
     now: datetime | None = None,
@@ -368,33 +367,22 @@ def queue(
     return QueuePage(rows[:QUEUE_PAGE_SIZE], counts, next_cursor, filters)
 
 
-# What the queue page draws and measures of its department, as plain values: loading the
-# mapped object cost some 70 µs of ORM work for six columns.
-_QUEUE_DEPARTMENT = select(
-    Department.id,
-    Department.slug,
-    Department.name,
-    Department.accent,
-    Department.timezone,
-    Department.holiday_country,
-    Department.holiday_subdivision,
-).where(Department.id == bindparam("id"))
-
-
 def queue_of(
-    department_id: int, viewer: User, filters: QueueFilters, now: datetime | None = None
+    slug: str, viewer: User, filters: QueueFilters, now: datetime | None = None
 ) -> QueuePage:
-    """The whole queue page of a department (by id, from `queue_entry`): the rows, the
-    people to filter by and the next instant its badges change."""
-    department = read(_QUEUE_DEPARTMENT, {"id": department_id}).first()
+    """The whole queue page of a department (by the slug `queue_entry` found): the rows, the
+    people to filter by and the next instant its badges change. The department is read as
+    plain values with its hours and closures (`directory.services.plain_department`): the
+    mapped object cost some 70 µs of ORM work, and its calendar two reads more."""
+    department = plain_department(slug)
     if department is None:
         raise NotFound
+    now = clock.now(now)
     page = queue(department, viewer, filters, now)
-    place = (department.timezone, department.holiday_country, department.holiday_subdivision)
     return replace(
         page,
         department=department,
         people=department_people(department),
         next_change=next_clock_change(department, now),
-        calendars=calendars_of({department.id: place}, clock.now(now).date()),
+        calendars={department.id: calendar_for(department, now.date())},
     )
