@@ -116,6 +116,8 @@ lint: $(STAMP)
 # With TEST_POSTGRES_URL set, the two runs go side by side (each is mostly one Python
 # process; CI's wall time is the longer of the two, not their sum), each line prefixed
 # with its database; a separate Redis database and pytest temp folder keep them apart.
+# The two outputs interleave, so the end repeats each failed run's FAILED/ERROR lines:
+# whoever reads only the last lines (CI's summary) still sees which tests failed.
 test: setup lint
 	@if [ -z "$${TEST_POSTGRES_URL:-}" ]; then
 	  $(MAKE) --no-print-directory test-sqlite
@@ -124,13 +126,18 @@ test: setup lint
 	fi
 	started=$$(date +%s)
 	( $(MAKE) --no-print-directory test-sqlite PYTEST_TMP=/tmp/inward-test-sqlite 2>&1 \
-	    | sed -u 's/^/[sqlite] /' ) & sqlite=$$!
+	    | sed -u 's/^/[sqlite] /' | tee /tmp/inward-test-sqlite.log ) & sqlite=$$!
 	( TEST_REDIS_URL=$${TEST_REDIS_POSTGRES_URL:-redis://127.0.0.1:6379/14} \
 	  $(MAKE) --no-print-directory test-postgres PYTEST_TMP=/tmp/inward-test-postgres 2>&1 \
-	    | sed -u 's/^/[postgres] /' ) & postgres=$$!
+	    | sed -u 's/^/[postgres] /' | tee /tmp/inward-test-postgres.log ) & postgres=$$!
 	status=0
 	wait $$sqlite || { status=1; echo "== SQLite run FAILED =="; }
 	wait $$postgres || { status=1; echo "== PostgreSQL run FAILED =="; }
+	if [ $$status -ne 0 ]; then
+	  echo "== What failed, from each run's summary =="
+	  grep -h -E '^\[(sqlite|postgres)\] (FAILED|ERROR)|^\[(sqlite|postgres)\] =+ .*(failed|error)' \
+	    /tmp/inward-test-sqlite.log /tmp/inward-test-postgres.log || true
+	fi
 	echo "== make test: both databases in $$(( $$(date +%s) - started )) s, $$([ $$status -eq 0 ] && echo passed || echo FAILED) =="
 	exit $$status
 
