@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import Flask
 from flask.globals import _cv_app, _cv_request
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from portal import sla
 
@@ -96,8 +97,18 @@ def remembered_url_for(app: Flask):
     return url_for
 
 
+def option_pairs(choices) -> list[tuple]:
+    """A select's choices as (value, label) pairs for the field macro's own loop (a long
+    menu): WTForms' `SelectChoice`s and plain pairs alike."""
+    return [
+        (choice.value, choice.label) if isinstance(choice, SelectChoice) else tuple(choice[:2])
+        for choice in choices
+    ]
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
+        option_pairs=option_pairs,
         local_time=local_time,
         business_time=business_time,
         business_duration=business_duration,
