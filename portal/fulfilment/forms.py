@@ -27,6 +27,15 @@ class BundleForm(Form):
         return BundleChange(name=self.name.data or "", description=self.description.data or "")
 
 
+def service_choices(services) -> list[tuple[str, str]]:
+    """The step forms' service menu, from `defining.step_services`: built once a page and
+    drawn by the field macro's loop (thousands of services in a large company)."""
+    return [
+        ("", "Choose a service"),
+        *((str(s.id), f"{s.department_name}: {s.name}") for s in services),
+    ]
+
+
 class StepForm(Form):
     """A step: the service it files with, its summary, the step it waits for and, for a
     step already saved, which bundle question answers each of the service's questions."""
@@ -35,13 +44,10 @@ class StepForm(Form):
     title = StringField("Summary of its request", filters=[_stripped])
     waits_for_id = SelectField("Waits for", validate_choice=False)
 
-    def __init__(self, *args, services=(), steps=(), step=None, bundle_fields=(), **kw):
+    def __init__(self, *args, service_choices=(), steps=(), step=None, bundle_fields=(), **kw):
         super().__init__(*args, **kw)
         self.step = step
-        self.service_id.choices = [
-            SelectChoice("", "Choose a service"),
-            *[SelectChoice(str(s.id), f"{s.department.name}: {s.name}") for s in services],
-        ]
+        self.service_id.choices = service_choices  # shared by the page's step forms
         self.waits_for_id.choices = [
             SelectChoice("", "Nothing: it starts at once"),
             *[

@@ -61,12 +61,12 @@ def bundles(dept: str):
 def _builder_context(department, bundle, **extra) -> dict:
     fields = defining.bundle_fields(bundle)
     steps = defining.bundle_steps(bundle)
-    services = defining.step_services()
+    services = forms.service_choices(defining.step_services())
     step_forms = {
         step.id: forms.StepForm(
             formdata=None,
             prefix=f"step{step.id}",
-            services=services,
+            service_choices=services,
             steps=steps,
             step=step,
             bundle_fields=fields,
@@ -80,7 +80,7 @@ def _builder_context(department, bundle, **extra) -> dict:
     }
     step_forms.update(extra.pop("step_forms", {}))
     new_step = extra.pop("new_step_form", None) or forms.StepForm(
-        formdata=None, prefix="step", services=services, steps=steps, bundle_fields=fields
+        formdata=None, prefix="step", service_choices=services, steps=steps, bundle_fields=fields
     )
     field_form = extra.pop("field_form", None) or FieldForm(
         formdata=None, prefix="field", controllers=fields
@@ -140,7 +140,7 @@ def save_step(dept: str, bundle_id: int, step_id: int | None):
     form = forms.StepForm(
         formdata=request.form,
         prefix=f"step{step_id}" if step else "step",
-        services=defining.step_services(),
+        service_choices=forms.service_choices(defining.step_services()),
         steps=steps,
         step=step,
         bundle_fields=defining.bundle_fields(bundle),
