@@ -89,3 +89,22 @@ def test_the_service_accounts_menu_keeps_the_department_chosen(
     html = sent.get_data(as_text=True)
     assert f'<option selected value="{sales.id}">Sales</option>' in html
     assert db.session.query(Department).count() == 2
+
+
+def test_the_merge_menu_keeps_the_department_chosen_when_the_box_is_not_ticked(
+    app, make_department, make_user, login, client, csrf
+):
+    it = make_department(slug="it", name="IT")
+    hr = make_department(slug="hr", name="HR")
+    login(make_user(is_admin=True))
+    page = client.get(f"/admin/departments/{it.id}")
+    assert '<option value="0">Choose a department</option>' in page.get_data(as_text=True)
+    sent = client.post(
+        f"/admin/departments/{it.id}/merge",
+        data={"csrf_token": csrf(f"/admin/departments/{it.id}"), "target": str(hr.id)},
+    )
+    assert sent.status_code == 422
+    html = sent.get_data(as_text=True)
+    assert f'<option selected value="{hr.id}">HR</option>' in html
+    assert "Tick the box to confirm the merge." in html
+    assert db.session.get(Department, it.id).active
