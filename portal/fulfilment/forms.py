@@ -28,8 +28,10 @@ class BundleForm(Form):
 
 
 def service_choices(services) -> list[tuple[str, str]]:
-    """The step forms' service menu, from `defining.step_services`: built once a page and
-    drawn by the field macro's loop (thousands of services in a large company)."""
+    """The step forms' service menu, from `defining.step_services`: built once a page for
+    every step form and drawn by the field macro's loop (thousands of services in a large
+    company); a step sent only to be saved needs none (its choice is not checked against
+    it)."""
     return [
         ("", "Choose a service"),
         *((str(s.id), f"{s.department_name}: {s.name}") for s in services),
@@ -44,10 +46,9 @@ class StepForm(Form):
     title = StringField("Summary of its request", filters=[_stripped])
     waits_for_id = SelectField("Waits for", validate_choice=False)
 
-    def __init__(self, *args, service_choices=(), steps=(), step=None, bundle_fields=(), **kw):
+    def __init__(self, *args, steps=(), step=None, bundle_fields=(), **kw):
         super().__init__(*args, **kw)
-        self.step = step
-        self.service_id.choices = service_choices  # shared by the page's step forms
+        self.step = step  # service_id's menu: the page's (`service_choices`), set by the view
         self.waits_for_id.choices = [
             SelectChoice("", "Nothing: it starts at once"),
             *[

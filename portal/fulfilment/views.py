@@ -61,12 +61,12 @@ def bundles(dept: str):
 def _builder_context(department, bundle, **extra) -> dict:
     fields = defining.bundle_fields(bundle)
     steps = defining.bundle_steps(bundle)
-    services = forms.service_choices(defining.step_services())
+    sent = extra.pop("step_forms", {})  # a form sent back with its problems (422)
     step_forms = {
-        step.id: forms.StepForm(
+        step.id: sent.get(step.id)
+        or forms.StepForm(
             formdata=None,
             prefix=f"step{step.id}",
-            service_choices=services,
             steps=steps,
             step=step,
             bundle_fields=fields,
@@ -78,10 +78,12 @@ def _builder_context(department, bundle, **extra) -> dict:
         )
         for step in steps
     }
-    step_forms.update(extra.pop("step_forms", {}))
     new_step = extra.pop("new_step_form", None) or forms.StepForm(
-        formdata=None, prefix="step", service_choices=services, steps=steps, bundle_fields=fields
+        formdata=None, prefix="step", steps=steps, bundle_fields=fields
     )
+    services = forms.service_choices(defining.step_services())
+    for form in [*step_forms.values(), new_step]:
+        form.service_id.choices = services  # one menu, read once, for every step form
     field_form = extra.pop("field_form", None) or FieldForm(
         formdata=None, prefix="field", controllers=fields
     )
@@ -139,8 +141,7 @@ def save_step(dept: str, bundle_id: int, step_id: int | None):
         abort(404)
     form = forms.StepForm(
         formdata=request.form,
-        prefix=f"step{step_id}" if step else "step",
-        service_choices=forms.service_choices(defining.step_services()),
+        prefix=f"step{step_id}" if step else "step",  # no menu: only a 422 draws it
         steps=steps,
         step=step,
         bundle_fields=defining.bundle_fields(bundle),

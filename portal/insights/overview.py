@@ -92,16 +92,17 @@ def _counts_statement(segments: int, some_departments: bool) -> CompoundSelect:
     return union_all(*parts)
 
 
+def _inside(segment: tuple[date, date], bucket: tuple[date, date]) -> bool:
+    return bucket[0] <= segment[0] and segment[1] <= bucket[1]
+
+
 def _segments(buckets: dict[str, tuple[date, date]]) -> list[tuple[date, date]]:
     """The day ranges between every bucket's edges that some bucket covers: each bucket is
     the union of some of them, and no day is in two."""
     day = timedelta(days=1)
     edges = sorted({edge for start, end in buckets.values() for edge in (start, end + day)})
-    return [
-        (start, following - day)
-        for start, following in zip(edges, edges[1:], strict=False)
-        if any(low <= start and following - day <= high for low, high in buckets.values())
-    ]
+    ranges = [(start, following - day) for start, following in zip(edges, edges[1:], strict=False)]
+    return [r for r in ranges if any(_inside(r, bucket) for bucket in buckets.values())]
 
 
 def _counts(department_ids: list[int] | None, buckets: dict[str, tuple[date, date]]):
@@ -122,8 +123,8 @@ def _counts(department_ids: list[int] | None, buckets: dict[str, tuple[date, dat
     ):
         sums[(department_id, segment)] = [int(v or 0) for v in figures_]
     covered = {
-        name: [i for i, (start, end) in enumerate(segments) if low <= start and end <= high]
-        for name, (low, high) in buckets.items()
+        name: [i for i, segment in enumerate(segments) if _inside(segment, bucket)]
+        for name, bucket in buckets.items()
     }
     for department_id in {department_id for department_id, _ in sums}:
         for name, indexes in covered.items():
